@@ -1,0 +1,1 @@
+"""Geometry and maps: footprints, coordinate systems, stairwell shapes, folium layers."""

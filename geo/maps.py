@@ -1,0 +1,185 @@
+"""folium maps that draw with no internet: Leaflet served by our Streamlit, colours binned, text escaped."""
+
+import html
+import json
+import math
+
+import folium
+import pandas as pd
+from branca.element import Element
+
+# Served by Streamlit static serving from static/leaflet (vendored from the npm `leaflet` package, BSD-2).
+LEAFLET_JS = "/app/static/leaflet/leaflet.js"
+LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
+
+# ColorBrewer YlOrRd, 5 classes: light for few, dark red for many. Zero gets a neutral grey.
+RAMP = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
+ZERO_COLOUR = "#e8e8e8"
+COORD_DECIMALS = 5  # about 1 m: all a map can show, and a third of the payload
+
+BASEMAPS = {
+    "plain": None,
+    "osm": {"tiles": "OpenStreetMap"},
+}
+
+
+def new_map(bounds: tuple[float, float, float, float] | None, basemap: str = "plain") -> folium.Map:
+    """A Leaflet map fitted to (minx, miny, maxx, maxy) lon/lat, loading Leaflet from our own server."""
+    options = BASEMAPS.get(basemap) or {}
+    m = folium.Map(tiles=options.get("tiles"), control_scale=True, zoom_start=15,
+                   location=[31.70, 119.95] if bounds is None else
+                   [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2])
+    m.default_js = [("leaflet", LEAFLET_JS)]
+    m.default_css = [("leaflet_css", LEAFLET_CSS)]
+    if bounds is not None:
+        m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return m
+
+
+def nice_breaks(values: pd.Series, classes: int = len(RAMP)) -> list[float]:
+    """Upper bounds of up to `classes` bins over the positive values, rounded to numbers people read easily."""
+    positive = values[values > 0].astype(float)
+    if positive.empty:
+        return []
+    quantiles = positive.quantile([(i + 1) / classes for i in range(classes)]).tolist()
+    breaks: list[float] = []
+    for q in quantiles:
+        b = _round_up_nicely(q)
+        if not breaks or b > breaks[-1]:
+            breaks.append(b)
+    breaks[-1] = max(breaks[-1], _round_up_nicely(positive.max()))
+    return breaks
+
+
+def _round_up_nicely(x: float) -> float:
+    if x <= 0:
+        return 0.0
+    if x < 10:
+        return math.ceil(x * 2) / 2 if x < 3 else float(math.ceil(x))
+    magnitude = 10 ** math.floor(math.log10(x))
+    for step in (1, 2, 2.5, 5, 10):
+        candidate = math.ceil(x / (magnitude * step / 10)) * magnitude * step / 10
+        if candidate >= x:
+            return float(candidate)
+    return float(math.ceil(x))
+
+
+def colour_for(value: float, breaks: list[float]) -> str:
+    if value <= 0 or not breaks:
+        return ZERO_COLOUR
+    for colour, upper in zip(RAMP, breaks):
+        if value <= upper:
+            return colour
+    return RAMP[len(breaks) - 1]
+
+
+def bin_labels(breaks: list[float]) -> list[str]:
+    """'1–4', '5–9' style labels; fractional breaks (per 100) as ranges of one decimal."""
+    labels = []
+    lower = 0.0
+    for upper in breaks:
+        if all(float(b).is_integer() for b in breaks):
+            low = int(lower) + 1
+            labels.append(f"{low}–{int(upper)}" if low < upper else f"{int(upper)}")
+        else:
+            labels.append(f"{lower:g}–{upper:g}")
+        lower = upper
+    return labels
+
+
+def round_coordinates(geometry: dict, decimals: int = COORD_DECIMALS) -> dict:
+    def walk(coords):
+        if isinstance(coords[0], (int, float)):
+            return [round(c, decimals) for c in coords]
+        return [walk(c) for c in coords]
+
+    return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
+
+
+def feature_collection(frame: pd.DataFrame, properties: list[str], geometry_column: str = "geojson") -> dict:
+    """GeoJSON dict from a frame with a GeoJSON text column; text properties are HTML-escaped for tooltips."""
+    features = []
+    for row in frame.itertuples(index=False):
+        record = row._asdict()
+        props = {}
+        for key in properties:
+            value = record[key]
+            props[key] = html.escape(value) if isinstance(value, str) else _plain(value)
+        features.append({"type": "Feature", "geometry": round_coordinates(json.loads(record[geometry_column])),
+                         "properties": props})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _plain(value):
+    """numpy scalars to JSON-ready Python values; missing values to None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def bounds_of(collection: dict) -> tuple[float, float, float, float] | None:
+    xs, ys = [], []
+
+    def walk(coords):
+        if isinstance(coords[0], (int, float)):
+            xs.append(coords[0])
+            ys.append(coords[1])
+        else:
+            for c in coords:
+                walk(c)
+
+    for feature in collection["features"]:
+        walk(feature["geometry"]["coordinates"])
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
+
+
+def choropleth_layer(collection: dict, value_key: str, breaks: list[float], tooltip_fields: list[str],
+                     tooltip_aliases: list[str], selected_id: int | None = None, id_key: str = "building_id",
+                     name: str = "buildings") -> folium.GeoJson:
+    """Buildings filled by binned value; the selected one outlined in blue."""
+
+    def style(feature):
+        props = feature["properties"]
+        chosen = selected_id is not None and props.get(id_key) == selected_id
+        return {
+            "fillColor": colour_for(props.get(value_key) or 0, breaks),
+            "fillOpacity": 0.85,
+            "color": "#1f4e9c" if chosen else "#555555",
+            "weight": 3 if chosen else 0.8,
+        }
+
+    return folium.GeoJson(
+        collection,
+        name=name,
+        style_function=style,
+        highlight_function=lambda _: {"weight": 3, "color": "#1f4e9c"},
+        tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=[html.escape(a) for a in tooltip_aliases],
+                                      sticky=True),
+    )
+
+
+def legend(title: str, breaks: list[float], none_label: str) -> Element:
+    """A plain HTML legend in the map's corner: no d3 or other CDN script, so it shows offline too."""
+    rows = [f'<div><span style="background:{ZERO_COLOUR}"></span>{html.escape(none_label)}</div>']
+    for colour, label in zip(RAMP, bin_labels(breaks)):
+        rows.append(f'<div><span style="background:{colour}"></span>{html.escape(label)}</div>')
+    return Element(
+        '<div class="rc-legend" style="position:absolute;bottom:24px;right:10px;z-index:1000;'
+        'background:rgba(255,255,255,.92);padding:6px 10px;border-radius:4px;font:13px/1.5 sans-serif;'
+        'box-shadow:0 1px 4px rgba(0,0,0,.3)">'
+        f'<b>{html.escape(title)}</b>{"".join(rows)}</div>'
+        '<style>.rc-legend span{display:inline-block;width:14px;height:14px;margin-right:6px;'
+        'vertical-align:-2px;border:1px solid #999}</style>'
+    )
+
+
+def building_density_map(frame: pd.DataFrame, value_key: str, tooltip: dict[str, str], legend_title: str,
+                         none_label: str, basemap: str = "plain") -> folium.Map:
+    """The overview choropleth: one polygon per building, tooltip fields in the given order and wording."""
+    properties = ["building_id", *tooltip]
+    collection = feature_collection(frame, list(dict.fromkeys(properties + [value_key])))
+    breaks = nice_breaks(frame[value_key].fillna(0))
+    m = new_map(bounds_of(collection), basemap)
+    choropleth_layer(collection, value_key, breaks, list(tooltip), list(tooltip.values())).add_to(m)
+    m.get_root().html.add_child(legend(legend_title, breaks, none_label))
+    return m

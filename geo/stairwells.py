@@ -1,0 +1,60 @@
+"""Cut a building footprint into its stairwells along the long axis, when the data gives no stairwell shapes."""
+
+import math
+
+import shapely
+from shapely import affinity
+from shapely.geometry import Polygon, box
+
+EARTH_RADIUS_M = 6_371_008.8
+
+
+def _to_local_metres(poly: Polygon) -> tuple[Polygon, float, float]:
+    """Equirectangular projection around the footprint: exact enough for a building, and no CRS lookup."""
+    lon0, lat0 = poly.centroid.x, poly.centroid.y
+    kx = math.radians(1) * EARTH_RADIUS_M * math.cos(math.radians(lat0))
+    ky = math.radians(1) * EARTH_RADIUS_M
+    local = affinity.affine_transform(poly, [kx, 0, 0, ky, -lon0 * kx, -lat0 * ky])
+    return local, lon0, lat0
+
+
+def _to_lonlat(poly: Polygon, lon0: float, lat0: float) -> Polygon:
+    kx = math.radians(1) * EARTH_RADIUS_M * math.cos(math.radians(lat0))
+    ky = math.radians(1) * EARTH_RADIUS_M
+    return affinity.affine_transform(poly, [1 / kx, 0, 0, 1 / ky, lon0, lat0])
+
+
+def long_axis_angle(local: Polygon) -> float:
+    """Angle in degrees of the long side of the minimum rotated rectangle."""
+    rect = shapely.oriented_envelope(local)
+    xs, ys = rect.exterior.coords.xy
+    sides = [(xs[i + 1] - xs[i], ys[i + 1] - ys[i]) for i in range(2)]
+    dx, dy = max(sides, key=lambda s: math.hypot(*s))
+    return math.degrees(math.atan2(dy, dx))
+
+
+def split_footprint(footprint: Polygon, units: int) -> list[Polygon]:
+    """`units` pieces of equal length along the long axis, unit 1 at the western (lower-x) end."""
+    if units < 1:
+        raise ValueError("a building has at least one stairwell")
+    if footprint.is_empty or not footprint.is_valid:
+        raise ValueError("footprint must be a valid, non-empty polygon")
+    if units == 1:
+        return [footprint]
+    local, lon0, lat0 = _to_local_metres(footprint)
+    angle = long_axis_angle(local)
+    # Keep the axis pointing east so unit numbers grow from west to east, as residents count them.
+    if angle > 90:
+        angle -= 180
+    elif angle <= -90:
+        angle += 180
+    upright = affinity.rotate(local, -angle, origin=(0, 0))
+    minx, miny, maxx, maxy = upright.bounds
+    step = (maxx - minx) / units
+    pieces = []
+    for i in range(units):
+        strip = box(minx + i * step, miny - 1, minx + (i + 1) * step, maxy + 1)
+        part = upright.intersection(strip)
+        part = affinity.rotate(part, angle, origin=(0, 0))
+        pieces.append(_to_lonlat(part, lon0, lat0))
+    return pieces

@@ -1,0 +1,90 @@
+"""Quarantine density per building: KPIs, the building map with its breakdown, and the 30-day curve."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import maps
+from resilient import charts, config, measures, places, session
+from resilient.i18n import CATEGORIES, fmt_date, fmt_number
+
+tr, lang = session.tr, session.lang()
+con = session.cursor()
+scope = session.scope()
+today, now = config.today(), config.now()
+
+st.title(tr("overview.title"))
+
+compounds = places.compounds(con, scope)
+compound_names = dict(zip(compounds["compound_id"], compounds["name"]))
+left, middle, right, far = st.columns([2, 3, 2, 2])
+chosen_compounds = left.multiselect(tr("overview.compound"), list(compound_names), format_func=compound_names.get,
+                                    placeholder=tr("app.all"))
+chosen_categories = middle.multiselect(tr("overview.category"), CATEGORIES, placeholder=tr("app.all"),
+                                       format_func=lambda c: tr(f"category.{c}"))
+mode = right.radio(tr("overview.measure"), ["active", "per_100"], horizontal=True,
+                   format_func=lambda m: tr("overview.mode.count" if m == "active" else "overview.mode.per_100"))
+basemap = far.selectbox(tr("overview.basemap"), list(maps.BASEMAPS),
+                        format_func=lambda b: tr(f"overview.basemap.{b}"))
+filters = measures.Filters(tuple(chosen_compounds) or None, tuple(chosen_categories) or None)
+
+kpi = measures.kpis(con, scope, filters, today, now)
+row = st.columns(6)
+for column, key in zip(row, ["residents", "households", "active", "due_today", "due_tomorrow", "new_24h"]):
+    column.metric(tr(f"overview.kpi.{key}"), fmt_number(kpi[key], lang))
+row = st.columns(len(CATEGORIES))
+for column, category in zip(row, CATEGORIES):
+    column.metric(tr(f"category.{category}"), fmt_number(kpi[category], lang))
+st.caption(tr("overview.kpi_note"))
+
+
+@st.fragment
+def building_map() -> None:
+    """Map and breakdown re-run together on a click, not the whole page."""
+    density = measures.building_density(con, scope, filters, today)
+    if density.empty:
+        st.info(tr("overview.no_buildings"))
+        return
+    tooltip = {
+        "name": tr("col.building"), "compound": tr("col.compound"), "grid": tr("col.grid"),
+        "residents": tr("col.residents"), "active": tr("col.active"), "per_100": tr("col.per_100"),
+        **{c: tr(f"category.{c}") for c in (filters.categories or CATEGORIES)},
+    }
+    fmap = maps.building_density_map(
+        density, mode, tooltip, tr("overview.legend" if mode == "active" else "overview.legend_per_100"),
+        tr("overview.legend_none"), basemap)
+    st.caption(tr("overview.map_help"))
+    clicked = st_folium(fmap, height=520, use_container_width=True, returned_objects=["last_active_drawing"],
+                        key="overview_map")
+    feature = (clicked or {}).get("last_active_drawing") or {}
+    building_id = (feature.get("properties") or {}).get("building_id")
+    if building_id is None or building_id not in set(density["building_id"]):
+        st.caption(tr("overview.breakdown_hint"))
+        return
+    building = density.set_index("building_id").loc[building_id]
+    st.subheader(tr("overview.breakdown", building=building["name"], compound=building["compound"]))
+    units = measures.building_stairwells(con, scope, building_id, today)
+    st.markdown(f"**{tr('overview.stairwells')}**")
+    st.dataframe(
+        units.assign(unit_no=units["unit_no"].map(lambda n: tr("unit.name", n=n))).drop(columns="stairwell_id"),
+        hide_index=True, use_container_width=True,
+        column_config={"unit_no": tr("col.unit"), "households": tr("col.households"),
+                       "residents": tr("col.residents"), "active": tr("col.active"),
+                       "households_under_measure": tr("col.households_under_measure")})
+    homes = measures.building_households(con, scope, building_id, today)
+    st.markdown(f"**{tr('overview.households')}**")
+    if homes.empty:
+        st.info(tr("overview.no_households"))
+        return
+    st.dataframe(
+        homes.assign(category=homes["category"].map(lambda c: tr(f"category.{c}")),
+                     start_date=homes["start_date"].map(lambda d: fmt_date(d, lang)),
+                     planned_end=homes["planned_end"].map(lambda d: fmt_date(d, lang))),
+        hide_index=True, use_container_width=True,
+        column_config={"unit_no": tr("col.unit"), "floor": tr("col.floor"), "room": tr("col.room"),
+                       "category": tr("col.category"), "people": tr("col.people"), "start_date": tr("col.start"),
+                       "planned_end": tr("col.planned_end"), "days_left": tr("col.days_left")})
+
+
+building_map()
+st.plotly_chart(charts.active_by_day(measures.active_by_day(con, scope, filters, today), lang),
+                use_container_width=True)

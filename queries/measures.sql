@@ -1,0 +1,142 @@
+-- name: building_density
+-- Active control measures per building on $today, by category, with residents for the per-100 rate.
+-- $compound_ids and $categories narrow further (NULL = all). Geometry comes back as GeoJSON text.
+WITH b AS (
+    SELECT * FROM scoped_building($community_ids, $grid_ids)
+    WHERE allowed($compound_ids, compound_id)
+),
+people AS (
+    SELECT s.building_id, count(DISTINCT h.household_id) AS households, count(r.resident_id) AS residents
+    FROM b
+    JOIN stairwell s USING (building_id)
+    JOIN household h USING (stairwell_id)
+    JOIN resident r USING (household_id)
+    GROUP BY s.building_id
+),
+active AS (
+    SELECT
+        s.building_id,
+        count(*) AS active,
+        count(*) FILTER (WHERE m.category = 'centralised_quarantine') AS centralised_quarantine,
+        count(*) FILTER (WHERE m.category = 'medical_observation') AS medical_observation,
+        count(*) FILTER (WHERE m.category = 'home_isolation') AS home_isolation,
+        count(*) FILTER (WHERE m.category = 'home_observation') AS home_observation,
+        count(*) FILTER (WHERE m.category = 'health_monitoring') AS health_monitoring
+    FROM b
+    JOIN stairwell s USING (building_id)
+    JOIN household h USING (stairwell_id)
+    JOIN resident r USING (household_id)
+    JOIN control_measure m USING (resident_id)
+    WHERE active_on(m.start_date, m.released_at, $today) AND allowed($categories, m.category)
+    GROUP BY s.building_id
+)
+SELECT
+    b.building_id,
+    b.name,
+    b.compound_name AS compound,
+    g.name AS grid,
+    b.floors,
+    coalesce(p.households, 0) AS households,
+    coalesce(p.residents, 0) AS residents,
+    coalesce(a.active, 0) AS active,
+    coalesce(a.centralised_quarantine, 0) AS centralised_quarantine,
+    coalesce(a.medical_observation, 0) AS medical_observation,
+    coalesce(a.home_isolation, 0) AS home_isolation,
+    coalesce(a.home_observation, 0) AS home_observation,
+    coalesce(a.health_monitoring, 0) AS health_monitoring,
+    round(100.0 * coalesce(a.active, 0) / nullif(p.residents, 0), 1) AS per_100,
+    ST_AsGeoJSON(b.geom) AS geojson
+FROM b
+LEFT JOIN grid_cell g USING (grid_id)
+LEFT JOIN people p USING (building_id)
+LEFT JOIN active a USING (building_id)
+ORDER BY b.building_id;
+
+-- name: overview_kpis
+-- One row: residents, households, active measures by category, releases due today and tomorrow,
+-- measures created in the 24 hours before $now. Follows scope and compound filter, not the category filter.
+WITH r AS (
+    SELECT r.resident_id, r.household_id
+    FROM scoped_building($community_ids, $grid_ids) b
+    JOIN stairwell s USING (building_id)
+    JOIN household h USING (stairwell_id)
+    JOIN resident r USING (household_id)
+    WHERE allowed($compound_ids, b.compound_id)
+),
+m AS (
+    SELECT m.*, active_on(m.start_date, m.released_at, $today) AS is_active
+    FROM control_measure m
+    WHERE m.resident_id IN (SELECT resident_id FROM r)
+)
+SELECT
+    (SELECT count(*) FROM r) AS residents,
+    (SELECT count(DISTINCT household_id) FROM r) AS households,
+    count(*) FILTER (WHERE is_active) AS active,
+    count(*) FILTER (WHERE is_active AND category = 'centralised_quarantine') AS centralised_quarantine,
+    count(*) FILTER (WHERE is_active AND category = 'medical_observation') AS medical_observation,
+    count(*) FILTER (WHERE is_active AND category = 'home_isolation') AS home_isolation,
+    count(*) FILTER (WHERE is_active AND category = 'home_observation') AS home_observation,
+    count(*) FILTER (WHERE is_active AND category = 'health_monitoring') AS health_monitoring,
+    count(*) FILTER (WHERE is_active AND planned_end = $today) AS due_today,
+    count(*) FILTER (WHERE is_active AND planned_end = $today + INTERVAL 1 DAY) AS due_tomorrow,
+    count(*) FILTER (WHERE created_at > $now - INTERVAL 24 HOUR AND created_at <= $now) AS new_24h
+FROM m;
+
+-- name: active_measures_by_day
+-- Active measures per day and category over the $days days ending $today (days with none are absent).
+WITH days AS (
+    SELECT CAST(d AS DATE) AS day
+    FROM generate_series(CAST($today AS DATE) - ($days - 1) * INTERVAL 1 DAY, CAST($today AS DATE), INTERVAL 1 DAY) t(d)
+),
+m AS (
+    SELECT m.category, m.start_date, m.released_at
+    FROM scoped_building($community_ids, $grid_ids) b
+    JOIN stairwell s USING (building_id)
+    JOIN household h USING (stairwell_id)
+    JOIN resident r USING (household_id)
+    JOIN control_measure m USING (resident_id)
+    WHERE allowed($compound_ids, b.compound_id) AND allowed($categories, m.category)
+)
+SELECT days.day, m.category, count(*) AS active
+FROM days
+JOIN m ON active_on(m.start_date, m.released_at, days.day)
+GROUP BY ALL
+ORDER BY days.day, m.category;
+
+-- name: building_stairwells
+-- One building's stairwells: households, residents and active measures on $today.
+SELECT
+    s.stairwell_id,
+    s.unit_no,
+    count(DISTINCT h.household_id) AS households,
+    count(DISTINCT r.resident_id) AS residents,
+    count(m.measure_id) FILTER (WHERE active_on(m.start_date, m.released_at, $today)) AS active,
+    count(DISTINCT h.household_id) FILTER (WHERE active_on(m.start_date, m.released_at, $today)) AS households_under_measure
+FROM scoped_building($community_ids, $grid_ids) b
+JOIN stairwell s USING (building_id)
+LEFT JOIN household h USING (stairwell_id)
+LEFT JOIN resident r USING (household_id)
+LEFT JOIN control_measure m USING (resident_id)
+WHERE b.building_id = $building_id
+GROUP BY ALL
+ORDER BY s.unit_no;
+
+-- name: building_households_under_measure
+-- Households of one building with someone under an active measure: where, which measure, days left.
+SELECT
+    s.unit_no,
+    h.floor,
+    h.room,
+    m.category,
+    count(*) AS people,
+    min(m.start_date) AS start_date,
+    max(m.planned_end) AS planned_end,
+    max(m.planned_end) - CAST($today AS DATE) AS days_left
+FROM scoped_building($community_ids, $grid_ids) b
+JOIN stairwell s USING (building_id)
+JOIN household h USING (stairwell_id)
+JOIN resident r USING (household_id)
+JOIN control_measure m USING (resident_id)
+WHERE b.building_id = $building_id AND active_on(m.start_date, m.released_at, $today)
+GROUP BY ALL
+ORDER BY s.unit_no, h.floor, h.room, m.category;

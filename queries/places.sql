@@ -1,0 +1,20 @@
+-- name: communities_in_scope
+-- Communities the viewer may pick in the sidebar.
+SELECT c.community_id, c.name, c.street
+FROM community c
+WHERE allowed($community_ids, c.community_id)
+ORDER BY c.community_id;
+
+-- name: grids_in_scope
+-- Grid cells with their grid worker, for the sidebar filter.
+SELECT g.grid_id, g.community_id, g.name, s.name AS grid_worker
+FROM grid_cell g
+LEFT JOIN staff s ON s.staff_id = g.grid_worker_id
+WHERE allowed($community_ids, g.community_id) AND allowed($grid_ids, g.grid_id)
+ORDER BY g.community_id, g.grid_id;
+
+-- name: compounds_in_scope
+-- Compounds holding at least one building the viewer may see.
+SELECT DISTINCT b.compound_id, b.compound_name AS name, b.community_id
+FROM scoped_building($community_ids, $grid_ids) b
+ORDER BY b.compound_id;
