@@ -9,7 +9,8 @@ from resilient.session import ALL
 st.set_page_config(page_title="韧性社区 Resilient Community", page_icon="🏘️", layout="wide")
 
 with st.sidebar:
-    st.selectbox(session.tr("app.language"), list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key="lang")
+    st.selectbox("语言 / Language", list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key="lang")
+    tr = session.translator(session.lang())
     con = session.cursor()
     rights = session.viewer_scope()
     communities = places.communities(con, rights)
@@ -17,20 +18,20 @@ with st.sidebar:
     names = dict(zip(community_ids, communities["name"]))
     if len(community_ids) == 1:
         st.session_state["community_id"] = community_ids[0]
-        st.markdown(f"**{session.tr('app.community')}**: {names[community_ids[0]]}")
+        st.markdown(f"**{tr('app.community')}**: {names[community_ids[0]]}")
     else:
-        st.selectbox(session.tr("app.community"), [ALL, *community_ids], key="community_id",
-                     format_func=lambda c: session.tr("app.all") if c == ALL else names[c])
+        st.selectbox(tr("app.community"), [ALL, *community_ids], key="community_id",
+                     format_func=lambda c: tr("app.all") if c == ALL else names[c])
     community = st.session_state.get("community_id", ALL)
     grids = places.grids(con, rights.narrow(Scope(None if community == ALL else (community,))))
     grid_label = {g.grid_id: f"{g.name}（{g.grid_worker}）" if g.grid_worker else g.name for g in grids.itertuples()}
     if st.session_state.get("grid_id") not in grid_label:
         st.session_state["grid_id"] = ALL
-    st.selectbox(session.tr("app.grid"), [ALL, *grid_label], key="grid_id",
-                 format_func=lambda g: session.tr("app.all") if g == ALL else grid_label[g])
+    st.selectbox(tr("app.grid"), [ALL, *grid_label], key="grid_id",
+                 format_func=lambda g: tr("app.all") if g == ALL else grid_label[g])
     if session.is_demo():
-        st.caption(session.tr("app.demo_note"))
-    st.caption(session.tr("app.data_as_of", when=i18n.fmt_date(config.now(), session.lang(), with_time=True)))
+        st.caption(tr("app.demo_note"))
+    st.caption(tr("app.data_as_of", when=i18n.fmt_date(config.now(), session.lang(), with_time=True)))
 
-page = st.navigation([st.Page("pages/overview.py", title=session.tr("nav.overview"), icon="🗺️", default=True)])
+page = st.navigation([st.Page("pages/overview.py", title=tr("nav.overview"), icon="🗺️", default=True)])
 page.run()

@@ -7,7 +7,8 @@ from geo import maps
 from resilient import charts, config, measures, places, session
 from resilient.i18n import CATEGORIES, fmt_date, fmt_number
 
-tr, lang = session.tr, session.lang()
+lang = session.lang()
+tr = session.translator(lang)
 con = session.cursor()
 scope = session.scope()
 today, now = config.today(), config.now()
@@ -18,13 +19,13 @@ compounds = places.compounds(con, scope)
 compound_names = dict(zip(compounds["compound_id"], compounds["name"]))
 left, middle, right, far = st.columns([2, 3, 2, 2])
 chosen_compounds = left.multiselect(tr("overview.compound"), list(compound_names), format_func=compound_names.get,
-                                    placeholder=tr("app.all"))
+                                    placeholder=tr("app.all"), key="overview_compounds")
 chosen_categories = middle.multiselect(tr("overview.category"), CATEGORIES, placeholder=tr("app.all"),
-                                       format_func=lambda c: tr(f"category.{c}"))
-mode = right.radio(tr("overview.measure"), ["active", "per_100"], horizontal=True,
+                                       format_func=lambda c: tr(f"category.{c}"), key="overview_categories")
+mode = right.radio(tr("overview.measure"), ["active", "per_100"], horizontal=True, key="overview_mode",
                    format_func=lambda m: tr("overview.mode.count" if m == "active" else "overview.mode.per_100"))
 basemap = far.selectbox(tr("overview.basemap"), list(maps.BASEMAPS),
-                        format_func=lambda b: tr(f"overview.basemap.{b}"))
+                        format_func=lambda b: tr(f"overview.basemap.{b}"), key="overview_basemap")
 filters = measures.Filters(tuple(chosen_compounds) or None, tuple(chosen_categories) or None)
 
 kpi = measures.kpis(con, scope, filters, today, now)
@@ -66,7 +67,7 @@ def building_map() -> None:
     st.markdown(f"**{tr('overview.stairwells')}**")
     st.dataframe(
         units.assign(unit_no=units["unit_no"].map(lambda n: tr("unit.name", n=n))).drop(columns="stairwell_id"),
-        hide_index=True, use_container_width=True,
+        hide_index=True, width="stretch",
         column_config={"unit_no": tr("col.unit"), "households": tr("col.households"),
                        "residents": tr("col.residents"), "active": tr("col.active"),
                        "households_under_measure": tr("col.households_under_measure")})
@@ -79,7 +80,7 @@ def building_map() -> None:
         homes.assign(category=homes["category"].map(lambda c: tr(f"category.{c}")),
                      start_date=homes["start_date"].map(lambda d: fmt_date(d, lang)),
                      planned_end=homes["planned_end"].map(lambda d: fmt_date(d, lang))),
-        hide_index=True, use_container_width=True,
+        hide_index=True, width="stretch",
         column_config={"unit_no": tr("col.unit"), "floor": tr("col.floor"), "room": tr("col.room"),
                        "category": tr("col.category"), "people": tr("col.people"), "start_date": tr("col.start"),
                        "planned_end": tr("col.planned_end"), "days_left": tr("col.days_left")})
@@ -87,4 +88,4 @@ def building_map() -> None:
 
 building_map()
 st.plotly_chart(charts.active_by_day(measures.active_by_day(con, scope, filters, today), lang),
-                use_container_width=True)
+                width="stretch")

@@ -49,8 +49,12 @@ STAFF_PER_COMMUNITY = {"grid_worker": 8, "doctor": 3, "police": 2}
 VOLUNTEERS_PER_COMMUNITY = 72
 GRID_CELLS_PER_COMMUNITY = 8
 
-SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
-GIVEN = list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红建国建华志强海燕文斌晓东丹宇浩然子涵梓萱欣怡一诺雨桐俊杰思远佳琪博文")
+SURNAMES = list(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
+    "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = list("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红建国建华志强海燕文斌晓东丹宇浩然"
+             "子涵梓萱欣怡一诺雨桐俊杰思远佳琪博文")
 COMPOUND_NAMES = ["永宁花园", "丽景苑", "和平新村", "阳光里", "锦绣家园", "翠竹苑", "滨河小区", "书香名邸"]
 COMMUNITY_NAMES = ["永定", "新桥", "河海", "龙虎塘", "春江", "魏村", "薛家", "罗溪", "西夏墅", "孟河"]
 REGION_CODES = ["320402", "320404", "320411", "320412", "320413"]
@@ -215,12 +219,16 @@ def _birth_dates(npr: np.random.Generator, roles: np.ndarray, as_of: date) -> np
 
 
 def _id_numbers(npr: np.random.Generator, births: np.ndarray, male: np.ndarray) -> np.ndarray:
-    """Valid 18-digit numbers: region, birth date, sequence with sex parity, GB 11643 check digit."""
+    """Valid, distinct 18-digit numbers: region, birth date, sequence with sex parity, GB 11643 check digit."""
     n = len(births)
     region = npr.choice(REGION_CODES, n)
     ymd = pd.DatetimeIndex(births).strftime("%Y%m%d").to_numpy().astype(str)
-    seq = npr.integers(0, 50, n) * 2 * 10 + npr.integers(0, 10, n) * 2 + np.where(male, 1, 0)
-    seq = seq % 1000
+    # Sequence numbers distinct within (region, birth date, sex): a random start per group, then steps of 37,
+    # which is coprime with 500 and so never repeats within a group of up to 500 people.
+    groups = pd.DataFrame({"region": region, "ymd": ymd, "male": male, "start": npr.integers(0, 500, n)})
+    grouped = groups.groupby(["region", "ymd", "male"], sort=False)
+    slot = (grouped["start"].transform("first").to_numpy() + grouped.cumcount().to_numpy() * 37) % 500
+    seq = slot * 2 + np.where(male, 1, 0)
     first17 = np.char.add(np.char.add(region, ymd), np.char.zfill(seq.astype(str), 3))
     digits = np.frombuffer(first17.astype("S17").tobytes(), dtype=np.uint8).reshape(n, 17) - ord("0")
     return np.char.add(first17, ids.check_digits(digits))
@@ -325,7 +333,7 @@ def generate(con: duckdb.DuckDBPyConnection, residents: int = RESIDENTS_PER_COMM
     building_of_resident = stairwell_building[households["stairwell_id"].to_numpy()[hh_index] - 1]
     exposure = npr.lognormal(0.0, 0.8, len(buildings))[building_of_resident - 1]
     measures = _measures(npr, resident_df, np.where((age >= 20) & (age < 60), 3.0, 1.0) * exposure, as_of)
-    salt = "%032x" % rng.getrandbits(128)
+    salt = f"{rng.getrandbits(128):032x}"
     names = {sid: n for sid, n in zip(range(1, len(staff) + 1), _names(npr, len(staff)))}
     staff = [(s[0], s[1], s[2], names[s[0]], p) for s, p in zip(staff, _phones(npr, len(staff)))]
     vol_names, vol_phones = _names(npr, len(volunteer_rows)), _phones(npr, len(volunteer_rows))

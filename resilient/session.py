@@ -40,6 +40,11 @@ def tr(key: str, **values) -> str:
     return t(key, lang(), **values)
 
 
+def translator(language: str):
+    """tr bound to one language, for format_func callbacks that Streamlit may call outside this run."""
+    return lambda key, **values: t(key, language, **values)
+
+
 def viewer_scope() -> Scope:
     """What the signed-in user may see. Everything until accounts arrive (issue 3)."""
     return EVERYTHING

@@ -1,4 +1,7 @@
 -- The community, its places and its people. WGS-84 (lon, lat) everywhere; local time, naive.
+-- No FOREIGN KEY clauses: DuckDB refuses any update of an indexed column on a referenced row (moving a
+-- resident under a measure to another household, renaming a building), so references are checked by
+-- resilient/integrity.py after every import and in the tests instead. `-- ref:` comments name them.
 CREATE TABLE meta (
     key VARCHAR PRIMARY KEY,
     value VARCHAR NOT NULL
@@ -13,7 +16,7 @@ CREATE TABLE community (
 
 CREATE TABLE staff (
     staff_id INTEGER PRIMARY KEY,
-    community_id INTEGER NOT NULL REFERENCES community (community_id),
+    community_id INTEGER NOT NULL,  -- ref: community
     role VARCHAR NOT NULL CHECK (role IN ('grid_worker', 'doctor', 'police')),
     name VARCHAR NOT NULL,
     phone VARCHAR
@@ -21,21 +24,21 @@ CREATE TABLE staff (
 
 CREATE TABLE grid_cell (
     grid_id INTEGER PRIMARY KEY,
-    community_id INTEGER NOT NULL REFERENCES community (community_id),
+    community_id INTEGER NOT NULL,  -- ref: community
     name VARCHAR NOT NULL,
-    grid_worker_id INTEGER REFERENCES staff (staff_id)
+    grid_worker_id INTEGER  -- ref: staff
 );
 
 CREATE TABLE compound (
     compound_id INTEGER PRIMARY KEY,
-    community_id INTEGER NOT NULL REFERENCES community (community_id),
+    community_id INTEGER NOT NULL,  -- ref: community
     name VARCHAR NOT NULL
 );
 
 CREATE TABLE building (
     building_id INTEGER PRIMARY KEY,
-    compound_id INTEGER NOT NULL REFERENCES compound (compound_id),
-    grid_id INTEGER REFERENCES grid_cell (grid_id),
+    compound_id INTEGER NOT NULL,  -- ref: compound
+    grid_id INTEGER,  -- ref: grid_cell
     name VARCHAR NOT NULL,                     -- as residents say it: 3栋
     floors INTEGER CHECK (floors BETWEEN 1 AND 200),
     managed_by_property BOOLEAN NOT NULL DEFAULT TRUE,
@@ -45,7 +48,7 @@ CREATE TABLE building (
 
 CREATE TABLE stairwell (
     stairwell_id INTEGER PRIMARY KEY,
-    building_id INTEGER NOT NULL REFERENCES building (building_id),
+    building_id INTEGER NOT NULL,  -- ref: building
     unit_no INTEGER NOT NULL CHECK (unit_no >= 1),
     geom GEOMETRY,                             -- its part of the footprint
     UNIQUE (building_id, unit_no)
@@ -53,7 +56,7 @@ CREATE TABLE stairwell (
 
 CREATE TABLE household (
     household_id INTEGER PRIMARY KEY,
-    stairwell_id INTEGER NOT NULL REFERENCES stairwell (stairwell_id),
+    stairwell_id INTEGER NOT NULL,  -- ref: stairwell
     floor INTEGER NOT NULL,
     room VARCHAR NOT NULL,                     -- 1502: floor 15, door 02
     UNIQUE (stairwell_id, room)
@@ -61,7 +64,7 @@ CREATE TABLE household (
 
 CREATE TABLE resident (
     resident_id INTEGER PRIMARY KEY,
-    household_id INTEGER NOT NULL REFERENCES household (household_id),
+    household_id INTEGER NOT NULL,  -- ref: household
     name VARCHAR NOT NULL,
     sex VARCHAR CHECK (sex IN ('M', 'F')),
     birth_date DATE,
@@ -77,7 +80,7 @@ CREATE TABLE resident (
 
 CREATE TABLE control_measure (
     measure_id INTEGER PRIMARY KEY,
-    resident_id INTEGER NOT NULL REFERENCES resident (resident_id),
+    resident_id INTEGER NOT NULL,  -- ref: resident
     category VARCHAR NOT NULL CHECK (category IN (
         'centralised_quarantine', 'medical_observation', 'home_isolation',
         'home_observation', 'health_monitoring')),
@@ -91,10 +94,10 @@ CREATE TABLE control_measure (
 
 CREATE TABLE volunteer (
     volunteer_id INTEGER PRIMARY KEY,
-    community_id INTEGER NOT NULL REFERENCES community (community_id),
+    community_id INTEGER NOT NULL,  -- ref: community
     name VARCHAR NOT NULL,
     phone VARCHAR,
-    home_building_id INTEGER REFERENCES building (building_id),
+    home_building_id INTEGER,  -- ref: building
     capacity INTEGER NOT NULL DEFAULT 5 CHECK (capacity >= 0),   -- households they can look after
     active BOOLEAN NOT NULL DEFAULT TRUE
 );

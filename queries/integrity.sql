@@ -1,0 +1,28 @@
+-- name: reference_problems
+-- Rows pointing at something that does not exist (the schema has no FOREIGN KEYs, see migration 001).
+-- Whole database, not scoped: an administrator's and the importer's check. Empty result = sound.
+SELECT 'staff.community_id' AS reference, count(*) AS rows FROM staff x
+    WHERE NOT EXISTS (SELECT 1 FROM community p WHERE p.community_id = x.community_id)
+UNION ALL SELECT 'grid_cell.community_id', count(*) FROM grid_cell x
+    WHERE NOT EXISTS (SELECT 1 FROM community p WHERE p.community_id = x.community_id)
+UNION ALL SELECT 'grid_cell.grid_worker_id', count(*) FROM grid_cell x
+    WHERE x.grid_worker_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM staff p WHERE p.staff_id = x.grid_worker_id)
+UNION ALL SELECT 'compound.community_id', count(*) FROM compound x
+    WHERE NOT EXISTS (SELECT 1 FROM community p WHERE p.community_id = x.community_id)
+UNION ALL SELECT 'building.compound_id', count(*) FROM building x
+    WHERE NOT EXISTS (SELECT 1 FROM compound p WHERE p.compound_id = x.compound_id)
+UNION ALL SELECT 'building.grid_id', count(*) FROM building x
+    WHERE x.grid_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM grid_cell p WHERE p.grid_id = x.grid_id)
+UNION ALL SELECT 'stairwell.building_id', count(*) FROM stairwell x
+    WHERE NOT EXISTS (SELECT 1 FROM building p WHERE p.building_id = x.building_id)
+UNION ALL SELECT 'household.stairwell_id', count(*) FROM household x
+    WHERE NOT EXISTS (SELECT 1 FROM stairwell p WHERE p.stairwell_id = x.stairwell_id)
+UNION ALL SELECT 'resident.household_id', count(*) FROM resident x
+    WHERE NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id)
+UNION ALL SELECT 'control_measure.resident_id', count(*) FROM control_measure x
+    WHERE NOT EXISTS (SELECT 1 FROM resident p WHERE p.resident_id = x.resident_id)
+UNION ALL SELECT 'volunteer.community_id', count(*) FROM volunteer x
+    WHERE NOT EXISTS (SELECT 1 FROM community p WHERE p.community_id = x.community_id)
+UNION ALL SELECT 'volunteer.home_building_id', count(*) FROM volunteer x
+    WHERE x.home_building_id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM building p WHERE p.building_id = x.home_building_id);

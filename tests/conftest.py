@@ -1,0 +1,83 @@
+"""Fixtures: a migrated in-memory database, a small hand-built community with known answers, the demo."""
+
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from resilient import db, demo  # noqa: E402
+
+TODAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 12, 0)
+
+
+@pytest.fixture
+def con():
+    connection = db.connect(":memory:")
+    yield connection
+    connection.close()
+
+
+def square(x: float, y: float, size: float = 0.0004) -> str:
+    return f"POLYGON(({x} {y}, {x + size} {y}, {x + size} {y + size / 2}, {x} {y + size / 2}, {x} {y}))"
+
+
+@pytest.fixture
+def small(con):
+    """Two grid cells, two compounds, three buildings; every number below is counted by hand in the tests.
+
+    Building 1 (A compound, grid 1): unit 1 has households 11 (2 people), 12 (1); unit 2 has 13 (3).
+    Building 2 (A compound, grid 2): unit 1 has household 21 (2 people).
+    Building 3 (B compound, grid 2): unit 1 has household 31 (1 person), nobody under a measure.
+    Measures on TODAY, by resident: 1 home isolation (due today), 2 home observation released yesterday,
+    4 centralised quarantine (due tomorrow, created 2 h before NOW), 5 home isolation starting tomorrow
+    (created 1 h before NOW), 7 health monitoring since 18 Nov.
+    """
+    con.execute("INSERT INTO community VALUES (1, '测试社区', '测试街道', '测试区')")
+    con.execute("INSERT INTO staff VALUES (1, 1, 'grid_worker', '网格员甲', NULL), "
+                "(2, 1, 'grid_worker', '网格员乙', NULL)")
+    con.execute("INSERT INTO grid_cell VALUES (1, 1, '第1网格', 1), (2, 1, '第2网格', 2)")
+    con.execute("INSERT INTO compound VALUES (1, 1, 'A苑'), (2, 1, 'B苑')")
+    for bid, compound, grid, x in [(1, 1, 1, 119.950), (2, 1, 2, 119.951), (3, 2, 2, 119.953)]:
+        con.execute("INSERT INTO building VALUES ($b, $c, $g, $n, 6, TRUE, ST_GeomFromText($w))",
+                    {"b": bid, "c": compound, "g": grid, "n": f"{bid}栋", "w": square(x, 31.70)})
+    con.execute("INSERT INTO stairwell VALUES (1, 1, 1, NULL), (2, 1, 2, NULL), (3, 2, 1, NULL), (4, 3, 1, NULL)")
+    con.execute("""INSERT INTO household VALUES
+        (11, 1, 1, '101'), (12, 1, 2, '201'), (13, 2, 3, '301'), (21, 3, 1, '101'), (31, 4, 5, '502')""")
+    people = [(1, 11), (2, 11), (3, 12), (4, 13), (5, 13), (6, 13), (7, 21), (8, 21), (9, 31)]
+    for rid, hid in people:
+        con.execute("INSERT INTO resident (resident_id, household_id, name, sex) VALUES ($r, $h, $n, 'F')",
+                    {"r": rid, "h": hid, "n": f"居民{rid}"})
+    con.execute("""INSERT INTO control_measure VALUES
+        (1, 1, 'home_isolation', 'key_area', DATE '2026-11-09', DATE '2026-11-23', NULL, TIMESTAMP '2026-11-09 10:00'),
+        (2, 2, 'home_observation', 'key_area', DATE '2026-11-08', DATE '2026-11-22',
+            TIMESTAMP '2026-11-22 10:00', TIMESTAMP '2026-11-08 10:00'),
+        (3, 4, 'centralised_quarantine', 'abroad', DATE '2026-11-10', DATE '2026-11-24', NULL,
+            TIMESTAMP '2026-11-23 10:00'),
+        (4, 5, 'home_isolation', 'close_contact', DATE '2026-11-24', DATE '2026-12-08', NULL,
+            TIMESTAMP '2026-11-23 11:00'),
+        (5, 7, 'health_monitoring', 'other_area', DATE '2026-11-18', DATE '2026-12-02', NULL,
+            TIMESTAMP '2026-11-18 09:00')""")
+    return con
+
+
+@pytest.fixture(scope="session")
+def demo_db():
+    """The demo community as the app builds it, generated once for all tests that only read it."""
+    connection = db.connect(":memory:")
+    counts = demo.generate(connection, residents=15_000, seed=42, as_of=TODAY)
+    yield connection, counts
+    connection.close()
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory):
+    """A small demo database file for page tests (AppTest opens it through RC_DB_PATH)."""
+    path = tmp_path_factory.mktemp("db") / "community.duckdb"
+    demo.ensure_database(path, residents=3_000, seed=7)
+    return path

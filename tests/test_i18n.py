@@ -1,0 +1,43 @@
+"""The translation table is complete, and every key the code asks for exists."""
+
+import re
+from datetime import date, datetime
+
+from resilient import i18n
+from tests.conftest import ROOT
+
+KEY_CALL = re.compile(r"""\b(?:tr|t)\(\s*f?["']([a-z_]+\.[a-z_0-9.{}]+)["']""")
+
+
+def test_every_key_has_both_languages():
+    for key, entry in i18n.TEXT.items():
+        assert entry.get("zh") and entry.get("en"), key
+
+
+def test_every_key_used_in_code_exists():
+    used = set()
+    for file in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("resilient/*.py"), *ROOT.glob("geo/*.py")]:
+        used |= set(KEY_CALL.findall(file.read_text(encoding="utf-8")))
+    assert used, "the pattern found no keys"
+    for key in used:
+        if "{" in key:  # f-string keys: check every known value of the placeholder
+            prefix = key.split("{")[0]
+            assert any(k.startswith(prefix) for k in i18n.TEXT), key
+        else:
+            assert key in i18n.TEXT, key
+    for category in i18n.CATEGORIES:
+        assert f"category.{category}" in i18n.TEXT
+
+
+def test_unknown_key_shows_itself():
+    assert i18n.t("no.such.key", "en") == "no.such.key"
+
+
+def test_formats_follow_the_language():
+    assert i18n.fmt_date(date(2026, 11, 3), "zh") == "2026年11月3日"
+    assert i18n.fmt_date(date(2026, 11, 3), "en") == "3 Nov 2026"
+    assert i18n.fmt_date(datetime(2026, 11, 3, 9, 5), "zh", with_time=True) == "2026年11月3日 09:05"
+    assert i18n.fmt_number(15000, "en") == "15,000"
+    assert i18n.fmt_number(1_000_000, "zh") == "100.0万"
+    assert i18n.fmt_number(1_000_000, "en") == "1,000,000"
+    assert i18n.t("overview.breakdown", "en", building="3栋", compound="A") == "3栋 (A) in detail"

@@ -1,0 +1,38 @@
+"""The named-query loader: blocks by name, no duplicates, parameters checked before DuckDB sees them."""
+
+import pytest
+
+from resilient import queries
+
+
+def test_parse_splits_named_blocks():
+    text = "-- name: one\n-- first\nSELECT $a;\n\n-- name: two\nSELECT 2\n"
+    assert queries.parse(text) == {"one": "-- first\nSELECT $a", "two": "SELECT 2"}
+
+
+def test_duplicate_name_is_an_error():
+    with pytest.raises(ValueError, match="twice"):
+        queries.parse("-- name: a\nSELECT 1\n-- name: a\nSELECT 2")
+
+
+def test_every_query_file_loads_and_names_are_unique():
+    names = queries.all_queries()
+    assert {"building_density", "overview_kpis", "active_measures_by_day", "grids_in_scope"} <= set(names)
+
+
+def test_missing_parameter_is_named():
+    with pytest.raises(TypeError, match="today"):
+        queries.bind("building_stairwells", {"community_ids": None, "grid_ids": None, "building_id": 1})
+
+
+def test_bind_keeps_only_used_parameters():
+    bound = queries.bind("communities_in_scope", {"community_ids": [1], "unused": 5})
+    assert bound == {"community_ids": [1]}
+
+
+UNSCOPED = {"reference_problems"}  # administrator checks over the whole database
+
+
+def test_every_read_query_takes_the_viewer_scope():
+    for name in set(queries.all_queries()) - UNSCOPED:
+        assert {"community_ids", "grid_ids"} & queries.parameters(name), f"{name} ignores the viewer's scope"
