@@ -17,18 +17,19 @@ with st.sidebar:
     community_ids = communities["community_id"].tolist()
     names = dict(zip(community_ids, communities["name"]))
     if len(community_ids) == 1:
-        st.session_state["community_id"] = community_ids[0]
-        st.markdown(f"**{tr('app.community')}**: {names[community_ids[0]]}")
+        community = community_ids[0]
+        st.markdown(f"**{tr('app.community')}**: {names[community]}")
     else:
-        st.selectbox(tr("app.community"), [ALL, *community_ids], key="community_id",
-                     format_func=lambda c: tr("app.all") if c == ALL else names[c])
-    community = st.session_state.get("community_id", ALL)
+        community = st.selectbox(tr("app.community"), [ALL, *community_ids], key=session.widget_key("community"),
+                                 format_func=lambda c: tr("app.all") if c == ALL else names[c])
     grids = places.grids(con, rights.narrow(Scope(None if community == ALL else (community,))))
     grid_label = {g.grid_id: f"{g.name}（{g.grid_worker}）" if g.grid_worker else g.name for g in grids.itertuples()}
-    if st.session_state.get("grid_id") not in grid_label:
-        st.session_state["grid_id"] = ALL
-    st.selectbox(tr("app.grid"), [ALL, *grid_label], key="grid_id",
-                 format_func=lambda g: tr("app.all") if g == ALL else grid_label[g])
+    grid_key = session.widget_key("grid")
+    if st.session_state.get(grid_key) not in grid_label:
+        st.session_state[grid_key] = ALL  # the chosen grid cell is not in the chosen community
+    grid = st.selectbox(tr("app.grid"), [ALL, *grid_label], key=grid_key,
+                        format_func=lambda g: tr("app.all") if g == ALL else grid_label[g])
+    st.session_state["chosen_community"], st.session_state["chosen_grid"] = community, grid
     if session.is_demo():
         st.caption(tr("app.demo_note"))
     st.caption(tr("app.data_as_of", when=i18n.fmt_date(config.now(), session.lang(), with_time=True)))

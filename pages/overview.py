@@ -19,13 +19,15 @@ compounds = places.compounds(con, scope)
 compound_names = dict(zip(compounds["compound_id"], compounds["name"]))
 left, middle, right, far = st.columns([2, 3, 2, 2])
 chosen_compounds = left.multiselect(tr("overview.compound"), list(compound_names), format_func=compound_names.get,
-                                    placeholder=tr("app.all"), key="overview_compounds")
+                                    placeholder=tr("app.all"), key=session.widget_key("overview_compounds"))
 chosen_categories = middle.multiselect(tr("overview.category"), CATEGORIES, placeholder=tr("app.all"),
-                                       format_func=lambda c: tr(f"category.{c}"), key="overview_categories")
-mode = right.radio(tr("overview.measure"), ["active", "per_100"], horizontal=True, key="overview_mode",
+                                       format_func=lambda c: tr(f"category.{c}"),
+                                       key=session.widget_key("overview_categories"))
+mode = right.radio(tr("overview.measure"), ["active", "per_100"], horizontal=True,
+                   key=session.widget_key("overview_mode"),
                    format_func=lambda m: tr("overview.mode.count" if m == "active" else "overview.mode.per_100"))
 basemap = far.selectbox(tr("overview.basemap"), list(maps.BASEMAPS),
-                        format_func=lambda b: tr(f"overview.basemap.{b}"), key="overview_basemap")
+                        format_func=lambda b: tr(f"overview.basemap.{b}"), key=session.widget_key("overview_basemap"))
 filters = measures.Filters(tuple(chosen_compounds) or None, tuple(chosen_categories) or None)
 
 kpi = measures.kpis(con, scope, filters, today, now)

@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from resilient import config, db, demo
-from resilient.i18n import DEFAULT_LANGUAGE, t
+from resilient.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from resilient.scope import EVERYTHING, Scope
 
 ALL = 0  # the "all" choice in sidebar filters; ids start at 1
@@ -45,6 +45,22 @@ def translator(language: str):
     return lambda key, **values: t(key, language, **values)
 
 
+def widget_key(name: str) -> str:
+    """A widget key per language, carrying the choice over from the other language.
+
+    Streamlit keeps showing a keyed widget's old option labels when only their language changes, so each
+    language gets its own widget; the chosen values (ids, codes) do not depend on the language.
+    """
+    key = f"{name}.{lang()}"
+    if key not in st.session_state:
+        for other in LANGUAGES:
+            previous = st.session_state.get(f"{name}.{other}")
+            if previous is not None:
+                st.session_state[key] = previous
+                break
+    return key
+
+
 def viewer_scope() -> Scope:
     """What the signed-in user may see. Everything until accounts arrive (issue 3)."""
     return EVERYTHING
@@ -52,7 +68,7 @@ def viewer_scope() -> Scope:
 
 def scope() -> Scope:
     """The viewer's scope narrowed by the sidebar's community and grid choice."""
-    community = st.session_state.get("community_id", ALL)
-    grid = st.session_state.get("grid_id", ALL)
+    community = st.session_state.get("chosen_community", ALL)
+    grid = st.session_state.get("chosen_grid", ALL)
     chosen = Scope(None if community == ALL else (community,), None if grid == ALL else (grid,))
     return viewer_scope().narrow(chosen)

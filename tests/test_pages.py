@@ -1,6 +1,7 @@
 """Every page runs under AppTest in both languages with its key elements; the sidebar drives the scope."""
 
 import pytest
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
@@ -9,7 +10,24 @@ PAGES = ["pages/overview.py"]
 
 
 @pytest.fixture
-def app(demo_file, monkeypatch):
+def whole_app_runs(monkeypatch):
+    """Every AppTest run executes app.py, as on the server.
+
+    AppTest forgets before every run that st.navigation is in use, sees the pages/ folder and from the second
+    run on executes the page alone in Streamlit's old multipage mode, skipping app.py and its sidebar. The
+    server remembers (st.navigation sets the flag to False once); this fixture does the same.
+    """
+    original = PagesManager.__init__
+
+    def remember_navigation(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", remember_navigation)
+
+
+@pytest.fixture
+def app(demo_file, monkeypatch, whole_app_runs):
     monkeypatch.setenv("RC_DB_PATH", str(demo_file))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
@@ -50,10 +68,30 @@ def test_overview_in_english(app):
 
 def test_grid_filter_narrows_every_figure(app):
     everyone = int(metric(app, "居民").replace(",", ""))
-    app.sidebar.selectbox(key="grid_id").select_index(1).run()
+    app.sidebar.selectbox(key="grid.zh").select_index(1).run()
     assert not app.exception
     one_grid = int(metric(app, "居民").replace(",", ""))
     assert 0 < one_grid < everyone
+    app.sidebar.selectbox(key="grid.zh").select_index(0).run()
+    assert int(metric(app, "居民").replace(",", "")) == everyone
+
+
+def test_choices_survive_a_language_switch(app):
+    app.sidebar.selectbox(key="grid.zh").select_index(2).run()
+    chosen = app.sidebar.selectbox(key="grid.zh").value
+    app.sidebar.selectbox(key="lang").set_value("en").run()
+    assert app.sidebar.selectbox(key="grid.en").value == chosen
+    assert app.title[0].value == "Control measures by building"
+
+
+def test_first_start_builds_the_demo_database(tmp_path, monkeypatch, whole_app_runs):
+    path = tmp_path / "new" / "community.duckdb"
+    monkeypatch.setenv("RC_DB_PATH", str(path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    assert path.exists()
+    assert metric(at, "居民") == "15,000"
 
 
 def test_map_carries_every_building_in_scope(app):
