@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 
 from geo import maps
 from resilient import charts, config, measures, places, session
-from resilient.i18n import CATEGORIES, fmt_date, fmt_number
+from resilient.i18n import CATEGORIES, density_labels, fmt_date, fmt_number
 
 lang = session.lang()
 tr = session.translator(lang)
@@ -47,14 +47,9 @@ def building_map() -> None:
     if density.empty:
         st.info(tr("overview.no_buildings"))
         return
-    tooltip = {
-        "name": tr("col.building"), "compound": tr("col.compound"), "grid": tr("col.grid"),
-        "residents": tr("col.residents"), "active": tr("col.active"), "per_100": tr("col.per_100"),
-        **{c: tr(f"category.{c}") for c in (filters.categories or CATEGORIES)},
-    }
-    fmap = maps.building_density_map(
-        density, mode, tooltip, tr("overview.legend" if mode == "active" else "overview.legend_per_100"),
-        tr("overview.legend_none"), basemap)
+    legend = tr("overview.legend" if mode == "active" else "overview.legend_per_100")
+    fmap = maps.building_density_map(density, mode, density_labels(lang, filters.categories), legend,
+                                     tr("overview.legend_none"), basemap)
     st.caption(tr("overview.map_help"))
     clicked = st_folium(fmap, height=520, use_container_width=True, returned_objects=["last_active_drawing"],
                         key="overview_map")
@@ -79,7 +74,8 @@ def building_map() -> None:
         st.info(tr("overview.no_households"))
         return
     st.dataframe(
-        homes.assign(category=homes["category"].map(lambda c: tr(f"category.{c}")),
+        homes.assign(unit_no=homes["unit_no"].map(lambda n: tr("unit.name", n=n)),
+                     category=homes["category"].map(lambda c: tr(f"category.{c}")),
                      start_date=homes["start_date"].map(lambda d: fmt_date(d, lang)),
                      planned_end=homes["planned_end"].map(lambda d: fmt_date(d, lang))),
         hide_index=True, width="stretch",

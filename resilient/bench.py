@@ -15,7 +15,7 @@ import duckdb
 
 from geo import maps
 from resilient import config, db, demo, measures
-from resilient.i18n import CATEGORIES, DEFAULT_LANGUAGE, t
+from resilient.i18n import DEFAULT_LANGUAGE, density_labels, t
 from resilient.scope import EVERYTHING
 
 DEFAULT_SIZES = "15000,1000000"
@@ -72,19 +72,10 @@ def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}
 
 
-def overview_tooltip(lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
-    """The tooltip fields and wording pages/overview.py uses when no category is filtered."""
-    return {
-        "name": t("col.building", lang), "compound": t("col.compound", lang), "grid": t("col.grid", lang),
-        "residents": t("col.residents", lang), "active": t("col.active", lang), "per_100": t("col.per_100", lang),
-        **{c: t(f"category.{c}", lang) for c in CATEGORIES},
-    }
-
-
 def map_html_bytes(con: duckdb.DuckDBPyConnection, today, lang: str = DEFAULT_LANGUAGE) -> int:
     """Bytes the browser receives for the overview map as the page builds it (count mode, plain basemap)."""
     density = measures.building_density(con, EVERYTHING, measures.Filters(), today)
-    fmap = maps.building_density_map(density, "active", overview_tooltip(lang), t("overview.legend", lang),
+    fmap = maps.building_density_map(density, "active", density_labels(lang), t("overview.legend", lang),
                                      t("overview.legend_none", lang))
     return len(fmap.get_root().render().encode())
 

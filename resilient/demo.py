@@ -20,8 +20,8 @@ import shapely
 from shapely import affinity
 from shapely.geometry import box
 
-from geo.stairwells import EARTH_RADIUS_M, split_footprint
-from resilient import db, ids
+from geo.stairwells import EARTH_RADIUS_M
+from resilient import db, geometry, ids
 from resilient.config import today
 
 CENTRE_LON, CENTRE_LAT = 119.95, 31.70
@@ -273,9 +273,9 @@ def generate(con: duckdb.DuckDBPyConnection, residents: int = RESIDENTS_PER_COMM
             bid = len(buildings) + 1
             buildings.append((bid, compound_ids[layout.compound[i]], first_grid + int(cell[i]), layout.name[i],
                               layout.floors[i], layout.property_managed[i], shapely.to_wkb(layout.footprint[i])))
-            for unit, piece in enumerate(split_footprint(layout.footprint[i], layout.units[i]), start=1):
+            for unit in range(1, layout.units[i] + 1):
                 sid = len(stairwells) + 1
-                stairwells.append((sid, bid, unit, shapely.to_wkb(piece)))
+                stairwells.append((sid, bid, unit))  # shapes cut from the footprint after insert
                 floors = np.repeat(np.arange(1, layout.floors[i] + 1), layout.flats_per_floor[i])
                 doors = np.tile(np.arange(1, layout.flats_per_floor[i] + 1), layout.floors[i])
                 flat_rows.append(np.column_stack([np.full(len(floors), sid), floors, doors, np.full(len(floors), cid)]))
@@ -348,8 +348,7 @@ def generate(con: duckdb.DuckDBPyConnection, residents: int = RESIDENTS_PER_COMM
         con.executemany("INSERT INTO compound VALUES (?, ?, ?)", compounds)
         _insert_geometries(con, "building", pd.DataFrame(buildings, columns=[
             "building_id", "compound_id", "grid_id", "name", "floors", "managed_by_property", "geom"]))
-        _insert_geometries(con, "stairwell", pd.DataFrame(stairwells, columns=[
-            "stairwell_id", "building_id", "unit_no", "geom"]))
+        con.executemany("INSERT INTO stairwell (stairwell_id, building_id, unit_no) VALUES (?, ?, ?)", stairwells)
         con.register("households_df", households)
         con.execute("INSERT INTO household SELECT * FROM households_df")
         con.register("residents_df", resident_df)
@@ -364,6 +363,7 @@ def generate(con: duckdb.DuckDBPyConnection, residents: int = RESIDENTS_PER_COMM
         con.executemany("INSERT INTO volunteer VALUES (?, ?, ?, ?, ?, ?, ?)", volunteers)
         for view in ("households_df", "residents_df", "measures_df"):
             con.unregister(view)
+    geometry.fill_stairwell_geometry(con)
     return {
         "communities": len(communities), "buildings": len(buildings), "stairwells": len(stairwells),
         "households": n_households, "residents": n, "measures": len(measures), "volunteers": len(volunteers),

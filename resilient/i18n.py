@@ -87,6 +87,15 @@ CATEGORIES = [
 ]
 
 
+def density_labels(lang: str, categories: list[str] | tuple[str, ...] | None = None) -> dict[str, str]:
+    """Column -> label for a building density row, in the order a tooltip shows them."""
+    return {
+        "name": t("col.building", lang), "compound": t("col.compound", lang), "grid": t("col.grid", lang),
+        "residents": t("col.residents", lang), "active": t("col.active", lang), "per_100": t("col.per_100", lang),
+        **{c: t(f"category.{c}", lang) for c in (categories or CATEGORIES)},
+    }
+
+
 def t(key: str, lang: str, **values) -> str:
     """Text for `key`; an unknown key shows itself so a gap is visible, not a crash at a desk."""
     entry = TEXT.get(key)

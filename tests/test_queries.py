@@ -30,7 +30,7 @@ def test_bind_keeps_only_used_parameters():
     assert bound == {"community_ids": [1]}
 
 
-UNSCOPED = {"reference_problems"}  # administrator checks over the whole database
+UNSCOPED = {"reference_problems", "stairwells_missing_geometry", "set_stairwell_geometry"}  # whole-database upkeep
 
 
 def test_every_read_query_takes_the_viewer_scope():
