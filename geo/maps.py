@@ -158,6 +158,31 @@ def choropleth_layer(collection: dict, value_key: str, breaks: list[float], tool
     )
 
 
+def stairwell_layer(frame: pd.DataFrame, building_id: int, active_label: str) -> folium.FeatureGroup:
+    """The chosen building's stairwells outlined on top of the map; `frame` has label, active and geojson.
+
+    Sent with st_folium's feature_group_to_add, so choosing a building does not rebuild the map. Each piece
+    carries the building's id: a click on it still means that building.
+    """
+    frame = frame[frame["geojson"].notna()].assign(building_id=building_id)
+    group = folium.FeatureGroup(name="stairwells")
+    if frame.empty:
+        return group
+    folium.GeoJson(
+        feature_collection(frame, ["building_id", "label", "active"]),
+        style_function=lambda _: {"fill": True, "fillOpacity": 0.05, "color": "#1f4e9c", "weight": 2.5,
+                                  "dashArray": "5 3"},
+        tooltip=folium.GeoJsonTooltip(fields=["label", "active"], aliases=["", html.escape(active_label)]),
+    ).add_to(group)
+    return group
+
+
+def clicked_id(value: dict | None, key: str = "building_id") -> int | None:
+    """The id property of the shape last clicked, from st_folium's returned (or stored) value."""
+    feature = (value or {}).get("last_active_drawing") or {}
+    return (feature.get("properties") or {}).get(key)
+
+
 def legend(title: str, breaks: list[float], none_label: str) -> Element:
     """A plain HTML legend in the map's corner: no d3 or other CDN script, so it shows offline too."""
     rows = [f'<div><span style="background:{ZERO_COLOUR}"></span>{html.escape(none_label)}</div>']

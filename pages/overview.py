@@ -40,6 +40,11 @@ for column, category in zip(row, CATEGORIES):
 st.caption(tr("overview.kpi_note"))
 
 
+def stairwells_of(building_id: int):
+    units = measures.building_stairwells(con, scope, building_id, today)
+    return units.assign(label=units["unit_no"].map(lambda n: tr("unit.name", n=n)))
+
+
 @st.fragment
 def building_map() -> None:
     """Map and breakdown re-run together on a click, not the whole page."""
@@ -51,21 +56,29 @@ def building_map() -> None:
     fmap = maps.building_density_map(density, mode, density_labels(lang, filters.categories), legend,
                                      tr("overview.legend_none"), basemap)
     st.caption(tr("overview.map_help"))
+    in_view = set(density["building_id"])
+    # The click that re-ran this fragment is already stored under the map's key: outline that building's
+    # stairwells as an added layer, so the map itself is not rebuilt and keeps its place.
+    chosen = maps.clicked_id(st.session_state.get("overview_map"))
+    units = layer = None
+    if chosen in in_view:
+        units = stairwells_of(chosen)
+        layer = maps.stairwell_layer(units, chosen, tr("col.active"))
     clicked = st_folium(fmap, height=520, use_container_width=True, returned_objects=["last_active_drawing"],
-                        key="overview_map")
-    feature = (clicked or {}).get("last_active_drawing") or {}
-    building_id = (feature.get("properties") or {}).get("building_id")
-    if building_id is None or building_id not in set(density["building_id"]):
+                        feature_group_to_add=layer, key="overview_map")
+    building_id = maps.clicked_id(clicked)
+    if building_id not in in_view:
         st.caption(tr("overview.breakdown_hint"))
         return
+    if building_id != chosen:
+        units = stairwells_of(building_id)
     building = density.set_index("building_id").loc[building_id]
     st.subheader(tr("overview.breakdown", building=building["name"], compound=building["compound"]))
-    units = measures.building_stairwells(con, scope, building_id, today)
     st.markdown(f"**{tr('overview.stairwells')}**")
     st.dataframe(
-        units.assign(unit_no=units["unit_no"].map(lambda n: tr("unit.name", n=n))).drop(columns="stairwell_id"),
+        units[["label", "households", "residents", "active", "households_under_measure"]],
         hide_index=True, width="stretch",
-        column_config={"unit_no": tr("col.unit"), "households": tr("col.households"),
+        column_config={"label": tr("col.unit"), "households": tr("col.households"),
                        "residents": tr("col.residents"), "active": tr("col.active"),
                        "households_under_measure": tr("col.households_under_measure")})
     homes = measures.building_households(con, scope, building_id, today)

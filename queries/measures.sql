@@ -104,14 +104,15 @@ GROUP BY ALL
 ORDER BY days.day, m.category;
 
 -- name: building_stairwells
--- One building's stairwells: households, residents and active measures on $today.
+-- One building's stairwells: households, residents and active measures on $today, and their shapes.
 SELECT
     s.stairwell_id,
     s.unit_no,
     count(DISTINCT h.household_id) AS households,
     count(DISTINCT r.resident_id) AS residents,
     count(m.measure_id) FILTER (WHERE active_on(m.start_date, m.released_at, $today)) AS active,
-    count(DISTINCT h.household_id) FILTER (WHERE active_on(m.start_date, m.released_at, $today)) AS households_under_measure
+    count(DISTINCT h.household_id) FILTER (WHERE active_on(m.start_date, m.released_at, $today)) AS households_under_measure,
+    ST_AsGeoJSON(any_value(s.geom)) AS geojson
 FROM scoped_building($community_ids, $grid_ids) b
 JOIN stairwell s USING (building_id)
 LEFT JOIN household h USING (stairwell_id)

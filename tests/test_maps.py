@@ -82,3 +82,23 @@ def test_density_map_colours_follow_the_value(small, mode):
     html = rendered(m)
     assert maps.ZERO_COLOUR in html  # building 3 has nobody under a measure
     assert maps.RAMP[0] in html or maps.RAMP[-1] in html
+
+
+def test_stairwell_layer_outlines_the_chosen_building(small):
+    from resilient import geometry
+
+    geometry.fill_stairwell_geometry(small)
+    units = measures.building_stairwells(small, EVERYTHING, 1, TODAY).assign(label=["1单元", "<i>2</i>"])
+    group = maps.stairwell_layer(units, 1, "在管人数")
+    m = maps.new_map(None)
+    group.add_to(m)
+    html = rendered(m)
+    assert html.count('"type": "Feature"') == 2
+    assert '"building_id": 1' in html  # a click on a stairwell still means its building
+    assert "<i>2</i>" not in html
+
+
+def test_clicked_id():
+    assert maps.clicked_id({"last_active_drawing": {"properties": {"building_id": 7}}}) == 7
+    assert maps.clicked_id({"last_active_drawing": None}) is None
+    assert maps.clicked_id(None) is None
