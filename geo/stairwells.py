@@ -6,22 +6,7 @@ import shapely
 from shapely import affinity
 from shapely.geometry import Polygon, box
 
-EARTH_RADIUS_M = 6_371_008.8
-
-
-def _to_local_metres(poly: Polygon) -> tuple[Polygon, float, float]:
-    """Equirectangular projection around the footprint: exact enough for a building, and no CRS lookup."""
-    lon0, lat0 = poly.centroid.x, poly.centroid.y
-    kx = math.radians(1) * EARTH_RADIUS_M * math.cos(math.radians(lat0))
-    ky = math.radians(1) * EARTH_RADIUS_M
-    local = affinity.affine_transform(poly, [kx, 0, 0, ky, -lon0 * kx, -lat0 * ky])
-    return local, lon0, lat0
-
-
-def _to_lonlat(poly: Polygon, lon0: float, lat0: float) -> Polygon:
-    kx = math.radians(1) * EARTH_RADIUS_M * math.cos(math.radians(lat0))
-    ky = math.radians(1) * EARTH_RADIUS_M
-    return affinity.affine_transform(poly, [1 / kx, 0, 0, 1 / ky, lon0, lat0])
+from geo.local_metres import to_lonlat, to_metres
 
 
 def long_axis_angle(local: Polygon) -> float:
@@ -41,7 +26,8 @@ def split_footprint(footprint: Polygon, units: int) -> list[Polygon]:
         raise ValueError("footprint must be a valid, non-empty polygon")
     if units == 1:
         return [footprint]
-    local, lon0, lat0 = _to_local_metres(footprint)
+    lon0, lat0 = footprint.centroid.x, footprint.centroid.y
+    local = to_metres(footprint, lon0, lat0)
     angle = long_axis_angle(local)
     # Keep the axis pointing east so unit numbers grow from west to east, as residents count them.
     if angle > 90:
@@ -56,5 +42,5 @@ def split_footprint(footprint: Polygon, units: int) -> list[Polygon]:
         strip = box(minx + i * step, miny - 1, minx + (i + 1) * step, maxy + 1)
         part = upright.intersection(strip)
         part = affinity.rotate(part, angle, origin=(0, 0))
-        pieces.append(_to_lonlat(part, lon0, lat0))
+        pieces.append(to_lonlat(part, lon0, lat0))
     return pieces

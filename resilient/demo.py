@@ -20,7 +20,7 @@ import shapely
 from shapely import affinity
 from shapely.geometry import box
 
-from geo.stairwells import EARTH_RADIUS_M
+from geo.local_metres import offset, to_lonlat
 from resilient import db, geometry, ids
 from resilient.config import today
 
@@ -71,12 +71,6 @@ class Layout:
     flats_per_floor: list[int]
     property_managed: list[bool]
     footprint: list
-
-
-def _metres_to_lonlat(poly, lon0: float, lat0: float):
-    kx = math.radians(1) * EARTH_RADIUS_M * math.cos(math.radians(lat0))
-    ky = math.radians(1) * EARTH_RADIUS_M
-    return affinity.affine_transform(poly, [1 / kx, 0, 0, 1 / ky, lon0, lat0])
 
 
 def _compound_buildings(rng: random.Random, old: bool, flats_wanted: int, origin_x: float, width: float):
@@ -134,7 +128,7 @@ def community_layout(rng: random.Random, households: int, lon0: float, lat0: flo
             layout.flats_per_floor.append(per_floor)
             # Old estates often have no property company: the hardest places to supply the elderly.
             layout.property_managed.append(not old or rng.random() < 0.2)
-            layout.footprint.append(_metres_to_lonlat(turned, lon0, lat0))
+            layout.footprint.append(to_lonlat(turned, lon0, lat0))
         x0 += width + 60  # a city street between the two compounds
     return layout
 
@@ -143,11 +137,7 @@ def _community_origin(index: int, count: int) -> tuple[float, float]:
     """Communities on a square grid, 1.5 km apart, centred on the demo location."""
     side = math.ceil(math.sqrt(count))
     row, col = divmod(index, side)
-    dx = (col - (side - 1) / 2) * 1500 - 400
-    dy = ((side - 1) / 2 - row) * 1500 + 250
-    lon = CENTRE_LON + math.degrees(dx / (EARTH_RADIUS_M * math.cos(math.radians(CENTRE_LAT))))
-    lat = CENTRE_LAT + math.degrees(dy / EARTH_RADIUS_M)
-    return lon, lat
+    return offset(CENTRE_LON, CENTRE_LAT, (col - (side - 1) / 2) * 1500 - 400, ((side - 1) / 2 - row) * 1500 + 250)
 
 
 def _names(npr: np.random.Generator, n: int) -> np.ndarray:
