@@ -1,0 +1,388 @@
+"""A real browser on the overview page: the map draws offline, a click opens the breakdown, English, phone width.
+
+Drives Debian's Chromium through Playwright (never `playwright install`: there is no download here) against
+`streamlit run app.py` on a small demo database. Every request that would leave 127.0.0.1 is aborted, so the
+map must draw with no internet. Screenshots go to artifacts/screenshots (or $RC_SCREENSHOT_DIR).
+
+The first browser session after the server starts is special in Streamlit (see FIRST_VISIT_BUG), so the
+`browser` fixture always makes that first visit itself, records what happened, and the other tests each get a
+fresh session that does not depend on the order they run in.
+"""
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import duckdb
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, expect, sync_playwright
+
+from resilient import demo
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None)
+IN_CI = os.environ.get("CI") == "true"
+
+if CHROMIUM is None and not IN_CI:
+    pytest.skip("no `chromium` executable found (Debian: apt-get install chromium fonts-noto-cjk); "
+                "the browser tests need it and cannot download Playwright's own browser", allow_module_level=True)
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+STARTUP_TIMEOUT_S = 60
+WAIT_MS = 60_000
+DESKTOP = {"width": 1400, "height": 2000}
+PHONE = {"width": 390, "height": 2400}
+
+APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+SHAPES = "path.leaflet-interactive"
+EXCEPTION = '[data-testid="stException"]'
+LANGUAGE_BOX = '[data-testid="stSidebar"] [data-testid="stSelectbox"]'
+LEAFLET_JS = "/app/static/leaflet/leaflet.js"
+ZH_TITLE = "各楼栋隔离管控分布"
+EN_TITLE = "Control measures by building"
+FIRST_VISIT_WAIT_MS = 10_000  # a language switch re-runs in well under a second
+FIRST_VISIT_BUG = (
+    "known app bug: the app's page folder is named pages/, so Streamlit runs the very first script run of a "
+    "fresh server through its legacy pages/ (MPA v1) path under the main script's page hash; the first "
+    "widget change in that session then counts as a page change and is reset (language stays Chinese). "
+    "Renaming pages/ (e.g. to views/) fixes it; then remove this xfail."
+)
+
+
+def screenshot_dir() -> Path:
+    folder = Path(os.environ.get("RC_SCREENSHOT_DIR") or ROOT / "artifacts" / "screenshots").resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class _ScreenshotNote:
+    """Says where the screenshots are in pytest's terminal summary (shown without -s, unlike print)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def pytest_terminal_summary(self, terminalreporter):
+        terminalreporter.write_line(f"browser screenshots: {self.folder}")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class FirstVisit:
+    """What happened when the first browser session after the server start switched the language."""
+
+    def __init__(self, switched: bool | None, detail: str):
+        self.switched = switched  # None: the visit itself broke before the switch could be judged
+        self.detail = detail
+
+
+class Server:
+    """The running `streamlit run app.py`, its URL, its log and what the test database holds."""
+
+    def __init__(self, url: str, log: Path, buildings: int):
+        self.url = url
+        self.log = log
+        self.buildings = buildings
+        self.first_visit: FirstVisit | None = None
+
+    def tail(self, lines: int = 40) -> str:
+        try:
+            text = self.log.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            return f"(no server log: {exc})"
+        return "\n".join(text.splitlines()[-lines:]) or "(server log is empty)"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Server:
+    if CHROMIUM is None:
+        pytest.fail("CI=true but no `chromium` executable found: CI must run the browser tests")
+    workdir = tmp_path_factory.mktemp("browser")
+    database = workdir / "community.duckdb"
+    demo.ensure_database(database, residents=3000, seed=7)
+    # Read before the server starts: it holds DuckDB's file lock from then on.
+    with duckdb.connect(str(database), read_only=True) as con:
+        buildings = con.execute("SELECT count(*) FROM building").fetchone()[0]
+    assert buildings > 0
+
+    port = _free_port()
+    log = workdir / "streamlit.log"
+    env = {**os.environ, "RC_DB_PATH": str(database)}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+               "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
+               "--browser.gatherUsageStats", "false"]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+    running = Server(f"http://127.0.0.1:{port}", log, buildings)
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"streamlit exited with code {process.returncode} on start:\n{running.tail()}")
+            try:
+                with urllib.request.urlopen(f"{running.url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer on port {port} within {STARTUP_TIMEOUT_S} s:\n{running.tail()}")
+            time.sleep(0.25)
+        yield running
+    finally:
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Terminate the server's whole process group; kill it if it does not go within 10 s."""
+    if process.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@pytest.fixture(scope="module")
+def browser(server, pytestconfig):
+    folder = screenshot_dir()
+    name = "rc-browser-screenshots"
+    if not pytestconfig.pluginmanager.has_plugin(name):
+        pytestconfig.pluginmanager.register(_ScreenshotNote(folder), name)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            if server.first_visit is None:
+                server.first_visit = _first_visit(launched, server)
+            yield launched
+        finally:
+            launched.close()
+
+
+def _first_visit(browser, server: Server) -> FirstVisit:
+    """The first session on the fresh server: load the page as a person would, then switch to English."""
+    visit = Visit(browser, server, DESKTOP)
+    try:
+        page = visit.open()
+        expect(visit.map.locator(SHAPES)).to_have_count(server.buildings, timeout=WAIT_MS)
+        visit.choose_language("English")
+        try:
+            expect(page.locator("h1").first).to_have_text(EN_TITLE, timeout=FIRST_VISIT_WAIT_MS)
+            switched = True
+        except AssertionError:
+            switched = False
+        visit.wait_idle()
+        visit.screenshot("00-first-visit-language-switch.png")
+        title = page.locator("h1").first.inner_text().strip()
+        language = page.locator(LANGUAGE_BOX).first.inner_text().replace("\n", " ").strip()
+        return FirstVisit(switched, f"after choosing English: h1 {title!r}, language box {language!r}")
+    except (AssertionError, PlaywrightError) as exc:
+        return FirstVisit(None, f"first visit broke: {type(exc).__name__}: {exc}{visit.explain()}")
+    finally:
+        visit.close()
+
+
+class Visit:
+    """One browser context on the app: offline (only 127.0.0.1 answers), with what it asked for and what broke."""
+
+    def __init__(self, browser, server: Server, viewport: dict):
+        self.server = server
+        self.context = browser.new_context(viewport=viewport, locale="zh-CN")
+        self.context.set_default_timeout(WAIT_MS)
+        self.blocked: list[tuple[str, str]] = []  # (resource type, url) of requests that tried to leave
+        self.responses: list[tuple[str, int]] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._only_local)
+        self.page: Page = self.context.new_page()
+        self.page.on("response", lambda r: self.responses.append((r.url, r.status)))
+        self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        self.page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
+
+    def _only_local(self, route):
+        host = urlsplit(route.request.url).hostname
+        if route.request.url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            self.blocked.append((route.request.resource_type, route.request.url))
+            route.abort("internetdisconnected")
+
+    def open(self) -> Page:
+        self.page.goto(self.server.url, wait_until="domcontentloaded")
+        self.wait_idle()
+        return self.page
+
+    def wait_idle(self) -> None:
+        self.page.wait_for_selector(APP_IDLE, timeout=WAIT_MS)
+        expect(self.page.locator("h1").first).to_be_visible(timeout=WAIT_MS)
+
+    @property
+    def map(self):
+        return self.page.frame_locator(MAP_IFRAME).first
+
+    def choose_language(self, label: str) -> None:
+        self.page.locator(LANGUAGE_BOX).first.click()
+        self.page.get_by_role("option", name=label, exact=True).click()
+
+    def settle_map(self, timeout_s: float = 15) -> None:
+        """Wait until the map stops moving (a remounted map zooms in with an animation); give up quietly."""
+        shape = self.map.locator(SHAPES).first
+        if not self.page.locator(MAP_IFRAME).count() or not shape.count():
+            return
+        deadline = time.monotonic() + timeout_s
+        last, stable = None, 0
+        while time.monotonic() < deadline:
+            box = shape.bounding_box()
+            stable = stable + 1 if box is not None and box == last else 0
+            if stable >= 2:
+                return
+            last = box
+            self.page.wait_for_timeout(200)
+
+    def screenshot(self, name: str) -> Path:
+        self.settle_map()
+        path = screenshot_dir() / name
+        self.page.screenshot(path=path)
+        print(f"screenshot: {path}")
+        return path
+
+    def explain(self) -> str:
+        errors = "\n".join(self.errors[-20:]) or "(none)"
+        blocked = "\n".join(f"{kind} {url}" for kind, url in self.blocked[-20:]) or "(none)"
+        return (f"\n--- browser errors ---\n{errors}\n--- blocked off-machine requests ---\n{blocked}"
+                f"\n--- streamlit log (tail) ---\n{self.server.tail()}")
+
+    @contextlib.contextmanager
+    def explained(self):
+        """Re-raise assertion and Playwright timeouts with the browser's errors and the server's log tail."""
+        try:
+            yield
+        except (AssertionError, PlaywrightError) as exc:
+            kind = "" if isinstance(exc, AssertionError) else f"{type(exc).__name__}: "
+            raise AssertionError(f"{kind}{exc}{self.explain()}") from exc
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def desktop(browser, server, record_property):
+    record_property("screenshots", str(screenshot_dir()))
+    visit = Visit(browser, server, DESKTOP)
+    yield visit
+    visit.close()
+
+
+@pytest.fixture
+def phone(browser, server, record_property):
+    record_property("screenshots", str(screenshot_dir()))
+    visit = Visit(browser, server, PHONE)
+    yield visit
+    visit.close()
+
+
+def _click_target(visit: Visit):
+    """A building shape whose centre is on screen and not under the legend, so a click lands on it."""
+    shapes = visit.map.locator(SHAPES)
+    expect(shapes).to_have_count(visit.server.buildings, timeout=WAIT_MS)
+    visit.settle_map()
+    legend = visit.map.locator(".rc-legend").bounding_box()
+    frame = visit.page.locator(MAP_IFRAME).first.bounding_box()
+    for i in range(shapes.count()):
+        box = shapes.nth(i).bounding_box()
+        if not box or box["width"] < 4 or box["height"] < 4:
+            continue
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        inside_frame = frame["x"] + 10 < x < frame["x"] + frame["width"] - 10 and \
+            frame["y"] + 10 < y < frame["y"] + frame["height"] - 10
+        under_legend = legend is not None and legend["x"] - 5 <= x <= legend["x"] + legend["width"] + 5 and \
+            legend["y"] - 5 <= y <= legend["y"] + legend["height"] + 5
+        if inside_frame and not under_legend:
+            return shapes.nth(i)
+    raise AssertionError("no building shape is clickable: all are off the map or under the legend")
+
+
+def test_overview_draws_every_building_offline(desktop: Visit):
+    with desktop.explained():
+        page = desktop.open()
+        shapes = desktop.map.locator(SHAPES)
+        expect(shapes).to_have_count(desktop.server.buildings, timeout=WAIT_MS)
+        expect(desktop.map.locator(".rc-legend")).to_be_visible(timeout=WAIT_MS)
+        desktop.wait_idle()
+        expect(page.locator(EXCEPTION)).to_have_count(0)
+        leaflet = [status for url, status in desktop.responses if urlsplit(url).path == LEAFLET_JS]
+        assert leaflet and all(status in (200, 304) for status in leaflet), \
+            f"Leaflet not served from {LEAFLET_JS}: {leaflet}"
+        assert desktop.map.locator("body").evaluate("() => typeof window.L") == "object", "Leaflet did not load"
+        cdn = [url for kind, url in desktop.blocked if kind in ("script", "stylesheet")]
+        assert not cdn, f"the page asked the internet for scripts or styles: {cdn}"
+        print(f"off-machine requests blocked: {desktop.blocked or 'none'}")
+        fills = {shapes.nth(i).get_attribute("fill") for i in range(shapes.count())}
+        assert fills - {None, "#e8e8e8"}, f"no building is coloured by the ramp: fills {fills}"
+        desktop.screenshot("01-overview.png")
+
+
+def test_clicking_a_building_opens_its_breakdown(desktop: Visit):
+    with desktop.explained():
+        page = desktop.open()
+        _click_target(desktop).click(force=True)
+        heading = page.locator("h3").filter(has_text="栋").first
+        expect(heading).to_be_visible(timeout=WAIT_MS)
+        assert re.search(r"\d+栋（.+）明细", heading.inner_text()), heading.inner_text()
+        expect(page.get_by_text("各单元", exact=True)).to_be_visible(timeout=WAIT_MS)
+        expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible(timeout=WAIT_MS)
+        desktop.wait_idle()
+        expect(page.locator(EXCEPTION)).to_have_count(0)
+        desktop.screenshot("02-building-clicked.png")
+
+
+def test_sidebar_switches_to_english(desktop: Visit):
+    with desktop.explained():
+        page = desktop.open()
+        expect(page.locator("h1").first).to_have_text(ZH_TITLE)
+        desktop.choose_language("English")
+        expect(page.locator("h1").first).to_have_text(EN_TITLE, timeout=WAIT_MS)
+        desktop.wait_idle()
+        expect(desktop.map.locator(SHAPES)).to_have_count(desktop.server.buildings, timeout=WAIT_MS)
+        expect(page.locator(EXCEPTION)).to_have_count(0)
+        desktop.screenshot("03-english.png")
+
+
+def test_phone_width(phone: Visit):
+    with phone.explained():
+        page = phone.open()
+        expect(page.locator(MAP_IFRAME).first).to_be_visible(timeout=WAIT_MS)
+        expect(phone.map.locator(SHAPES)).to_have_count(phone.server.buildings, timeout=WAIT_MS)
+        phone.wait_idle()
+        expect(page.locator(EXCEPTION)).to_have_count(0)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= PHONE["width"] + 1, f"page scrolls sideways on a phone: {width} px wide"
+        phone.screenshot("04-phone.png")
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=FIRST_VISIT_BUG)
+def test_first_visitor_after_server_start_can_switch_language(browser, server: Server):
+    outcome = server.first_visit
+    assert outcome is not None
+    if outcome.switched is None:
+        raise RuntimeError(outcome.detail)  # not the known bug: fail for real, not as an expected failure
+    assert outcome.switched, outcome.detail
