@@ -34,5 +34,5 @@ with st.sidebar:
         st.caption(tr("app.demo_note"))
     st.caption(tr("app.data_as_of", when=i18n.fmt_date(config.now(), session.lang(), with_time=True)))
 
-page = st.navigation([st.Page("pages/overview.py", title=tr("nav.overview"), icon="🗺️", default=True)])
+page = st.navigation([st.Page("views/overview.py", title=tr("nav.overview"), icon="🗺️", default=True)])
 page.run()

@@ -4,7 +4,7 @@ Drives Debian's Chromium through Playwright (never `playwright install`: there i
 `streamlit run app.py` on a small demo database. Every request that would leave 127.0.0.1 is aborted, so the
 map must draw with no internet. Screenshots go to artifacts/screenshots (or $RC_SCREENSHOT_DIR).
 
-The first browser session after the server starts is special in Streamlit (see FIRST_VISIT_BUG), so the
+The first browser session after the server starts once behaved differently (see the last test), so the
 `browser` fixture always makes that first visit itself, records what happened, and the other tests each get a
 fresh session that does not depend on the order they run in.
 """
@@ -53,14 +53,6 @@ LEAFLET_JS = "/app/static/leaflet/leaflet.js"
 ZH_TITLE = "各楼栋隔离管控分布"
 EN_TITLE = "Control measures by building"
 FIRST_VISIT_WAIT_MS = 10_000  # a language switch re-runs in well under a second
-FIRST_VISIT_BUG = (
-    "known app bug: the app's page folder is named pages/, so Streamlit runs the very first script run of a "
-    "fresh server through its legacy pages/ (MPA v1) path under the main script's page hash; the first "
-    "widget change in that session then counts as a page change and is reset (language stays Chinese). "
-    "Renaming pages/ (e.g. to views/) fixes it; then remove this xfail."
-)
-
-
 def screenshot_dir() -> Path:
     folder = Path(os.environ.get("RC_SCREENSHOT_DIR") or ROOT / "artifacts" / "screenshots").resolve()
     folder.mkdir(parents=True, exist_ok=True)
@@ -379,10 +371,9 @@ def test_phone_width(phone: Visit):
         phone.screenshot("04-phone.png")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=FIRST_VISIT_BUG)
 def test_first_visitor_after_server_start_can_switch_language(browser, server: Server):
+    """Regression: with the page folder named pages/, Streamlit ran a fresh server's first script run in its
+    legacy multipage mode and reset that visitor's first widget change (the language stayed Chinese)."""
     outcome = server.first_visit
     assert outcome is not None
-    if outcome.switched is None:
-        raise RuntimeError(outcome.detail)  # not the known bug: fail for real, not as an expected failure
     assert outcome.switched, outcome.detail

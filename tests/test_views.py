@@ -1,33 +1,15 @@
 """Every page runs under AppTest in both languages with its key elements; the sidebar drives the scope."""
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
-PAGES = ["pages/overview.py"]
+PAGES = ["views/overview.py"]
 
 
 @pytest.fixture
-def whole_app_runs(monkeypatch):
-    """Every AppTest run executes app.py, as on the server.
-
-    AppTest forgets before every run that st.navigation is in use, sees the pages/ folder and from the second
-    run on executes the page alone in Streamlit's old multipage mode, skipping app.py and its sidebar. The
-    server remembers (st.navigation sets the flag to False once); this fixture does the same.
-    """
-    original = PagesManager.__init__
-
-    def remember_navigation(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", remember_navigation)
-
-
-@pytest.fixture
-def app(demo_file, monkeypatch, whole_app_runs):
+def app(demo_file, monkeypatch):
     monkeypatch.setenv("RC_DB_PATH", str(demo_file))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
@@ -84,7 +66,7 @@ def test_choices_survive_a_language_switch(app):
     assert app.title[0].value == "Control measures by building"
 
 
-def test_first_start_builds_the_demo_database(tmp_path, monkeypatch, whole_app_runs):
+def test_first_start_builds_the_demo_database(tmp_path, monkeypatch):
     path = tmp_path / "new" / "community.duckdb"
     monkeypatch.setenv("RC_DB_PATH", str(path))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
