@@ -52,16 +52,16 @@ def nice_breaks(values: pd.Series, classes: int = len(RAMP)) -> list[float]:
 
 
 def _round_up_nicely(x: float) -> float:
+    """Up to a number a tired reader takes in at once: halves below 3, whole numbers below 10, then steps of
+    half the order of magnitude (55, 60 ... 150, 200 ...)."""
     if x <= 0:
         return 0.0
+    if x < 3:
+        return math.ceil(x * 2) / 2
     if x < 10:
-        return math.ceil(x * 2) / 2 if x < 3 else float(math.ceil(x))
-    magnitude = 10 ** math.floor(math.log10(x))
-    for step in (1, 2, 2.5, 5, 10):
-        candidate = math.ceil(x / (magnitude * step / 10)) * magnitude * step / 10
-        if candidate >= x:
-            return float(candidate)
-    return float(math.ceil(x))
+        return float(math.ceil(x))
+    step = 10 ** math.floor(math.log10(x)) / 2
+    return float(math.ceil(x / step) * step)
 
 
 def colour_for(value: float, breaks: list[float]) -> str:
@@ -73,12 +73,12 @@ def colour_for(value: float, breaks: list[float]) -> str:
     return RAMP[len(breaks) - 1]
 
 
-def bin_labels(breaks: list[float]) -> list[str]:
-    """'1–4', '5–9' style labels; fractional breaks (per 100) as ranges of one decimal."""
+def bin_labels(breaks: list[float], whole_numbers: bool = True) -> list[str]:
+    """Counts read '1–4', '5–10'; rates, which can fall between whole numbers, read '0–2.5', '2.5–5'."""
     labels = []
     lower = 0.0
     for upper in breaks:
-        if all(float(b).is_integer() for b in breaks):
+        if whole_numbers:
             low = int(lower) + 1
             labels.append(f"{low}–{int(upper)}" if low < upper else f"{int(upper)}")
         else:
@@ -183,10 +183,10 @@ def clicked_id(value: dict | None, key: str = "building_id") -> int | None:
     return (feature.get("properties") or {}).get(key)
 
 
-def legend(title: str, breaks: list[float], none_label: str) -> Element:
+def legend(title: str, breaks: list[float], none_label: str, whole_numbers: bool = True) -> Element:
     """A plain HTML legend in the map's corner: no d3 or other CDN script, so it shows offline too."""
     rows = [f'<div><span style="background:{ZERO_COLOUR}"></span>{html.escape(none_label)}</div>']
-    for colour, label in zip(RAMP, bin_labels(breaks)):
+    for colour, label in zip(RAMP, bin_labels(breaks, whole_numbers)):
         rows.append(f'<div><span style="background:{colour}"></span>{html.escape(label)}</div>')
     return Element(
         '<div class="rc-legend" style="position:absolute;bottom:24px;right:10px;z-index:1000;'
@@ -206,5 +206,6 @@ def building_density_map(frame: pd.DataFrame, value_key: str, tooltip: dict[str,
     breaks = nice_breaks(frame[value_key].fillna(0))
     m = new_map(bounds_of(collection), basemap)
     choropleth_layer(collection, value_key, breaks, list(tooltip), list(tooltip.values())).add_to(m)
-    m.get_root().html.add_child(legend(legend_title, breaks, none_label))
+    counts = pd.api.types.is_integer_dtype(frame[value_key])
+    m.get_root().html.add_child(legend(legend_title, breaks, none_label, whole_numbers=counts))
     return m

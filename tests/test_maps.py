@@ -32,7 +32,14 @@ def test_colour_for_bins():
 
 def test_bin_labels():
     assert maps.bin_labels([1.0, 4.0, 10.0]) == ["1", "2–4", "5–10"]
-    assert maps.bin_labels([0.5, 2.5]) == ["0–0.5", "0.5–2.5"]
+    assert maps.bin_labels([0.5, 2.5], whole_numbers=False) == ["0–0.5", "0.5–2.5"]
+    assert maps.bin_labels([8.0, 15.0], whole_numbers=False) == ["0–8", "8–15"]  # a rate of 0.4 is in the first
+
+
+@pytest.mark.parametrize("value, nice", [(0.3, 0.5), (2.2, 2.5), (7.2, 8), (10, 10), (16, 20), (52, 55),
+                                         (99, 100), (137, 150), (1234, 1500)])
+def test_breaks_are_rounded_to_numbers_people_read(value, nice):
+    assert maps._round_up_nicely(value) == nice
 
 
 def test_feature_collection_escapes_text_and_rounds_coordinates():

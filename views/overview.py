@@ -7,6 +7,8 @@ from geo import maps
 from resilient import charts, config, measures, places, session
 from resilient.i18n import CATEGORIES, density_labels, fmt_date, fmt_number
 
+KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone
+
 lang = session.lang()
 tr = session.translator(lang)
 con = session.cursor()
@@ -31,12 +33,13 @@ basemap = far.selectbox(tr("overview.basemap"), list(maps.BASEMAPS),
 filters = measures.Filters(tuple(chosen_compounds) or None, tuple(chosen_categories) or None)
 
 kpi = measures.kpis(con, scope, filters, today, now)
-row = st.columns(6)
-for column, key in zip(row, ["residents", "households", "active", "due_today", "due_tomorrow", "new_24h"]):
-    column.metric(tr(f"overview.kpi.{key}"), fmt_number(kpi[key], lang))
-row = st.columns(len(CATEGORIES))
-for column, category in zip(row, CATEGORIES):
-    column.metric(tr(f"category.{category}"), fmt_number(kpi[category], lang))
+# Fixed-width cards that wrap: one row each on a desk, three abreast on a phone instead of eleven stacked.
+with st.container(horizontal=True, gap="small"):
+    for key in ["residents", "households", "active", "due_today", "due_tomorrow", "new_24h"]:
+        st.metric(tr(f"overview.kpi.{key}"), fmt_number(kpi[key], lang), width=KPI_WIDTH)
+with st.container(horizontal=True, gap="small"):
+    for category in CATEGORIES:
+        st.metric(tr(f"category.{category}"), fmt_number(kpi[category], lang), width=KPI_WIDTH)
 st.caption(tr("overview.kpi_note"))
 
 
