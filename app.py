@@ -1,8 +1,8 @@
-"""Entry point: navigation and the sidebar (language, community and grid cell). Pages do the rest."""
+"""Entry point: sign-in, navigation by role, and the sidebar (language, user, community and grid cell)."""
 
 import streamlit as st
 
-from resilient import config, i18n, places, session
+from resilient import config, i18n, places, roles, session
 from resilient.scope import Scope
 from resilient.session import ALL
 
@@ -12,13 +12,29 @@ with st.sidebar:
     st.selectbox("语言 / Language", list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key="lang")
     tr = session.translator(session.lang())
     con = session.cursor()
+
+session.expire_if_idle()
+user = session.current_user()
+if user is None:
+    # Nothing but the sign-in page exists for a session that has not signed in.
+    st.navigation([st.Page("views/login.py", title=tr("nav.login"), icon=":material/login:")], position="hidden").run()
+    st.stop()
+
+with st.sidebar:
+    st.markdown(f"**{user.display_name}** · {tr(f'role.{user.role}')}")
+    if st.button(tr("app.sign_out"), key="sign_out"):
+        session.sign_out()
+        if session.sso_configured() and st.user.is_logged_in:
+            st.logout()  # also end the identity provider's session, or the next visitor is signed straight in
+        st.rerun()
     rights = session.viewer_scope()
     communities = places.communities(con, rights)
     community_ids = communities["community_id"].tolist()
     names = dict(zip(community_ids, communities["name"]))
-    if len(community_ids) == 1:
-        community = community_ids[0]
-        st.markdown(f"**{tr('app.community')}**: {names[community]}")
+    if len(community_ids) <= 1:
+        community = community_ids[0] if community_ids else ALL
+        if community_ids:
+            st.markdown(f"**{tr('app.community')}**: {names[community]}")
     else:
         community = st.selectbox(tr("app.community"), [ALL, *community_ids], key=session.widget_key("community"),
                                  format_func=lambda c: tr("app.all") if c == ALL else names[c])
@@ -34,5 +50,11 @@ with st.sidebar:
         st.caption(tr("app.demo_note"))
     st.caption(tr("app.data_as_of", when=i18n.fmt_date(config.now(), session.lang(), with_time=True)))
 
-page = st.navigation([st.Page("views/overview.py", title=tr("nav.overview"), icon="🗺️", default=True)])
-page.run()
+pages = [
+    st.Page("views/overview.py", title=tr("nav.overview"), icon=":material/map:", default=True),
+    st.Page("views/account.py", title=tr("nav.account"), icon=":material/person:"),
+]
+if roles.is_administrator(user):
+    pages += [st.Page("views/users.py", title=tr("nav.users"), icon=":material/group:"),
+              st.Page("views/audit.py", title=tr("nav.audit"), icon=":material/history:")]
+st.navigation(pages).run()

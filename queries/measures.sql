@@ -2,33 +2,33 @@
 -- Active control measures per building on $today, by category, with residents for the per-100 rate.
 -- $compound_ids and $categories narrow further (NULL = all). Geometry comes back as GeoJSON text.
 WITH b AS (
-    SELECT * FROM scoped_building($community_ids, $grid_ids)
+    SELECT * FROM scoped_building($community_ids, $grid_ids, $household_ids)
+    WHERE allowed($compound_ids, compound_id)
+),
+h AS (
+    SELECT * FROM scoped_household($community_ids, $grid_ids, $household_ids)
     WHERE allowed($compound_ids, compound_id)
 ),
 people AS (
-    SELECT s.building_id, count(DISTINCT h.household_id) AS households, count(r.resident_id) AS residents
-    FROM b
-    JOIN stairwell s USING (building_id)
-    JOIN household h USING (stairwell_id)
+    SELECT h.building_id, count(DISTINCT h.household_id) AS households, count(r.resident_id) AS residents
+    FROM h
     JOIN resident r USING (household_id)
-    GROUP BY s.building_id
+    GROUP BY h.building_id
 ),
 active AS (
     SELECT
-        s.building_id,
+        h.building_id,
         count(*) AS active,
         count(*) FILTER (WHERE m.category = 'centralised_quarantine') AS centralised_quarantine,
         count(*) FILTER (WHERE m.category = 'medical_observation') AS medical_observation,
         count(*) FILTER (WHERE m.category = 'home_isolation') AS home_isolation,
         count(*) FILTER (WHERE m.category = 'home_observation') AS home_observation,
         count(*) FILTER (WHERE m.category = 'health_monitoring') AS health_monitoring
-    FROM b
-    JOIN stairwell s USING (building_id)
-    JOIN household h USING (stairwell_id)
+    FROM h
     JOIN resident r USING (household_id)
     JOIN control_measure m USING (resident_id)
     WHERE active_on(m.start_date, m.released_at, $today) AND allowed($categories, m.category)
-    GROUP BY s.building_id
+    GROUP BY h.building_id
 )
 SELECT
     b.building_id,
@@ -57,11 +57,9 @@ ORDER BY b.building_id;
 -- measures created in the 24 hours before $now. Follows scope and compound filter, not the category filter.
 WITH r AS (
     SELECT r.resident_id, r.household_id
-    FROM scoped_building($community_ids, $grid_ids) b
-    JOIN stairwell s USING (building_id)
-    JOIN household h USING (stairwell_id)
+    FROM scoped_household($community_ids, $grid_ids, $household_ids) h
     JOIN resident r USING (household_id)
-    WHERE allowed($compound_ids, b.compound_id)
+    WHERE allowed($compound_ids, h.compound_id)
 ),
 m AS (
     SELECT m.*, active_on(m.start_date, m.released_at, $today) AS is_active
@@ -90,12 +88,10 @@ WITH days AS (
 ),
 m AS (
     SELECT m.category, m.start_date, m.released_at
-    FROM scoped_building($community_ids, $grid_ids) b
-    JOIN stairwell s USING (building_id)
-    JOIN household h USING (stairwell_id)
+    FROM scoped_household($community_ids, $grid_ids, $household_ids) h
     JOIN resident r USING (household_id)
     JOIN control_measure m USING (resident_id)
-    WHERE allowed($compound_ids, b.compound_id) AND allowed($categories, m.category)
+    WHERE allowed($compound_ids, h.compound_id) AND allowed($categories, m.category)
 )
 SELECT days.day, m.category, count(*) AS active
 FROM days
@@ -113,9 +109,9 @@ SELECT
     count(m.measure_id) FILTER (WHERE active_on(m.start_date, m.released_at, $today)) AS active,
     count(DISTINCT h.household_id) FILTER (WHERE active_on(m.start_date, m.released_at, $today)) AS households_under_measure,
     ST_AsGeoJSON(any_value(s.geom)) AS geojson
-FROM scoped_building($community_ids, $grid_ids) b
+FROM scoped_building($community_ids, $grid_ids, $household_ids) b
 JOIN stairwell s USING (building_id)
-LEFT JOIN household h USING (stairwell_id)
+LEFT JOIN household h ON h.stairwell_id = s.stairwell_id AND allowed($household_ids, h.household_id)
 LEFT JOIN resident r USING (household_id)
 LEFT JOIN control_measure m USING (resident_id)
 WHERE b.building_id = $building_id
@@ -125,7 +121,7 @@ ORDER BY s.unit_no;
 -- name: building_households_under_measure
 -- Households of one building with someone under an active measure: where, which measure, days left.
 SELECT
-    s.unit_no,
+    h.unit_no,
     h.floor,
     h.room,
     m.category,
@@ -133,11 +129,9 @@ SELECT
     min(m.start_date) AS start_date,
     max(m.planned_end) AS planned_end,
     max(m.planned_end) - CAST($today AS DATE) AS days_left
-FROM scoped_building($community_ids, $grid_ids) b
-JOIN stairwell s USING (building_id)
-JOIN household h USING (stairwell_id)
+FROM scoped_household($community_ids, $grid_ids, $household_ids) h
 JOIN resident r USING (household_id)
 JOIN control_measure m USING (resident_id)
-WHERE b.building_id = $building_id AND active_on(m.start_date, m.released_at, $today)
+WHERE h.building_id = $building_id AND active_on(m.start_date, m.released_at, $today)
 GROUP BY ALL
-ORDER BY s.unit_no, h.floor, h.room, m.category;
+ORDER BY h.unit_no, h.floor, h.room, m.category;

@@ -11,10 +11,12 @@ SELECT g.grid_id, g.community_id, g.name, s.name AS grid_worker
 FROM grid_cell g
 LEFT JOIN staff s ON s.staff_id = g.grid_worker_id
 WHERE allowed($community_ids, g.community_id) AND allowed($grid_ids, g.grid_id)
+  AND ($household_ids IS NULL OR g.grid_id IN (
+      SELECT grid_id FROM scoped_household($community_ids, $grid_ids, $household_ids)))
 ORDER BY g.community_id, g.grid_id;
 
 -- name: compounds_in_scope
 -- Compounds holding at least one building the viewer may see.
 SELECT DISTINCT b.compound_id, b.compound_name AS name, b.community_id
-FROM scoped_building($community_ids, $grid_ids) b
+FROM scoped_building($community_ids, $grid_ids, $household_ids) b
 ORDER BY b.compound_id;

@@ -21,7 +21,7 @@ from shapely import affinity
 from shapely.geometry import box
 
 from geo.local_metres import offset, to_lonlat
-from resilient import db, geometry, ids
+from resilient import accounts, db, geometry, ids, queries
 from resilient.config import today
 
 CENTRE_LON, CENTRE_LAT = 119.95, 31.70
@@ -328,6 +328,9 @@ def generate(con: duckdb.DuckDBPyConnection, residents: int = RESIDENTS_PER_COMM
     staff = [(s[0], s[1], s[2], names[s[0]], p) for s, p in zip(staff, _phones(npr, len(staff)))]
     vol_names, vol_phones = _names(npr, len(volunteer_rows)), _phones(npr, len(volunteer_rows))
     volunteers = [(v[0], v[1], vol_names[i], vol_phones[i], v[2], v[3], v[4]) for i, v in enumerate(volunteer_rows)]
+    building_grid = np.array([b[2] for b in buildings])
+    household_grid = building_grid[stairwell_building[households["stairwell_id"].to_numpy() - 1] - 1]
+    assignments = _assignments(npr, resident_df, hh_index, age, household_grid, volunteer_rows, building_grid, as_of)
 
     with db.transaction(con):
         con.execute("INSERT INTO meta VALUES ('id_salt', $s), ('demo_seed', $seed), ('demo_as_of', $d)",
@@ -351,7 +354,9 @@ def generate(con: duckdb.DuckDBPyConnection, residents: int = RESIDENTS_PER_COMM
         con.register("measures_df", measures)
         con.execute("INSERT INTO control_measure SELECT * FROM measures_df")
         con.executemany("INSERT INTO volunteer VALUES (?, ?, ?, ?, ?, ?, ?)", volunteers)
-        for view in ("households_df", "residents_df", "measures_df"):
+        con.register("assignments_df", assignments)
+        con.execute("INSERT INTO volunteer_assignment SELECT * FROM assignments_df")
+        for view in ("households_df", "residents_df", "measures_df", "assignments_df"):
             con.unregister(view)
     geometry.fill_stairwell_geometry(con)
     return {
@@ -395,6 +400,29 @@ def _measures(npr: np.random.Generator, residents: pd.DataFrame, weight: np.ndar
     return frame.sort_values(["created_at", "resident_id"]).assign(measure_id=np.arange(1, total + 1))
 
 
+def _assignments(npr: np.random.Generator, residents: pd.DataFrame, hh_index: np.ndarray, age: np.ndarray,
+                 household_grid: np.ndarray, volunteer_rows: list, building_grid: np.ndarray,
+                 as_of: date) -> pd.DataFrame:
+    """Some cover already in place, as on a real first morning: active volunteers take vulnerable households of
+    their own grid cell up to their capacity; the rest is left for the coverage page (issue 6) to fill."""
+    people = pd.DataFrame({"household": hh_index, "elder": age >= 60,
+                           "frail": (residents["disabled"] | residents["bedridden"]).to_numpy()})
+    per_household = people.groupby("household").agg(elders=("elder", "all"), frail=("frail", "any"))
+    needy = per_household.index[(per_household["elders"] | per_household["frail"]).to_numpy()].to_numpy()
+    pools = {grid: list(npr.permutation(needy[household_grid[needy] == grid]))
+             for grid in np.unique(household_grid[needy])}
+    rows = []
+    for volunteer_id, _community, home_building, capacity, active in volunteer_rows:
+        pool = pools.get(building_grid[home_building - 1], [])
+        if not active:
+            continue
+        take = min(len(pool), int(npr.integers(0, capacity + 1)))
+        for _ in range(take):
+            rows.append((volunteer_id, int(pool.pop()) + 1,
+                         as_of - timedelta(days=int(npr.integers(1, MEASURE_SPREAD_DAYS)))))
+    return pd.DataFrame(rows, columns=["volunteer_id", "household_id", "start_date"]).assign(end_date=pd.NaT)
+
+
 def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(con.execute("SELECT count(*) FROM meta WHERE key = 'demo_seed'").fetchone()[0])
 
@@ -424,6 +452,31 @@ def roll_forward(con: duckdb.DuckDBPyConnection, to: date | None = None) -> int:
     return days
 
 
+DEMO_PASSWORD = "yongding-2020"  # demo databases only: the login page shows it; real databases have no demo accounts
+DEMO_ACCOUNTS = [  # username, display name, role
+    ("admin", "街道管理员（演示）", "street_admin"),
+    ("leader", "社区书记（演示）", "community_leader"),
+    ("grid1", "第1网格网格员（演示）", "grid_worker"),
+    ("doctor", "社区医生（演示）", "doctor"),
+    ("volunteer", "志愿者（演示）", "volunteer"),
+    ("viewer", "只读查看（演示）", "viewer"),
+]
+
+
+def create_demo_accounts(con: duckdb.DuckDBPyConnection) -> list[accounts.User]:
+    """One account per role in community 1, linked to real staff and volunteer records of the demo."""
+    links = queries.fetch_df(con, "demo_account_links").iloc[0]
+    made = []
+    for username, name, role in DEMO_ACCOUNTS:
+        made.append(accounts.create_user(
+            con, None, username, name, DEMO_PASSWORD, role,
+            community_id=None if role == "street_admin" else 1,
+            staff_id=int(links["grid_worker"]) if role == "grid_worker" else
+            int(links["doctor"]) if role == "doctor" else None,
+            volunteer_id=int(links["volunteer"]) if role == "volunteer" else None))
+    return made
+
+
 def ensure_database(path: Path, residents: int = RESIDENTS_PER_COMMUNITY, seed: int = 42) -> bool:
     """Create the demo database when there is none; built aside and renamed so a crash leaves no half file."""
     if path.exists():
@@ -434,6 +487,7 @@ def ensure_database(path: Path, residents: int = RESIDENTS_PER_COMMUNITY, seed: 
     con = db.connect(partial)
     try:
         generate(con, residents=residents, seed=seed)
+        create_demo_accounts(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -1,14 +1,19 @@
-"""Streamlit glue shared by app.py and pages: the cached database, the language and the viewer's scope."""
+"""Streamlit glue shared by app.py and views: the database, the language, the signed-in user and their scope."""
 
+import os
+from datetime import timedelta
 from pathlib import Path
 
 import streamlit as st
 
-from resilient import config, db, demo
+from resilient import accounts, audit, config, db, demo, roles
+from resilient.accounts import User
 from resilient.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from resilient.scope import EVERYTHING, Scope
+from resilient.scope import NOTHING, Scope
 
 ALL = 0  # the "all" choice in sidebar filters; ids start at 1
+# Sign out after this long without a click: a shared office PC must not stay open on someone's account.
+IDLE_MINUTES = int(os.environ.get("RC_SESSION_IDLE_MINUTES", "30"))
 
 @st.cache_resource(show_spinner=False)
 def _connection(path: str):
@@ -17,15 +22,21 @@ def _connection(path: str):
     con = db.connect(path)
     if demo.is_demo(con):
         demo.roll_forward(con, config.today())
+    accounts.admin_from_environment(con)
     return con
 
 
-def cursor():
+def database():
+    """The process's connection; take .cursor() from it in each thread (download callbacks run in another)."""
     path = config.database_path()
     if not path.exists():
         with st.spinner(tr("app.generating")):
-            return _connection(str(path)).cursor()
-    return _connection(str(path)).cursor()
+            return _connection(str(path))
+    return _connection(str(path))
+
+
+def cursor():
+    return database().cursor()
 
 
 def is_demo() -> bool:
@@ -61,9 +72,64 @@ def widget_key(name: str) -> str:
     return key
 
 
+def current_user() -> User | None:
+    return st.session_state.get("user")
+
+
+def sign_in(user: User) -> None:
+    st.session_state["user"] = user
+    st.session_state["last_seen"] = config.now()
+    st.session_state["revealed"] = set()
+
+
+def sign_out(action: str = "logout") -> None:
+    """Forget the user and everything revealed to them; `action` says why in the audit log."""
+    user = current_user()
+    if user is not None:
+        con = cursor()
+        with db.transaction(con):
+            audit.record(con, user, action, f"app_user:{user.username}")
+    for key in ("user", "last_seen", "revealed"):
+        st.session_state.pop(key, None)
+
+
+def expire_if_idle() -> bool:
+    """Sign out a session idle for IDLE_MINUTES; returns True when it just did."""
+    now = config.now()
+    last = st.session_state.get("last_seen")
+    if current_user() is not None and last is not None and now - last > timedelta(minutes=IDLE_MINUTES):
+        sign_out("session_expired")
+        st.session_state["expired"] = True
+        return True
+    st.session_state["last_seen"] = now
+    return False
+
+
+def revealed() -> set[int]:
+    return st.session_state.setdefault("revealed", set())
+
+
+def require_administrator() -> User:
+    """Stop a view for anyone but an administrator, whatever the navigation offered."""
+    user = current_user()
+    if not roles.is_administrator(user):
+        st.error(tr("app.not_allowed"))
+        st.stop()
+    return user
+
+
+def sso_configured() -> bool:
+    """Single sign-on is on when .streamlit/secrets.toml has an [auth] section (st.login, OIDC)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
 def viewer_scope() -> Scope:
-    """What the signed-in user may see. Everything until accounts arrive (issue 3)."""
-    return EVERYTHING
+    """What the signed-in user may see, from their role; nothing at all when nobody is signed in."""
+    user = current_user()
+    return NOTHING if user is None else roles.scope_for(cursor(), user, config.today())
 
 
 def scope() -> Scope:

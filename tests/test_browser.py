@@ -52,6 +52,7 @@ LANGUAGE_BOX = '[data-testid="stSidebar"] [data-testid="stSelectbox"]'
 LEAFLET_JS = "/app/static/leaflet/leaflet.js"
 ZH_TITLE = "各楼栋隔离管控分布"
 EN_TITLE = "Control measures by building"
+LOGIN_TITLE = "韧性社区 · 登录"
 FIRST_VISIT_WAIT_MS = 10_000  # a language switch re-runs in well under a second
 def screenshot_dir() -> Path:
     folder = Path(os.environ.get("RC_SCREENSHOT_DIR") or ROOT / "artifacts" / "screenshots").resolve()
@@ -218,8 +219,15 @@ class Visit:
             self.blocked.append((route.request.resource_type, route.request.url))
             route.abort("internetdisconnected")
 
-    def open(self) -> Page:
+    def open(self, username: str = "admin") -> Page:
+        """Load the app and sign in with a demo account, as a person would through the login form."""
         self.page.goto(self.server.url, wait_until="domcontentloaded")
+        self.wait_idle()
+        expect(self.page.locator("h1").first).to_have_text(LOGIN_TITLE)
+        self.page.get_by_label("用户名").fill(username)
+        self.page.get_by_label("密码").fill(demo.DEMO_PASSWORD)
+        self.page.get_by_role("button", name="登录", exact=True).click()
+        expect(self.page.locator("h1").first).to_have_text(ZH_TITLE, timeout=WAIT_MS)
         self.wait_idle()
         return self.page
 

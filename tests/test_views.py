@@ -1,15 +1,21 @@
-"""Every page runs under AppTest in both languages with its key elements; the sidebar drives the scope."""
+"""Every page under AppTest: signed out only the login renders; signed in, each role sees its scope, in both
+languages; sessions expire; administrator pages refuse everyone else."""
+
+from datetime import timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from resilient import config, db, demo, roles
 from tests.conftest import ROOT
 
-PAGES = ["views/overview.py"]
+VIEWS = ["views/overview.py", "views/account.py"]
+ADMIN_VIEWS = ["views/users.py", "views/audit.py"]
+LOGIN_TITLE = {"zh": "韧性社区 · 登录", "en": "Resilient Community · Sign in"}
 
 
 @pytest.fixture
-def app(demo_file, monkeypatch):
+def fresh(demo_file, monkeypatch):
     monkeypatch.setenv("RC_DB_PATH", str(demo_file))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
@@ -17,21 +23,53 @@ def app(demo_file, monkeypatch):
     return at
 
 
+def sign_in(at, username, password=demo.DEMO_PASSWORD, lang="zh"):
+    labels = {"zh": ("用户名", "密码"), "en": ("User name", "Password")}[lang]
+    next(t for t in at.text_input if t.label == labels[0]).input(username)
+    next(t for t in at.text_input if t.label == labels[1]).input(password)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture
+def app(fresh):
+    return sign_in(fresh, "admin")
+
+
 def metric(at, label):
     return next(m.value for m in at.metric if m.label == label)
+
+
+def number(at, label):
+    return int(metric(at, label).replace(",", ""))
 
 
 def map_elements(at):
     return [e for e in at.main if type(e).__name__ == "UnknownElement" and "st_folium" in str(e.proto)]
 
 
-@pytest.mark.parametrize("page", PAGES)
+def test_signed_out_session_renders_only_the_login(fresh):
+    assert fresh.title[0].value == LOGIN_TITLE["zh"]
+    assert not fresh.metric and not map_elements(fresh)
+    assert [s.key for s in fresh.sidebar.selectbox] == ["lang"]  # no community or grid data either
+    assert "admin" in fresh.dataframe[0].value.iloc[:, 0].tolist()  # demo accounts listed on a demo database
+
+
+def test_wrong_password_is_refused_with_a_message(fresh):
+    sign_in(fresh, "grid1", "not-the-password")
+    assert fresh.title[0].value == LOGIN_TITLE["zh"]
+    assert "不正确" in fresh.error[0].value
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_page_runs_in_both_languages(app, page, lang):
-    app.sidebar.selectbox(key="lang").set_value(lang).run()
-    app.switch_page(page).run()
-    assert not app.exception, app.exception
-    assert app.title, "page has no title"
+@pytest.mark.parametrize("page", VIEWS + ADMIN_VIEWS)
+def test_every_page_runs_in_both_languages(fresh, page, lang):
+    fresh.sidebar.selectbox(key="lang").set_value(lang).run()
+    sign_in(fresh, "admin", lang=lang)
+    fresh.switch_page(page).run()
+    assert not fresh.exception, fresh.exception
+    assert fresh.title and fresh.title[0].value != LOGIN_TITLE[lang]
 
 
 def test_overview_in_chinese_by_default(app):
@@ -48,14 +86,41 @@ def test_overview_in_english(app):
     assert {"Home isolation", "Health monitoring", "Release due today"} <= {m.label for m in app.metric}
 
 
+def expected_residents(path, username):
+    """What the role may see, counted straight from the database with the role's own scope."""
+    con = db.connect(path)
+    user = next(u for u in [_user(con, username)] if u)
+    scope = roles.scope_for(con, user, config.today())
+    params = {k: v for k, v in scope.params().items() if k != "personal"}
+    return con.execute("SELECT count(*) FROM scoped_household($community_ids, $grid_ids, $household_ids) "
+                       "JOIN resident USING (household_id)", params).fetchone()[0]
+
+
+def _user(con, username):
+    from resilient import accounts
+
+    return accounts._user(accounts._row(con, "user_by_username", username=username))
+
+
+@pytest.mark.parametrize("username", ["admin", "leader", "grid1", "doctor", "volunteer", "viewer"])
+def test_each_role_sees_exactly_its_scope_on_the_overview(fresh, demo_file, username):
+    expected = expected_residents(demo_file, username)
+    sign_in(fresh, username)
+    assert fresh.title[0].value == "各楼栋隔离管控分布"
+    assert number(fresh, "居民") == expected
+    if username in ("grid1", "volunteer"):
+        assert expected < 3_000
+    else:
+        assert expected == 3_000  # one community in this demo: leader, doctor and viewer see all of it
+
+
 def test_grid_filter_narrows_every_figure(app):
-    everyone = int(metric(app, "居民").replace(",", ""))
+    everyone = number(app, "居民")
     app.sidebar.selectbox(key="grid.zh").select_index(1).run()
     assert not app.exception
-    one_grid = int(metric(app, "居民").replace(",", ""))
-    assert 0 < one_grid < everyone
+    assert 0 < number(app, "居民") < everyone
     app.sidebar.selectbox(key="grid.zh").select_index(0).run()
-    assert int(metric(app, "居民").replace(",", "")) == everyone
+    assert number(app, "居民") == everyone
 
 
 def test_choices_survive_a_language_switch(app):
@@ -66,6 +131,29 @@ def test_choices_survive_a_language_switch(app):
     assert app.title[0].value == "Control measures by building"
 
 
+def test_idle_session_expires_back_to_the_login(app):
+    app.session_state["last_seen"] = config.now() - timedelta(minutes=31)
+    app.run()
+    assert app.title[0].value == LOGIN_TITLE["zh"]
+    assert "自动退出" in app.warning[0].value
+
+
+def test_sign_out(app):
+    app.sidebar.button(key="sign_out").click().run()
+    assert app.title[0].value == LOGIN_TITLE["zh"]
+
+
+@pytest.mark.parametrize("page", ADMIN_VIEWS)
+def test_administrator_pages_refuse_other_roles(demo_file, monkeypatch, page):
+    monkeypatch.setenv("RC_DB_PATH", str(demo_file))
+    con = db.connect(demo_file)
+    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    at.session_state["user"] = _user(con, "leader")
+    at.run()
+    assert at.error and "无权" in at.error[0].value
+    assert not at.dataframe
+
+
 def test_first_start_builds_the_demo_database(tmp_path, monkeypatch):
     path = tmp_path / "new" / "community.duckdb"
     monkeypatch.setenv("RC_DB_PATH", str(path))
@@ -73,10 +161,5 @@ def test_first_start_builds_the_demo_database(tmp_path, monkeypatch):
     at.run()
     assert not at.exception, at.exception
     assert path.exists()
+    sign_in(at, "leader")
     assert metric(at, "居民") == "15,000"
-
-
-def test_map_carries_every_building_in_scope(app):
-    args = map_elements(app)[0].proto.json_args if hasattr(map_elements(app)[0].proto, "json_args") else ""
-    text = str(map_elements(app)[0].proto) if not args else args
-    assert text.count("Feature") > 10

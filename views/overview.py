@@ -4,9 +4,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import maps
-from resilient import charts, config, measures, places, session
+from resilient import charts, config, measures, people, places, roles, session
+from resilient.accounts import AccountError
 from resilient.i18n import CATEGORIES, density_labels, fmt_date, fmt_number
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone
 
 lang = session.lang()
@@ -98,6 +100,41 @@ def building_map() -> None:
         column_config={"unit_no": tr("col.unit"), "floor": tr("col.floor"), "room": tr("col.room"),
                        "category": tr("col.category"), "people": tr("col.people"), "start_date": tr("col.start"),
                        "planned_end": tr("col.planned_end"), "days_left": tr("col.days_left")})
+    call_list(building_id, building["name"])
+
+
+def call_list(building_id: int, building_name: str) -> None:
+    """Who to call in this building: masked rows for roles that may see people, reveal one at a time, export."""
+    if scope.personal == "none":
+        return
+    user = session.current_user()
+    people_frame = people.under_measure_in_building(con, scope, building_id, today, session.revealed())
+    st.markdown(f"**{tr('overview.people')}**")
+    st.dataframe(
+        people_frame.drop(columns="resident_id").assign(
+            unit_no=people_frame["unit_no"].map(lambda n: tr("unit.name", n=n)),
+            category=people_frame["category"].map(lambda c: tr(f"category.{c}")),
+            planned_end=people_frame["planned_end"].map(lambda d: fmt_date(d, lang))),
+        hide_index=True, width="stretch", column_config=people.people_labels(lang))
+    if people_frame.empty:
+        return
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    if roles.may_reveal(user):
+        label = {r.resident_id: f"{r.unit_no}-{r.room} {r.name}" for r in people_frame.itertuples()}
+        who = left.selectbox(tr("overview.reveal_who"), list(label), format_func=label.get,
+                             key=session.widget_key("reveal_who"))
+        if left.button(tr("overview.reveal"), key="reveal"):
+            try:
+                session.revealed().add(people.reveal(con, user, scope, who, today)["resident_id"])
+                st.rerun(scope="fragment")
+            except AccountError as error:
+                st.error(tr(error.code))
+    database = session.database()
+    right.download_button(
+        tr("overview.export"), key="export_people", mime=XLSX,
+        data=lambda: people.export_under_measure(database.cursor(), user, scope, building_id, building_name,
+                                                 today, lang),
+        file_name=f"{building_name}_{tr('overview.people')}_{today:%Y%m%d}.xlsx")
 
 
 building_map()

@@ -1,0 +1,30 @@
+"""My account: who I am, what I may see, and changing my password."""
+
+import streamlit as st
+
+from resilient import accounts, session
+from resilient.accounts import AccountError
+
+tr = session.translator(session.lang())
+con = session.cursor()
+user = session.current_user()
+
+st.title(tr("account.title"))
+st.markdown(f"**{user.display_name}** (`{user.username}`) · {tr(f'role.{user.role}')}")
+st.caption(tr(f"role.{user.role}.sees"))
+
+st.subheader(tr("account.change_password"))
+with st.form("change_password", clear_on_submit=True):
+    old = st.text_input(tr("account.old_password"), type="password", autocomplete="current-password")
+    new = st.text_input(tr("account.new_password"), type="password", autocomplete="new-password")
+    again = st.text_input(tr("account.again"), type="password", autocomplete="new-password")
+    submitted = st.form_submit_button(tr("account.save"), type="primary")
+if submitted:
+    if new != again:
+        st.error(tr("account.error.mismatch"))
+    else:
+        try:
+            accounts.change_password(con, user, old, new)
+            st.success(tr("account.saved"))
+        except AccountError as error:
+            st.error(tr(error.code, **error.values))

@@ -1,0 +1,65 @@
+"""Accounts, for street administrators: create, reset a password, switch on or off. Every change is audited."""
+
+import streamlit as st
+
+from resilient import accounts, places, session
+from resilient.accounts import ROLES, AccountError
+from resilient.scope import EVERYTHING
+
+tr = session.translator(session.lang())
+con = session.cursor()
+admin = session.require_administrator()
+
+st.title(tr("users.title"))
+users = accounts.list_users(con)
+st.dataframe(users.assign(role=users["role"].map(lambda r: tr(f"role.{r}"))), hide_index=True, width="stretch",
+             column_config={"username": tr("login.username"), "display_name": tr("login.name"),
+                            "role": tr("login.role"), "community": tr("app.community"), "active": tr("users.active"),
+                            "failed_logins": tr("users.failed"), "locked_until": tr("users.locked_until")})
+
+st.subheader(tr("users.create"))
+role = st.selectbox(tr("login.role"), ROLES, format_func=lambda r: tr(f"role.{r}"), key="new_role")
+communities = places.communities(con, EVERYTHING)
+community_names = dict(zip(communities["community_id"], communities["name"]))
+community_id = staff_id = volunteer_id = None
+if role != "street_admin":
+    community_id = st.selectbox(tr("app.community"), list(community_names), format_func=community_names.get,
+                                key="new_community")
+if role in ("grid_worker", "doctor") and community_id is not None:
+    staff = accounts.staff_choices(con, community_id, role)
+    staff_id = st.selectbox(tr("users.person"), list(staff), format_func=staff.get, key="new_staff")
+if role == "volunteer" and community_id is not None:
+    volunteers = accounts.volunteer_choices(con, community_id)
+    volunteer_id = st.selectbox(tr("users.person"), list(volunteers), format_func=volunteers.get, key="new_volunteer")
+with st.form("create_user", clear_on_submit=True):
+    username = st.text_input(tr("login.username"))
+    name = st.text_input(tr("login.name"))
+    email = st.text_input(tr("users.email"))
+    password = st.text_input(tr("login.password"), type="password", autocomplete="new-password")
+    create = st.form_submit_button(tr("users.create"), type="primary")
+if create:
+    try:
+        made = accounts.create_user(con, admin, username, name, password or None, role, community_id=community_id,
+                                    staff_id=staff_id, volunteer_id=volunteer_id, email=email.strip() or None)
+        st.success(tr("users.created", username=made.username))
+    except AccountError as error:
+        st.error(tr(error.code, **error.values))
+
+st.subheader(tr("users.change"))
+names = dict(zip(users["user_id"], users["username"]))
+if names:
+    chosen = st.selectbox(tr("login.username"), list(names), format_func=names.get, key="change_user")
+    with st.form("reset_password", clear_on_submit=True):
+        new = st.text_input(tr("account.new_password"), type="password", autocomplete="new-password")
+        reset = st.form_submit_button(tr("users.reset"))
+    if reset:
+        try:
+            accounts.set_password(con, admin, int(chosen), names[chosen], new)
+            st.success(tr("account.saved"))
+        except AccountError as error:
+            st.error(tr(error.code, **error.values))
+    active = bool(users.set_index("user_id").loc[chosen, "active"])
+    if st.button(tr("users.deactivate" if active else "users.activate"), key="toggle_active",
+                 disabled=chosen == admin.user_id):
+        accounts.set_active(con, admin, int(chosen), names[chosen], not active)
+        st.rerun()
