@@ -71,14 +71,14 @@ def test_map_loads_leaflet_from_our_server_only():
 
 
 def test_density_map_draws_every_building_with_legend_and_tooltip(small):
-    small.execute("UPDATE building SET name = '<b>x</b>' WHERE building_id = 2")
+    small.execute("UPDATE building SET name = '<script>alert(1)</script>' WHERE building_id = 2")
     density = measures.building_density(small, EVERYTHING, Filters(), TODAY)
     m = maps.building_density_map(density, "active", {"name": "楼栋", "active": "在管人数"}, "在管人数", "无")
     html = rendered(m)
     assert html.count('"type": "Feature"') == 3
     assert "rc-legend" in html and "在管人数" in html
     # Escaped once by us (&lt;), then JSON-encoded by folium (& as \u0026): Leaflet shows it as text.
-    assert "\\u0026lt;b\\u0026gt;x" in html and "<b>x</b>" not in html
+    assert "\\u0026lt;script\\u0026gt;alert(1)" in html and "<script>alert(1)" not in html
     assert "GeoJsonTooltip" in html or "bindTooltip" in html
 
 

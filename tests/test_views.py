@@ -1,6 +1,7 @@
 """Every page under AppTest: signed out only the login renders; signed in, each role sees its scope, in both
 languages; sessions expire; administrator pages refuse everyone else."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -86,14 +87,16 @@ def test_overview_in_english(app):
     assert {"Home isolation", "Health monitoring", "Release due today"} <= {m.label for m in app.metric}
 
 
-def expected_residents(path, username):
-    """What the role may see, counted straight from the database with the role's own scope."""
+def expected_counts(path, username):
+    """Residents and buildings the role may see, counted straight from the database with the role's scope."""
     con = db.connect(path)
-    user = next(u for u in [_user(con, username)] if u)
-    scope = roles.scope_for(con, user, config.today())
+    scope = roles.scope_for(con, _user(con, username), config.today())
     params = {k: v for k, v in scope.params().items() if k != "personal"}
-    return con.execute("SELECT count(*) FROM scoped_household($community_ids, $grid_ids, $household_ids) "
-                       "JOIN resident USING (household_id)", params).fetchone()[0]
+    residents = con.execute("SELECT count(*) FROM scoped_household($community_ids, $grid_ids, $household_ids) "
+                            "JOIN resident USING (household_id)", params).fetchone()[0]
+    buildings = con.execute("SELECT count(*) FROM scoped_building($community_ids, $grid_ids, $household_ids)",
+                            params).fetchone()[0]
+    return residents, buildings
 
 
 def _user(con, username):
@@ -104,14 +107,23 @@ def _user(con, username):
 
 @pytest.mark.parametrize("username", ["admin", "leader", "grid1", "doctor", "volunteer", "viewer"])
 def test_each_role_sees_exactly_its_scope_on_the_overview(fresh, demo_file, username):
-    expected = expected_residents(demo_file, username)
+    residents, buildings = expected_counts(demo_file, username)
     sign_in(fresh, username)
     assert fresh.title[0].value == "各楼栋隔离管控分布"
-    assert number(fresh, "居民") == expected
+    assert number(fresh, "居民") == residents
+    script = json.loads(map_elements(fresh)[0].proto.json_args)["script"]
+    assert script.count('"type": "Feature"') == buildings
     if username in ("grid1", "volunteer"):
-        assert expected < 3_000
+        assert residents < 3_000
     else:
-        assert expected == 3_000  # one community in this demo: leader, doctor and viewer see all of it
+        assert residents == 3_000  # one community in this demo: leader, doctor and viewer see all of it
+
+
+def test_audit_page_lists_what_happened(app):
+    app.switch_page("views/audit.py").run()
+    log = app.dataframe[0].value
+    assert {"登录", "新建账户"} <= set(log["action"])
+    assert "admin" in set(log["username"])
 
 
 def test_grid_filter_narrows_every_figure(app):

@@ -11,15 +11,18 @@ session.require_administrator()
 st.title(tr("audit.title"))
 left, middle, right = st.columns(3)
 username = left.text_input(tr("audit.username"), key="audit_user")
-action = middle.selectbox(tr("audit.action"), ["", *audit.actions(con)], key="audit_action",
-                          format_func=lambda a: tr("app.all") if a == "" else a)
+action = middle.selectbox(tr("audit.action"), ["", *audit.actions(con)], key=session.widget_key("audit_action"),
+                          format_func=lambda a: tr("app.all") if a == "" else tr(f"action.{a}"))
 text = right.text_input(tr("audit.text"), key="audit_text")
 left, right = st.columns(2)
 since = left.date_input(tr("audit.since"), value=None, key="audit_since")
 until = right.date_input(tr("audit.until"), value=None, key="audit_until")
 entries = audit.search(con, username=username.strip(), action=action, text=text.strip(), since=since, until=until)
 st.caption(tr("audit.shown", n=len(entries)))
-st.dataframe(entries, hide_index=True, width="stretch",
+st.dataframe(entries.assign(action=entries["action"].map(lambda a: tr(f"action.{a}")),
+                            role=entries["role"].map(lambda r: tr(f"role.{r}") if isinstance(r, str) else "")),
+             hide_index=True, width="stretch",
+             column_order=["logged_at", "username", "role", "action", "target", "old_value", "new_value", "detail"],
              column_config={"logged_at": tr("audit.when"), "username": tr("audit.username"),
                             "role": tr("login.role"), "action": tr("audit.action"), "target": tr("audit.target"),
                             "old_value": tr("audit.old"), "new_value": tr("audit.new"), "detail": tr("audit.detail")})

@@ -13,7 +13,10 @@ admin = session.require_administrator()
 st.title(tr("users.title"))
 users = accounts.list_users(con)
 st.dataframe(users.assign(role=users["role"].map(lambda r: tr(f"role.{r}"))), hide_index=True, width="stretch",
-             column_config={"username": tr("login.username"), "display_name": tr("login.name"),
+             column_order=["username", "display_name", "role", "community", "email", "active", "failed_logins",
+                           "locked_until", "created_at"],
+             column_config={"email": tr("users.email"), "created_at": tr("users.created_at"),
+                            "username": tr("login.username"), "display_name": tr("login.name"),
                             "role": tr("login.role"), "community": tr("app.community"), "active": tr("users.active"),
                             "failed_logins": tr("users.failed"), "locked_until": tr("users.locked_until")})
 
