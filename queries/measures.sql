@@ -133,5 +133,6 @@ FROM scoped_household($community_ids, $grid_ids, $household_ids) h
 JOIN resident r USING (household_id)
 JOIN control_measure m USING (resident_id)
 WHERE h.building_id = $building_id AND active_on(m.start_date, m.released_at, $today)
+  AND $personal <> 'none'  -- a room with its measure points at a person: not for aggregate-only viewers
 GROUP BY ALL
 ORDER BY h.unit_no, h.floor, h.room, m.category;

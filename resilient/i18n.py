@@ -130,6 +130,10 @@ TEXT: dict[str, dict[str, str]] = {
     "action.user_updated": {"zh": "修改账户", "en": "Account changed"},
     "action.password_changed": {"zh": "修改密码", "en": "Password changed"},
     "action.write": {"zh": "修改数据", "en": "Data changed"},
+    "overview.aggregates_only": {
+        "zh": "您的角色只能查看汇总数字，不显示住户和个人。",
+        "en": "Your role sees totals only: no households or people are shown.",
+    },
     "overview.people": {"zh": "在管人员名单", "en": "People under measures"},
     "overview.reveal_who": {"zh": "查看完整姓名和电话（会记入日志）", "en": "Show full name and phone (logged)"},
     "overview.reveal": {"zh": "显示", "en": "Show"},

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from resilient import accounts, audit, demo, masking, people, roles
+from resilient import accounts, audit, demo, masking, measures, people, roles
 from resilient.accounts import AccountError
 from tests.conftest import NOW, TODAY
 
@@ -176,6 +176,8 @@ def test_viewer_gets_no_personal_row_and_doctor_only_people_under_measures(town)
         GROUP BY 1 ORDER BY count(*) DESC LIMIT 1""").fetchone()[0]
     viewer = roles.scope_for(con, users["viewer"], TODAY)
     assert people.under_measure_in_building(con, viewer, busiest, TODAY).empty
+    assert measures.building_households(con, viewer, busiest, TODAY).empty  # rooms point at people too
+    assert not measures.building_stairwells(con, viewer, busiest, TODAY).empty  # aggregates stay
     doctor = roles.scope_for(con, users["doctor"], TODAY)
     rows = people.under_measure_in_building(con, doctor, busiest, TODAY)
     assert len(rows) > 0

@@ -86,6 +86,9 @@ def building_map() -> None:
         column_config={"label": tr("col.unit"), "households": tr("col.households"),
                        "residents": tr("col.residents"), "active": tr("col.active"),
                        "households_under_measure": tr("col.households_under_measure")})
+    if scope.personal == "none":
+        st.caption(tr("overview.aggregates_only"))
+        return
     homes = measures.building_households(con, scope, building_id, today)
     st.markdown(f"**{tr('overview.households')}**")
     if homes.empty:
