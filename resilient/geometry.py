@@ -10,9 +10,16 @@ from resilient import db, queries
 
 def fill_stairwell_geometry(con: duckdb.DuckDBPyConnection) -> int:
     """Give every stairwell without a shape its slice of the footprint, in unit order; returns how many."""
-    rows = queries.fetch_df(con, "stairwells_missing_geometry")
-    if rows.empty:
+    frame = stairwell_shapes(queries.fetch_df(con, "stairwells_missing_geometry"))
+    if frame.empty:
         return 0
+    with db.transaction(con):
+        write_stairwell_shapes(con, frame)
+    return len(frame)
+
+
+def stairwell_shapes(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each missing stairwell's slice of its building's footprint (rows shaped as stairwells_missing_geometry)."""
     updates = []
     for _, building in rows.groupby("building_id", sort=False):
         footprint = shapely.from_wkb(bytes(building["footprint"].iloc[0]))
@@ -20,11 +27,16 @@ def fill_stairwell_geometry(con: duckdb.DuckDBPyConnection) -> int:
         for row in building.itertuples(index=False):
             if row.missing:
                 updates.append((int(row.stairwell_id), shapely.to_wkb(pieces[int(row.position) - 1])))
-    frame = pd.DataFrame(updates, columns=["stairwell_id", "wkb"])
-    with db.transaction(con):
-        con.register("new_stairwell_geom", frame)
-        try:
-            con.execute(queries.sql("set_stairwell_geometry"))
-        finally:
-            con.unregister("new_stairwell_geom")
+    return pd.DataFrame(updates, columns=["stairwell_id", "wkb"])
+
+
+def write_stairwell_shapes(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
+    """Store computed shapes with no transaction of its own, so an import can make it part of its one."""
+    if frame.empty:
+        return 0
+    con.register("new_stairwell_geom", frame)
+    try:
+        con.execute(queries.sql("set_stairwell_geometry"))
+    finally:
+        con.unregister("new_stairwell_geom")
     return len(frame)

@@ -3,7 +3,7 @@
 import pytest
 import shapely
 
-from resilient import geometry
+from resilient import db, geometry, queries
 
 
 def shapes(con):
@@ -33,3 +33,23 @@ def test_buildings_without_footprint_are_left_alone(small):
     small.execute("UPDATE building SET geom = NULL WHERE building_id = 1")
     assert geometry.fill_stairwell_geometry(small) == 2
     assert shapes(small)[1] is None
+
+
+def test_shapes_are_computed_without_writing(small):
+    rows = queries.fetch_df(small, "stairwells_missing_geometry")
+    frame = geometry.stairwell_shapes(rows)
+    assert sorted(frame["stairwell_id"]) == [1, 2, 3, 4] and list(frame.columns) == ["stairwell_id", "wkb"]
+    assert all(shapes(small)[s] is None for s in (1, 2, 3, 4))  # nothing stored yet
+    assert geometry.stairwell_shapes(rows.iloc[0:0]).empty
+
+
+def test_writing_shapes_joins_the_callers_transaction(small):
+    frame = geometry.stairwell_shapes(queries.fetch_df(small, "stairwells_missing_geometry"))
+    with pytest.raises(RuntimeError), db.transaction(small):
+        assert geometry.write_stairwell_shapes(small, frame) == 4
+        raise RuntimeError("the import failed after the stairwells were written")
+    assert all(shape is None for shape in shapes(small).values())  # rolled back with the caller's transaction
+    with db.transaction(small):
+        geometry.write_stairwell_shapes(small, frame)
+    assert all(shape is not None for shape in shapes(small).values())
+    assert geometry.write_stairwell_shapes(small, frame.iloc[0:0]) == 0

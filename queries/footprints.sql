@@ -1,0 +1,58 @@
+-- name: footprint_register_buildings
+-- Buildings of one community the importer may see, to match footprints against; has_geom: already drawn.
+SELECT b.building_id, b.compound_id, b.compound_name, b.grid_id, b.name, b.floors, b.geom IS NOT NULL AS has_geom
+FROM scoped_building($community_ids, $grid_ids, $household_ids) b
+WHERE b.community_id = $community_id
+ORDER BY b.compound_id, b.building_id;
+
+-- name: footprint_compound
+-- The compound new buildings are to go into, only if it lies in the import's community and the importer's scope.
+SELECT compound_id, name
+FROM compound
+WHERE compound_id = $compound_id AND community_id = $community_id AND allowed($community_ids, community_id);
+
+-- name: footprint_compound_names
+-- Building names already taken in a compound (names are unique per compound), as far as the importer sees it:
+-- only those who see whole communities may create buildings, so for them that is every name.
+SELECT name FROM scoped_building($community_ids, $grid_ids, $household_ids) WHERE compound_id = $compound_id;
+
+-- name: footprint_set_geometry
+-- Footprints (and floors, where the file gives them) from the registered frame footprint_updates
+-- (building_id, wkb, floors), only on buildings the importer may see. Returns the ids written.
+UPDATE building SET geom = ST_GeomFromWKB(f.wkb), floors = coalesce(f.floors, building.floors)
+FROM footprint_updates f
+WHERE building.building_id = f.building_id
+  AND building.building_id IN (SELECT building_id FROM scoped_building($community_ids, $grid_ids, $household_ids))
+RETURNING building.building_id;
+
+-- name: footprint_insert_buildings
+-- Buildings the register lacked, from the registered frame footprint_new_buildings (position, compound_id, name,
+-- floors, wkb), numbered after the last building. Only for an importer who sees whole communities (no grid or
+-- household limit): the new buildings' grid cell is left to assign. Returns the new ids.
+INSERT INTO building (building_id, compound_id, grid_id, name, floors, geom)
+SELECT (SELECT coalesce(max(building_id), 0) FROM building) + row_number() OVER (ORDER BY f.position),
+       f.compound_id, NULL, f.name, f.floors, ST_GeomFromWKB(f.wkb)
+FROM footprint_new_buildings f
+JOIN compound c USING (compound_id)
+WHERE allowed($community_ids, c.community_id) AND $grid_ids IS NULL AND $household_ids IS NULL
+RETURNING building_id;
+
+-- name: footprint_reset_stairwells
+-- Forget the stairwell shapes of buildings whose footprint changed: they were cut from the old one.
+UPDATE stairwell SET geom = NULL
+WHERE list_contains($building_ids, building_id)
+  AND building_id IN (SELECT building_id FROM scoped_building($community_ids, $grid_ids, $household_ids));
+
+-- name: footprint_stairwells_to_cut
+-- The stairwells of the given buildings with their footprint, shaped as stairwells_missing_geometry, to recut.
+SELECT
+    s.stairwell_id,
+    s.building_id,
+    ST_AsWKB(b.geom) AS footprint,
+    row_number() OVER (PARTITION BY s.building_id ORDER BY s.unit_no) AS position,
+    count(*) OVER (PARTITION BY s.building_id) AS units,
+    s.geom IS NULL AS missing
+FROM stairwell s
+JOIN scoped_building($community_ids, $grid_ids, $household_ids) b USING (building_id)
+WHERE b.geom IS NOT NULL AND list_contains($building_ids, s.building_id)
+ORDER BY s.building_id, position;

@@ -1,0 +1,150 @@
+"""Small footprint files in every supported format, made by the tests themselves, plus byte-level damage."""
+
+import io
+import random
+import tempfile
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+from shapely.geometry import Point, box
+
+from geo.local_metres import to_metres
+
+REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+
+LON, LAT = 119.9505, 31.7005  # the demo community's neighbourhood
+
+
+def rect(lon: float, lat: float, width: float = 0.0004, height: float = 0.00015):
+    """A slab building about 38 m by 17 m with its south-west corner at (lon, lat)."""
+    return box(lon, lat, lon + width, lat + height)
+
+
+def buildings(crs: str = "EPSG:4326") -> gpd.GeoDataFrame:
+    """Three named buildings with floors, in lon/lat, then in `crs`."""
+    gdf = gpd.GeoDataFrame(
+        {"名称": ["1号楼", "Building 2", "３栋"], "层数": [6, 11, 18]},
+        geometry=[rect(LON, LAT), rect(LON + 0.0006, LAT), rect(LON, LAT + 0.0004)], crs="EPSG:4326")
+    return gdf.to_crs(crs)
+
+
+def geojson_bytes() -> bytes:
+    """Two buildings and a gate (a point), as a web tool would export them."""
+    return """{"type": "FeatureCollection", "features": [
+      {"type": "Feature", "properties": {"name": "3栋", "building:levels": "6"},
+       "geometry": {"type": "Polygon", "coordinates": [[[119.9505, 31.7005], [119.9509, 31.7005],
+         [119.9509, 31.70065], [119.9505, 31.70065], [119.9505, 31.7005]]]}},
+      {"type": "Feature", "properties": {"name": "5号楼", "building:levels": "18"},
+       "geometry": {"type": "Polygon", "coordinates": [[[119.9512, 31.7005], [119.9516, 31.7005],
+         [119.9516, 31.70065], [119.9512, 31.70065], [119.9512, 31.7005]]]}},
+      {"type": "Feature", "properties": {"name": "北门", "building:levels": null},
+       "geometry": {"type": "Point", "coordinates": [119.9510, 31.7003]}}
+    ]}""".encode()
+
+
+def shapefile_zip(gdf: gpd.GeoDataFrame, *, stem: str = "楼栋", drop: tuple[str, ...] = (), encoding: str | None = None,
+                  extra: dict[str, bytes] | None = None) -> bytes:
+    """The layer written as a Shapefile with pyogrio and zipped in memory, leaving out the `drop` extensions."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{stem}.shp"
+        gdf.to_file(path, engine="pyogrio", encoding=encoding)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for part in sorted(Path(tmp).iterdir()):
+                if part.suffix.lower() not in drop:
+                    archive.write(part, f"export/{part.name}")
+            for name, data in (extra or {}).items():
+                archive.writestr(name, data)
+        return buffer.getvalue()
+
+
+def zip_of(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def realdata_zip() -> bytes:
+    """The Chongqing Shapefile as someone would upload it: its five files in one zip."""
+    return zip_of({p.name: p.read_bytes() for p in sorted(REALDATA.glob("chongqing_buildings.*"))})
+
+
+def geopackage_bytes() -> bytes:
+    """A GeoPackage with a points layer first and the buildings (Web Mercator) second."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "community.gpkg"
+        gates = gpd.GeoDataFrame({"name": ["北门", "南门"]}, geometry=[Point(LON, LAT), Point(LON, LAT + 0.001)],
+                                 crs="EPSG:4326")
+        gates.to_file(path, layer="gates", engine="pyogrio")
+        buildings("EPSG:3857").to_file(path, layer="buildings", engine="pyogrio")
+        return path.read_bytes()
+
+
+def kml_bytes() -> bytes:
+    """A KML as 奥维 or Google Earth save it: a folder of placemarks with Chinese ExtendedData."""
+    ring = " ".join(f"{x},{y},0" for x, y in rect(LON, LAT).exterior.coords)
+    ring2 = " ".join(f"{x},{y},0" for x, y in rect(LON + 0.0006, LAT).exterior.coords)
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>小区</name><Folder><name>楼栋</name>
+<Placemark><name>1栋</name><ExtendedData><Data name="层数"><value>6</value></Data></ExtendedData>
+<Polygon><outerBoundaryIs><LinearRing><coordinates>{ring}</coordinates></LinearRing></outerBoundaryIs></Polygon>
+</Placemark>
+<Placemark><name>2栋</name><ExtendedData><Data name="层数"><value>7</value></Data></ExtendedData>
+<Polygon><outerBoundaryIs><LinearRing><coordinates>{ring2}</coordinates></LinearRing></outerBoundaryIs></Polygon>
+</Placemark>
+<Placemark><name>北门</name><Point><coordinates>{LON},{LAT},0</coordinates></Point></Placemark>
+</Folder></Document></kml>""".encode()
+
+
+def osm_bytes() -> bytes:
+    """OSM XML: a building way, a building multipolygon relation with building:levels, a road and a bare ring."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6" generator="tests">
+ <node id="1" lat="{LAT}" lon="{LON}" version="1"/>
+ <node id="2" lat="{LAT}" lon="{LON + 0.0004}" version="1"/>
+ <node id="3" lat="{LAT + 0.00015}" lon="{LON + 0.0004}" version="1"/>
+ <node id="4" lat="{LAT + 0.00015}" lon="{LON}" version="1"/>
+ <node id="5" lat="{LAT}" lon="{LON + 0.0006}" version="1"/>
+ <node id="6" lat="{LAT}" lon="{LON + 0.0010}" version="1"/>
+ <node id="7" lat="{LAT + 0.00015}" lon="{LON + 0.0010}" version="1"/>
+ <node id="8" lat="{LAT + 0.00015}" lon="{LON + 0.0006}" version="1"/>
+ <node id="9" lat="{LAT + 0.001}" lon="{LON}" version="1"/>
+ <way id="10" version="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/><nd ref="4"/><nd ref="1"/>
+  <tag k="building" v="apartments"/><tag k="name" v="1栋"/><tag k="building:levels" v="18"/></way>
+ <way id="11" version="1"><nd ref="5"/><nd ref="6"/><nd ref="7"/><nd ref="8"/><nd ref="5"/></way>
+ <way id="12" version="1"><nd ref="4"/><nd ref="9"/><tag k="highway" v="service"/></way>
+ <relation id="20" version="1"><member type="way" ref="11" role="outer"/>
+  <tag k="type" v="multipolygon"/><tag k="building" v="yes"/><tag k="name" v="Building 2"/>
+  <tag k="building:levels" v="6"/><tag k="addr:housenumber" v="2"/></relation>
+</osm>""".encode()
+
+
+SMALL_FILES = {
+    "small.geojson": geojson_bytes,
+    "small.zip": lambda: shapefile_zip(buildings("EPSG:32650")),
+    "small.gpkg": geopackage_bytes,
+    "small.kml": kml_bytes,
+    "small.osm": osm_bytes,
+}
+
+
+def damaged(data: bytes, rng: random.Random) -> bytes:
+    """The bytes with a few flipped, or cut short, or both: what a broken upload or disk gives."""
+    out = bytearray(data)
+    kind = rng.choice(["flip", "truncate", "both"])
+    if kind in ("flip", "both"):
+        for _ in range(rng.randint(1, 12)):
+            out[rng.randrange(len(out))] = rng.randrange(256)
+    if kind in ("truncate", "both"):
+        out = out[: rng.randrange(len(out))]
+    return bytes(out)
+
+
+def offset_m(a, b) -> float:
+    """How far apart two lon/lat shapes are at worst, in metres (Hausdorff distance in a local metric frame)."""
+    lon0, lat0 = a.centroid.x, a.centroid.y
+    return shapely.hausdorff_distance(to_metres(a, lon0, lat0), to_metres(b, lon0, lat0))
