@@ -6,7 +6,11 @@ import math
 
 import folium
 import pandas as pd
+import shapely
 from branca.element import Element
+
+from geo import basemaps
+from geo.basemaps import Basemap, BasemapSettings
 
 # Served by Streamlit static serving from static/leaflet (vendored from the npm `leaflet` package, BSD-2).
 LEAFLET_JS = "/app/static/leaflet/leaflet.js"
@@ -16,19 +20,37 @@ LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
 RAMP = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
 ZERO_COLOUR = "#e8e8e8"
 COORD_DECIMALS = 5  # about 1 m: all a map can show, and a third of the payload
+DEFAULT_CENTRE = (119.95, 31.70)  # lon, lat of the demo community, for a map with nothing on it
 
-BASEMAPS = {
-    "plain": None,
-    "osm": {"tiles": "OpenStreetMap"},
-}
+# Every basemap by key (plain, osm, tianditu, gaode); a menu offers available_basemaps() instead, which leaves out
+# Tianditu when no token is configured.
+BASEMAPS: dict[str, Basemap] = basemaps.BASEMAPS
 
 
-def new_map(bounds: tuple[float, float, float, float] | None, basemap: str = "plain") -> folium.Map:
-    """A Leaflet map fitted to (minx, miny, maxx, maxy) lon/lat, loading Leaflet from our own server."""
-    options = BASEMAPS.get(basemap) or {}
-    m = folium.Map(tiles=options.get("tiles"), control_scale=True, zoom_start=15,
-                   location=[31.70, 119.95] if bounds is None else
-                   [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2])
+def available_basemaps(settings: BasemapSettings | None = None) -> dict[str, Basemap]:
+    """Basemaps usable now, in menu order, for the overview's selectbox (settings read from env and secrets)."""
+    return basemaps.available_basemaps(settings)
+
+
+def new_map(bounds: tuple[float, float, float, float] | None, basemap: str = "plain",
+            settings: BasemapSettings | None = None) -> folium.Map:
+    """A Leaflet map fitted to (minx, miny, maxx, maxy) WGS-84 lon/lat, loading Leaflet from our own server."""
+    settings = basemaps.load_settings() if settings is None else settings
+    chosen = basemaps.resolve(basemap, settings)
+    if bounds is not None:
+        bounds = (*basemaps.display_point(bounds[0], bounds[1], chosen),
+                  *basemaps.display_point(bounds[2], bounds[3], chosen))
+    return _display_map(bounds, chosen, settings)
+
+
+def _display_map(bounds: tuple[float, float, float, float] | None, chosen: Basemap,
+                 settings: BasemapSettings) -> folium.Map:
+    """The map around bounds already in the basemap's datum, under the basemap's tile layers."""
+    centre = basemaps.display_point(*DEFAULT_CENTRE, chosen) if bounds is None else \
+        ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)
+    m = folium.Map(tiles=None, control_scale=True, zoom_start=15, location=[centre[1], centre[0]])
+    for layer in basemaps.tile_layers(chosen, settings):
+        layer.add_to(m)
     m.default_js = [("leaflet", LEAFLET_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
     if bounds is not None:
@@ -96,18 +118,28 @@ def round_coordinates(geometry: dict, decimals: int = COORD_DECIMALS) -> dict:
     return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
 
 
-def feature_collection(frame: pd.DataFrame, properties: list[str], geometry_column: str = "geojson") -> dict:
-    """GeoJSON dict from a frame with a GeoJSON text column; text properties are HTML-escaped for tooltips."""
+def feature_collection(frame: pd.DataFrame, properties: list[str], geometry_column: str = "geojson",
+                       basemap: str = "plain") -> dict:
+    """GeoJSON dict from a frame with a WGS-84 GeoJSON text column, placed for the basemap's datum (shifted to
+    GCJ-02 for Gaode); text properties are HTML-escaped for tooltips."""
+    geometries = display_geojson(frame[geometry_column], basemaps.BASEMAPS.get(basemap, basemaps.PLAIN))
     features = []
-    for row in frame.itertuples(index=False):
+    for row, geometry in zip(frame.itertuples(index=False), geometries):
         record = row._asdict()
         props = {}
         for key in properties:
             value = record[key]
             props[key] = html.escape(value) if isinstance(value, str) else _plain(value)
-        features.append({"type": "Feature", "geometry": round_coordinates(json.loads(record[geometry_column])),
+        features.append({"type": "Feature", "geometry": round_coordinates(json.loads(geometry)),
                          "properties": props})
     return {"type": "FeatureCollection", "features": features}
+
+
+def display_geojson(texts: pd.Series, basemap: Basemap) -> list[str]:
+    """WGS-84 GeoJSON texts as the basemap draws them: unchanged, or moved to GCJ-02 all at once."""
+    if not basemap.gcj02:
+        return list(texts)
+    return list(shapely.to_geojson(basemaps.display_geometries(shapely.from_geojson(list(texts)), basemap)))
 
 
 def _plain(value):
@@ -158,7 +190,8 @@ def choropleth_layer(collection: dict, value_key: str, breaks: list[float], tool
     )
 
 
-def stairwell_layer(frame: pd.DataFrame, building_id: int, active_label: str) -> folium.FeatureGroup:
+def stairwell_layer(frame: pd.DataFrame, building_id: int, active_label: str,
+                    basemap: str = "plain") -> folium.FeatureGroup:
     """The chosen building's stairwells outlined on top of the map; `frame` has label, active and geojson.
 
     Sent with st_folium's feature_group_to_add, so choosing a building does not rebuild the map. Each piece
@@ -169,7 +202,7 @@ def stairwell_layer(frame: pd.DataFrame, building_id: int, active_label: str) ->
     if frame.empty:
         return group
     folium.GeoJson(
-        feature_collection(frame, ["building_id", "label", "active"]),
+        feature_collection(frame, ["building_id", "label", "active"], basemap=basemap),
         style_function=lambda _: {"fill": True, "fillOpacity": 0.05, "color": "#1f4e9c", "weight": 2.5,
                                   "dashArray": "5 3"},
         tooltip=folium.GeoJsonTooltip(fields=["label", "active"], aliases=["", html.escape(active_label)]),
@@ -199,12 +232,15 @@ def legend(title: str, breaks: list[float], none_label: str, whole_numbers: bool
 
 
 def building_density_map(frame: pd.DataFrame, value_key: str, tooltip: dict[str, str], legend_title: str,
-                         none_label: str, basemap: str = "plain") -> folium.Map:
+                         none_label: str, basemap: str = "plain",
+                         settings: BasemapSettings | None = None) -> folium.Map:
     """The overview choropleth: one polygon per building, tooltip fields in the given order and wording."""
+    settings = basemaps.load_settings() if settings is None else settings
+    chosen = basemaps.resolve(basemap, settings)
     properties = ["building_id", *tooltip]
-    collection = feature_collection(frame, list(dict.fromkeys(properties + [value_key])))
+    collection = feature_collection(frame, list(dict.fromkeys(properties + [value_key])), basemap=chosen.key)
     breaks = nice_breaks(frame[value_key].fillna(0))
-    m = new_map(bounds_of(collection), basemap)
+    m = _display_map(bounds_of(collection), chosen, settings)  # bounds already where the tiles put them
     choropleth_layer(collection, value_key, breaks, list(tooltip), list(tooltip.values())).add_to(m)
     counts = pd.api.types.is_integer_dtype(frame[value_key])
     m.get_root().html.add_child(legend(legend_title, breaks, none_label, whole_numbers=counts))

@@ -1,11 +1,15 @@
 """Map builders, checked by what they render: no CDN, our Leaflet, escaped text, binned colours."""
 
 import json
+import math
+import re
 
 import pandas as pd
 import pytest
+from jinja2.utils import htmlsafe_json_dumps
 
-from geo import maps
+from geo import basemaps, maps
+from geo.basemaps import BasemapSettings
 from resilient import measures
 from resilient.measures import Filters
 from resilient.scope import EVERYTHING
@@ -109,3 +113,92 @@ def test_clicked_id():
     assert maps.clicked_id({"last_active_drawing": {"properties": {"building_id": 7}}}) == 7
     assert maps.clicked_id({"last_active_drawing": None}) is None
     assert maps.clicked_id(None) is None
+
+
+# Basemaps for China: tile URLs and attribution as rendered, and shapes moved onto GCJ-02 tiles for Gaode only.
+TOKEN = BasemapSettings(tianditu_token="test-token-0123")
+CDNS = ("cdn.jsdelivr", "unpkg.com", "cdnjs", "code.jquery", "bootstrapcdn")
+
+
+def in_script(text: str) -> str:
+    """How folium writes a string into the page's script: JSON with <, >, & and ' escaped."""
+    return htmlsafe_json_dumps(text)
+
+
+@pytest.mark.parametrize("key", ["plain", "osm", "tianditu", "gaode"])
+def test_each_basemap_renders_its_tiles_and_attribution_and_no_cdn(key):
+    html = rendered(maps.new_map((119.95, 31.70, 119.96, 31.71), key, TOKEN))
+    basemap = maps.BASEMAPS[key]
+    for tile in basemap.tiles:
+        assert in_script(tile.url.replace("{tk}", "test-token-0123")) in html
+        assert f'"subdomains": {in_script(tile.subdomains)}' in html
+    if basemap.tiles:
+        assert in_script(basemap.attribution) in html
+    else:
+        assert "L.tileLayer" not in html
+    assert html.count("L.tileLayer(") == len(basemap.tiles)
+    assert maps.LEAFLET_JS in html
+    for cdn in CDNS:
+        assert cdn not in html
+
+
+def test_tianditu_draws_roads_and_labels_with_its_token():
+    html = rendered(maps.new_map(None, "tianditu", TOKEN))
+    assert "tianditu.gov.cn/vec_w/wmts" in html and "tianditu.gov.cn/cva_w/wmts" in html
+    assert html.count("tk=test-token-0123") == 2
+
+
+def test_tianditu_needs_a_token():
+    no_token = BasemapSettings()
+    assert "tianditu" not in maps.available_basemaps(no_token)
+    assert "tianditu" in maps.available_basemaps(TOKEN)
+    html = rendered(maps.new_map(None, "tianditu", no_token))
+    assert "tianditu" not in html and "L.tileLayer" not in html  # drawn plain, never with an empty key
+
+
+def first_vertex(html: str) -> list[float]:
+    """The first coordinate pair of the first drawn feature, as the page sends it to Leaflet."""
+    match = re.search(r'"coordinates": \[\[\[([-\d.]+), ([-\d.]+)\]', html)
+    return [float(match.group(1)), float(match.group(2))]
+
+
+def expected_on(key: str, lon: float, lat: float) -> list[float]:
+    lon, lat = basemaps.display_point(lon, lat, maps.BASEMAPS[key])  # GCJ-02 on Gaode, as stored on the others
+    return [round(lon, maps.COORD_DECIMALS), round(lat, maps.COORD_DECIMALS)]
+
+
+@pytest.mark.parametrize("key", ["plain", "osm", "tianditu", "gaode"])
+def test_buildings_are_shifted_to_gcj02_on_gaode_only(small, key):
+    density = measures.building_density(small, EVERYTHING, Filters(), TODAY)
+    html = rendered(maps.building_density_map(density, "active", {"name": "楼栋"}, "t", "无", key, TOKEN))
+    assert first_vertex(html) == expected_on(key, 119.950, 31.70)  # building 1's south-west corner, stored WGS-84
+    if key == "gaode":
+        assert 400 < (first_vertex(html)[0] - 119.950) * 111_320 * math.cos(math.radians(31.7)) < 500  # metres east
+        assert "[119.95, 31.7]" not in html
+    # The view is fitted around the shapes where they are drawn.
+    corner = re.search(r"fitBounds\(\s*\[\[([-\d.]+), ([-\d.]+)\]", html)
+    assert [float(corner.group(2)), float(corner.group(1))] == pytest.approx(expected_on(key, 119.950, 31.70),
+                                                                             abs=1e-5)
+    assert small.execute("SELECT ST_XMin(geom) FROM building WHERE building_id = 1").fetchone()[0] == 119.950
+
+
+def test_new_map_fits_wgs84_bounds_onto_gaode_tiles():
+    html = rendered(maps.new_map((119.95, 31.70, 119.96, 31.71), "gaode", TOKEN))
+    corner = re.search(r"fitBounds\(\s*\[\[([-\d.]+), ([-\d.]+)\], \[([-\d.]+), ([-\d.]+)\]", html)
+    south_west = [float(corner.group(2)), float(corner.group(1))]
+    north_east = [float(corner.group(4)), float(corner.group(3))]
+    assert south_west == pytest.approx(basemaps.display_point(119.95, 31.70, maps.BASEMAPS["gaode"]), abs=1e-9)
+    assert north_east == pytest.approx(basemaps.display_point(119.96, 31.71, maps.BASEMAPS["gaode"]), abs=1e-9)
+    assert south_west[0] - 119.95 > 0.004  # several hundred metres east of where it is stored
+
+
+@pytest.mark.parametrize("key", ["osm", "gaode"])
+def test_stairwell_outlines_follow_the_basemap(small, key):
+    from resilient import geometry
+
+    geometry.fill_stairwell_geometry(small)
+    units = measures.building_stairwells(small, EVERYTHING, 1, TODAY).assign(label=["1单元", "2单元"])
+    m = maps.new_map(None, key, TOKEN)
+    maps.stairwell_layer(units, 1, "在管人数", key).add_to(m)
+    lon, lat = json.loads(units["geojson"].iloc[0])["coordinates"][0][0]
+    assert first_vertex(rendered(m)) == expected_on(key, lon, lat)
