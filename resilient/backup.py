@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 import duckdb
 
 from resilient import audit, config, db
-from resilient.backup_messages import BACKUP_TEXT
+from resilient.i18n import TEXT
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -34,7 +34,7 @@ EXIT_OK, EXIT_REFUSED, EXIT_LOCKED = 0, 1, 3
 
 
 class BackupError(ValueError):
-    """A backup or restore refused: `code` is a translation key (backup_messages.BACKUP_TEXT), `values` fill it in."""
+    """A backup or restore refused: `code` is a translation key (resilient/i18n.py), `values` fill it in."""
 
     def __init__(self, code: str, **values):
         super().__init__(code)
@@ -43,8 +43,8 @@ class BackupError(ValueError):
 
 
 def message(code: str, lang: str, **values) -> str:
-    """A backup text in one language, for the command line (the pages use the merged translation table)."""
-    entry = BACKUP_TEXT.get(code)
+    """A backup text in one language, for the command line."""
+    entry = TEXT.get(code)
     return code if entry is None else entry[lang].format(**values)
 
 

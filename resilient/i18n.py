@@ -208,6 +208,407 @@ TEXT: dict[str, dict[str, str]] = {
     "origin.other_area": {"zh": "其他地区", "en": "Other area"},
     "origin.abroad": {"zh": "境外", "en": "Abroad"},
     "origin.close_contact": {"zh": "密切接触者", "en": "Close contact"},
+
+    # --- Imports of registers, staff and volunteers (resilient/register_import.py) ---
+
+    # The file as a whole
+    "import.error.empty": {
+        "zh": "文件是空的，没有找到表头和数据",
+        "en": "The file is empty: no header row and no data",
+    },
+    "import.error.unreadable": {
+        "zh": "无法读取此文件：文件可能已损坏或不是表格，请另存为 .xlsx 或 .csv 后重试",
+        "en": "This file cannot be read: it may be damaged or not a spreadsheet. Save it as .xlsx or .csv and retry",
+    },
+    "import.error.old_xls": {
+        "zh": "{file} 是旧版 Excel（.xls）或带密码的文件，请在 Excel 中另存为 .xlsx 后再导入",
+        "en": "{file} is an old Excel (.xls) or password-protected file: save it as .xlsx in Excel, then import",
+    },
+    "import.error.file_type": {
+        "zh": "不支持的文件类型：{file}，请上传 .xlsx 或 .csv 文件",
+        "en": "Unsupported file type: {file}. Upload an .xlsx or .csv file",
+    },
+    "import.error.no_sheet": {
+        "zh": "工作簿中没有名为“{sheet}”的工作表",
+        "en": "The workbook has no sheet named {sheet}",
+    },
+    "import.error.too_many_rows": {
+        "zh": "数据超过 {limit} 行，请按社区拆分后分别导入",
+        "en": "More than {limit} rows: split the file by community and import each part",
+    },
+    # Header row
+    "import.error.missing_column": {"zh": "缺少“{label}”列", "en": "No column for {label_en}"},
+    "import.error.column_twice": {
+        "zh": "“{label}”对应了多列：{columns}，请只保留一列",
+        "en": "Several columns hold {label_en}: {columns}. Keep one",
+    },
+    "import.error.no_such_column": {"zh": "文件中没有“{value}”列", "en": "The file has no column {value}"},
+    "import.error.no_rows": {"zh": "表头下面没有数据行", "en": "No data rows below the header"},
+    # Who may import what
+    "import.error.not_allowed": {"zh": "您的角色不能导入名单", "en": "Your role may not import lists"},
+    "import.error.community_out_of_scope": {
+        "zh": "您不能向该社区导入数据（社区编号 {community_id}）",
+        "en": "You may not import into this community (number {community_id})",
+    },
+    "import.error.outside_grid": {"zh": "{value} 不在您负责的网格内", "en": "{value} is not in your grid cells"},
+    "import.error.outside_households": {
+        "zh": "{building}{unit}单元{value} 不是您负责的住户",
+        "en": "{building} unit {unit} room {value} is not one of your households",
+    },
+    "import.error.no_new_buildings": {
+        "zh": "系统中没有 {value}，网格员不能新建楼栋，请联系社区",
+        "en": "{value} does not exist, and grid workers may not add buildings: ask the community office",
+    },
+    # Cells
+    "import.error.required": {"zh": "“{label}”不能为空", "en": "{label_en} is missing"},
+    "import.error.value": {"zh": "无法识别的内容：{value}", "en": "Not understood: {value}"},
+    "import.error.number": {"zh": "无法识别的数字：{value}", "en": "Not a number: {value}"},
+    "import.error.id_length": {"zh": "身份证号 {value} 不是18位", "en": "ID number {value} is not 18 characters long"},
+    "import.error.id_format": {
+        "zh": "身份证号 {value} 格式错误（应为17位数字加1位数字或X）",
+        "en": "ID number {value}: 17 digits then a digit or X expected",
+    },
+    "import.error.id_check_digit": {"zh": "身份证号 {value} 校验位错误", "en": "ID number {value}: wrong check digit"},
+    "import.error.id_birth_date": {
+        "zh": "身份证号 {value} 中的出生日期不存在",
+        "en": "ID number {value}: the birth date in it does not exist",
+    },
+    "import.error.id_future_birth": {
+        "zh": "身份证号 {value} 中的出生日期在今天之后",
+        "en": "ID number {value}: the birth date in it is after today",
+    },
+    "import.error.id_scientific": {
+        "zh": "身份证号 {value} 被 Excel 存成了数字，后几位已丢失；请把该列设为文本格式后重新填写",
+        "en": "ID number {value} was stored by Excel as a number and lost its last digits: format the column "
+              "as text and type it again",
+    },
+    "import.error.id_sex_mismatch": {
+        "zh": "性别与身份证号 {value} 不符（身份证显示为{expected_zh}）",
+        "en": "Sex does not match ID number {value} (the number says {expected_en})",
+    },
+    "import.error.id_birth_mismatch": {
+        "zh": "出生日期与身份证号 {value} 不符（身份证显示为 {expected}）",
+        "en": "Date of birth does not match ID number {value} (the number says {expected})",
+    },
+    "import.error.id_duplicate": {
+        "zh": "身份证号 {value} 与第 {first_row} 行重复",
+        "en": "ID number {value} already appears on row {first_row}",
+    },
+    "import.error.id_other_household": {
+        "zh": "身份证号 {value} 已登记在另一户，请核实是否搬家",
+        "en": "ID number {value} is already registered in another household: check whether the person moved",
+    },
+    "import.error.phone": {"zh": "电话 {value} 不是11位手机号", "en": "Phone {value} is not an 11-digit mobile number"},
+    "import.error.phone_duplicate": {
+        "zh": "电话 {value} 与第 {first_row} 行重复",
+        "en": "Phone {value} already appears on row {first_row}",
+    },
+    "import.error.sex": {"zh": "性别“{value}”无法识别（应为男或女）", "en": "Sex {value} not understood (男 or 女)"},
+    "import.error.date": {"zh": "日期“{value}”无法识别", "en": "Date {value} not understood"},
+    "import.error.date_future": {"zh": "日期 {value} 在今天之后", "en": "Date {value} is after today"},
+    "import.error.flag": {
+        "zh": "“{value}”无法识别，请填写“是”或“否”",
+        "en": "{value} not understood: fill in 是 (yes) or 否 (no)",
+    },
+    # Places
+    "import.error.address": {
+        "zh": "地址“{value}”无法识别（应如 3栋2单元1502）",
+        "en": "Address {value} not understood (expected like 3栋2单元1502)",
+    },
+    "import.error.building": {"zh": "楼栋“{value}”无法识别", "en": "Building {value} not understood"},
+    "import.error.unit": {"zh": "单元“{value}”无法识别", "en": "Unit {value} not understood"},
+    "import.error.room": {
+        "zh": "房号“{value}”无法识别（应为3-4位数字，如 302、1502）",
+        "en": "Room {value} not understood (3-4 digits expected, like 302 or 1502)",
+    },
+    "import.error.floors": {"zh": "楼层数“{value}”无法识别", "en": "Number of floors {value} not understood"},
+    "import.error.unknown_community": {"zh": "没有名为“{value}”的社区", "en": "No community named {value}"},
+    "import.error.other_community": {
+        "zh": "社区“{value}”不是当前导入的社区",
+        "en": "Community {value} is not the one being imported into",
+    },
+    "import.error.unknown_compound": {"zh": "本社区没有名为“{value}”的小区", "en": "No compound named {value} here"},
+    "import.error.compound_needed": {
+        "zh": "新楼栋 {value} 属于哪个小区？请增加“小区”列",
+        "en": "Which compound is the new building {value} in? Add a 小区 (compound) column",
+    },
+    "import.error.unknown_building": {"zh": "本社区没有 {value}", "en": "There is no {value} here"},
+    "import.error.building_ambiguous": {
+        "zh": "{value} 在多个小区都有（{compounds}），请增加“小区”列",
+        "en": "{value} exists in several compounds ({compounds}): add a 小区 (compound) column",
+    },
+    "import.error.unknown_unit": {"zh": "{building} 没有 {value} 单元", "en": "{building} has no unit {value}"},
+    "import.error.unknown_room": {
+        "zh": "{building}{unit}单元没有 {value} 室",
+        "en": "{building} unit {unit} has no room {value}",
+    },
+    "import.error.floor_above_building": {
+        "zh": "房号 {value} 高于楼栋的 {floors} 层",
+        "en": "Room {value} is above the building's {floors} floors",
+    },
+    "import.error.unknown_grid": {"zh": "本社区没有网格“{value}”", "en": "No grid cell named {value} here"},
+    # Staff and volunteers
+    "import.error.staff_role": {
+        "zh": "岗位“{value}”无法识别（应为网格员、医生或民警）",
+        "en": "Post {value} not understood (网格员 grid worker, 医生 doctor or 民警 police)",
+    },
+    "import.error.staff_role_changed": {
+        "zh": "{value} 已登记为{old_zh}，岗位变更请在账户管理中处理",
+        "en": "{value} is registered as {old_en}: change a post on the accounts page",
+    },
+    "import.error.grid_not_for_role": {
+        "zh": "只有网格员负责网格（{value}）",
+        "en": "Only grid workers look after grid cells ({value})",
+    },
+    "import.error.grid_twice": {
+        "zh": "网格 {value} 已在第 {first_row} 行分配给他人",
+        "en": "Grid cell {value} is already given to someone on row {first_row}",
+    },
+    "import.error.capacity": {
+        "zh": "可服务户数“{value}”应为0-1000的整数",
+        "en": "Households they can serve: {value} is not a whole number from 0 to 1000",
+    },
+    "import.error.status": {
+        "zh": "状态“{value}”无法识别（应为在岗或停用）",
+        "en": "Status {value} not understood (在岗 active or 停用 inactive)",
+    },
+    # Commit
+    "import.error.has_problems": {
+        "zh": "还有 {count} 个问题未解决，未导入任何数据",
+        "en": "{count} problems left to fix; nothing was imported",
+    },
+    "import.error.changed_since_preview": {
+        "zh": "预览后数据库已被修改，未导入任何数据，请重新检查后再导入",
+        "en": "The database changed after the preview; nothing was imported. Check the file again, then import",
+    },
+    "import.error.integrity": {
+        "zh": "导入会产生无效引用（{references}），未导入任何数据",
+        "en": "The import would leave broken references ({references}); nothing was imported",
+    },
+    "import.error.wrong_kind": {
+        "zh": "这份预览是{kind}名单，不能按此类型导入",
+        "en": "This preview is a {kind} list and cannot be imported as another kind",
+    },
+
+    # --- Building footprints (geo/footprints.py, resilient/footprint_import.py) ---
+
+    # Reading a file
+    "footprint.error.format": {
+        "zh": "无法读取“{file}”：只支持以下扩展名：{extensions}。",
+        "en": "Cannot read “{file}”: only these extensions are supported: {extensions}.",
+    },
+    "footprint.error.empty": {
+        "zh": "文件“{file}”是空的（0 字节）。",
+        "en": "The file “{file}” is empty (0 bytes).",
+    },
+    "footprint.error.unreadable": {
+        "zh": "文件“{file}”无法读取：可能已损坏、不完整，或不是其扩展名所示的格式。",
+        "en": "The file “{file}” cannot be read: it may be damaged, cut short, or not the format its extension says.",
+    },
+    "footprint.error.wrong_format": {
+        "zh": "文件“{file}”的扩展名表示 {expected}，但内容是 {found} 格式。请改正扩展名或重新导出。",
+        "en": "The file “{file}” is named as {expected} but holds {found} data. Fix the extension or export again.",
+    },
+    "footprint.error.bad_zip": {
+        "zh": "“{file}”不是有效的 zip 压缩包。",
+        "en": "“{file}” is not a valid zip archive.",
+    },
+    "footprint.error.zip_too_large": {
+        "zh": "压缩包“{file}”解压后超过 {limit_mb} MB，已停止读取。",
+        "en": "The zip “{file}” unpacks to more than {limit_mb} MB; reading stopped.",
+    },
+    "footprint.error.zip_unsafe": {
+        "zh": "压缩包“{file}”中的“{member}”路径不安全（绝对路径或含“..”），已拒绝。",
+        "en": "The zip “{file}” holds an unsafe path “{member}” (absolute or with “..”); refused.",
+    },
+    "footprint.error.zip_no_shp": {
+        "zh": "压缩包“{file}”里没有 .shp 文件。Shapefile 请连同 .shx、.dbf、.prj 一起压缩上传。",
+        "en": "The zip “{file}” holds no .shp file. Zip a Shapefile together with its .shx, .dbf and .prj.",
+    },
+    "footprint.error.zip_missing_part": {
+        "zh": "压缩包“{file}”中的图层“{layer}”缺少 {part} 文件。",
+        "en": "Layer “{layer}” in the zip “{file}” lacks its {part} file.",
+    },
+    "footprint.error.no_layer": {
+        "zh": "文件“{file}”中没有图层“{layer}”。可选图层：{layers}。",
+        "en": "The file “{file}” has no layer “{layer}”. Layers: {layers}.",
+    },
+    "footprint.error.empty_layer": {
+        "zh": "文件“{file}”的图层“{layer}”中没有任何建筑要素。",
+        "en": "Layer “{layer}” of “{file}” holds no building features.",
+    },
+    "footprint.error.no_polygons": {
+        "zh": "文件“{file}”的图层“{layer}”中没有面要素（只有点或线），无法作为建筑轮廓。",
+        "en": "Layer “{layer}” of “{file}” holds no polygons (only points or lines), so no building outlines.",
+    },
+    "footprint.error.no_coordinates": {
+        "zh": "文件“{file}”的图层“{layer}”中的坐标无效。",
+        "en": "The coordinates in layer “{layer}” of “{file}” are not valid numbers.",
+    },
+    "footprint.error.no_crs": {
+        "zh": "文件“{file}”的图层“{layer}”没有坐标系信息（如缺少 .prj），且坐标不是经纬度。请附上 .prj 文件后重试。",
+        "en": "Layer “{layer}” of “{file}” has no coordinate system (e.g. no .prj) and its coordinates are not "
+              "longitude/latitude. Add the .prj file and try again.",
+    },
+    "footprint.error.out_of_range": {
+        "zh": "文件“{file}”的图层“{layer}”声明为经纬度坐标系（{crs}），但坐标超出经纬度范围。",
+        "en": "Layer “{layer}” of “{file}” says its coordinates are longitude/latitude ({crs}), but they are out "
+              "of range.",
+    },
+    "footprint.error.reprojection": {
+        "zh": "无法把坐标从 {crs} 转换为 WGS-84 经纬度。",
+        "en": "The coordinates cannot be converted from {crs} to WGS-84 longitude/latitude.",
+    },
+    # Importing into the register
+    "footprint.error.not_allowed": {
+        "zh": "您的角色无权导入建筑轮廓。",
+        "en": "Your role may not import building footprints.",
+    },
+    "footprint.error.cannot_create": {
+        "zh": "您的角色只能为已有楼栋设置轮廓，不能新建楼栋。",
+        "en": "Your role may set footprints of existing buildings only, not create buildings.",
+    },
+    "footprint.error.out_of_scope": {
+        "zh": "有 {count} 栋楼不在您的管辖范围内：{buildings}。未做任何更改。",
+        "en": "{count} buildings are outside your area: {buildings}. Nothing was changed.",
+    },
+    "footprint.error.contested": {
+        "zh": "同一栋楼匹配到多个轮廓：{buildings}。请先在文件中改正。",
+        "en": "Several footprints match the same building: {buildings}. Correct the file first.",
+    },
+    "footprint.error.compound": {
+        "zh": "所选小区（编号 {compound_id}）不属于本社区或不在您的管辖范围内。",
+        "en": "The chosen compound (no. {compound_id}) is not in this community or not in your area.",
+    },
+    "footprint.error.not_clean": {
+        "zh": "第 {feature} 个要素的轮廓无效，请重新检查文件后再导入。",
+        "en": "Feature {feature} has an invalid outline; check the file again before importing.",
+    },
+    "footprint.error.nothing": {
+        "zh": "“{file}”中没有可导入的轮廓：没有匹配到楼栋，也未选择新建楼栋的小区。",
+        "en": "Nothing to import from “{file}”: no footprint matched a building and no compound was chosen for "
+              "new buildings.",
+    },
+    # Report rows: {feature} is the feature's number in the file, {detail} the specifics
+    "footprint.reason.empty": {
+        "zh": "第 {feature} 个要素没有几何图形。",
+        "en": "Feature {feature} has no geometry.",
+    },
+    "footprint.reason.not_polygon": {
+        "zh": "第 {feature} 个要素不是面（{detail}）。",
+        "en": "Feature {feature} is not a polygon ({detail}).",
+    },
+    "footprint.reason.collection": {
+        "zh": "第 {feature} 个要素是几何集合，只保留其中的面。",
+        "en": "Feature {feature} is a geometry collection; only its polygons were kept.",
+    },
+    "footprint.reason.invalid": {
+        "zh": "第 {feature} 个要素的轮廓无效（{detail}）。",
+        "en": "Feature {feature} has an invalid outline ({detail}).",
+    },
+    "footprint.reason.too_small": {
+        "zh": "第 {feature} 个要素面积只有 {detail} 平方米，太小，不像建筑。",
+        "en": "Feature {feature} covers only {detail} m², too small for a building.",
+    },
+    "footprint.reason.too_large": {
+        "zh": "第 {feature} 个要素面积达 {detail} 平方米（超过 1 平方公里），不像单栋建筑。",
+        "en": "Feature {feature} covers {detail} m² (over 1 km²), too large for one building.",
+    },
+    "footprint.reason.ambiguous": {
+        "zh": "第 {feature} 个要素同时匹配多栋楼：{detail}。未导入，请在文件中写明小区。",
+        "en": "Feature {feature} matches several buildings: {detail}. Not imported; name the compound in the file.",
+    },
+    "footprint.reason.contested": {
+        "zh": "第 {feature} 个要素与其他要素匹配到同一栋楼（{detail}）。未导入。",
+        "en": "Feature {feature} and another feature match the same building ({detail}). Not imported.",
+    },
+    "footprint.reason.floors_unreadable": {
+        "zh": "第 {feature} 个要素的层数“{detail}”无法识别，层数未更新。",
+        "en": "Feature {feature}: floors “{detail}” not understood; floors left unchanged.",
+    },
+    # Actions in report rows
+    "footprint.action.skipped": {"zh": "已跳过", "en": "skipped"},
+    "footprint.action.repaired": {"zh": "已修复", "en": "repaired"},
+    "footprint.action.rejected": {"zh": "已拒绝", "en": "rejected"},
+    "footprint.action.not_matched": {"zh": "未匹配", "en": "not matched"},
+    "footprint.action.ignored": {"zh": "已忽略", "en": "ignored"},
+    # Coordinates declared on the page
+    "footprint.declared.file": {"zh": "按文件中的坐标系", "en": "As the file says"},
+    "footprint.declared.gcj02": {"zh": "来自高德/腾讯地图（GCJ-02）", "en": "From AMap/Tencent maps (GCJ-02)"},
+    "footprint.declared.bd09": {"zh": "来自百度地图（BD-09）", "en": "From Baidu maps (BD-09)"},
+
+    # --- Basemaps and backups (geo/basemaps.py, resilient/backup.py) ---
+
+    # Basemap menu (the overview's format_func asks for overview.basemap.<key>; plain and osm exist already).
+    "overview.basemap.tianditu": {"zh": "天地图（需联网）", "en": "Tianditu (needs internet)"},
+    "overview.basemap.gaode": {"zh": "高德地图（需联网）", "en": "Gaode / AMap (needs internet)"},
+    "overview.basemap.gcj02_note": {
+        "zh": "高德底图采用 GCJ-02 坐标：图形仅在显示时做了相应偏移，数据仍按 WGS-84 保存。",
+        "en": "Gaode tiles use GCJ-02 coordinates: shapes are shifted to match them on screen only; "
+              "the data stays in WGS-84.",
+    },
+    # Backups: what the page and the command line say when it worked.
+    "backup.title": {"zh": "数据备份", "en": "Backups"},
+    "backup.download": {"zh": "下载完整备份（zip）", "en": "Download a full backup (zip)"},
+    "backup.created": {"zh": "备份已创建：{path}", "en": "Backup created: {path}"},
+    "backup.restored": {
+        "zh": "已恢复到新数据库文件：{path}（{tables} 张表）。停止看板，用它替换原数据库文件"
+              "（或将 RC_DB_PATH 指向它）后再启动。",
+        "en": "Restored into a new database file: {path} ({tables} tables). Stop the dashboard, put it in place of "
+              "the old file (or point RC_DB_PATH at it), then start again.",
+    },
+    # Backups: refusals. Each leaves the database and the restore target as they were.
+    "backup.error.locked": {
+        "zh": "数据库文件 {path} 正被另一个程序（通常是正在运行的看板）占用，无法打开。"
+              "请先停止该程序，或由街道管理员在看板中下载备份。",
+        "en": "The database file {path} is in use by another program (usually the running dashboard) and cannot "
+              "be opened. Stop that program first, or have a street administrator download a backup in the "
+              "dashboard.",
+    },
+    "backup.error.no_database": {"zh": "找不到数据库文件 {path}。", "en": "There is no database file at {path}."},
+    "backup.error.not_found": {"zh": "找不到备份 {path}。", "en": "There is no backup at {path}."},
+    "backup.error.not_a_backup": {
+        "zh": "{path} 不是本系统的备份（缺少或无法读取 manifest.json，或 zip 文件已损坏）。",
+        "en": "{path} is not a backup of this system (manifest.json is missing or unreadable, or the zip file "
+              "is damaged).",
+    },
+    "backup.error.incomplete": {
+        "zh": "备份不完整：缺少文件 {file}。未创建目标数据库。",
+        "en": "The backup is incomplete: the file {file} is missing. No database was created.",
+    },
+    "backup.error.corrupt": {
+        "zh": "备份已损坏：文件 {file} 与备份清单中的校验值不符。未创建目标数据库。",
+        "en": "The backup is damaged: the file {file} does not match the checksum in its manifest. "
+              "No database was created.",
+    },
+    "backup.error.count_mismatch": {
+        "zh": "恢复后表 {table} 有 {found} 行，备份清单记录为 {expected} 行。未创建目标数据库。",
+        "en": "After restoring, table {table} has {found} rows where the manifest says {expected}. "
+              "No database was created.",
+    },
+    "backup.error.macro_missing": {
+        "zh": "恢复后缺少数据库宏 {name}。未创建目标数据库。",
+        "en": "After restoring, the database macro {name} is missing. No database was created.",
+    },
+    "backup.error.sequence": {
+        "zh": "恢复后操作日志编号将从 {next} 继续，但已有编号到 {last}。未创建目标数据库。",
+        "en": "After restoring, audit log numbers would continue at {next} but already reach {last}. "
+              "No database was created.",
+    },
+    "backup.error.newer_schema": {
+        "zh": "此备份来自更新版本的系统（数据库结构版本 {version}，本系统最高为 {known}），请先升级系统再恢复。",
+        "en": "This backup comes from a newer version of the system (schema version {version}; this one knows up "
+              "to {known}). Upgrade before restoring it.",
+    },
+    "backup.error.target_exists": {
+        "zh": "目标文件 {path} 已存在。恢复只写入新文件，不会覆盖现有数据库。",
+        "en": "The target file {path} already exists. A restore only writes a new file; it never overwrites "
+              "a database.",
+    },
+    "backup.error.import_failed": {
+        "zh": "导入备份失败：{reason}。未创建目标数据库。",
+        "en": "Importing the backup failed: {reason}. No database was created.",
+    },
 }
 
 CATEGORIES = [

@@ -1,7 +1,7 @@
 """Single cells as offices fill them in, normalised: addresses, building names, rooms, phones, dates, flags.
 
 Each function returns the normalised value or raises ValueError whose message is a translation key
-(resilient/import_messages.py), so a caller can report the cell without knowing the rule.
+(resilient/i18n.py), so a caller can report the cell without knowing the rule.
 """
 
 import re

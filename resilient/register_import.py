@@ -3,7 +3,7 @@
 Every import has the same four steps, so the page can show what will happen before anything is written:
 read_table (resilient/import_sheets.py) -> match_headers -> validate_* (a Preview: normalised rows and every
 problem by spreadsheet row and column, nothing written) -> commit_* (all or nothing, in one transaction with its
-audit entry). Problems and errors carry translation keys (resilient/import_messages.py) and their values.
+audit entry). Problems and errors carry translation keys (resilient/i18n.py) and their values.
 """
 
 import json

@@ -15,7 +15,7 @@ import pytest
 
 from resilient import audit, backup, db, demo, measures
 from resilient.backup import BackupError
-from resilient.backup_messages import BACKUP_TEXT
+from resilient.i18n import TEXT as BACKUP_TEXT
 from resilient.measures import Filters
 from resilient.scope import EVERYTHING
 from tests.conftest import NOW, TODAY

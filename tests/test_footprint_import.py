@@ -10,11 +10,11 @@ import pytest
 import shapely
 
 from geo import footprints
-from geo.footprint_messages import FOOTPRINT_TEXT
 from geo.footprints import FootprintError, read_footprints
 from resilient import audit, db, demo, geometry, integrity
 from resilient import footprint_import as fi
 from resilient.accounts import User
+from resilient.i18n import TEXT as FOOTPRINT_TEXT
 from resilient.scope import Scope
 from tests import footprint_files as ff
 

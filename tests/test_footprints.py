@@ -10,8 +10,8 @@ import shapely
 from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Point, Polygon
 
 from geo import chinese_coords, footprints
-from geo.footprint_messages import FOOTPRINT_TEXT
 from geo.footprints import FootprintError, read_footprints
+from resilient.i18n import TEXT as FOOTPRINT_TEXT
 from tests import footprint_files as ff
 
 

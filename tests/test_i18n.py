@@ -41,3 +41,14 @@ def test_formats_follow_the_language():
     assert i18n.fmt_number(1_000_000, "zh") == "100.0万"
     assert i18n.fmt_number(1_000_000, "en") == "1,000,000"
     assert i18n.t("overview.breakdown", "en", building="3栋", compound="A") == "3栋 (A) in detail"
+
+
+def test_no_key_is_defined_twice():
+    """A repeated key in the table's literal silently hides the first text."""
+    import ast
+    import collections
+
+    tree = ast.parse((ROOT / "resilient" / "i18n.py").read_text(encoding="utf-8"))
+    table = next(n for n in tree.body if isinstance(n, ast.AnnAssign) and getattr(n.target, "id", "") == "TEXT")
+    repeated = [k for k, n in collections.Counter(k.value for k in table.value.keys).items() if n > 1]
+    assert repeated == []
