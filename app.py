@@ -50,11 +50,12 @@ with st.sidebar:
         st.caption(tr("app.demo_note"))
     st.caption(tr("app.data_as_of", when=i18n.fmt_date(config.now(), session.lang(), with_time=True)))
 
-pages = [
-    st.Page("views/overview.py", title=tr("nav.overview"), icon=":material/map:", default=True),
-    st.Page("views/account.py", title=tr("nav.account"), icon=":material/person:"),
-]
+pages = [st.Page("views/overview.py", title=tr("nav.overview"), icon=":material/map:", default=True)]
+if roles.may_import(user):
+    pages.append(st.Page("views/imports.py", title=tr("nav.imports"), icon=":material/upload_file:"))
+pages.append(st.Page("views/account.py", title=tr("nav.account"), icon=":material/person:"))
 if roles.is_administrator(user):
     pages += [st.Page("views/users.py", title=tr("nav.users"), icon=":material/group:"),
-              st.Page("views/audit.py", title=tr("nav.audit"), icon=":material/history:")]
+              st.Page("views/audit.py", title=tr("nav.audit"), icon=":material/history:"),
+              st.Page("views/backup.py", title=tr("nav.backup"), icon=":material/backup:")]
 st.navigation(pages).run()

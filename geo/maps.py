@@ -5,6 +5,7 @@ import json
 import math
 
 import folium
+import geopandas as gpd
 import pandas as pd
 import shapely
 from branca.element import Element
@@ -217,18 +218,61 @@ def clicked_id(value: dict | None, key: str = "building_id") -> int | None:
 
 
 def legend(title: str, breaks: list[float], none_label: str, whole_numbers: bool = True) -> Element:
+    """The choropleth's legend: 'none' in grey, then one swatch per bin."""
+    rows = [(ZERO_COLOUR, none_label), *zip(RAMP, bin_labels(breaks, whole_numbers))]
+    return legend_box(title, rows)
+
+
+def legend_box(title: str, rows: list[tuple[str, str]]) -> Element:
     """A plain HTML legend in the map's corner: no d3 or other CDN script, so it shows offline too."""
-    rows = [f'<div><span style="background:{ZERO_COLOUR}"></span>{html.escape(none_label)}</div>']
-    for colour, label in zip(RAMP, bin_labels(breaks, whole_numbers)):
-        rows.append(f'<div><span style="background:{colour}"></span>{html.escape(label)}</div>')
+    items = "".join(f'<div><span style="background:{colour}"></span>{html.escape(label)}</div>'
+                    for colour, label in rows)
     return Element(
         '<div class="rc-legend" style="position:absolute;bottom:24px;right:10px;z-index:1000;'
         'background:rgba(255,255,255,.92);padding:6px 10px;border-radius:4px;font:13px/1.5 sans-serif;'
         'box-shadow:0 1px 4px rgba(0,0,0,.3)">'
-        f'<b>{html.escape(title)}</b>{"".join(rows)}</div>'
+        f'<b>{html.escape(title)}</b>{items}</div>'
         '<style>.rc-legend span{display:inline-block;width:14px;height:14px;margin-right:6px;'
         'vertical-align:-2px;border:1px solid #999}</style>'
     )
+
+
+MATCHED_COLOUR, UNMATCHED_COLOUR = "#3b7dd8", "#f08c00"
+
+
+def footprint_preview_map(matched: gpd.GeoDataFrame, unmatched: gpd.GeoDataFrame, labels: dict[str, str],
+                          basemap: str = "plain", settings: BasemapSettings | None = None) -> folium.Map:
+    """Footprints of an upload before they are written: blue where a register building matched, orange where
+    none did. `labels` holds 'title', 'matched', 'unmatched', 'label' and 'building' in the reader's language."""
+    settings = basemaps.load_settings() if settings is None else settings
+    chosen = basemaps.resolve(basemap, settings)
+    layers = []
+    for frame, colour, status in ((matched, MATCHED_COLOUR, labels["matched"]),
+                                  (unmatched, UNMATCHED_COLOUR, labels["unmatched"])):
+        if frame.empty:
+            continue
+        rows = pd.DataFrame({
+            "label": frame["label"].astype(str).to_numpy(),
+            "building": (frame["building_name"] if "building_name" in frame else pd.Series("", index=frame.index))
+            .fillna("").astype(str).to_numpy(),
+            "status": status,
+            "geojson": shapely.to_geojson(frame.geometry.to_numpy()),
+        })
+        layers.append((feature_collection(rows, ["label", "building", "status"], basemap=chosen.key), colour))
+    everything = {"type": "FeatureCollection", "features": [f for c, _ in layers for f in c["features"]]}
+    m = _display_map(bounds_of(everything), chosen, settings)
+    for collection, colour in layers:
+        folium.GeoJson(
+            collection,
+            style_function=lambda _, colour=colour: {"fillColor": colour, "color": "#333333", "weight": 1,
+                                                     "fillOpacity": 0.6},
+            tooltip=folium.GeoJsonTooltip(fields=["label", "building", "status"],
+                                          aliases=[html.escape(labels["label"]), html.escape(labels["building"]),
+                                                   ""]),
+        ).add_to(m)
+    m.get_root().html.add_child(legend_box(labels["title"], [(MATCHED_COLOUR, labels["matched"]),
+                                                             (UNMATCHED_COLOUR, labels["unmatched"])]))
+    return m
 
 
 def building_density_map(frame: pd.DataFrame, value_key: str, tooltip: dict[str, str], legend_title: str,

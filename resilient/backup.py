@@ -12,6 +12,7 @@ import getpass
 import hashlib
 import io
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -339,3 +340,30 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def pending_path(database: Path) -> Path:
+    """Where a restore made from the UI waits for the next start, beside the live database file."""
+    return Path(database).with_name(Path(database).name + ".restored")
+
+
+def restore_for_next_start(source: bytes, database: Path, *, actor, now: datetime | None = None) -> dict:
+    """Restore an uploaded backup into the pending file; the live database is swapped only at the next start,
+    when no session holds it open. A pending restore that was never applied is replaced."""
+    pending = pending_path(database)
+    pending.unlink(missing_ok=True)
+    return restore(source, pending, actor=actor, now=now)
+
+
+def apply_pending_restore(database: Path, now: datetime | None = None) -> Path | None:
+    """At start-up, before anything opens the database: put a pending restore in place, keeping the old file
+    beside it as <name>.before-restore-<time>. Returns where the old file went, or None."""
+    pending = pending_path(database)
+    if not pending.exists():
+        return None
+    kept = None
+    if Path(database).exists():
+        kept = Path(database).with_name(f"{Path(database).name}.before-restore-{(now or config.now()):%Y%m%d-%H%M%S}")
+        os.replace(database, kept)
+    os.replace(pending, database)
+    return kept

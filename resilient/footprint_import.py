@@ -20,7 +20,7 @@ from resilient import audit, config, db, geometry, queries, roles
 from resilient.accounts import User
 from resilient.scope import Scope
 
-IMPORT_ROLES = {"street_admin", "community_leader", "grid_worker"}   # may set footprints of buildings in scope
+IMPORT_ROLES = roles.MAY_IMPORT                                       # may set footprints of buildings in scope
 CREATE_ROLES = {"street_admin", "community_leader"}                  # may also add buildings to the register
 UNNAMED = "未命名"
 

@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from resilient import audit, config, db, geometry, ids, integrity, queries
+from resilient import audit, config, db, geometry, ids, integrity, queries, roles
 from resilient.import_sheets import (
     FIELD_LABELS,
     FIELD_LABELS_EN,
@@ -643,6 +643,7 @@ def commit_register(con: duckdb.DuckDBPyConnection, actor, preview: Preview, *, 
     """One transaction with its audit entry, so any error leaves the database as it was; returns what was done."""
     # Places first, each by its natural key, then residents by ID hash: updates, then inserts. An import never
     # deletes: people missing from the file stay as they are.
+    _refuse_actor(actor)
     _refuse_preview(preview, "register")
     progress = progress or (lambda fraction: None)
     scope = _scope_params(preview.scope)
@@ -708,6 +709,12 @@ def _same_as_preview(preview: Preview, counts: dict[str, int]) -> None:
     """A commit doing other than its preview showed (list changed, scope refused a row) is undone, not half-done."""
     if (counts["created"], counts["updated"]) != (preview.counts["created"], preview.counts["updated"]):
         raise ImportProblemError("import.error.changed_since_preview")
+
+
+def _refuse_actor(actor) -> None:
+    """Imports write on someone's behalf: only roles that bring data in (volunteers and viewers never do)."""
+    if not roles.may_import(actor):
+        raise ImportProblemError("import.error.not_allowed")
 
 
 def _refuse_preview(preview: Preview, kind: str) -> None:
@@ -846,6 +853,7 @@ def _staff_grids(row: int, role: str | None, names: list[str], source: dict[str,
 def commit_staff(con: duckdb.DuckDBPyConnection, actor, preview: Preview, *, source_name: str,
                  progress: Callable[[float], None] | None = None) -> dict[str, int]:
     """Staff upserted by (community, phone) and grid cells handed to their grid workers, in one transaction."""
+    _refuse_actor(actor)
     _refuse_preview(preview, "staff")
     progress = progress or (lambda fraction: None)
     community_id, scope = preview.community_ids[0], _scope_params(preview.scope)
@@ -942,6 +950,7 @@ def _home_buildings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, source:
 def commit_volunteers(con: duckdb.DuckDBPyConnection, actor, preview: Preview, *, source_name: str,
                       progress: Callable[[float], None] | None = None) -> dict[str, int]:
     """Volunteers upserted by (community, phone) in one transaction with the audit entry."""
+    _refuse_actor(actor)
     _refuse_preview(preview, "volunteer")
     progress = progress or (lambda fraction: None)
     rows = preview.rows

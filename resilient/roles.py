@@ -10,6 +10,8 @@ from resilient.scope import NOTHING, Scope
 
 # Roles that may see a person's full name and phone, one person at a time, each time logged.
 MAY_REVEAL = {"community_leader", "grid_worker", "doctor", "volunteer"}
+# Roles that bring data in: registers, staff and volunteer lists, footprints (each import checks rows by scope).
+MAY_IMPORT = {"street_admin", "community_leader", "grid_worker"}
 # Roles that manage accounts and read the audit log.
 ADMINISTRATORS = {"street_admin"}
 
@@ -39,6 +41,10 @@ def scope_for(con: duckdb.DuckDBPyConnection, user: User | None, today: date) ->
 
 def may_reveal(user: User | None) -> bool:
     return user is not None and user.role in MAY_REVEAL
+
+
+def may_import(user: User | None) -> bool:
+    return user is not None and user.role in MAY_IMPORT
 
 
 def is_administrator(user: User | None) -> bool:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from resilient import accounts, audit, config, db, demo, roles
+from resilient import accounts, audit, backup, config, db, demo, roles
 from resilient.accounts import User
 from resilient.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from resilient.scope import NOTHING, Scope
@@ -18,6 +18,7 @@ IDLE_MINUTES = int(os.environ.get("RC_SESSION_IDLE_MINUTES", "30"))
 @st.cache_resource(show_spinner=False)
 def _connection(path: str):
     """One read-write connection per server process; each run takes its own cursor (DuckDB is not thread-shared)."""
+    backup.apply_pending_restore(Path(path))  # a restore made from the UI takes effect here, before any open
     demo.ensure_database(Path(path))
     con = db.connect(path)
     if demo.is_demo(con):

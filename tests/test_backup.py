@@ -319,3 +319,22 @@ def test_command_line_says_when_the_app_holds_the_database(database_file, tmp_pa
     finally:
         holder.terminate()
         holder.wait(timeout=10)
+
+
+def test_a_restore_from_the_ui_waits_for_the_next_start(tmp_path):
+    """The live file is never replaced under running sessions: the swap happens before the next open."""
+    from resilient import accounts
+
+    live = tmp_path / "community.duckdb"
+    demo.ensure_database(live, residents=2_000, seed=3)
+    con = db.connect(live)
+    data = backup.backup_zip(con, actor=None)
+    accounts.create_user(con, None, "after-backup", "x", "long-enough-pw", "viewer", community_id=1)
+    con.close()
+    backup.restore_for_next_start(data, live, actor=None)
+    assert backup.pending_path(live).exists()
+    kept = backup.apply_pending_restore(live)
+    assert kept.exists() and not backup.pending_path(live).exists()
+    con = db.connect(live)
+    assert con.execute("SELECT count(*) FROM app_user WHERE username = 'after-backup'").fetchone()[0] == 0
+    assert backup.apply_pending_restore(live) is None  # nothing waiting: nothing moves

@@ -202,3 +202,18 @@ def test_stairwell_outlines_follow_the_basemap(small, key):
     maps.stairwell_layer(units, 1, "在管人数", key).add_to(m)
     lon, lat = json.loads(units["geojson"].iloc[0])["coordinates"][0][0]
     assert first_vertex(rendered(m)) == expected_on(key, lon, lat)
+
+
+def test_footprint_preview_colours_matched_and_unmatched():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    matched = gpd.GeoDataFrame({"label": ["3栋"], "building_name": ["3栋"]},
+                               geometry=[box(119.95, 31.70, 119.9505, 31.7001)], crs=4326)
+    unmatched = gpd.GeoDataFrame({"label": ["<script>x</script>"]},
+                                 geometry=[box(119.951, 31.70, 119.9515, 31.7001)], crs=4326)
+    labels = {"title": "轮廓", "matched": "已匹配", "unmatched": "未匹配", "label": "名称", "building": "楼栋"}
+    html = rendered(maps.footprint_preview_map(matched, unmatched, labels))
+    assert html.count('"type": "Feature"') == 2
+    assert maps.MATCHED_COLOUR in html and maps.UNMATCHED_COLOUR in html
+    assert "<script>x</script>" not in html and "rc-legend" in html

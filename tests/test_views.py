@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 from resilient import config, db, demo, roles
 from tests.conftest import ROOT
 
-VIEWS = ["views/overview.py", "views/account.py"]
-ADMIN_VIEWS = ["views/users.py", "views/audit.py"]
+VIEWS = ["views/overview.py", "views/imports.py", "views/account.py"]
+ADMIN_VIEWS = ["views/users.py", "views/audit.py", "views/backup.py"]
 LOGIN_TITLE = {"zh": "韧性社区 · 登录", "en": "Resilient Community · Sign in"}
 
 

@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import maps
+from geo import basemaps, maps
 from resilient import charts, config, measures, people, places, roles, session
 from resilient.accounts import AccountError
 from resilient.i18n import CATEGORIES, density_labels, fmt_date, fmt_number
@@ -30,7 +30,8 @@ chosen_categories = middle.multiselect(tr("overview.category"), CATEGORIES, plac
 mode = right.radio(tr("overview.measure"), ["active", "per_100"], horizontal=True,
                    key=session.widget_key("overview_mode"),
                    format_func=lambda m: tr("overview.mode.count" if m == "active" else "overview.mode.per_100"))
-basemap = far.selectbox(tr("overview.basemap"), list(maps.BASEMAPS),
+map_settings = basemaps.load_settings()
+basemap = far.selectbox(tr("overview.basemap"), list(maps.available_basemaps(map_settings)),
                         format_func=lambda b: tr(f"overview.basemap.{b}"), key=session.widget_key("overview_basemap"))
 filters = measures.Filters(tuple(chosen_compounds) or None, tuple(chosen_categories) or None)
 
@@ -59,8 +60,10 @@ def building_map() -> None:
         return
     legend = tr("overview.legend" if mode == "active" else "overview.legend_per_100")
     fmap = maps.building_density_map(density, mode, density_labels(lang, filters.categories), legend,
-                                     tr("overview.legend_none"), basemap)
+                                     tr("overview.legend_none"), basemap, map_settings)
     st.caption(tr("overview.map_help"))
+    if maps.BASEMAPS[basemap].gcj02:
+        st.caption(tr("overview.basemap.gcj02_note"))
     in_view = set(density["building_id"])
     # The click that re-ran this fragment is already stored under the map's key: outline that building's
     # stairwells as an added layer, so the map itself is not rebuilt and keeps its place.
@@ -68,7 +71,7 @@ def building_map() -> None:
     units = layer = None
     if chosen in in_view:
         units = stairwells_of(chosen)
-        layer = maps.stairwell_layer(units, chosen, tr("col.active"))
+        layer = maps.stairwell_layer(units, chosen, tr("col.active"), basemap)
     clicked = st_folium(fmap, height=520, use_container_width=True, returned_objects=["last_active_drawing"],
                         feature_group_to_add=layer, key="overview_map")
     building_id = maps.clicked_id(clicked)

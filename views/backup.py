@@ -1,0 +1,29 @@
+"""Backup and restore, for street administrators: a full backup as a zip; a restore takes effect at restart."""
+
+import streamlit as st
+
+from resilient import backup, config, session
+from resilient.backup import BackupError
+
+tr = session.translator(session.lang())
+admin = session.require_administrator()
+database = session.database()
+
+st.title(tr("backup.title"))
+st.caption(tr("backup.intro"))
+st.download_button(tr("backup.download"), key="backup_zip", mime="application/zip", type="primary",
+                   data=lambda: backup.backup_zip(database.cursor(), actor=admin),
+                   file_name=f"community-backup-{config.now():%Y%m%d-%H%M}.zip")
+
+st.subheader(tr("backup.restore"))
+st.warning(tr("backup.restore_warning"))
+upload = st.file_uploader(tr("backup.restore_file"), type=["zip"], key="restore_upload")
+if upload is not None and st.button(tr("backup.restore_now"), key="restore_now"):
+    try:
+        with st.spinner(tr("backup.restoring")):
+            manifest = backup.restore_for_next_start(upload.getvalue(), config.database_path(), actor=admin)
+        st.success(tr("backup.restore_pending", created=manifest["created_at"]))
+    except BackupError as error:
+        st.error(tr(error.code, **error.values))
+if backup.pending_path(config.database_path()).exists():
+    st.info(tr("backup.pending_exists"))
