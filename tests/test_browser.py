@@ -385,3 +385,35 @@ def test_first_visitor_after_server_start_can_switch_language(browser, server: S
     outcome = server.first_visit
     assert outcome is not None
     assert outcome.switched, outcome.detail
+
+
+REALDATA = ROOT.parent / "shared" / "realdata"
+
+
+def _zipped_shapefile(stem: str) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for part in REALDATA.glob(f"{stem}.*"):
+            archive.write(part, part.name)
+    return buffer.getvalue()
+
+
+@pytest.mark.skipif(not (REALDATA / "chongqing_buildings.shp").exists(), reason="no shared/realdata beside the repo")
+def test_real_footprints_preview_on_the_map(desktop: Visit, tmp_path):
+    """A real OpenStreetMap Shapefile (Chongqing, 54 buildings) uploaded on the import page and previewed."""
+    upload = tmp_path / "chongqing_buildings.zip"
+    upload.write_bytes(_zipped_shapefile("chongqing_buildings"))
+    with desktop.explained():
+        page = desktop.open("leader")
+        page.locator('[data-testid="stSidebarNav"] a[href$="/imports"]').first.click()
+        desktop.wait_idle()
+        page.get_by_role("tab", name="楼栋轮廓").click()
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').last.set_input_files(str(upload))
+        expect(page.get_by_text("chongqing_buildings.zip：54 个图形")).to_be_visible(timeout=WAIT_MS)
+        desktop.wait_idle()
+        expect(desktop.map.locator(SHAPES)).to_have_count(54, timeout=WAIT_MS)
+        expect(page.locator(EXCEPTION)).to_have_count(0)
+        desktop.screenshot("05-footprint-preview.png")
