@@ -14,6 +14,7 @@ TEXT: dict[str, dict[str, str]] = {
     "app.demo_note": {"zh": "演示数据（虚构社区）", "en": "Demo data (a made-up community)"},
     "app.data_as_of": {"zh": "数据截至 {when}", "en": "Data as of {when}"},
     "app.generating": {"zh": "首次启动：正在生成演示社区……", "en": "First start: generating the demo community…"},
+    "app.excel": {"zh": "下载Excel", "en": "Download Excel"},
     "app.sign_out": {"zh": "退出登录", "en": "Sign out"},
     "app.not_allowed": {"zh": "您的角色无权查看此页。", "en": "Your role may not open this page."},
     "nav.login": {"zh": "登录", "en": "Sign in"},

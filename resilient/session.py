@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from resilient import accounts, audit, backup, config, db, demo, roles
+from resilient import accounts, audit, backup, config, db, demo, exports, roles
 from resilient.accounts import User
 from resilient.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from resilient.scope import NOTHING, Scope
@@ -108,6 +108,16 @@ def expire_if_idle() -> bool:
 
 def revealed() -> set[int]:
     return st.session_state.setdefault("revealed", set())
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def excel_button(frame, headers: dict[str, str], name: str, key: str) -> None:
+    """Download the table as shown, with the reader's headers; the file is made, and logged, only on click."""
+    connection, user = database(), current_user()
+    st.download_button(tr("app.excel"), key=key, mime=XLSX, file_name=f"{name}_{config.today():%Y%m%d}.xlsx",
+                       data=lambda: exports.audited_excel(connection.cursor(), user, name, frame, headers))
 
 
 def require_administrator() -> User:

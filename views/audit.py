@@ -19,10 +19,10 @@ since = left.date_input(tr("audit.since"), value=None, key="audit_since")
 until = right.date_input(tr("audit.until"), value=None, key="audit_until")
 entries = audit.search(con, username=username.strip(), action=action, text=text.strip(), since=since, until=until)
 st.caption(tr("audit.shown", n=len(entries)))
-st.dataframe(entries.assign(action=entries["action"].map(lambda a: tr(f"action.{a}")),
-                            role=entries["role"].map(lambda r: tr(f"role.{r}") if isinstance(r, str) else "")),
-             hide_index=True, width="stretch",
-             column_order=["logged_at", "username", "role", "action", "target", "old_value", "new_value", "detail"],
-             column_config={"logged_at": tr("audit.when"), "username": tr("audit.username"),
-                            "role": tr("login.role"), "action": tr("audit.action"), "target": tr("audit.target"),
-                            "old_value": tr("audit.old"), "new_value": tr("audit.new"), "detail": tr("audit.detail")})
+labels = {"logged_at": tr("audit.when"), "username": tr("audit.username"), "role": tr("login.role"),
+          "action": tr("audit.action"), "target": tr("audit.target"), "old_value": tr("audit.old"),
+          "new_value": tr("audit.new"), "detail": tr("audit.detail")}
+shown = entries.assign(action=entries["action"].map(lambda a: tr(f"action.{a}")),
+                       role=entries["role"].map(lambda r: tr(f"role.{r}") if isinstance(r, str) else ""))[list(labels)]
+st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
+session.excel_button(shown, labels, tr("audit.title"), "excel_audit")

@@ -87,6 +87,7 @@ def show_problems(problems) -> None:
         tr("import.problem"): [message(p.code, p.values) for p in problems],
     })
     st.dataframe(frame, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(frame)))
+    session.excel_button(frame, {c: c for c in frame.columns}, tr("import.problem"), "excel_problems")
 
 
 def sheet_import(kind: str) -> None:

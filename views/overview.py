@@ -83,12 +83,11 @@ def building_map() -> None:
     building = density.set_index("building_id").loc[building_id]
     st.subheader(tr("overview.breakdown", building=building["name"], compound=building["compound"]))
     st.markdown(f"**{tr('overview.stairwells')}**")
-    st.dataframe(
-        units[["label", "households", "residents", "active", "households_under_measure"]],
-        hide_index=True, width="stretch",
-        column_config={"label": tr("col.unit"), "households": tr("col.households"),
-                       "residents": tr("col.residents"), "active": tr("col.active"),
-                       "households_under_measure": tr("col.households_under_measure")})
+    unit_labels = {"label": tr("col.unit"), "households": tr("col.households"), "residents": tr("col.residents"),
+                   "active": tr("col.active"), "households_under_measure": tr("col.households_under_measure")}
+    shown = units[list(unit_labels)]
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=unit_labels)
+    session.excel_button(shown, unit_labels, f"{building['name']}_{tr('overview.stairwells')}", "excel_units")
     if scope.personal == "none":
         st.caption(tr("overview.aggregates_only"))
         return
@@ -97,15 +96,15 @@ def building_map() -> None:
     if homes.empty:
         st.info(tr("overview.no_households"))
         return
-    st.dataframe(
-        homes.assign(unit_no=homes["unit_no"].map(lambda n: tr("unit.name", n=n)),
-                     category=homes["category"].map(lambda c: tr(f"category.{c}")),
-                     start_date=homes["start_date"].map(lambda d: fmt_date(d, lang)),
-                     planned_end=homes["planned_end"].map(lambda d: fmt_date(d, lang))),
-        hide_index=True, width="stretch",
-        column_config={"unit_no": tr("col.unit"), "floor": tr("col.floor"), "room": tr("col.room"),
-                       "category": tr("col.category"), "people": tr("col.people"), "start_date": tr("col.start"),
-                       "planned_end": tr("col.planned_end"), "days_left": tr("col.days_left")})
+    home_labels = {"unit_no": tr("col.unit"), "floor": tr("col.floor"), "room": tr("col.room"),
+                   "category": tr("col.category"), "people": tr("col.people"), "start_date": tr("col.start"),
+                   "planned_end": tr("col.planned_end"), "days_left": tr("col.days_left")}
+    shown = homes.assign(unit_no=homes["unit_no"].map(lambda n: tr("unit.name", n=n)),
+                         category=homes["category"].map(lambda c: tr(f"category.{c}")),
+                         start_date=homes["start_date"].map(lambda d: fmt_date(d, lang)),
+                         planned_end=homes["planned_end"].map(lambda d: fmt_date(d, lang)))[list(home_labels)]
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=home_labels)
+    session.excel_button(shown, home_labels, f"{building['name']}_{tr('overview.households')}", "excel_homes")
     call_list(building_id, building["name"])
 
 

@@ -12,13 +12,13 @@ admin = session.require_administrator()
 
 st.title(tr("users.title"))
 users = accounts.list_users(con)
-st.dataframe(users.assign(role=users["role"].map(lambda r: tr(f"role.{r}"))), hide_index=True, width="stretch",
-             column_order=["username", "display_name", "role", "community", "email", "active", "failed_logins",
-                           "locked_until", "created_at"],
-             column_config={"email": tr("users.email"), "created_at": tr("users.created_at"),
-                            "username": tr("login.username"), "display_name": tr("login.name"),
-                            "role": tr("login.role"), "community": tr("app.community"), "active": tr("users.active"),
-                            "failed_logins": tr("users.failed"), "locked_until": tr("users.locked_until")})
+labels = {"username": tr("login.username"), "display_name": tr("login.name"), "role": tr("login.role"),
+          "community": tr("app.community"), "email": tr("users.email"), "active": tr("users.active"),
+          "failed_logins": tr("users.failed"), "locked_until": tr("users.locked_until"),
+          "created_at": tr("users.created_at")}
+shown = users.assign(role=users["role"].map(lambda r: tr(f"role.{r}")))[list(labels)]
+st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
+session.excel_button(shown, labels, tr("users.title"), "excel_users")
 
 st.subheader(tr("users.create"))
 role = st.selectbox(tr("login.role"), ROLES, format_func=lambda r: tr(f"role.{r}"), key="new_role")
