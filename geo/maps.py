@@ -289,3 +289,41 @@ def building_density_map(frame: pd.DataFrame, value_key: str, tooltip: dict[str,
     counts = pd.api.types.is_integer_dtype(frame[value_key])
     m.get_root().html.add_child(legend(legend_title, breaks, none_label, whole_numbers=counts))
     return m
+
+
+# Share sampled, from none (red) to all (green): the building leader sees at a glance which stairwell to call.
+PROGRESS_RAMP = [(0.0, "#d7301f"), (0.25, "#fc8d59"), (0.5, "#fee08b"), (0.75, "#91cf60"), (1.0, "#1a9850")]
+
+
+def progress_colour(share: float | None) -> str:
+    if share is None or share != share:
+        return ZERO_COLOUR
+    colour = PROGRESS_RAMP[0][1]
+    for lower, candidate in PROGRESS_RAMP:
+        if share >= lower:
+            colour = candidate
+    return colour
+
+
+def progress_map(frame: pd.DataFrame, tooltip: dict[str, str], legend_title: str, highlight: set[int] = frozenset(),
+                 basemap: str = "plain", settings: BasemapSettings | None = None) -> folium.Map:
+    """Stairwells coloured by share sampled; those in `highlight` (a positive tube's) outlined in black."""
+    settings = basemaps.load_settings() if settings is None else settings
+    chosen = basemaps.resolve(basemap, settings)
+    frame = frame[frame["geojson"].notna()]
+    collection = feature_collection(frame, list(dict.fromkeys(["stairwell_id", "share", *tooltip])),
+                                    basemap=chosen.key)
+    m = _display_map(bounds_of(collection), chosen, settings)
+
+    def style(feature):
+        props = feature["properties"]
+        marked = props["stairwell_id"] in highlight
+        return {"fillColor": progress_colour(props.get("share")), "fillOpacity": 0.85,
+                "color": "#000000" if marked else "#555555", "weight": 4 if marked else 0.6}
+
+    folium.GeoJson(collection, style_function=style, highlight_function=lambda _: {"weight": 3},
+                   tooltip=folium.GeoJsonTooltip(fields=list(tooltip),
+                                                 aliases=[html.escape(a) for a in tooltip.values()])).add_to(m)
+    rows = [(colour, f"≥{int(lower * 100)}%") for lower, colour in PROGRESS_RAMP]
+    m.get_root().html.add_child(legend_box(legend_title, rows))
+    return m

@@ -217,3 +217,18 @@ def test_footprint_preview_colours_matched_and_unmatched():
     assert html.count('"type": "Feature"') == 2
     assert maps.MATCHED_COLOUR in html and maps.UNMATCHED_COLOUR in html
     assert "<script>x</script>" not in html and "rc-legend" in html
+
+
+def test_progress_map_colours_by_share_and_marks_highlighted_stairwells():
+    frame = pd.DataFrame({
+        "stairwell_id": [1, 2], "share": [0.1, 1.0], "label": ["1单元", "2单元"],
+        "geojson": ['{"type":"Polygon","coordinates":[[[119.95,31.7],[119.9501,31.7],[119.9501,31.7001],'
+                    '[119.95,31.7]]]}',
+                    '{"type":"Polygon","coordinates":[[[119.96,31.7],[119.9601,31.7],[119.9601,31.7001],'
+                    '[119.96,31.7]]]}'],
+    })
+    html = rendered(maps.progress_map(frame, {"label": "单元", "share": "已采比例"}, "采样进度", highlight={2}))
+    assert html.count('"type": "Feature"') == 2
+    assert maps.progress_colour(0.1) in html and maps.progress_colour(1.0) in html
+    assert '"color": "#000000"' in html  # the highlighted stairwell
+    assert maps.progress_colour(None) == maps.ZERO_COLOUR and maps.progress_colour(0.6) == "#fee08b"
