@@ -65,7 +65,8 @@ def measure(residents: int, seed: int) -> dict[str, float]:
             "finish (h)": (plan.finish - START).total_seconds() / 3600, "lower bound (h)": best / 3600,
             "site finish spread (min)": (finishes[-1] - finishes[0]).total_seconds() / 60,
             "longest wait (min)": plan.max_wait_minutes, "slot (min)": plan.slot_minutes,
-            "groups": len(plan.batches), "mean walk (m)": plan.batches["walk_m"].mean()}
+            "groups": len(plan.batches), "mean walk (m)": plan.batches["walk_m"].mean(),
+            "longest walk (m)": plan.batches["walk_m"].max()}
 
 
 def main() -> None:

@@ -8,7 +8,8 @@ Assignment (makespan first, walking second): the shortest round is found by bise
 given T each site can take what its slots before T hold (pro rata, so every site's load is held to the same T and
 the sites finish together). Stairwells are taken in order of regret (how much further their second-nearest site
 is than their nearest) and each goes to the nearest site with room, so those that would lose most by moving are
-placed first. A pass then moves stairwells to nearer sites with room left. A site's stairwells come down
+placed first. Passes then move stairwells to nearer sites with room left, or swap one into a full nearer site
+when the stairwell it sends on walks less extra than it saves. A site's stairwells come down
 building by building; their people fill its slots in order, cut into groups of at most `group_cap` at slot
 boundaries, so a stairwell's groups are consecutive at one site.
 """
@@ -83,8 +84,6 @@ def slot_length(rates: np.ndarray, group_cap: int, max_wait_minutes: float) -> f
 
 def minutes_from(values: pd.Series, start: datetime, missing: float) -> np.ndarray:
     """Minutes from `start` to each datetime, `missing` where there is none."""
-    if values is None:
-        return np.full(0, missing)
     times = pd.to_datetime(values)
     minutes = (times - pd.Timestamp(start)) / pd.Timedelta(minutes=1)
     return minutes.astype(float).fillna(missing).to_numpy()
@@ -141,6 +140,43 @@ def move_nearer(site: np.ndarray, people: np.ndarray, dist: np.ndarray, capacity
     return site
 
 
+def swap_nearer(site: np.ndarray, people: np.ndarray, dist: np.ndarray, capacity: np.ndarray, *, rounds: int = 3,
+                nearer_sites: int = 5) -> np.ndarray:
+    """Stairwells moved to a full nearer site by sending one of its stairwells on, when the two walk less in all."""
+    site = site.copy()
+    room = capacity - np.bincount(site, weights=people, minlength=dist.shape[1])
+    everyone = np.arange(len(site))
+    for _ in range(rounds):
+        changed = False
+        excess = dist[everyone, site] - dist.min(axis=1)
+        for i in np.argsort(-excess)[:np.count_nonzero(excess > 0)]:
+            a = site[i]
+            for b in np.argsort(dist[i])[:nearer_sites]:
+                if dist[i, b] >= dist[i, a]:
+                    break
+                others = np.flatnonzero((site == b) & (people >= people[i] - room[b]))
+                if not len(others):
+                    continue
+                room_after = room.copy()
+                room_after[a] += people[i]
+                extra = dist[others] - dist[others, b][:, None]
+                extra[(room_after[None, :] < people[others][:, None])] = np.inf
+                extra[:, b] = np.inf
+                j, c = np.unravel_index(np.argmin(extra), extra.shape)
+                if dist[i, a] - dist[i, b] - extra[j, c] > 1e-6:
+                    j = others[j]
+                    room[a] += people[i] - (people[j] if c == a else 0)
+                    room[b] += people[j] - people[i]
+                    if c != a:
+                        room[c] -= people[j]
+                    site[i], site[j] = b, c
+                    changed = True
+                    break
+        if not changed:
+            break
+    return site
+
+
 def assign(people: np.ndarray, dist: np.ndarray, per_slot: np.ndarray, first: np.ndarray, stop: np.ndarray,
            tolerance: float = 1e-3) -> np.ndarray:
     """Sites for stairwells within the shortest round the greedy manages, by bisection over its length in slots.
@@ -166,21 +202,26 @@ def assign(people: np.ndarray, dist: np.ndarray, per_slot: np.ndarray, first: np
         else:
             high = middle
     capacity = capacities(per_slot, first, stop, high)
-    return move_nearer(fits(high), people, dist, capacity)
+    return swap_nearer(move_nearer(fits(high), people, dist, capacity), people, dist, capacity)
 
 
 def groups_for_site(people: np.ndarray, per_slot: int, group_cap: int) -> list[tuple[int, int, int, int]]:
-    """(stairwell position, slot, people, people before it in the slot) for stairwells poured into slots in order."""
+    """(stairwell position, slot, people, people before it in the slot) for stairwells poured into slots in order.
+
+    A stairwell's share of one slot is cut into as few groups as the cap allows, of near-equal size (21 -> 11 + 10).
+    """
     rows = []
     filled = 0
     for position, count in enumerate(people):
         left = int(count)
         while left:
             slot, used = divmod(filled, per_slot)
-            size = min(left, per_slot - used, group_cap)
-            rows.append((position, slot, size, used))
-            filled += size
-            left -= size
+            share = min(left, per_slot - used)
+            pieces = -(-share // group_cap)
+            for size in [share // pieces + (k < share % pieces) for k in range(pieces)]:
+                rows.append((position, slot, size, filled - slot * per_slot))
+                filled += size
+            left -= share
     return rows
 
 

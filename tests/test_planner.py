@@ -116,6 +116,26 @@ def test_move_nearer_uses_room_at_a_nearer_site():
     assert planner.move_nearer(np.array([1]), np.array([5]), dist, np.array([4.0, 5.0])).tolist() == [1]
 
 
+def test_swap_nearer_sends_a_neighbour_on_when_both_walk_less():
+    dist = np.array([[10.0, 500.0, 900.0], [50.0, 60.0, 900.0]])  # 0 is far from its site 1; 1 barely minds
+    moved = planner.swap_nearer(np.array([1, 0]), np.array([5, 5]), dist, np.array([5.0, 5.0, 0.0]))
+    assert moved.tolist() == [0, 1]
+    kept = planner.swap_nearer(np.array([1, 0]), np.array([5, 5]), np.array([[10.0, 20.0], [5.0, 900.0]]),
+                               np.array([5.0, 5.0]))
+    assert kept.tolist() == [1, 0]  # the swap would cost the neighbour more than it saves
+
+
+def test_swap_nearer_never_overfills_a_site():
+    rng = np.random.default_rng(42)
+    dist = rng.uniform(0, 1000, size=(200, 8))
+    people = rng.integers(5, 60, size=200)
+    capacity = np.full(8, people.sum() / 8 * 1.02)
+    site = planner.assign_greedy(people, dist, capacity)
+    better = planner.swap_nearer(site, people, dist, capacity)
+    assert (np.bincount(better, weights=people, minlength=8) <= capacity).all()
+    assert dist[np.arange(200), better].sum() <= dist[np.arange(200), site].sum()
+
+
 def test_assign_finds_the_shortest_round():
     dist = np.array([[1.0, 9.0], [1.0, 9.0], [1.0, 9.0], [1.0, 9.0]])
     site = planner.assign(np.array([10, 10, 10, 10]), dist, np.array([10.0, 10.0]), np.zeros(2),
@@ -130,7 +150,9 @@ def test_assign_refuses_when_opening_hours_are_too_short():
 
 def test_groups_fill_slots_and_respect_the_cap():
     rows = planner.groups_for_site(np.array([30, 15]), per_slot=24, group_cap=20)
-    assert rows == [(0, 0, 20, 0), (0, 0, 4, 20), (0, 1, 6, 0), (1, 1, 15, 6)]
+    assert rows == [(0, 0, 12, 0), (0, 0, 12, 12), (0, 1, 6, 0), (1, 1, 15, 6)]
+    assert planner.groups_for_site(np.array([41]), per_slot=100, group_cap=20) == [
+        (0, 0, 14, 0), (0, 0, 14, 14), (0, 0, 13, 28)]
 
 
 def test_empty_plan_has_the_columns():
@@ -246,7 +268,7 @@ def test_one_site_takes_everyone_in_order():
                       START)
     assert plan.slot_minutes == 4  # 6 a minute: a full group of 20 in 4 minutes, 24 people a slot
     assert plan.batches["stairwell_id"].tolist() == [1, 1, 1, 1, 3, 3]  # the empty stairwell is skipped
-    assert plan.batches["people"].tolist() == [20, 4, 20, 1, 3, 4]  # slots of 24: 20+4 | 20+1+3 | 4
+    assert plan.batches["people"].tolist() == [12, 12, 11, 10, 3, 4]  # slots of 24: 12+12 | 11+10+3 | 4
     assert plan.batches["group_no"].tolist() == [1, 2, 3, 4, 1, 2]
     assert plan.batches["slot_start"].tolist() == [START + timedelta(minutes=m) for m in [0, 0, 4, 4, 4, 8]]
     assert abs(plan.finish - (START + timedelta(minutes=52 / 6))) <= timedelta(seconds=1)
