@@ -42,10 +42,13 @@ def synthetic_round(residents: int, seed: int = 42) -> tuple[pd.DataFrame, pd.Da
     sizing = suggest_sizing(residents)
     n_sites = sizing["sites"]
     across = math.ceil(math.sqrt(n_sites))
+    rows_of_sites = math.ceil(n_sites / across)
     sites = []
     for k in range(n_sites):
-        east = ((k % across) + 0.5) / across * side - side / 2 + rng.uniform(-ROW_SPACING_M, ROW_SPACING_M)
-        north = ((k // across) + 0.5) / across * side - side / 2 + rng.uniform(-ROW_SPACING_M, ROW_SPACING_M)
+        row, place = divmod(k, across)
+        in_row = min(across, n_sites - row * across)  # the last row spreads its few sites over the full width
+        east = (place + 0.5) / in_row * side - side / 2 + rng.uniform(-ROW_SPACING_M, ROW_SPACING_M)
+        north = (row + 0.5) / rows_of_sites * side - side / 2 + rng.uniform(-ROW_SPACING_M, ROW_SPACING_M)
         lon, lat = offset(CENTRE_LON, CENTRE_LAT, east, north)
         sites.append((k + 1, lon, lat, rng.randint(3, 5), 120, pd.NaT, pd.NaT))
     return stairwells, pd.DataFrame(sites, columns=["site_id", "lon", "lat", "desks", "swabs_per_desk_hour",

@@ -8,10 +8,12 @@ Assignment (makespan first, walking second): the shortest round is found by bise
 given T each site can take what its slots before T hold (pro rata, so every site's load is held to the same T and
 the sites finish together). Stairwells are taken in order of regret (how much further their second-nearest site
 is than their nearest) and each goes to the nearest site with room, so those that would lose most by moving are
-placed first. Passes then move stairwells to nearer sites with room left, or swap one into a full nearer site
-when the stairwell it sends on walks less extra than it saves. A site's stairwells come down
-building by building; their people fill its slots in order, cut into groups of at most `group_cap` at slot
-boundaries, so a stairwell's groups are consecutive at one site.
+placed first. Passes then move stairwells to nearer sites with room left, or into a full nearer site that
+sends one of its stairwells on (to a site with room, or one more link on), when the moved walk less in all.
+Total walking is what is minimised, so in a district short of desks a few stairwells may still walk far.
+
+A site's stairwells come down building by building; their people fill its slots in order, cut into groups of at
+most `group_cap` at slot boundaries, so a stairwell's groups are consecutive at one site.
 """
 
 import math
@@ -140,9 +142,37 @@ def move_nearer(site: np.ndarray, people: np.ndarray, dist: np.ndarray, capacity
     return site
 
 
+def cheapest_eviction(site: np.ndarray, people: np.ndarray, dist: np.ndarray, room: np.ndarray, full: int,
+                      need: float, visited: frozenset, depth: int, fan: int = 4) -> tuple[float, list]:
+    """Cheapest extra walk to free `need` people at site `full` by sending its stairwells on, each to a site with
+    room or, up to `depth` links, to a site that frees room the same way: (extra metres, [(stairwell, site)])."""
+    others = np.flatnonzero((site == full) & (people >= need))
+    if not len(others):
+        return np.inf, []
+    extra = dist[others] - dist[others, full][:, None]
+    blocked = list(visited | {full})
+    direct = np.where(room[None, :] >= people[others][:, None], extra, np.inf)
+    direct[:, blocked] = np.inf
+    j, c = np.unravel_index(np.argmin(direct), direct.shape)
+    best = (direct[j, c], [(others[j], c)])
+    if depth > 1:
+        onward = extra.copy()
+        onward[:, blocked] = np.inf
+        for flat in np.argsort(onward, axis=None)[:fan]:
+            j, c = np.unravel_index(flat, onward.shape)
+            if onward[j, c] >= best[0] or room[c] >= people[others[j]]:
+                continue
+            cost, moves = cheapest_eviction(site, people, dist, room, c, people[others[j]] - room[c],
+                                            visited | {full}, depth - 1, fan)
+            if onward[j, c] + cost < best[0]:
+                best = (onward[j, c] + cost, [(others[j], c), *moves])
+    return best
+
+
 def swap_nearer(site: np.ndarray, people: np.ndarray, dist: np.ndarray, capacity: np.ndarray, *, rounds: int = 3,
-                nearer_sites: int = 5) -> np.ndarray:
-    """Stairwells moved to a full nearer site by sending one of its stairwells on, when the two walk less in all."""
+                nearer_sites: int = 5, depth: int = 2) -> np.ndarray:
+    """Stairwells moved to a full nearer site by sending its stairwells on (a chain of up to `depth` moves),
+    when everyone moved walks less in all."""
     site = site.copy()
     room = capacity - np.bincount(site, weights=people, minlength=dist.shape[1])
     everyone = np.arange(len(site))
@@ -154,22 +184,14 @@ def swap_nearer(site: np.ndarray, people: np.ndarray, dist: np.ndarray, capacity
             for b in np.argsort(dist[i])[:nearer_sites]:
                 if dist[i, b] >= dist[i, a]:
                     break
-                others = np.flatnonzero((site == b) & (people >= people[i] - room[b]))
-                if not len(others):
-                    continue
-                room_after = room.copy()
-                room_after[a] += people[i]
-                extra = dist[others] - dist[others, b][:, None]
-                extra[(room_after[None, :] < people[others][:, None])] = np.inf
-                extra[:, b] = np.inf
-                j, c = np.unravel_index(np.argmin(extra), extra.shape)
-                if dist[i, a] - dist[i, b] - extra[j, c] > 1e-6:
-                    j = others[j]
-                    room[a] += people[i] - (people[j] if c == a else 0)
-                    room[b] += people[j] - people[i]
-                    if c != a:
+                room[a] += people[i]
+                cost, moves = cheapest_eviction(site, people, dist, room, b, people[i] - room[b], frozenset(), depth)
+                room[a] -= people[i]
+                if dist[i, a] - dist[i, b] - cost > 1e-6:
+                    for j, c in [(i, b), *moves]:
+                        room[site[j]] += people[j]
                         room[c] -= people[j]
-                    site[i], site[j] = b, c
+                        site[j] = c
                     changed = True
                     break
         if not changed:

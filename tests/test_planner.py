@@ -125,6 +125,27 @@ def test_swap_nearer_sends_a_neighbour_on_when_both_walk_less():
     assert kept.tolist() == [1, 0]  # the swap would cost the neighbour more than it saves
 
 
+CHAIN = np.array([[10.0, 2000.0, 1000.0],  # stairwell 0 waits at far site 2 for full site 0
+                  [10.0, 20.0, 1000.0],  # stairwell 1 at site 0 minds site 1 little
+                  [500.0, 10.0, 30.0]])  # stairwell 2 at site 1 minds site 2 little
+
+
+def test_cheapest_eviction_follows_a_chain_to_a_site_with_room():
+    site, people = np.array([2, 0, 1]), np.array([5, 5, 5])
+    room = np.array([0.0, 0.0, 5.0])  # site 2 once stairwell 0 has left
+    assert planner.cheapest_eviction(site, people, CHAIN, room, 0, 5, frozenset(), depth=2) == (30.0, [(1, 1), (2, 2)])
+    cost, moves = planner.cheapest_eviction(site, people, CHAIN, room, 0, 5, frozenset(), depth=1)
+    assert (cost, moves) == (990.0, [(1, 2)])
+    assert planner.cheapest_eviction(site, people, CHAIN, room, 0, 6, frozenset(), depth=2)[0] == np.inf
+
+
+def test_swap_nearer_moves_a_chain_when_that_saves_walking():
+    capacity = np.array([5.0, 5.0, 5.0])
+    site, people = np.array([2, 0, 1]), np.array([5, 5, 5])
+    assert planner.swap_nearer(site, people, CHAIN, capacity).tolist() == [0, 1, 2]
+    assert planner.swap_nearer(site, people, CHAIN, capacity, depth=1).tolist() == [2, 0, 1]
+
+
 def test_swap_nearer_never_overfills_a_site():
     rng = np.random.default_rng(42)
     dist = rng.uniform(0, 1000, size=(200, 8))
