@@ -144,8 +144,7 @@ def move_nearer(site: np.ndarray, people: np.ndarray, dist: np.ndarray, capacity
 
 def cheapest_eviction(site: np.ndarray, people: np.ndarray, dist: np.ndarray, room: np.ndarray, full: int,
                       need: float, visited: frozenset, depth: int, fan: int = 4) -> tuple[float, list]:
-    """Cheapest extra walk to free `need` people at site `full` by sending its stairwells on, each to a site with
-    room or, up to `depth` links, to a site that frees room the same way: (extra metres, [(stairwell, site)])."""
+    """(extra metres, [(stairwell, site)]) to free `need` people at a full site through up to `depth` moves."""
     others = np.flatnonzero((site == full) & (people >= need))
     if not len(others):
         return np.inf, []
@@ -171,8 +170,7 @@ def cheapest_eviction(site: np.ndarray, people: np.ndarray, dist: np.ndarray, ro
 
 def swap_nearer(site: np.ndarray, people: np.ndarray, dist: np.ndarray, capacity: np.ndarray, *, rounds: int = 3,
                 nearer_sites: int = 5, depth: int = 2) -> np.ndarray:
-    """Stairwells moved to a full nearer site by sending its stairwells on (a chain of up to `depth` moves),
-    when everyone moved walks less in all."""
+    """Stairwells moved into full nearer sites that send others on, whenever the moved walk less in all."""
     site = site.copy()
     room = capacity - np.bincount(site, weights=people, minlength=dist.shape[1])
     everyone = np.arange(len(site))
@@ -201,11 +199,7 @@ def swap_nearer(site: np.ndarray, people: np.ndarray, dist: np.ndarray, capacity
 
 def assign(people: np.ndarray, dist: np.ndarray, per_slot: np.ndarray, first: np.ndarray, stop: np.ndarray,
            tolerance: float = 1e-3) -> np.ndarray:
-    """Sites for stairwells within the shortest round the greedy manages, by bisection over its length in slots.
-
-    The length is a real number of slots, so every site's load is held to its own throughput times the same
-    time: sites finish together and the slack sits where the greedy leaves it, not at one remote site.
-    """
+    """Sites for stairwells within the shortest round the greedy manages (bisection over a real number of slots)."""
     def fits(k: float) -> np.ndarray | None:
         return assign_greedy(people, dist, capacities(per_slot, first, stop, k))
 
@@ -228,10 +222,7 @@ def assign(people: np.ndarray, dist: np.ndarray, per_slot: np.ndarray, first: np
 
 
 def groups_for_site(people: np.ndarray, per_slot: int, group_cap: int) -> list[tuple[int, int, int, int]]:
-    """(stairwell position, slot, people, people before it in the slot) for stairwells poured into slots in order.
-
-    A stairwell's share of one slot is cut into as few groups as the cap allows, of near-equal size (21 -> 11 + 10).
-    """
+    """(stairwell, slot, people, people before it in the slot): slots filled in order, near-equal groups (11+10)."""
     rows = []
     filled = 0
     for position, count in enumerate(people):

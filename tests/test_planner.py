@@ -296,6 +296,13 @@ def test_one_site_takes_everyone_in_order():
     assert abs(plan.finish - plan.lower_bound) <= timedelta(seconds=1)
 
 
+def test_optional_columns_may_be_missing():
+    sites = sites_frame([(1, 0, 0, 2)]).drop(columns=["swabs_per_desk_hour", "opens", "closes"])
+    stairwells = stairwells_frame([(1, 0, 0, 30)]).drop(columns="building_id")
+    plan = plan_round(stairwells, sites, START)
+    assert plan.batches["people"].sum() == 30 and plan.slot_minutes == 5
+
+
 def test_nobody_to_sample_gives_an_empty_plan():
     plan = plan_round(stairwells_frame([]), sites_frame([(1, 0, 0, 3)]), START)
     assert plan.batches.empty and plan.finish == plan.lower_bound == START and plan.site_finish == {}
