@@ -134,6 +134,20 @@ def test_save_plan_replaces_the_rounds_batches(town):
     assert fingerprint(con) == before
 
 
+def test_the_planner_reads_the_load_and_its_plan_is_stored(town):
+    from resilient import planner
+
+    con, users, round_id, site_id = town
+    testing.add_site(con, users["admin"], round_id, "1栋门口", None, None, desks=2, building_id=1)
+    load = testing.stairwell_load(con, scope_of(con, users["admin"]), round_id, TODAY)
+    plan = planner.plan_round(load, testing.sites_frame(con, round_id), START)
+    assert testing.save_plan(con, users["admin"], round_id, plan.batches) == len(plan.batches)
+    stored = testing.batches_frame(con, round_id)
+    assert stored["people"].sum() == load["people"].sum()
+    assert set(stored["stairwell_id"]) == set(load["stairwell_id"])
+    assert testing.planned_over_time(con, round_id)["cumulative"].iloc[-1] == load["people"].sum()
+
+
 def test_find_people_by_room_phone_tail_and_code(town):
     con, users, round_id, site_id = town
     scope = scope_of(con, users["admin"])
