@@ -497,3 +497,37 @@ def test_every_error_code_has_both_languages():
     assert used and used <= set(TESTING_TEXT)
     for key, entry in TESTING_TEXT.items():
         assert entry.get("zh") and entry.get("en"), key
+
+
+def test_closing_a_tube_while_desks_fill_it_keeps_its_count_exact(town):
+    con, users, round_id, site_id = town
+    admin = users["admin"]
+    testing.open_tube(con, admin, round_id, "RACE", site_id)
+    people = site_people(con, users, round_id, 12)
+    start = threading.Barrier(len(people) + 1)
+    outcomes, failures = [], []
+
+    def desk(action):
+        cursor = con.cursor()
+        start.wait()
+        try:
+            action(cursor)
+            outcomes.append("ok")
+        except TestingError as error:
+            outcomes.append(error.code)
+        except Exception as error:  # noqa: BLE001 - any other error is the failure this test looks for
+            failures.append(repr(error))
+        cursor.close()
+
+    actions = [lambda c, r=rid: testing.add_sample(c, admin, round_id, "RACE", r, site_id) for rid in people]
+    actions.append(lambda c: testing.close_tube(c, admin, round_id, "RACE"))
+    threads = [threading.Thread(target=desk, args=(a,)) for a in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert set(outcomes) <= {"ok", "testing.error.tube_closed", "testing.error.tube_full"}
+    counted, stored, closed = con.execute("""SELECT count(s.sample_id), any_value(t.samples), any_value(t.closed_at)
+        FROM tube t LEFT JOIN sample s USING (tube_id) WHERE t.code = 'RACE'""").fetchone()
+    assert counted == stored == outcomes.count("ok") - 1 <= 10 and closed is not None
