@@ -264,3 +264,18 @@ RETURNING resident_id;
 -- name: testing_retests
 -- The round's re-test list.
 SELECT round_id, resident_id, from_tube_id, created_at FROM retest WHERE round_id = $round_id ORDER BY resident_id;
+
+-- name: testing_rounds
+-- The rounds of the communities the viewer may see, newest first, for the page's round picker.
+SELECT r.round_id, r.community_id, r.name, r.round_date, r.start_at, r.pool_size, r.household_tubes
+FROM testing_round r
+WHERE allowed($community_ids, r.community_id)
+ORDER BY r.round_date DESC, r.round_id DESC;
+
+-- name: testing_stairwell_names
+-- Stairwells the viewer may see with their building, compound and unit, to label plans and call-down sheets.
+SELECT s.stairwell_id, s.unit_no, b.building_id, b.name AS building, b.compound_name AS compound,
+       ST_X(ST_Centroid(coalesce(s.geom, b.geom))) AS lon, ST_Y(ST_Centroid(coalesce(s.geom, b.geom))) AS lat
+FROM scoped_building($community_ids, $grid_ids, $household_ids) b
+JOIN stairwell s USING (building_id)
+ORDER BY b.building_id, s.unit_no;

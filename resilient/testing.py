@@ -39,7 +39,7 @@ PEOPLE_COLUMNS = ["resident_id", "household_id", "stairwell_id", "building_id", 
 
 
 class TestingError(ValueError):
-    """A refusal to show the person: `code` is a translation key (testing_messages.py), `values` fill it in."""
+    """A refusal to show the person: `code` is a translation key (resilient/i18n.py), `values` fill it in."""
 
     __test__ = False  # not a pytest class, whatever its name
 
@@ -481,3 +481,61 @@ def retests(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
     """The round's single-tube re-test list."""
     return queries.fetch_df(con, "testing_retests", round_id=round_id)
 
+
+
+def rounds(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """The rounds a viewer may pick, newest first."""
+    return queries.fetch_df(con, "testing_rounds", **scope.params())
+
+
+def round_info(con: duckdb.DuckDBPyConnection, round_id: int) -> dict:
+    return _round(con, round_id)
+
+
+def tube_status(con: duckdb.DuckDBPyConnection, round_id: int, code: str) -> dict:
+    """A tube's fill and state, for the desk to show what is in hand."""
+    return _tube(con, round_id, code)
+
+
+def may_organise(user: User | None) -> bool:
+    return user is not None and user.role in MAY_ORGANISE
+
+
+def may_record(user: User | None) -> bool:
+    return user is not None and user.role in MAY_RECORD
+
+
+def stairwell_names(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
+    """stairwell_id → unit_no, building, compound and entrance position, for plans, sheets and routes."""
+    return queries.fetch_df(con, "testing_stairwell_names", **scope.params())
+
+
+def door_to_door_route(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: int, today: date) -> pd.DataFrame:
+    """The bedridden to sample at home, ordered into one walking route from the round's first site."""
+    from resilient import planner
+
+    people = eligible_people(con, scope, round_id, today)
+    people = people[people["mode"] == "door_to_door"]
+    if people.empty:
+        return people.assign(stop=pd.Series(dtype=int))
+    places = stairwell_names(con, scope).set_index("stairwell_id")[["lon", "lat"]]
+    stops = places.loc[sorted(set(people["stairwell_id"]))].reset_index().rename(columns={"stairwell_id": "id"})
+    sites = sites_frame(con, round_id)
+    start = (float(sites["lon"].iloc[0]), float(sites["lat"].iloc[0])) if not sites.empty else \
+        (float(stops["lon"].mean()), float(stops["lat"].mean()))
+    order = {stairwell: i + 1 for i, stairwell in enumerate(planner.walking_route(stops, start))}
+    return people.assign(stop=people["stairwell_id"].map(order)).sort_values(["stop", "floor", "room"])
+
+
+def call_down_sheets(plan: pd.DataFrame, names: pd.DataFrame, sites: pd.DataFrame,
+                     labels: dict[str, str]) -> dict[str, pd.DataFrame]:
+    """One sheet per building for its building leader (stairwell, slot, site, people) and a master sheet."""
+    table = (plan.merge(names[["stairwell_id", "unit_no", "building", "compound"]], on="stairwell_id")
+             .merge(sites[["site_id", "name"]].rename(columns={"name": "site"}), on="site_id")
+             .sort_values(["compound", "building", "unit_no", "group_no"]))
+    table = table.assign(slot=table["slot_start"].dt.strftime("%H:%M") + "–" + table["slot_end"].dt.strftime("%H:%M"))
+    columns = ["compound", "building", "unit_no", "group_no", "slot", "site", "people"]
+    sheets = {labels["master"]: table[columns]}
+    for (compound, building), rows in table.groupby(["compound", "building"], sort=False):
+        sheets[f"{compound}{building}"] = rows[columns]
+    return sheets

@@ -490,7 +490,7 @@ def test_every_error_code_has_both_languages():
     import re
     from pathlib import Path
 
-    from resilient.testing_messages import TESTING_TEXT
+    from resilient.i18n import TEXT as TESTING_TEXT
 
     source = (Path(testing.__file__)).read_text(encoding="utf-8")
     used = set(re.findall(r'"(testing\.error\.[a-z_]+)"', source))

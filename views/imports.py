@@ -54,7 +54,7 @@ def choose_community(key: str) -> int | None:
     names = dict(zip(communities["community_id"], communities["name"]))
     if len(names) == 1:
         return int(next(iter(names)))
-    return st.selectbox(tr("app.community"), list(names), format_func=names.get, key=session.widget_key(key))
+    return st.selectbox(tr("app.community"), list(names), format_func=names.__getitem__, key=session.widget_key(key))
 
 
 def column_mapping(kind: str, columns: list[str]) -> dict[str, str]:
@@ -209,7 +209,8 @@ def outline_import() -> None:
     create_in = None
     if not matching.unmatched_footprints.empty and user.role in footprint_import.CREATE_ROLES and compound_names:
         if st.checkbox(tr("import.create_unmatched", n=len(matching.unmatched_footprints)), key="fp_create"):
-            create_in = st.selectbox(tr("import.create_in"), list(compound_names), format_func=compound_names.get,
+            create_in = st.selectbox(tr("import.create_in"), list(compound_names),
+                                     format_func=compound_names.__getitem__,
                                      key=session.widget_key("fp_create_in"))
     token = hashlib.sha256(data).hexdigest()[:16]
     if st.button(tr("import.commit_footprints"), type="primary", key=f"commit_fp_{token}",

@@ -22,7 +22,8 @@ st.title(tr("overview.title"))
 compounds = places.compounds(con, scope)
 compound_names = dict(zip(compounds["compound_id"], compounds["name"]))
 left, middle, right, far = st.columns([2, 3, 2, 2])
-chosen_compounds = left.multiselect(tr("overview.compound"), list(compound_names), format_func=compound_names.get,
+chosen_compounds = left.multiselect(tr("overview.compound"), list(compound_names),
+                                    format_func=compound_names.__getitem__,
                                     placeholder=tr("app.all"), key=session.widget_key("overview_compounds"))
 chosen_categories = middle.multiselect(tr("overview.category"), CATEGORIES, placeholder=tr("app.all"),
                                        format_func=lambda c: tr(f"category.{c}"),
@@ -126,7 +127,7 @@ def call_list(building_id: int, building_name: str) -> None:
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     if roles.may_reveal(user):
         label = {r.resident_id: f"{r.unit_no}-{r.room} {r.name}" for r in people_frame.itertuples()}
-        who = left.selectbox(tr("overview.reveal_who"), list(label), format_func=label.get,
+        who = left.selectbox(tr("overview.reveal_who"), list(label), format_func=label.__getitem__,
                              key=session.widget_key("reveal_who"))
         if left.button(tr("overview.reveal"), key="reveal"):
             try:

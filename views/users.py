@@ -26,14 +26,15 @@ communities = places.communities(con, EVERYTHING)
 community_names = dict(zip(communities["community_id"], communities["name"]))
 community_id = staff_id = volunteer_id = None
 if role != "street_admin":
-    community_id = st.selectbox(tr("app.community"), list(community_names), format_func=community_names.get,
+    community_id = st.selectbox(tr("app.community"), list(community_names), format_func=community_names.__getitem__,
                                 key="new_community")
 if role in ("grid_worker", "doctor") and community_id is not None:
     staff = accounts.staff_choices(con, community_id, role)
-    staff_id = st.selectbox(tr("users.person"), list(staff), format_func=staff.get, key="new_staff")
+    staff_id = st.selectbox(tr("users.person"), list(staff), format_func=staff.__getitem__, key="new_staff")
 if role == "volunteer" and community_id is not None:
     volunteers = accounts.volunteer_choices(con, community_id)
-    volunteer_id = st.selectbox(tr("users.person"), list(volunteers), format_func=volunteers.get, key="new_volunteer")
+    volunteer_id = st.selectbox(tr("users.person"), list(volunteers),
+                                format_func=volunteers.__getitem__, key="new_volunteer")
 with st.form("create_user", clear_on_submit=True):
     username = st.text_input(tr("login.username"))
     name = st.text_input(tr("login.name"))
@@ -51,7 +52,7 @@ if create:
 st.subheader(tr("users.change"))
 names = dict(zip(users["user_id"], users["username"]))
 if names:
-    chosen = st.selectbox(tr("login.username"), list(names), format_func=names.get, key="change_user")
+    chosen = st.selectbox(tr("login.username"), list(names), format_func=names.__getitem__, key="change_user")
     with st.form("reset_password", clear_on_submit=True):
         new = st.text_input(tr("account.new_password"), type="password", autocomplete="new-password")
         reset = st.form_submit_button(tr("users.reset"))

@@ -1,0 +1,65 @@
+"""The mass-testing page driven under AppTest: a round planned, a person sampled at the desk, progress, trace."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from resilient import db, demo
+from tests.conftest import ROOT
+from tests.test_views import sign_in
+
+
+@pytest.fixture
+def page(tmp_path, monkeypatch):
+    path = tmp_path / "community.duckdb"
+    demo.ensure_database(path, residents=2_000, seed=9)
+    monkeypatch.setenv("RC_DB_PATH", str(path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    sign_in(at, "leader")
+    at.switch_page("views/testing.py").run()
+    assert not at.exception, at.exception
+    return at, path
+
+
+def button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_plan_record_and_watch_a_round(page):
+    at, path = page
+    button(at, "创建").click().run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="round_id").value is not None
+    for index in (0, 5):
+        at.selectbox[next(i for i, s in enumerate(at.selectbox) if s.label == "设在楼栋旁")].select_index(index)
+        button(at, "添加采样点").click().run()
+        assert not at.exception, at.exception
+    button(at, "生成分批计划").click().run()
+    assert not at.exception, at.exception
+    assert any("计划完成" in s.value for s in at.success)
+    con = db.connect(path)
+    room = con.execute("""SELECT b.name, s.unit_no, h.room, r.resident_id FROM resident r JOIN household h
+        USING (household_id) JOIN stairwell s USING (stairwell_id) JOIN building b USING (building_id)
+        WHERE b.compound_id = 1 AND NOT r.bedridden ORDER BY r.resident_id LIMIT 1""").fetchone()
+    con.close()
+    at.text_input(key="desk_tube_code").input("T0001").run()
+    button(at, "开管").click().run()
+    assert not at.exception, at.exception
+    assert any("T0001" in m.value for m in at.markdown)
+    number = int(room[0].removesuffix("栋"))
+    at.text_input(key="desk_find").input(f"{number}-{room[1]}-{room[2]}").run()
+    button_key = f"sample_{room[3]}"
+    at.button(key=button_key).click().run()
+    assert not at.exception, at.exception
+    con = db.connect(path)
+    assert con.execute("SELECT count(*) FROM sample WHERE resident_id = $r", {"r": room[3]}).fetchone()[0] == 1
+    con.close()
+    assert any(m.label == "已采样" and m.value.startswith("1 /") for m in at.metric)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_page_runs_in_both_languages(page, lang):
+    at, _ = page
+    at.sidebar.selectbox(key="lang").set_value(lang).run()
+    assert not at.exception, at.exception
+    assert at.title[0].value in ("全员核酸检测（按楼栋分批）", "Mass testing by building batches")
