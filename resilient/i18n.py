@@ -280,8 +280,8 @@ TEXT: dict[str, dict[str, str]] = {
     "testing.at_sites": {"zh": "到采样点", "en": "At sites"},
     "testing.door_to_door": {"zh": "上门采样", "en": "Door to door"},
     "testing.excluded": {"zh": "不参加（集中隔离等）", "en": "Not sampled (quarantined away)"},
-    "testing.suggested": {"zh": "建议配置", "en": "Suggested"},
-    "testing.sizing": {"zh": "{sites} 个点 / {desks} 个台", "en": "{sites} sites / {desks} desks"},
+    "testing.suggested": {"zh": "建议 采样点/采样台", "en": "Suggested sites / desks"},
+    "testing.section": {"zh": "功能", "en": "Section"},
     "testing.sizing_note": {
         "zh": "按国家指南：每 2000–3000 人设一个采样点，每 600–800 人一个采样台，约 {hours} 小时完成。",
         "en": "National guide: a site per 2,000-3,000 people, a desk per 600-800; about {hours} h to finish.",

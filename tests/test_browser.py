@@ -108,6 +108,7 @@ def server(tmp_path_factory) -> Server:
     workdir = tmp_path_factory.mktemp("browser")
     database = workdir / "community.duckdb"
     demo.ensure_database(database, residents=3000, seed=7)
+    _seed_testing_round(database)
     # Read before the server starts: it holds DuckDB's file lock from then on.
     with duckdb.connect(str(database), read_only=True) as con:
         buildings = con.execute("SELECT count(*) FROM building").fetchone()[0]
@@ -140,6 +141,36 @@ def server(tmp_path_factory) -> Server:
         yield running
     finally:
         _stop(process)
+
+
+def _seed_testing_round(database: Path) -> None:
+    """A planned mass-testing round with some people already sampled, for the progress map."""
+    from datetime import datetime
+
+    from resilient import accounts, config, db, planner, testing
+
+    con = db.connect(database)
+    try:
+        leader = accounts.authenticate(con, "leader", demo.DEMO_PASSWORD)
+        today = config.today()
+        round_id = testing.create_round(con, leader, 1, "全员核酸", today, datetime.combine(today, datetime.min.time()))
+        for building in (1, 12):
+            testing.add_site(con, leader, round_id, f"{building}号采样点", None, None, 4, building_id=building)
+        scope = testing.roles.scope_for(con, leader, today)
+        plan = planner.plan_round(testing.stairwell_load(con, scope, round_id, today),
+                                  testing.sites_frame(con, round_id), datetime.combine(today, datetime.min.time()))
+        testing.save_plan(con, leader, round_id, plan.batches)
+        people = testing.eligible_people(con, scope, round_id, today)
+        people = people[(people["mode"] == "site") & (people["building_id"] <= 6)]
+        site = int(testing.sites_frame(con, round_id)["site_id"].iloc[0])
+        for start in range(0, len(people), 10):
+            code = f"T{start:05d}"
+            testing.open_tube(con, leader, round_id, code, site)
+            for resident in people["resident_id"].iloc[start:start + 10]:
+                testing.add_sample(con, leader, round_id, code, int(resident), site)
+            testing.close_tube(con, leader, round_id, code)
+    finally:
+        con.close()
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -417,3 +448,32 @@ def test_real_footprints_preview_on_the_map(desktop: Visit, tmp_path):
         expect(desktop.map.locator(SHAPES)).to_have_count(54, timeout=WAIT_MS)
         expect(page.locator(EXCEPTION)).to_have_count(0)
         desktop.screenshot("05-footprint-preview.png")
+
+
+def test_testing_progress_map_and_the_phone_desk(desktop: Visit, phone: Visit):
+    """The stairwell progress map of a planned round, and the sampling desk at 390 px."""
+    with desktop.explained():
+        page = desktop.open("leader")
+        page.locator('[data-testid="stSidebarNav"] a[href$="/testing"]').first.click()
+        desktop.wait_idle()
+        page.locator('[data-testid="stButtonGroup"] button').filter(has_text="进度").first.click()
+        desktop.wait_idle()
+        expect(desktop.map.locator(SHAPES).first).to_be_visible(timeout=WAIT_MS)
+        assert desktop.map.locator(SHAPES).count() > desktop.server.buildings  # stairwells, not buildings
+        expect(page.locator(EXCEPTION)).to_have_count(0)
+        desktop.screenshot("06-testing-progress.png")
+    with phone.explained():
+        page = phone.open("grid1")
+        page.locator('[data-testid="stSidebarCollapsedControl"] button, [data-testid="stExpandSidebarButton"]') \
+            .first.click()
+        page.locator('[data-testid="stSidebarNav"] a[href$="/testing"]').first.click()
+        phone.wait_idle()
+        close = page.locator('[data-testid="stSidebarCollapseButton"] button, [data-testid="stSidebarCollapseButton"]')
+        if close.first.is_visible():
+            close.first.click()  # on a phone the sidebar lies over the page until closed
+        page.locator('[data-testid="stButtonGroup"] button').filter(has_text="采样登记").first.click()
+        phone.wait_idle()
+        expect(page.get_by_text("试管编号")).to_be_visible(timeout=WAIT_MS)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= PHONE["width"] + 1, f"the desk scrolls sideways on a phone: {width} px wide"
+        phone.screenshot("07-desk-phone.png")

@@ -42,6 +42,7 @@ def test_plan_record_and_watch_a_round(page):
         USING (household_id) JOIN stairwell s USING (stairwell_id) JOIN building b USING (building_id)
         WHERE b.compound_id = 1 AND NOT r.bedridden ORDER BY r.resident_id LIMIT 1""").fetchone()
     con.close()
+    at.get("button_group")[0].set_value("desk").run()
     at.text_input(key="desk_tube_code").input("T0001").run()
     button(at, "开管").click().run()
     assert not at.exception, at.exception
@@ -54,6 +55,8 @@ def test_plan_record_and_watch_a_round(page):
     con = db.connect(path)
     assert con.execute("SELECT count(*) FROM sample WHERE resident_id = $r", {"r": room[3]}).fetchone()[0] == 1
     con.close()
+    at.get("button_group")[0].set_value("progress").run()
+    assert not at.exception, at.exception
     assert any(m.label == "已采样" and m.value.startswith("1 /") for m in at.metric)
 
 

@@ -50,7 +50,7 @@ def round_picker() -> int | None:
     if rounds.empty:
         st.info(tr("testing.no_round"))
         return None
-    labels = {r.round_id: f"{r.name}（{r.round_date}）" for r in rounds.itertuples()}
+    labels = {r.round_id: f"{r.name}（{pd.Timestamp(r.round_date):%Y-%m-%d}）" for r in rounds.itertuples()}
     return st.selectbox(tr("testing.round"), list(labels), format_func=labels.__getitem__, key="round_id")
 
 
@@ -62,12 +62,14 @@ def plan_tab(round_id: int) -> None:
     cols[0].metric(tr("testing.at_sites"), f"{int(modes.get('site', 0)):,}")
     cols[1].metric(tr("testing.door_to_door"), f"{int(modes.get('door_to_door', 0)):,}")
     cols[2].metric(tr("testing.excluded"), f"{int(modes.get('excluded', 0)):,}")
-    cols[3].metric(tr("testing.suggested"), tr("testing.sizing", sites=sizing["sites"], desks=sizing["desks"]))
+    cols[3].metric(tr("testing.suggested"), f"{sizing['sites']} / {sizing['desks']}")
     st.caption(tr("testing.sizing_note", hours=f"{sizing['finish_hours']:.1f}"))
 
     sites = testing.sites_frame(con, round_id)
     st.subheader(tr("testing.sites"))
-    st.dataframe(sites.drop(columns=["lon", "lat"]), hide_index=True, width="stretch")
+    st.dataframe(sites[["name", "desks", "swabs_per_desk_hour"]], hide_index=True, width="stretch",
+                 column_config={"name": tr("testing.site"), "desks": tr("testing.desks"),
+                                "swabs_per_desk_hour": tr("testing.rate")})
     if testing.may_organise(user):
         buildings = measures.building_density(con, scope, measures.Filters(), today)
         names = dict(zip(buildings["building_id"], buildings["compound"] + buildings["name"]))
@@ -273,13 +275,8 @@ def results_tab(round_id: int) -> None:
 st.title(tr("testing.title"))
 round_id = round_picker()
 if round_id is not None:
-    tabs = st.tabs([tr("testing.tab.plan"), tr("testing.tab.desk"), tr("testing.tab.progress"),
-                    tr("testing.tab.results")])
-    with tabs[0]:
-        plan_tab(round_id)
-    with tabs[1]:
-        desk_tab(round_id)
-    with tabs[2]:
-        progress_tab(round_id)
-    with tabs[3]:
-        results_tab(round_id)
+    # One section at a time (not st.tabs): a map drawn in a hidden tab gets no size and shows the whole world.
+    sections = {"plan": plan_tab, "desk": desk_tab, "progress": progress_tab, "results": results_tab}
+    chosen = st.segmented_control(tr("testing.section"), list(sections), default="plan", key="testing_section",
+                                  format_func=lambda k: tr(f"testing.tab.{k}"), label_visibility="collapsed")
+    sections[chosen or "plan"](round_id)
