@@ -305,15 +305,28 @@ def progress_colour(share: float | None) -> str:
     return colour
 
 
-def progress_map(frame: pd.DataFrame, tooltip: dict[str, str], legend_title: str, highlight: set[int] = frozenset(),
-                 basemap: str = "plain", settings: BasemapSettings | None = None) -> folium.Map:
-    """Stairwells coloured by share sampled; those in `highlight` (a positive tube's) outlined in black."""
+def progress_map(frame: pd.DataFrame, legend_title: str, basemap: str = "plain",
+                 settings: BasemapSettings | None = None) -> folium.Map:
+    """The stairwells' outlines only, so the map stays the same while sampling goes on and keeps its place;
+    the colours come in `progress_layer`, sent with st_folium's feature_group_to_add."""
     settings = basemaps.load_settings() if settings is None else settings
     chosen = basemaps.resolve(basemap, settings)
     frame = frame[frame["geojson"].notna()]
-    collection = feature_collection(frame, list(dict.fromkeys(["stairwell_id", "share", *tooltip])),
-                                    basemap=chosen.key)
+    collection = feature_collection(frame, ["stairwell_id"], basemap=chosen.key)
     m = _display_map(bounds_of(collection), chosen, settings)
+    folium.GeoJson(collection, style_function=lambda _: {"fill": False, "color": "#999999", "weight": 0.5},
+                   interactive=False).add_to(m)
+    rows = [(colour, f"≥{int(lower * 100)}%") for lower, colour in PROGRESS_RAMP]
+    m.get_root().html.add_child(legend_box(legend_title, rows))
+    return m
+
+
+def progress_layer(frame: pd.DataFrame, tooltip: dict[str, str], highlight: set[int] = frozenset(),
+                   basemap: str = "plain") -> folium.FeatureGroup:
+    """Stairwells coloured by share sampled; those in `highlight` (a positive tube's) outlined in black."""
+    frame = frame[frame["geojson"].notna()]
+    collection = feature_collection(frame, list(dict.fromkeys(["stairwell_id", "share", *tooltip])),
+                                    basemap=basemaps.resolve(basemap).key)
 
     def style(feature):
         props = feature["properties"]
@@ -321,9 +334,8 @@ def progress_map(frame: pd.DataFrame, tooltip: dict[str, str], legend_title: str
         return {"fillColor": progress_colour(props.get("share")), "fillOpacity": 0.85,
                 "color": "#000000" if marked else "#555555", "weight": 4 if marked else 0.6}
 
+    group = folium.FeatureGroup(name="progress")
     folium.GeoJson(collection, style_function=style, highlight_function=lambda _: {"weight": 3},
                    tooltip=folium.GeoJsonTooltip(fields=list(tooltip),
-                                                 aliases=[html.escape(a) for a in tooltip.values()])).add_to(m)
-    rows = [(colour, f"≥{int(lower * 100)}%") for lower, colour in PROGRESS_RAMP]
-    m.get_root().html.add_child(legend_box(legend_title, rows))
-    return m
+                                                 aliases=[html.escape(a) for a in tooltip.values()])).add_to(group)
+    return group

@@ -281,6 +281,10 @@ TEXT: dict[str, dict[str, str]] = {
     "testing.door_to_door": {"zh": "上门采样", "en": "Door to door"},
     "testing.excluded": {"zh": "不参加（集中隔离等）", "en": "Not sampled (quarantined away)"},
     "testing.suggested": {"zh": "建议 采样点/采样台", "en": "Suggested sites / desks"},
+    "testing.estimated_finish": {"zh": "按当前速度预计完成", "en": "Finish at the current pace"},
+    "testing.excluded_list": {"zh": "不参加采样的居民（{n}）", "en": "Residents not sampled ({n})"},
+    "testing.reason": {"zh": "原因", "en": "Reason"},
+    "testing.reason.centralised": {"zh": "集中隔离或医学观察中", "en": "In centralised quarantine or observation"},
     "testing.section": {"zh": "功能", "en": "Section"},
     "testing.sizing_note": {
         "zh": "按国家指南：每 2000–3000 人设一个采样点，每 600–800 人一个采样台，约 {hours} 小时完成。",

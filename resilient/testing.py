@@ -539,3 +539,19 @@ def call_down_sheets(plan: pd.DataFrame, names: pd.DataFrame, sites: pd.DataFram
     for (compound, building), rows in table.groupby(["compound", "building"], sort=False):
         sheets[f"{compound}{building}"] = rows[columns]
     return sheets
+
+
+def estimated_finish(expected: int, sampled: int, over_time: pd.DataFrame, now: datetime,
+                     window_minutes: int = 30) -> datetime | None:
+    """When the round ends at the pace of the last half hour (samples_over_time's bins); None without a pace."""
+    remaining = expected - sampled
+    if remaining <= 0:
+        return now
+    if over_time.empty:
+        return None
+    recent = over_time[pd.to_datetime(over_time["bin_start"]) >= pd.Timestamp(now) - pd.Timedelta(
+        minutes=window_minutes)]
+    per_minute = recent["samples"].sum() / window_minutes
+    if per_minute <= 0:
+        return None
+    return now + pd.Timedelta(minutes=remaining / per_minute).to_pytimedelta()

@@ -219,7 +219,7 @@ def test_footprint_preview_colours_matched_and_unmatched():
     assert "<script>x</script>" not in html and "rc-legend" in html
 
 
-def test_progress_map_colours_by_share_and_marks_highlighted_stairwells():
+def test_progress_map_is_stable_and_its_layer_colours_by_share():
     frame = pd.DataFrame({
         "stairwell_id": [1, 2], "share": [0.1, 1.0], "label": ["1单元", "2单元"],
         "geojson": ['{"type":"Polygon","coordinates":[[[119.95,31.7],[119.9501,31.7],[119.9501,31.7001],'
@@ -227,7 +227,13 @@ def test_progress_map_colours_by_share_and_marks_highlighted_stairwells():
                     '{"type":"Polygon","coordinates":[[[119.96,31.7],[119.9601,31.7],[119.9601,31.7001],'
                     '[119.96,31.7]]]}'],
     })
-    html = rendered(maps.progress_map(frame, {"label": "单元", "share": "已采比例"}, "采样进度", highlight={2}))
+    base = rendered(maps.progress_map(frame, "采样进度"))
+    later = rendered(maps.progress_map(frame.assign(share=[0.9, 1.0]), "采样进度"))
+    strip = __import__("re").compile(r"_[0-9a-f]{32}")
+    assert strip.sub("", base) == strip.sub("", later)  # progress does not change the map: it keeps its place
+    m = maps.new_map(None)
+    maps.progress_layer(frame, {"label": "单元", "share": "已采比例"}, highlight={2}).add_to(m)
+    html = rendered(m)
     assert html.count('"type": "Feature"') == 2
     assert maps.progress_colour(0.1) in html and maps.progress_colour(1.0) in html
     assert '"color": "#000000"' in html  # the highlighted stairwell

@@ -531,3 +531,15 @@ def test_closing_a_tube_while_desks_fill_it_keeps_its_count_exact(town):
     counted, stored, closed = con.execute("""SELECT count(s.sample_id), any_value(t.samples), any_value(t.closed_at)
         FROM tube t LEFT JOIN sample s USING (tube_id) WHERE t.code = 'RACE'""").fetchone()
     assert counted == stored == outcomes.count("ok") - 1 <= 10 and closed is not None
+
+
+def test_estimated_finish_follows_the_last_half_hour():
+    from datetime import datetime
+
+    now = datetime(2026, 11, 23, 10, 0)
+    bins = pd.DataFrame({"bin_start": pd.to_datetime(["2026-11-23 09:00", "2026-11-23 09:30", "2026-11-23 09:45"]),
+                         "samples": [999, 30, 30]})
+    # 60 samples in the last 30 minutes: 2 a minute; 120 left: one hour.
+    assert testing.estimated_finish(1_000, 880, bins, now) == datetime(2026, 11, 23, 11, 0)
+    assert testing.estimated_finish(1_000, 1_000, bins, now) == now
+    assert testing.estimated_finish(1_000, 10, bins.iloc[:1], now) is None  # no pace lately

@@ -64,6 +64,14 @@ def plan_tab(round_id: int) -> None:
     cols[2].metric(tr("testing.excluded"), f"{int(modes.get('excluded', 0)):,}")
     cols[3].metric(tr("testing.suggested"), f"{sizing['sites']} / {sizing['desks']}")
     st.caption(tr("testing.sizing_note", hours=f"{sizing['finish_hours']:.1f}"))
+    excluded = people[people["mode"] == "excluded"]
+    if not excluded.empty:
+        with st.expander(tr("testing.excluded_list", n=len(excluded))):
+            st.dataframe(excluded.assign(reason=excluded["reason"].map(lambda r: tr(f"testing.reason.{r}")))
+                         [["building", "unit_no", "room", "name", "reason"]], hide_index=True, width="stretch",
+                         column_config={"building": tr("col.building"), "unit_no": tr("col.unit"),
+                                        "room": tr("col.room"), "name": tr("col.name"),
+                                        "reason": tr("testing.reason")})
 
     sites = testing.sites_frame(con, round_id)
     st.subheader(tr("testing.sites"))
@@ -183,13 +191,18 @@ def progress_tab(round_id: int) -> None:
     progress = progress.assign(label=progress["building"] + progress["unit_no"].map(lambda n: tr("unit.name", n=n)),
                                percent=(100 * progress["share"].fillna(0)).round().astype(int))
     done, expected = int(progress["sampled"].sum()), int(progress["expected"].sum())
-    st.metric(tr("testing.sampled"), f"{done:,} / {expected:,}")
+    over_time = testing.samples_over_time(con, scope, round_id)
+    finish = testing.estimated_finish(expected, done, over_time, config.now())
+    left, right = st.columns(2)
+    left.metric(tr("testing.sampled"), f"{done:,} / {expected:,}")
+    right.metric(tr("testing.estimated_finish"), "—" if finish is None else f"{finish:%H:%M}")
     tooltip = {"label": tr("col.unit"), "sampled": tr("testing.sampled"), "expected": tr("testing.expected"),
                "percent": "%"}
     highlight = set(st.session_state.get("traced_stairwells", []))
-    st_folium(maps.progress_map(progress, tooltip, tr("testing.progress_legend"), highlight), height=480,
-              use_container_width=True, returned_objects=[], key="progress_map")
-    curve(round_id)
+    st_folium(maps.progress_map(progress, tr("testing.progress_legend")), height=480, use_container_width=True,
+              returned_objects=[], key="progress_map",
+              feature_group_to_add=maps.progress_layer(progress, tooltip, highlight))
+    curve(round_id, over_time)
     queues = testing.site_queues(con, round_id, config.now())
     st.dataframe(queues.drop(columns=["site_id"]), hide_index=True, width="stretch",
                  column_config={"name": tr("testing.site"), "groups_due": tr("testing.groups_due"),
@@ -206,8 +219,7 @@ def progress_tab(round_id: int) -> None:
     session.excel_button(shown, headers, f"{labels[chosen]}_{tr('testing.not_yet')}", "excel_missing")
 
 
-def curve(round_id: int) -> None:
-    sampled = testing.samples_over_time(con, scope, round_id)
+def curve(round_id: int, sampled: pd.DataFrame) -> None:
     planned = testing.planned_over_time(con, round_id)
     fig = go.Figure()
     fig.add_scatter(x=planned["bin_start"], y=planned["cumulative"], name=tr("testing.planned_curve"),
