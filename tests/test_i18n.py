@@ -52,3 +52,13 @@ def test_no_key_is_defined_twice():
     table = next(n for n in tree.body if isinstance(n, ast.AnnAssign) and getattr(n.target, "id", "") == "TEXT")
     repeated = [k for k, n in collections.Counter(k.value for k in table.value.keys).items() if n > 1]
     assert repeated == []
+
+
+def test_every_audit_action_has_a_label():
+    """The audit page shows actions in the reader's language: every action the code writes needs one."""
+    actions = set()
+    for file in ROOT.glob("resilient/*.py"):
+        actions |= set(re.findall(r'audit\.record\(con, \w+, "([a-z_]+)"', file.read_text(encoding="utf-8")))
+    actions |= {"logout", "session_expired", "reveal_refused", "login_failed", "account_locked"}
+    assert actions, "the pattern found no actions"
+    assert sorted(a for a in actions if f"action.{a}" not in i18n.TEXT) == []
