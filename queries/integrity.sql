@@ -25,4 +25,44 @@ UNION ALL SELECT 'volunteer.community_id', count(*) FROM volunteer x
     WHERE NOT EXISTS (SELECT 1 FROM community p WHERE p.community_id = x.community_id)
 UNION ALL SELECT 'volunteer.home_building_id', count(*) FROM volunteer x
     WHERE x.home_building_id IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM building p WHERE p.building_id = x.home_building_id);
+      AND NOT EXISTS (SELECT 1 FROM building p WHERE p.building_id = x.home_building_id)
+UNION ALL SELECT 'app_user.community_id', count(*) FROM app_user x
+    WHERE x.community_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM community p WHERE p.community_id = x.community_id)
+UNION ALL SELECT 'app_user.staff_id', count(*) FROM app_user x
+    WHERE x.staff_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM staff p WHERE p.staff_id = x.staff_id)
+UNION ALL SELECT 'app_user.volunteer_id', count(*) FROM app_user x
+    WHERE x.volunteer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM volunteer p WHERE p.volunteer_id = x.volunteer_id)
+UNION ALL SELECT 'volunteer_assignment.volunteer_id', count(*) FROM volunteer_assignment x
+    WHERE x.volunteer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM volunteer p WHERE p.volunteer_id = x.volunteer_id)
+UNION ALL SELECT 'volunteer_assignment.household_id', count(*) FROM volunteer_assignment x
+    WHERE x.household_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id)
+UNION ALL SELECT 'testing_round.community_id', count(*) FROM testing_round x
+    WHERE x.community_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM community p WHERE p.community_id = x.community_id)
+UNION ALL SELECT 'sampling_site.round_id', count(*) FROM sampling_site x
+    WHERE x.round_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM testing_round p WHERE p.round_id = x.round_id)
+UNION ALL SELECT 'sampling_site.building_id', count(*) FROM sampling_site x
+    WHERE x.building_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM building p WHERE p.building_id = x.building_id)
+UNION ALL SELECT 'batch.round_id', count(*) FROM batch x
+    WHERE x.round_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM testing_round p WHERE p.round_id = x.round_id)
+UNION ALL SELECT 'batch.site_id', count(*) FROM batch x
+    WHERE x.site_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sampling_site p WHERE p.site_id = x.site_id)
+UNION ALL SELECT 'batch.stairwell_id', count(*) FROM batch x
+    WHERE x.stairwell_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stairwell p WHERE p.stairwell_id = x.stairwell_id)
+UNION ALL SELECT 'tube.round_id', count(*) FROM tube x
+    WHERE x.round_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM testing_round p WHERE p.round_id = x.round_id)
+UNION ALL SELECT 'tube.site_id', count(*) FROM tube x
+    WHERE x.site_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sampling_site p WHERE p.site_id = x.site_id)
+UNION ALL SELECT 'sample.round_id', count(*) FROM sample x
+    WHERE x.round_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM testing_round p WHERE p.round_id = x.round_id)
+UNION ALL SELECT 'sample.resident_id', count(*) FROM sample x
+    WHERE x.resident_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resident p WHERE p.resident_id = x.resident_id)
+UNION ALL SELECT 'sample.tube_id', count(*) FROM sample x
+    WHERE x.tube_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tube p WHERE p.tube_id = x.tube_id)
+UNION ALL SELECT 'sample.site_id', count(*) FROM sample x
+    WHERE x.site_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sampling_site p WHERE p.site_id = x.site_id)
+UNION ALL SELECT 'retest.round_id', count(*) FROM retest x
+    WHERE x.round_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM testing_round p WHERE p.round_id = x.round_id)
+UNION ALL SELECT 'retest.resident_id', count(*) FROM retest x
+    WHERE x.resident_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resident p WHERE p.resident_id = x.resident_id)
+UNION ALL SELECT 'retest.from_tube_id', count(*) FROM retest x
+    WHERE x.from_tube_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tube p WHERE p.tube_id = x.from_tube_id);
