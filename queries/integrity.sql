@@ -65,4 +65,20 @@ UNION ALL SELECT 'retest.round_id', count(*) FROM retest x
 UNION ALL SELECT 'retest.resident_id', count(*) FROM retest x
     WHERE x.resident_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resident p WHERE p.resident_id = x.resident_id)
 UNION ALL SELECT 'retest.from_tube_id', count(*) FROM retest x
-    WHERE x.from_tube_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tube p WHERE p.tube_id = x.from_tube_id);
+    WHERE x.from_tube_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tube p WHERE p.tube_id = x.from_tube_id)
+UNION ALL SELECT 'contact.volunteer_id', count(*) FROM contact x
+    WHERE x.volunteer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM volunteer p WHERE p.volunteer_id = x.volunteer_id)
+UNION ALL SELECT 'contact.household_id', count(*) FROM contact x
+    WHERE x.household_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id)
+UNION ALL SELECT 'team.community_id', count(*) FROM team x
+    WHERE x.community_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM community p WHERE p.community_id = x.community_id)
+UNION ALL SELECT 'team.grid_worker_id', count(*) FROM team x
+    WHERE x.grid_worker_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM staff p WHERE p.staff_id = x.grid_worker_id)
+UNION ALL SELECT 'team.doctor_id', count(*) FROM team x
+    WHERE x.doctor_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM staff p WHERE p.staff_id = x.doctor_id)
+UNION ALL SELECT 'team.police_id', count(*) FROM team x
+    WHERE x.police_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM staff p WHERE p.staff_id = x.police_id)
+UNION ALL SELECT 'team_household.team_id', count(*) FROM team_household x
+    WHERE x.team_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM team p WHERE p.team_id = x.team_id)
+UNION ALL SELECT 'team_household.household_id', count(*) FROM team_household x
+    WHERE x.household_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id);

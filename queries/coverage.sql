@@ -1,0 +1,114 @@
+-- name: coverage_settings_get
+-- The stored coverage settings (JSON), if any.
+SELECT value FROM meta WHERE key = 'coverage_settings';
+
+-- name: coverage_settings_put
+-- Store the coverage settings (JSON), replacing earlier ones.
+INSERT OR REPLACE INTO meta (key, value) VALUES ('coverage_settings', $value);
+
+-- name: coverage_households
+-- Households in scope with their building's centre and what may make them vulnerable on $today.
+WITH measured AS (
+    SELECT resident_id,
+           bool_or(category = 'home_isolation') AS isolated,
+           bool_or(category = 'home_observation') AS observed
+    FROM control_measure
+    WHERE active_on(start_date, released_at, CAST($today AS DATE))
+    GROUP BY resident_id
+)
+SELECT h.household_id, h.building_id, h.community_id,
+       ST_X(ST_Centroid(b.geom)) AS lon, ST_Y(ST_Centroid(b.geom)) AS lat,
+       count(r.resident_id) AS people,
+       count(r.resident_id) FILTER (
+           WHERE r.birth_date <= CAST($today AS DATE) - to_years(CAST($elderly_age AS INTEGER))) AS elderly,
+       bool_or(r.disabled) AS disabled, bool_or(r.bedridden) AS bedridden,
+       bool_or(r.chronic_illness) AS chronic_illness, bool_or(r.low_income) AS low_income,
+       bool_or(r.pregnant) AS pregnant,
+       coalesce(bool_or(m.isolated), FALSE) AS home_isolation,
+       coalesce(bool_or(m.observed), FALSE) AS home_observation,
+       count(r.resident_id) FILTER (WHERE m.isolated) AS isolated_people
+FROM scoped_household($community_ids, $grid_ids, $household_ids) h
+JOIN building b ON b.building_id = h.building_id
+JOIN resident r ON r.household_id = h.household_id
+LEFT JOIN measured m ON m.resident_id = r.resident_id
+GROUP BY ALL
+ORDER BY h.household_id;
+
+-- name: coverage_volunteers
+-- Volunteers of the communities in scope (a volunteer's own scope: those of its households), with their home
+-- building's centre and how many households each looks after on $today, wherever those are.
+SELECT v.volunteer_id, v.community_id, v.name, v.capacity, v.active, v.home_building_id,
+       ST_X(ST_Centroid(b.geom)) AS lon, ST_Y(ST_Centroid(b.geom)) AS lat,
+       (SELECT count(DISTINCT a.household_id) FROM volunteer_assignment a
+        WHERE a.volunteer_id = v.volunteer_id AND a.start_date <= $today
+          AND (a.end_date IS NULL OR a.end_date >= $today)) AS assigned
+FROM volunteer v
+LEFT JOIN building b ON b.building_id = v.home_building_id
+WHERE allowed($community_ids, v.community_id)
+  AND ($household_ids IS NULL OR v.volunteer_id IN (
+      SELECT a.volunteer_id FROM volunteer_assignment a WHERE list_contains($household_ids, a.household_id)))
+  -- grid cells do not narrow volunteers: walking reach crosses cell borders
+  AND ($grid_ids IS NULL OR TRUE)
+ORDER BY v.volunteer_id;
+
+-- name: coverage_assignments
+-- Who looks after which household in scope on $today.
+SELECT DISTINCT a.volunteer_id, a.household_id
+FROM volunteer_assignment a
+JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.household_id = a.household_id
+WHERE a.start_date <= $today AND (a.end_date IS NULL OR a.end_date >= $today)
+ORDER BY a.household_id, a.volunteer_id;
+
+-- name: coverage_teams
+-- The 三包一 team of each household in scope on $today and the isolated people that team looks after in all.
+WITH isolated AS (
+    SELECT r.household_id, count(DISTINCT r.resident_id) AS people
+    FROM resident r JOIN control_measure m ON m.resident_id = r.resident_id
+    WHERE m.category = 'home_isolation' AND active_on(m.start_date, m.released_at, CAST($today AS DATE))
+    GROUP BY r.household_id
+), current AS (
+    SELECT DISTINCT team_id, household_id FROM team_household
+    WHERE start_date <= $today AND (end_date IS NULL OR end_date >= $today)
+), load AS (
+    SELECT c.team_id, coalesce(sum(i.people), 0) AS team_load
+    FROM current c LEFT JOIN isolated i ON i.household_id = c.household_id
+    GROUP BY c.team_id
+)
+SELECT c.household_id, c.team_id, l.team_load
+FROM current c
+JOIN load l ON l.team_id = c.team_id
+JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.household_id = c.household_id
+ORDER BY c.household_id, c.team_id;
+
+-- name: coverage_team_loads
+-- Teams of the communities in scope with the isolated people of their households on $today.
+SELECT t.team_id, t.community_id, count(DISTINCT r.resident_id) AS team_load
+FROM team t
+LEFT JOIN team_household th ON th.team_id = t.team_id AND th.start_date <= $today
+    AND (th.end_date IS NULL OR th.end_date >= $today)
+    AND th.household_id IN (SELECT household_id FROM scoped_household($community_ids, $grid_ids, $household_ids))
+LEFT JOIN resident r ON r.household_id = th.household_id AND EXISTS (
+    SELECT 1 FROM control_measure m WHERE m.resident_id = r.resident_id AND m.category = 'home_isolation'
+      AND active_on(m.start_date, m.released_at, CAST($today AS DATE)))
+WHERE allowed($community_ids, t.community_id)
+GROUP BY t.team_id, t.community_id
+ORDER BY t.team_id;
+
+-- name: coverage_last_contact
+-- The latest contact with each household in scope up to the end of $today.
+SELECT c.household_id, max(c.contacted_at) AS last_contact
+FROM contact c
+JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.household_id = c.household_id
+WHERE c.contacted_at < CAST($today AS DATE) + INTERVAL 1 DAY
+GROUP BY c.household_id;
+
+-- name: coverage_contact_insert
+-- Record one contact (the caller has checked scope and assignment); returns its id.
+INSERT INTO contact (volunteer_id, household_id, kind, contacted_at, recorded_by)
+VALUES ($volunteer_id, $household_id, $kind, $contacted_at, $recorded_by)
+RETURNING contact_id;
+
+-- name: coverage_assignment_insert
+-- A volunteer's new assignment from $start_date (the caller has checked scope).
+INSERT INTO volunteer_assignment (volunteer_id, household_id, start_date, end_date)
+VALUES ($volunteer_id, $household_id, $start_date, NULL);
