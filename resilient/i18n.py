@@ -948,6 +948,18 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "试管 {code} 不是阳性，无需处置。",
         "en": "Tube {code} is not positive; there is nothing to act on.",
     },
+
+    # --- Volunteer coverage (resilient/coverage.py; its page comes with issue 6) ---
+    "coverage.error.not_allowed": {"zh": "您的角色无权执行此操作。", "en": "Your role may not do this."},
+    "coverage.error.busy": {"zh": "系统繁忙，请重试。", "en": "The system is busy, please try again."},
+    "coverage.error.settings": {"zh": "覆盖设置无效：{reasons}", "en": "Invalid coverage settings: {reasons}"},
+    "coverage.error.kind": {"zh": "未知的联系方式：{kind}", "en": "Unknown contact kind: {kind}"},
+    "coverage.error.not_assigned": {"zh": "住户 {household_id} 未分配给该志愿者。",
+                                    "en": "Household {household_id} is not assigned to this volunteer."},
+    "coverage.error.out_of_scope": {"zh": "住户 {household_id} 不在您的管辖范围内。",
+                                    "en": "Household {household_id} is outside your area."},
+    "coverage.error.capacity": {"zh": "志愿者 {volunteer_id} 已满额，建议已过时，请重新计算。",
+                                "en": "Volunteer {volunteer_id} is at capacity: the suggestion is out of date."},
 }
 
 CATEGORIES = [
