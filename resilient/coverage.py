@@ -6,7 +6,6 @@ WGS-84 lon/lat), computed here in Python so the coordinate order is never in dou
 """
 
 import json
-import random
 import time
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
@@ -30,7 +29,7 @@ GAPS = ("no_volunteer_in_reach", "all_in_reach_full", "not_assigned", "volunteer
 MAY_MANAGE = {"street_admin", "community_leader", "grid_worker"}
 MAY_RECORD = {"street_admin", "community_leader", "grid_worker", "volunteer"}
 EARTH_RADIUS_M = 6_371_008.8
-RETRIES = 12
+RETRIES = db.WRITE_ATTEMPTS
 
 NEEDS_COLUMNS = ["household_id", "building_id", "reasons", "people"]
 
@@ -92,17 +91,8 @@ def _need(actor: User | None, allowed: set[str]) -> None:
 
 
 def _retrying(con: duckdb.DuckDBPyConnection, work, attempts: int = RETRIES):
-    """Run `work()` in one transaction, again from the start when a concurrent writer got there first."""
-    for attempt in range(attempts):
-        try:
-            with db.transaction(con):
-                return work()
-        except (duckdb.TransactionException, duckdb.ConstraintException) as error:
-            if attempt == attempts - 1:
-                if isinstance(error, duckdb.ConstraintException):
-                    raise
-                raise CoverageError("coverage.error.busy") from None
-            time.sleep(random.uniform(0, 0.004 * 2 ** min(attempt, 6)))
+    """db.retrying with this module's 'busy' refusal."""
+    return db.retrying(con, work, lambda: CoverageError("coverage.error.busy"), attempts)
 
 
 def distance_m(lon1, lat1, lon2, lat2):

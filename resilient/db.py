@@ -1,6 +1,9 @@
 """The one place that opens DuckDB: loads the spatial extension offline and applies numbered migrations."""
 
+import random
 import re
+import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -80,3 +83,26 @@ def transaction(con: duckdb.DuckDBPyConnection):
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+WRITE_ATTEMPTS = 12
+
+
+def retrying(con: duckdb.DuckDBPyConnection, work: Callable, busy: Callable[[], Exception],
+             attempts: int = WRITE_ATTEMPTS):
+    """Run `work()` in one transaction, again from the start when a concurrent writer got there first.
+
+    A unique key another session committed after this transaction began shows up as a ConstraintException at
+    the insert; from the start again, the caller's checks see that row and refuse with a clear code. Only after
+    `attempts` conflicts does the person see `busy()`, never DuckDB's conflict message.
+    """
+    for attempt in range(attempts):
+        try:
+            with transaction(con):
+                return work()
+        except (duckdb.TransactionException, duckdb.ConstraintException) as error:
+            if attempt == attempts - 1:
+                if isinstance(error, duckdb.ConstraintException):
+                    raise
+                raise busy() from None
+            time.sleep(random.uniform(0, 0.004 * 2 ** min(attempt, 6)))

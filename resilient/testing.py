@@ -5,9 +5,7 @@ two transactions writing the same row (TransactionException); every write here r
 few times, re-checking the rules each time, so a desk sees either success or a clear refusal, never "conflict".
 """
 
-import random
 import re
-import time
 from datetime import date, datetime, timedelta
 
 import duckdb
@@ -27,7 +25,7 @@ ISOLATION_DAYS = 14
 MAY_ORGANISE = {"street_admin", "community_leader", "grid_worker", "doctor"}
 # Who may record swabs at a desk (anyone with a personal scope; viewers see totals only).
 MAY_RECORD = {"street_admin", "community_leader", "grid_worker", "doctor", "volunteer"}
-RETRIES = 12
+RETRIES = db.WRITE_ATTEMPTS
 
 ROOM_QUERY = re.compile(r"^\s*(\d+)\s*[-－]\s*(\d+)\s*[-－]\s*(\d+)\s*$")
 CODE_QUERY = re.compile(r"^\s*[Rr](\d+)\s*$")
@@ -50,19 +48,8 @@ class TestingError(ValueError):
 
 
 def retrying(con: duckdb.DuckDBPyConnection, work, attempts: int = RETRIES):
-    """Run `work()` in one transaction, again from the start when a concurrent writer got there first."""
-    for attempt in range(attempts):
-        try:
-            with db.transaction(con):
-                return work()
-        except (duckdb.TransactionException, duckdb.ConstraintException) as error:
-            # A unique key another desk committed after this transaction began shows up as a ConstraintException
-            # at the insert; from the start again, the checks see that row and refuse with a clear code.
-            if attempt == attempts - 1:
-                if isinstance(error, duckdb.ConstraintException):
-                    raise
-                raise TestingError("testing.error.busy") from None
-            time.sleep(random.uniform(0, 0.004 * 2 ** min(attempt, 6)))
+    """db.retrying with this module's 'busy' refusal."""
+    return db.retrying(con, work, lambda: TestingError("testing.error.busy"), attempts)
 
 
 def _now() -> datetime:

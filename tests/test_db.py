@@ -75,3 +75,20 @@ def test_transaction_rolls_back_on_error(con):
             con.execute("INSERT INTO community VALUES (2, 'y', NULL, NULL)")
             raise ValueError("stop")
     assert con.execute("SELECT count(*) FROM community").fetchone()[0] == 1
+
+
+def test_retrying_starts_over_after_a_write_conflict_and_says_busy_at_last(con):
+    calls = []
+
+    def flaky():
+        calls.append(1)
+        con.execute("INSERT INTO community VALUES ($i, 'x', NULL, NULL)", {"i": len(calls)})
+        if len(calls) < 3:
+            raise duckdb.TransactionException("conflict")
+        return "done"
+
+    assert db.retrying(con, flaky, lambda: RuntimeError("busy")) == "done" and len(calls) == 3
+    assert con.execute("SELECT count(*) FROM community").fetchone()[0] == 1  # failed tries left nothing
+    with pytest.raises(RuntimeError, match="busy"):
+        db.retrying(con, lambda: (_ for _ in ()).throw(duckdb.TransactionException("x")),
+                    lambda: RuntimeError("busy"), attempts=2)
