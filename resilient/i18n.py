@@ -960,6 +960,12 @@ TEXT: dict[str, dict[str, str]] = {
                                     "en": "Household {household_id} is outside your area."},
     "coverage.error.capacity": {"zh": "志愿者 {volunteer_id} 已满额，建议已过时，请重新计算。",
                                 "en": "Volunteer {volunteer_id} is at capacity: the suggestion is out of date."},
+
+    # --- Coverage page (views/coverage.py) ---
+
+    # --- Control measures day by day (issue 7: arrivals, teams, checks, releases, daily report) ---
+
+    # --- Scale and district views (issue 8) ---
 }
 
 CATEGORIES = [
