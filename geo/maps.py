@@ -120,9 +120,9 @@ def round_coordinates(geometry: dict, decimals: int = COORD_DECIMALS) -> dict:
 
 
 def feature_collection(frame: pd.DataFrame, properties: list[str], geometry_column: str = "geojson",
-                       basemap: str = "plain") -> dict:
+                       basemap: str = "plain", decimals: int = COORD_DECIMALS) -> dict:
     """GeoJSON dict from a frame with a WGS-84 GeoJSON text column, placed for the basemap's datum (shifted to
-    GCJ-02 for Gaode); text properties are HTML-escaped for tooltips."""
+    GCJ-02 for Gaode); text properties are HTML-escaped for tooltips; coordinates rounded to `decimals`."""
     geometries = display_geojson(frame[geometry_column], basemaps.BASEMAPS.get(basemap, basemaps.PLAIN))
     features = []
     for row, geometry in zip(frame.itertuples(index=False), geometries):
@@ -131,7 +131,7 @@ def feature_collection(frame: pd.DataFrame, properties: list[str], geometry_colu
         for key in properties:
             value = record[key]
             props[key] = html.escape(value) if isinstance(value, str) else _plain(value)
-        features.append({"type": "Feature", "geometry": round_coordinates(json.loads(geometry)),
+        features.append({"type": "Feature", "geometry": round_coordinates(json.loads(geometry), decimals),
                          "properties": props})
     return {"type": "FeatureCollection", "features": features}
 

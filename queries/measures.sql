@@ -1,13 +1,15 @@
 -- name: building_density
 -- Active control measures per building on $today, by category, with residents for the per-100 rate.
 -- $compound_ids and $categories narrow further (NULL = all). Geometry comes back as GeoJSON text.
+-- $bbox (min lon, min lat, max lon, max lat; NULL = everywhere) keeps the buildings touching the map's view;
+-- $tolerance (degrees, 0 = none) simplifies outlines to what the zoom can show.
 WITH b AS (
     SELECT * FROM scoped_building($community_ids, $grid_ids, $household_ids)
-    WHERE allowed($compound_ids, compound_id)
+    WHERE allowed($compound_ids, compound_id) AND ($bbox IS NULL OR geom && ST_MakeEnvelope($bbox[1], $bbox[2], $bbox[3], $bbox[4]))
 ),
 h AS (
     SELECT * FROM scoped_household($community_ids, $grid_ids, $household_ids)
-    WHERE allowed($compound_ids, compound_id)
+    WHERE allowed($compound_ids, compound_id) AND building_id IN (SELECT building_id FROM b)
 ),
 people AS (
     SELECT h.building_id, count(DISTINCT h.household_id) AS households, count(r.resident_id) AS residents
@@ -45,12 +47,99 @@ SELECT
     coalesce(a.home_observation, 0) AS home_observation,
     coalesce(a.health_monitoring, 0) AS health_monitoring,
     round(100.0 * coalesce(a.active, 0) / nullif(p.residents, 0), 1) AS per_100,
-    ST_AsGeoJSON(b.geom) AS geojson
+    ST_AsGeoJSON(CASE WHEN $tolerance > 0 THEN ST_SimplifyPreserveTopology(b.geom, $tolerance) ELSE b.geom END)
+        AS geojson
 FROM b
 LEFT JOIN grid_cell g USING (grid_id)
 LEFT JOIN people p USING (building_id)
 LEFT JOIN active a USING (building_id)
 ORDER BY b.building_id;
+
+-- name: map_extent
+-- How many buildings with a footprint the viewer's map holds, how many touch $bbox (the map's view; NULL =
+-- everywhere), and the corners of them all: decides between buildings and areas before any shape is read.
+SELECT
+    count(*) AS buildings,
+    count(*) FILTER (WHERE $bbox IS NULL OR geom && ST_MakeEnvelope($bbox[1], $bbox[2], $bbox[3], $bbox[4])) AS in_view,
+    min(ST_XMin(geom)) AS min_lon, min(ST_YMin(geom)) AS min_lat,
+    max(ST_XMax(geom)) AS max_lon, max(ST_YMax(geom)) AS max_lat
+FROM scoped_building($community_ids, $grid_ids, $household_ids)
+WHERE allowed($compound_ids, compound_id) AND geom IS NOT NULL;
+
+-- name: area_density
+-- building_density summed per grid cell, compound or community ($level), for a map zoomed out over a street or
+-- a district: one outline per area (the convex hull of its footprints, simplified by $tolerance degrees) with
+-- its buildings, residents and active measures. Counts cover the whole area; $bbox only drops areas out of view.
+WITH b AS (
+    SELECT building_id, geom, community_id,
+           CASE $level WHEN 'community' THEN community_id WHEN 'compound' THEN compound_id ELSE grid_id END
+               AS area_id
+    FROM scoped_building($community_ids, $grid_ids, $household_ids)
+    WHERE allowed($compound_ids, compound_id)
+),
+h AS (
+    SELECT h.household_id, b.area_id
+    FROM scoped_household($community_ids, $grid_ids, $household_ids) h
+    JOIN b USING (building_id)
+),
+people AS (
+    SELECT h.area_id, count(DISTINCT h.household_id) AS households, count(r.resident_id) AS residents
+    FROM h
+    JOIN resident r USING (household_id)
+    GROUP BY h.area_id
+),
+active AS (
+    SELECT
+        h.area_id,
+        count(*) AS active,
+        count(*) FILTER (WHERE m.category = 'centralised_quarantine') AS centralised_quarantine,
+        count(*) FILTER (WHERE m.category = 'medical_observation') AS medical_observation,
+        count(*) FILTER (WHERE m.category = 'home_isolation') AS home_isolation,
+        count(*) FILTER (WHERE m.category = 'home_observation') AS home_observation,
+        count(*) FILTER (WHERE m.category = 'health_monitoring') AS health_monitoring
+    FROM h
+    JOIN resident r USING (household_id)
+    JOIN control_measure m USING (resident_id)
+    WHERE active_on(m.start_date, m.released_at, $today) AND allowed($categories, m.category)
+    GROUP BY h.area_id
+),
+shapes AS (
+    SELECT area_id, any_value(community_id) AS community_id, count(*) AS buildings,
+           ST_ConvexHull(ST_Collect(list(geom))) AS hull
+    FROM b
+    WHERE geom IS NOT NULL
+    GROUP BY area_id
+),
+names AS (
+    SELECT 'community' AS level, community_id AS area_id, name FROM community
+    UNION ALL SELECT 'compound', compound_id, name FROM compound
+    UNION ALL SELECT 'grid', grid_id, name FROM grid_cell
+)
+SELECT
+    s.area_id,
+    n.name,
+    c.name AS community,
+    s.buildings,
+    coalesce(p.households, 0) AS households,
+    coalesce(p.residents, 0) AS residents,
+    coalesce(a.active, 0) AS active,
+    coalesce(a.centralised_quarantine, 0) AS centralised_quarantine,
+    coalesce(a.medical_observation, 0) AS medical_observation,
+    coalesce(a.home_isolation, 0) AS home_isolation,
+    coalesce(a.home_observation, 0) AS home_observation,
+    coalesce(a.health_monitoring, 0) AS health_monitoring,
+    round(100.0 * coalesce(a.active, 0) / nullif(p.residents, 0), 1) AS per_100,
+    ST_X(ST_Centroid(s.hull)) AS lon,
+    ST_Y(ST_Centroid(s.hull)) AS lat,
+    ST_AsGeoJSON(CASE WHEN $tolerance > 0 THEN ST_SimplifyPreserveTopology(s.hull, $tolerance) ELSE s.hull END)
+        AS geojson
+FROM shapes s
+LEFT JOIN names n ON n.level = $level AND n.area_id = s.area_id
+LEFT JOIN community c ON c.community_id = s.community_id
+LEFT JOIN people p ON p.area_id = s.area_id
+LEFT JOIN active a ON a.area_id = s.area_id
+WHERE $bbox IS NULL OR s.hull && ST_MakeEnvelope($bbox[1], $bbox[2], $bbox[3], $bbox[4])
+ORDER BY s.area_id;
 
 -- name: overview_kpis
 -- One row: residents, households, active measures by category, releases due today and tomorrow,

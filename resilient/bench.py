@@ -1,6 +1,7 @@
 """Benchmark: demo generation, the overview's queries and its map size, at the demo size and a street of a million.
 
 Run `python -m resilient.bench [--sizes 15000,1000000] [--runs 5]`. Prints figures only: no thresholds, no verdict.
+Issue 8's figures (street and district, the page under AppTest, DuckDB against pandas) are resilient.bench_scale.
 """
 
 import argparse
@@ -13,9 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from geo import maps
 from resilient import config, db, demo, measures
-from resilient.i18n import DEFAULT_LANGUAGE, density_labels, t
 from resilient.scope import EVERYTHING
 
 DEFAULT_SIZES = "15000,1000000"
@@ -32,10 +31,8 @@ ROWS = [
     ("kpis_ms", "KPI query (ms)", "{:,.1f}"),
     ("series_ms", "30-day series query (ms)", "{:,.1f}"),
     ("map_s", "map query + build + render (s)", "{:,.2f}"),
-    ("map_bytes", "map HTML (bytes)", "{:,}"),
+    ("map_bytes", "map HTML, first view (bytes)", "{:,}"),
 ]
-AGGREGATED_MARK = " *"
-AGGREGATED_NOTE = "* issue 8 will aggregate the map at this size; the figure is today's one polygon per building"
 
 
 def cpu_model() -> str:
@@ -72,12 +69,12 @@ def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in TABLES}
 
 
-def map_html_bytes(con: duckdb.DuckDBPyConnection, today, lang: str = DEFAULT_LANGUAGE) -> int:
-    """Bytes the browser receives for the overview map as the page builds it (count mode, plain basemap)."""
-    density = measures.building_density(con, EVERYTHING, measures.Filters(), today)
-    fmap = maps.building_density_map(density, "active", density_labels(lang), t("overview.legend", lang),
-                                     t("overview.legend_none", lang))
-    return len(fmap.get_root().render().encode())
+def map_html_bytes(con: duckdb.DuckDBPyConnection, today) -> int:
+    """Bytes the browser receives for the overview map's first view as the page builds it (count mode, plain
+    basemap, Chinese): every building up to area_maps.MAX_FEATURES, areas past that."""
+    from resilient.bench_scale import map_figures  # it imports this module's helpers
+
+    return map_figures(con, today)["map_bytes_first"]
 
 
 def query_figures(con: duckdb.DuckDBPyConnection, runs: int) -> dict[str, float]:
@@ -110,20 +107,13 @@ def aligned(cells: list[str], widths: list[int]) -> str:
 
 
 def table(results: dict[int, dict[str, float]]) -> str:
-    """Figures as rows, sizes as columns, right-aligned; sizes above the demo's get the aggregation mark."""
+    """Figures as rows, sizes as columns, right-aligned."""
     header = [""] + [f"{size:,} residents" for size in results]
     lines = [header]
     for key, label, fmt in ROWS:
-        cells = [fmt.format(figures[key]) for figures in results.values()]
-        if key == "map_bytes":
-            cells = [c + (AGGREGATED_MARK if size > demo.RESIDENTS_PER_COMMUNITY else "")
-                     for c, size in zip(cells, results, strict=True)]
-        lines.append([label, *cells])
+        lines.append([label, *(fmt.format(figures[key]) for figures in results.values())])
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    text = "\n".join(aligned(line, widths) for line in lines)
-    if any(size > demo.RESIDENTS_PER_COMMUNITY for size in results):
-        text += "\n" + AGGREGATED_NOTE
-    return text
+    return "\n".join(aligned(line, widths) for line in lines)
 
 
 def parse_sizes(text: str) -> list[int]:

@@ -48,6 +48,9 @@ MEASURE_SPREAD_DAYS = 21  # start dates over the last three weeks
 STAFF_PER_COMMUNITY = {"grid_worker": 8, "doctor": 3, "police": 2}
 VOLUNTEERS_PER_COMMUNITY = 72
 GRID_CELLS_PER_COMMUNITY = 8
+FLATS_PER_BUILDING = 80  # the two usual compounds' mean, measured on the demo: 7,517 flats in 94 buildings
+LOW_RISE_FLATS = 12  # a low-rise block's mean (1-2 stairwells, 2 flats a floor, about 3 floors)
+LOW_RISE_NAMES = ["南塘老街", "河西片区", "北岸新村", "东坝里"]
 
 SURNAMES = list(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
@@ -109,14 +112,51 @@ def _compound_buildings(rng: random.Random, old: bool, flats_wanted: int, origin
     return buildings, -y
 
 
-def community_layout(rng: random.Random, households: int, lon0: float, lat0: float) -> Layout:
-    """Two compounds either side of a street: an old walk-up estate and a newer high-rise one."""
+def _low_rise_share(flats_wanted: float, buildings: int | None) -> float:
+    """Share of a community's flats in low-rise blocks so that it has about `buildings` buildings in all (0 when
+    the two usual compounds already make that many): districts count many more, smaller buildings."""
+    if not buildings:
+        return 0.0
+    share = (buildings / flats_wanted - 1 / FLATS_PER_BUILDING) / (1 / LOW_RISE_FLATS - 1 / FLATS_PER_BUILDING)
+    return min(max(share, 0.0), 0.9)
+
+
+def _low_rise_buildings(rng: random.Random, flats_wanted: int, count: int, origin_x: float, width: float):
+    """Exactly `count` small blocks of 1-7 floors (older lanes, 城中村) holding about `flats_wanted` flats."""
+    buildings = []
+    x, y, row_depth = origin_x, 0.0, 0.0
+    for k in range(count):
+        units = rng.choice([1, 1, 2])
+        per_floor = 2
+        wanted = (flats_wanted - sum(u * f * p for _, u, f, p in buildings)) / (count - k)
+        floors = min(max(round(wanted / (units * per_floor)), 1), 7)
+        unit_width, depth = rng.uniform(10, 12), rng.uniform(8, 10)
+        length = units * unit_width
+        if x + length > origin_x + width and x > origin_x:
+            x, y = origin_x, y - row_depth - rng.uniform(10, 14)
+            row_depth = 0.0
+        buildings.append((box(x, y - depth, x + length, y), units, floors, per_floor))
+        x += length + rng.uniform(5, 8)
+        row_depth = max(row_depth, depth)
+    return buildings, -(y - row_depth)
+
+
+def community_layout(rng: random.Random, households: int, lon0: float, lat0: float,
+                     buildings: int | None = None) -> Layout:
+    """Two compounds either side of a street: an old walk-up estate and a newer high-rise one; a third of
+    low-rise blocks when `buildings` asks for more buildings than those two make."""
     flats_wanted = households / OCCUPANCY
     layout = Layout([], [], [], [], [], [], [])
     x0 = 0.0
-    for compound_index, (old, share) in enumerate([(True, 0.45), (False, 0.55)]):
+    low = _low_rise_share(flats_wanted, buildings)
+    kinds = [(True, 0.45 * (1 - low)), (False, 0.55 * (1 - low))] + ([(None, low)] if low else [])
+    for compound_index, (old, share) in enumerate(kinds):
         width = rng.uniform(280, 380)
-        placed, _depth = _compound_buildings(rng, old, int(flats_wanted * share), x0, width)
+        if old is None:
+            placed, _depth = _low_rise_buildings(rng, int(flats_wanted * share), max(buildings - len(layout.name), 1),
+                                                 x0, width)
+        else:
+            placed, _depth = _compound_buildings(rng, old, int(flats_wanted * share), x0, width)
         angle = rng.uniform(-12, 12)
         centre = (x0 + width / 2, -_depth / 2)
         for number, (fp, units, floors, per_floor) in enumerate(placed, start=1):
@@ -127,7 +167,7 @@ def community_layout(rng: random.Random, households: int, lon0: float, lat0: flo
             layout.units.append(units)
             layout.flats_per_floor.append(per_floor)
             # Old estates often have no property company: the hardest places to supply the elderly.
-            layout.property_managed.append(not old or rng.random() < 0.2)
+            layout.property_managed.append(old is False or rng.random() < 0.2)
             layout.footprint.append(to_lonlat(turned, lon0, lat0))
         x0 += width + 60  # a city street between the two compounds
     return layout
@@ -225,8 +265,11 @@ def _id_numbers(npr: np.random.Generator, births: np.ndarray, male: np.ndarray) 
 
 
 def generate(con: duckdb.DuckDBPyConnection, residents: int = RESIDENTS_PER_COMMUNITY, seed: int = 42,
-             as_of: date | None = None) -> dict[str, int]:
-    """Fill an empty, migrated database with a demo street of communities; returns row counts."""
+             as_of: date | None = None, target_buildings: int | None = None) -> dict[str, int]:
+    """Fill an empty, migrated database with a demo street of communities; returns row counts.
+
+    `target_buildings` asks for about that many buildings in all (a district's 20,000 for a million people) by adding
+    low-rise blocks; None keeps the usual two compounds per community."""
     as_of = as_of or today()
     rng = random.Random(seed)
     npr = np.random.default_rng(seed)
@@ -240,7 +283,9 @@ def generate(con: duckdb.DuckDBPyConnection, residents: int = RESIDENTS_PER_COMM
         cid = c + 1
         share = households_total // n_communities + (1 if c < households_total % n_communities else 0)
         lon0, lat0 = _community_origin(c, n_communities)
-        layout = community_layout(rng, share, lon0, lat0)
+        wanted = None if target_buildings is None else \
+            target_buildings // n_communities + (c < target_buildings % n_communities)
+        layout = community_layout(rng, share, lon0, lat0, wanted)
         name = COMMUNITY_NAMES[c % len(COMMUNITY_NAMES)] + ("" if c < len(COMMUNITY_NAMES) else str(c + 1))
         communities.append((cid, f"{name}社区", "三井街道", "常州市新北区"))
         for role, count in STAFF_PER_COMMUNITY.items():
@@ -248,9 +293,10 @@ def generate(con: duckdb.DuckDBPyConnection, residents: int = RESIDENTS_PER_COMM
                 staff.append((len(staff) + 1, cid, role, None, None))
         workers = [s[0] for s in staff if s[1] == cid and s[2] == "grid_worker"]
         compound_ids = []
-        for k in range(2):
+        for k in range(max(layout.compound) + 1):
             compound_ids.append(len(compounds) + 1)
-            compounds.append((len(compounds) + 1, cid, COMPOUND_NAMES[(2 * c + k) % len(COMPOUND_NAMES)]))
+            compounds.append((len(compounds) + 1, cid, COMPOUND_NAMES[(2 * c + k) % len(COMPOUND_NAMES)] if k < 2
+                              else LOW_RISE_NAMES[c % len(LOW_RISE_NAMES)]))
         # Grid cells: contiguous runs of buildings holding about equal numbers of flats.
         flats = np.array(layout.units) * np.array(layout.floors) * np.array(layout.flats_per_floor)
         cell = np.minimum((np.cumsum(flats) - flats / 2) * GRID_CELLS_PER_COMMUNITY // flats.sum(),
@@ -477,7 +523,8 @@ def create_demo_accounts(con: duckdb.DuckDBPyConnection) -> list[accounts.User]:
     return made
 
 
-def ensure_database(path: Path, residents: int = RESIDENTS_PER_COMMUNITY, seed: int = 42) -> bool:
+def ensure_database(path: Path, residents: int = RESIDENTS_PER_COMMUNITY, seed: int = 42,
+                    target_buildings: int | None = None) -> bool:
     """Create the demo database when there is none; built aside and renamed so a crash leaves no half file."""
     if path.exists():
         return False
@@ -486,7 +533,7 @@ def ensure_database(path: Path, residents: int = RESIDENTS_PER_COMMUNITY, seed: 
     partial.unlink(missing_ok=True)
     con = db.connect(partial)
     try:
-        generate(con, residents=residents, seed=seed)
+        generate(con, residents=residents, seed=seed, target_buildings=target_buildings)
         create_demo_accounts(con)
         con.execute("CHECKPOINT")
     finally:
@@ -499,6 +546,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Generate the demo community database.")
     parser.add_argument("--residents", type=int, default=RESIDENTS_PER_COMMUNITY)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--buildings", type=int, help="about this many buildings in all, by adding low-rise blocks "
+                        "(a district: 20000 for 1000000 residents); default: the usual compounds only")
     parser.add_argument("--path", type=Path, help="database file (default: RC_DB_PATH or data/community.duckdb)")
     parser.add_argument("--force", action="store_true", help="replace an existing file")
     args = parser.parse_args(argv)
@@ -510,7 +559,7 @@ def main(argv: list[str] | None = None) -> None:
             parser.error(f"{path} exists; pass --force to replace it")
         path.unlink()
     started = time.perf_counter()
-    ensure_database(path, residents=args.residents, seed=args.seed)
+    ensure_database(path, residents=args.residents, seed=args.seed, target_buildings=args.buildings)
     con = db.connect(path)
     counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
               for t in ("community", "building", "household", "resident", "control_measure")}

@@ -966,6 +966,21 @@ TEXT: dict[str, dict[str, str]] = {
     # --- Control measures day by day (issue 7: arrivals, teams, checks, releases, daily report) ---
 
     # --- Scale and district views (issue 8) ---
+    "scale.level.grid": {"zh": "网格", "en": "grid cell"},
+    "scale.level.compound": {"zh": "小区", "en": "compound"},
+    "scale.level.community": {"zh": "社区", "en": "community"},
+    "scale.col.area": {"zh": "名称", "en": "Name"},
+    "scale.col.community": {"zh": "社区", "en": "Community"},
+    "scale.col.buildings": {"zh": "楼栋数", "en": "Buildings"},
+    "scale.areas_note": {
+        "zh": "视野内有 {n} 栋楼，按{level}汇总显示（轮廓为楼栋外包范围）；点击区域放大，放大后显示各楼栋。",
+        "en": "{n} buildings in view, summed by {level} (outlines enclose its buildings); click an area to zoom "
+              "in, closer in the buildings show.",
+    },
+    "scale.buildings_note": {
+        "zh": "显示视野内的 {n} 栋楼（共 {total} 栋）；移动或缩放地图会随之更新。",
+        "en": "Showing the {n} buildings in view (of {total}); panning or zooming updates the map.",
+    },
 }
 
 CATEGORIES = [

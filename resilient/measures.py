@@ -25,9 +25,49 @@ class Filters:
         }
 
 
-def building_density(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, today: date) -> pd.DataFrame:
-    """One row per building in view: residents, active measures (total and by category), per 100, GeoJSON."""
-    return queries.fetch_df(con, "building_density", **scope.params(), **filters.params(), today=today)
+Bbox = tuple[float, float, float, float]  # min lon, min lat, max lon, max lat (WGS-84)
+
+
+def building_density(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, today: date,
+                     bbox: Bbox | None = None, tolerance: float = 0.0) -> pd.DataFrame:
+    """One row per building in view: residents, active measures (total and by category), per 100, GeoJSON.
+
+    `bbox` keeps the buildings touching the map's view; `tolerance` (degrees) simplifies their outlines."""
+    return queries.fetch_df(con, "building_density", **scope.params(), **filters.params(), today=today,
+                            bbox=_bbox(bbox), tolerance=tolerance)
+
+
+LEVELS = ("grid", "compound", "community")  # areas a zoomed-out map sums buildings into, smallest first
+
+
+def area_density(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, today: date, level: str,
+                 bbox: Bbox | None = None, tolerance: float = 0.0) -> pd.DataFrame:
+    """building_density summed per grid cell, compound or community, one outline each, in DuckDB over the whole
+    district (never rows loaded first); areas outside `bbox` left out, counts always of the whole area."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
+    return queries.fetch_df(con, "area_density", **scope.params(), **filters.params(), today=today, level=level,
+                            bbox=_bbox(bbox), tolerance=tolerance)
+
+
+@dataclass(frozen=True)
+class Extent:
+    """What the viewer's map holds: buildings in all and in the view, and the corners around all of them."""
+
+    buildings: int
+    in_view: int
+    bounds: Bbox | None
+
+
+def map_extent(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, bbox: Bbox | None = None) -> Extent:
+    row = queries.fetch_df(con, "map_extent", **scope.params(), **filters.params(), bbox=_bbox(bbox)).iloc[0]
+    bounds = None if pd.isna(row["min_lon"]) else \
+        tuple(float(row[k]) for k in ("min_lon", "min_lat", "max_lon", "max_lat"))
+    return Extent(int(row["buildings"]), int(row["in_view"]), bounds)
+
+
+def _bbox(bbox: Bbox | None) -> list[float] | None:
+    return None if bbox is None else [float(v) for v in bbox]
 
 
 def kpis(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, today: date, now: datetime) -> dict:

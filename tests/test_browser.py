@@ -124,6 +124,7 @@ def server(tmp_path_factory) -> Server:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, start_new_session=True)
     running = Server(f"http://127.0.0.1:{port}", log, buildings)
+    running.process, running.database = process, database  # a test may stop it early to read the file
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while True:

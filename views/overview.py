@@ -1,9 +1,10 @@
 """Quarantine density per building: KPIs, the building map with its breakdown, and the 30-day curve."""
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import basemaps, maps
+from geo import area_maps, basemaps, maps
 from resilient import charts, config, measures, people, places, roles, session
 from resilient.accounts import AccountError
 from resilient.i18n import CATEGORIES, density_labels, fmt_date, fmt_number
@@ -54,27 +55,50 @@ def stairwells_of(building_id: int):
 
 @st.fragment
 def building_map() -> None:
-    """Map and breakdown re-run together on a click, not the whole page."""
-    density = measures.building_density(con, scope, filters, today)
-    if density.empty:
-        st.info(tr("overview.no_buildings"))
-        return
+    """Map and breakdown re-run together on a click (and, on a large map, a pan), not the whole page."""
+    extent = measures.map_extent(con, scope, filters)
     legend = tr("overview.legend" if mode == "active" else "overview.legend_per_100")
-    fmap = maps.building_density_map(density, mode, density_labels(lang, filters.categories), legend,
-                                     tr("overview.legend_none"), basemap, map_settings)
-    st.caption(tr("overview.map_help"))
+    # The click (or pan) that re-ran this fragment is already stored under the map's key.
+    stored = st.session_state.get("overview_map")
+    if area_maps.is_scaled(extent):
+        # A street or a district: the map stays mounted, the shapes in view come as a layer with its legend.
+        labels = {**density_labels(lang, filters.categories), "area": tr("scale.col.area"),
+                  "community": tr("scale.col.community"), "buildings": tr("scale.col.buildings"),
+                  "legend": legend, "none": tr("overview.legend_none")}
+        shown = area_maps.density_layer(con, scope, filters, today, mode, area_maps.view_from(stored, extent, basemap),
+                                        labels, basemap)
+        density, layers = shown.frame, [shown.group]
+        fmap = area_maps.base_map(extent, basemap, map_settings)
+        returned = area_maps.RETURNED
+        if shown.level == "building":
+            st.caption(tr("scale.buildings_note", n=fmt_number(len(density), lang),
+                          total=fmt_number(extent.buildings, lang)))
+            st.caption(tr("overview.map_help"))
+        else:
+            st.caption(tr("scale.areas_note", n=fmt_number(shown.in_view, lang),
+                          level=tr(f"scale.level.{shown.level}")))
+            density = pd.DataFrame({"building_id": []})  # areas drawn: no building to break down
+    else:
+        density = measures.building_density(con, scope, filters, today)
+        if density.empty:
+            st.info(tr("overview.no_buildings"))
+            return
+        fmap = maps.building_density_map(density, mode, density_labels(lang, filters.categories), legend,
+                                         tr("overview.legend_none"), basemap, map_settings)
+        layers, returned = [], ["last_active_drawing"]
+        st.caption(tr("overview.map_help"))
     if maps.BASEMAPS[basemap].gcj02:
         st.caption(tr("overview.basemap.gcj02_note"))
     in_view = set(density["building_id"])
-    # The click that re-ran this fragment is already stored under the map's key: outline that building's
-    # stairwells as an added layer, so the map itself is not rebuilt and keeps its place.
-    chosen = maps.clicked_id(st.session_state.get("overview_map"))
-    units = layer = None
+    # Outline the clicked building's stairwells as an added layer, so the map itself is not rebuilt and keeps
+    # its place.
+    chosen = maps.clicked_id(stored)
+    units = None
     if chosen in in_view:
         units = stairwells_of(chosen)
-        layer = maps.stairwell_layer(units, chosen, tr("col.active"), basemap)
-    clicked = st_folium(fmap, height=520, use_container_width=True, returned_objects=["last_active_drawing"],
-                        feature_group_to_add=layer, key="overview_map")
+        layers.append(maps.stairwell_layer(units, chosen, tr("col.active"), basemap))
+    clicked = st_folium(fmap, height=520, use_container_width=True, returned_objects=returned,
+                        feature_group_to_add=layers or None, key="overview_map")
     building_id = maps.clicked_id(clicked)
     if building_id not in in_view:
         st.caption(tr("overview.breakdown_hint"))

@@ -1,0 +1,198 @@
+"""The overview map at street and district size: areas when zoomed out, only what is in view, outlines simplified
+and coordinates rounded to what the zoom can show.
+
+Up to MAX_FEATURES buildings the overview draws them all in one map (geo.maps.building_density_map). Past that
+the map itself holds only the basemap and the first view, and stays the same from run to run so st_folium keeps
+it mounted where the reader moved it; the shapes come as a layer (st_folium's feature_group_to_add) cut to the
+bounds and zoom the map reports back, with its legend.
+"""
+
+import html
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import folium
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo import basemaps, chinese_coords, maps
+from geo.basemaps import BasemapSettings
+from resilient import measures
+from resilient.measures import Bbox, Extent, Filters
+from resilient.scope import Scope
+
+MAX_FEATURES = 1_500  # shapes one view may hold: Leaflet slows past a few thousand; 1,500 buildings ≈ 0.6 MB
+BUILDING_ZOOM = 15  # from here a building is a few metres a pixel wide and worth drawing; farther out, areas
+AREA_ZOOM = [(14, "grid"), (13, "compound")]  # farther out than BUILDING_ZOOM; below 13, communities
+VIEW_PADDING = 0.1  # fetch a tenth of the view more on each side, so a small pan shows no empty edge
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 520  # the overview map's usual size, to guess the zoom fit_bounds picks
+RETURNED = ["last_active_drawing", "bounds", "zoom"]  # what a scaled map reports: clicks, and where it is
+
+
+def is_scaled(extent: Extent) -> bool:
+    """Whether the overview needs areas and view cutting, or can draw every building at once as it always has."""
+    return extent.buildings > MAX_FEATURES
+
+
+@dataclass(frozen=True)
+class View:
+    """Where the map looks, in WGS-84, and its zoom; bbox None means everything the viewer may see."""
+
+    bbox: Bbox | None
+    zoom: int
+
+
+def pixel_degrees(zoom: int) -> float:
+    """Degrees of longitude one screen pixel spans at a Web Mercator zoom level."""
+    return 360 / (256 * 2 ** zoom)
+
+
+def fitted_zoom(bounds: Bbox | None, width: int = MAP_WIDTH_PX, height: int = MAP_HEIGHT_PX) -> int:
+    """The zoom Leaflet's fitBounds picks for these bounds in a map of this size (before the map says so)."""
+    if bounds is None:
+        return BUILDING_ZOOM
+
+    def y(lat: float) -> float:
+        phi = math.radians(lat)
+        return (1 - math.log(math.tan(phi) + 1 / math.cos(phi)) / math.pi) / 2
+
+    dx = max((bounds[2] - bounds[0]) / 360, 1e-12)
+    dy = max(y(bounds[1]) - y(bounds[3]), 1e-12)
+    return max(0, min(18, math.floor(min(math.log2(width / 256 / dx), math.log2(height / 256 / dy)))))
+
+
+def view_from(value: dict | None, extent: Extent, basemap: str = "plain") -> View:
+    """The view st_folium last reported, padded, back in WGS-84; the whole extent until the map has reported.
+
+    A reported view that misses the extent altogether is from another map (another community chosen): ignored.
+    """
+    first = View(None, fitted_zoom(extent.bounds))
+    value = value or {}
+    bounds, zoom = value.get("bounds") or {}, value.get("zoom")
+    south_west, north_east = bounds.get("_southWest") or {}, bounds.get("_northEast") or {}
+    corners = [south_west.get("lng"), south_west.get("lat"), north_east.get("lng"), north_east.get("lat")]
+    if extent.bounds is None or not isinstance(zoom, int | float) or not all(
+            isinstance(c, int | float) for c in corners):
+        return first
+    box = shapely.box(*corners)
+    if basemaps.resolve(basemap).gcj02:
+        box = chinese_coords.gcj02_to_wgs84(box)  # the map reports where it draws, on GCJ-02 tiles
+    if not box.intersects(shapely.box(*extent.bounds)):
+        return first
+    minx, miny, maxx, maxy = box.bounds
+    pad_x, pad_y = (maxx - minx) * VIEW_PADDING, (maxy - miny) * VIEW_PADDING
+    return View((minx - pad_x, miny - pad_y, maxx + pad_x, maxy + pad_y), int(zoom))
+
+
+def level_for(in_view: int, zoom: int) -> str:
+    """'building' when close enough and few enough to draw one by one, else the area to sum them into."""
+    if zoom >= BUILDING_ZOOM and in_view <= MAX_FEATURES:
+        return "building"
+    for lowest, level in AREA_ZOOM:
+        if zoom >= lowest:
+            return level
+    return "community"
+
+
+def decimals_for(zoom: int) -> int:
+    """Coordinate decimals that still place a vertex within half a pixel (5, about 1 m, at most)."""
+    return min(maps.COORD_DECIMALS, max(3, math.ceil(-math.log10(pixel_degrees(zoom) / 2))))
+
+
+@dataclass
+class DensityLayer:
+    """What a scaled overview map draws for one view: the level, the rows drawn and the layer to send."""
+
+    level: str
+    frame: pd.DataFrame
+    group: folium.FeatureGroup
+    view: View
+    in_view: int  # buildings in the (padded) view
+
+
+def density_layer(con, scope: Scope, filters: Filters, today: date, value_key: str, view: View,
+                  labels: dict[str, str], basemap: str = "plain") -> DensityLayer:
+    """Buildings or areas in view coloured by `value_key`, with tooltip and legend, all counted in DuckDB.
+
+    `labels` holds the tooltip's column labels (density_labels plus 'area', 'community', 'buildings') and
+    'legend' and 'none'.
+    """
+    in_view = measures.map_extent(con, scope, filters, view.bbox).in_view
+    level = level_for(in_view, view.zoom)
+    if level == "building":
+        frame = measures.building_density(con, scope, filters, today, view.bbox)
+        fields = ["name", "compound", "grid"]
+    else:
+        # One pixel: an area's outline need not be finer than the screen draws it.
+        frame = measures.area_density(con, scope, filters, today, level, view.bbox, pixel_degrees(view.zoom))
+        fields = ["name", "community", "buildings"]
+    figures = [k for k in labels if k not in ("name", "compound", "grid", "area", "community", "buildings",
+                                              "legend", "none")]
+    tooltip = {f: labels["area" if f == "name" and level != "building" else f] for f in fields + figures}
+    group = layer(frame, level, value_key, tooltip, labels["legend"], labels["none"], basemap,
+                  decimals_for(view.zoom))
+    return DensityLayer(level, frame, group, view, in_view)
+
+
+class _LiveLegend(MacroElement):
+    """The legend put in by script, so it travels with the layer and changes with it (the map's own HTML is
+    set once, when st_folium mounts the map)."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+(function () {
+    document.querySelectorAll('.rc-legend-live').forEach(function (old) { old.remove(); });
+    var holder = document.createElement('div');
+    holder.className = 'rc-legend-live';
+    holder.innerHTML = {{ this.markup|tojson }};
+    document.body.appendChild(holder);
+})();
+{% endmacro %}""")
+
+    def __init__(self, markup: str):
+        super().__init__()
+        self._name = "LiveLegend"
+        self.markup = markup
+
+
+def layer(frame: pd.DataFrame, level: str, value_key: str, tooltip: dict[str, str], legend_title: str,
+          none_label: str, basemap: str = "plain", decimals: int = maps.COORD_DECIMALS) -> folium.FeatureGroup:
+    """Buildings ('building_id') or areas ('area_id', zoom to it on a click) filled by binned value."""
+    id_key = "building_id" if level == "building" else "area_id"
+    frame = frame[frame["geojson"].notna()].assign(level=level)
+    properties = list(dict.fromkeys([id_key, "level", *tooltip, value_key]))
+    collection = maps.feature_collection(frame, properties, basemap=basemaps.resolve(basemap).key,
+                                         decimals=decimals)
+    breaks = maps.nice_breaks(frame[value_key].fillna(0))
+    group = folium.FeatureGroup(name="density")
+    folium.GeoJson(
+        collection,
+        style_function=lambda feature: {"fillColor": maps.colour_for(feature["properties"].get(value_key) or 0,
+                                                                     breaks),
+                                        "fillOpacity": 0.85 if level == "building" else 0.6,
+                                        "color": "#555555", "weight": 0.8 if level == "building" else 1.5},
+        highlight_function=lambda _: {"weight": 3, "color": "#1f4e9c"},
+        zoom_on_click=level != "building",
+        tooltip=folium.GeoJsonTooltip(fields=list(tooltip), aliases=[html.escape(a) for a in tooltip.values()],
+                                      sticky=True),
+    ).add_to(group)
+    whole = pd.api.types.is_integer_dtype(frame[value_key])
+    _LiveLegend(maps.legend(legend_title, breaks, none_label, whole_numbers=whole).render()).add_to(group)
+    return group
+
+
+def base_map(extent: Extent, basemap: str = "plain", settings: BasemapSettings | None = None) -> folium.Map:
+    """Tiles and the first view around everything the viewer may see, no shapes: the same on every run while
+    scope, filter and basemap stay, so the map keeps its place. Canvas, not SVG, for a thousand shapes."""
+    m = maps.new_map(extent.bounds, basemap, settings)
+    m.options["prefer_canvas"] = True
+    return m
+
+
+def html_bytes(fmap: folium.Map, groups: list[folium.FeatureGroup]) -> int:
+    """Bytes of the map with its layers as one page, for the benchmark (what st_folium sends, near enough)."""
+    for group in groups:
+        group.add_to(fmap)
+    return len(fmap.get_root().render().encode())
