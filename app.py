@@ -51,7 +51,8 @@ with st.sidebar:
     st.caption(tr("app.data_as_of", when=i18n.fmt_date(config.now(), session.lang(), with_time=True)))
 
 pages = [st.Page("views/overview.py", title=tr("nav.overview"), icon=":material/map:", default=True),
-         st.Page("views/testing.py", title=tr("nav.testing"), icon=":material/biotech:")]
+         st.Page("views/testing.py", title=tr("nav.testing"), icon=":material/biotech:"),
+         st.Page("views/coverage.py", title=tr("nav.coverage"), icon=":material/volunteer_activism:")]
 if roles.may_import(user):
     pages.append(st.Page("views/imports.py", title=tr("nav.imports"), icon=":material/upload_file:"))
 pages.append(st.Page("views/account.py", title=tr("nav.account"), icon=":material/person:"))

@@ -223,12 +223,14 @@ def legend(title: str, breaks: list[float], none_label: str, whole_numbers: bool
     return legend_box(title, rows)
 
 
-def legend_box(title: str, rows: list[tuple[str, str]]) -> Element:
+def legend_box(title: str, rows: list[tuple[str, str]], corner: str = "right") -> Element:
     """A plain HTML legend in the map's corner: no d3 or other CDN script, so it shows offline too."""
     items = "".join(f'<div><span style="background:{colour}"></span>{html.escape(label)}</div>'
                     for colour, label in rows)
     return Element(
-        '<div class="rc-legend" style="position:absolute;bottom:24px;right:10px;z-index:1000;'
+        # On the left it stands above the scale bar.
+        f'<div class="rc-legend" style="position:absolute;bottom:{24 if corner == "right" else 44}px;{corner}:10px;'
+        'z-index:1000;'
         'background:rgba(255,255,255,.92);padding:6px 10px;border-radius:4px;font:13px/1.5 sans-serif;'
         'box-shadow:0 1px 4px rgba(0,0,0,.3)">'
         f'<b>{html.escape(title)}</b>{items}</div>'
@@ -339,3 +341,43 @@ def progress_layer(frame: pd.DataFrame, tooltip: dict[str, str], highlight: set[
                    tooltip=folium.GeoJsonTooltip(fields=list(tooltip),
                                                  aliases=[html.escape(a) for a in tooltip.values()])).add_to(group)
     return group
+
+
+# A volunteer's load, in blues and purples so the dots never read as the buildings' yellow-to-red gaps.
+LOAD_COLOURS = {"room": "#1f78b4", "full": "#6a3d9a", "over": "#e7298a", "inactive": "#9e9e9e"}
+
+
+def load_state(assigned: int, capacity: int, active: bool) -> str:
+    """'room', 'full', 'over' or 'inactive': the key of LOAD_COLOURS and of the legend's labels."""
+    if not active:
+        return "inactive"
+    if assigned > capacity:
+        return "over"
+    return "full" if assigned == capacity else "room"
+
+
+def volunteer_layer(frame: pd.DataFrame, labels: dict[str, str], basemap: str = "plain") -> folium.FeatureGroup:
+    """Volunteers as dots at their home building, coloured by load; `frame` has name, assigned, capacity,
+    active, lon and lat; `labels` has 'volunteers', 'load' and one label per load state."""
+    chosen = basemaps.resolve(basemap)
+    group = folium.FeatureGroup(name=labels["volunteers"])
+    for row in frame[frame["lon"].notna()].itertuples(index=False):
+        lon, lat = basemaps.display_point(float(row.lon), float(row.lat), chosen)
+        state = load_state(int(row.assigned), int(row.capacity), bool(row.active))
+        load = f"{html.escape(labels['load'])}: {int(row.assigned)}/{int(row.capacity)}"
+        text = f"{html.escape(str(row.name))}<br>{load}<br>{html.escape(labels[state])}"
+        folium.CircleMarker([lat, lon], radius=7, color="#ffffff", weight=1.5, fill=True, fill_opacity=0.95,
+                            fill_color=LOAD_COLOURS[state], tooltip=folium.Tooltip(text)).add_to(group)
+    return group
+
+
+def coverage_gap_map(frame: pd.DataFrame, volunteers: pd.DataFrame, tooltip: dict[str, str],
+                     labels: dict[str, str], basemap: str = "plain",
+                     settings: BasemapSettings | None = None) -> folium.Map:
+    """Buildings coloured by uncovered vulnerable households, volunteers on top coloured by load, two legends.
+    `labels` has 'legend', 'none' and what volunteer_layer needs."""
+    m = building_density_map(frame, "uncovered", tooltip, labels["legend"], labels["none"], basemap, settings)
+    volunteer_layer(volunteers, labels, basemap).add_to(m)
+    rows = [(colour, labels[state]) for state, colour in LOAD_COLOURS.items()]
+    m.get_root().html.add_child(legend_box(labels["volunteers"], rows, corner="left"))
+    return m

@@ -60,10 +60,16 @@ SELECT count(*) FROM app_user WHERE role = 'street_admin' AND active;
 SELECT grid_id FROM grid_cell WHERE grid_worker_id = $staff_id ORDER BY grid_id;
 
 -- name: households_of_volunteer
--- The households a volunteer looks after on $today.
-SELECT DISTINCT household_id
+-- The households a volunteer looks after on $today, and those of the buildings or stairwells they lead (楼长).
+SELECT household_id
 FROM volunteer_assignment
 WHERE volunteer_id = $volunteer_id AND start_date <= $today AND (end_date IS NULL OR end_date >= $today)
+UNION
+SELECT h.household_id
+FROM building_leader l
+JOIN stairwell s ON s.building_id = l.building_id AND (l.stairwell_id IS NULL OR s.stairwell_id = l.stairwell_id)
+JOIN household h ON h.stairwell_id = s.stairwell_id
+WHERE l.volunteer_id = $volunteer_id AND l.start_date <= $today AND (l.end_date IS NULL OR l.end_date >= $today)
 ORDER BY household_id;
 
 -- name: staff_record

@@ -112,3 +112,59 @@ RETURNING contact_id;
 -- A volunteer's new assignment from $start_date (the caller has checked scope).
 INSERT INTO volunteer_assignment (volunteer_id, household_id, start_date, end_date)
 VALUES ($volunteer_id, $household_id, $start_date, NULL);
+
+-- name: coverage_household_labels
+-- Where each listed household in scope is and whom to ask for: its eldest resident the viewer may see
+-- (the one most likely to need the help); name and phone are masked by the caller.
+WITH listed AS (
+    SELECT h.*, b.name AS building, c.name AS compound
+    FROM scoped_household($community_ids, $grid_ids, $household_ids) h
+    JOIN building b ON b.building_id = h.building_id
+    JOIN compound c ON c.compound_id = h.compound_id
+    WHERE list_contains($listed_ids, h.household_id)
+), person AS (
+    SELECT r.household_id,
+           arg_min(r.resident_id, coalesce(r.birth_date, DATE '9999-12-31')) AS resident_id
+    FROM resident r
+    WHERE r.household_id IN (SELECT household_id FROM listed)
+      AND may_see_person($personal, r.resident_id, CAST($today AS DATE))
+    GROUP BY r.household_id
+)
+SELECT l.household_id, l.building_id, l.compound, l.building, l.unit_no, l.floor, l.room,
+       p.resident_id, r.name, r.phone
+FROM listed l
+LEFT JOIN person p ON p.household_id = l.household_id
+LEFT JOIN resident r ON r.resident_id = p.resident_id
+ORDER BY l.compound, l.building_id, l.unit_no, l.floor, l.room;
+
+-- name: coverage_leaders
+-- Building leaders (楼长) of the buildings in scope on $today, with what they lead.
+SELECT l.volunteer_id, v.name, l.building_id, b.name AS building, b.compound_name AS compound, l.stairwell_id,
+       s.unit_no, l.start_date
+FROM building_leader l
+JOIN scoped_building($community_ids, $grid_ids, $household_ids) b ON b.building_id = l.building_id
+JOIN volunteer v ON v.volunteer_id = l.volunteer_id
+LEFT JOIN stairwell s ON s.stairwell_id = l.stairwell_id
+WHERE l.start_date <= $today AND (l.end_date IS NULL OR l.end_date >= $today)
+ORDER BY b.compound_name, l.building_id, s.unit_no NULLS FIRST, l.volunteer_id;
+
+-- name: coverage_led_households
+-- Households in scope of the buildings or stairwells a volunteer leads on $today.
+SELECT DISTINCT h.household_id
+FROM building_leader l
+JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.building_id = l.building_id
+    AND (l.stairwell_id IS NULL OR h.stairwell_id = l.stairwell_id)
+WHERE l.volunteer_id = $volunteer_id AND l.start_date <= $today AND (l.end_date IS NULL OR l.end_date >= $today)
+ORDER BY h.household_id;
+
+-- name: coverage_leader_end
+-- End the current leader of that place (the caller has checked scope), before a new one starts.
+UPDATE building_leader SET end_date = CAST($today AS DATE) - INTERVAL 1 DAY
+WHERE building_id = $building_id AND stairwell_id IS NOT DISTINCT FROM $stairwell_id
+  AND start_date <= $today AND (end_date IS NULL OR end_date >= $today)
+RETURNING volunteer_id;
+
+-- name: coverage_leader_insert
+-- A new 楼长 from $today (the caller has checked scope).
+INSERT INTO building_leader (volunteer_id, building_id, stairwell_id, start_date, end_date)
+VALUES ($volunteer_id, $building_id, $stairwell_id, $today, NULL);

@@ -81,4 +81,10 @@ UNION ALL SELECT 'team.police_id', count(*) FROM team x
 UNION ALL SELECT 'team_household.team_id', count(*) FROM team_household x
     WHERE x.team_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM team p WHERE p.team_id = x.team_id)
 UNION ALL SELECT 'team_household.household_id', count(*) FROM team_household x
-    WHERE x.household_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id);
+    WHERE x.household_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id)
+UNION ALL SELECT 'building_leader.volunteer_id', count(*) FROM building_leader x
+    WHERE x.volunteer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM volunteer p WHERE p.volunteer_id = x.volunteer_id)
+UNION ALL SELECT 'building_leader.building_id', count(*) FROM building_leader x
+    WHERE x.building_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM building p WHERE p.building_id = x.building_id)
+UNION ALL SELECT 'building_leader.stairwell_id', count(*) FROM building_leader x
+    WHERE x.stairwell_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stairwell p WHERE p.stairwell_id = x.stairwell_id);

@@ -18,13 +18,15 @@ from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from resilient import audit, config, db, queries, roles
 from resilient.accounts import User
+from resilient.masking import mask_people
 from resilient.scope import Scope
 
 REASONS = ("elderly_alone", "elderly_only", "disabled", "bedridden", "chronic_illness", "low_income", "pregnant",
            "home_isolation", "home_observation")
 CONTACT_KINDS = ("visit", "call", "delivery")
 # Why a needy household is not covered, in the order the rules are checked.
-GAPS = ("no_volunteer_in_reach", "all_in_reach_full", "not_assigned", "volunteer_over_capacity", "team_overloaded")
+GAPS = ("assigned_out_of_reach", "no_volunteer_in_reach", "all_in_reach_full", "not_assigned",
+        "volunteer_over_capacity", "team_overloaded")
 # Who may change settings and write assignments (volunteers record contacts only).
 MAY_MANAGE = {"street_admin", "community_leader", "grid_worker"}
 MAY_RECORD = {"street_admin", "community_leader", "grid_worker", "volunteer"}
@@ -83,6 +85,16 @@ def save_settings(con: duckdb.DuckDBPyConnection, actor: User | None, settings: 
         audit.record(con, actor, "write", "meta:coverage_settings", old=asdict(old), new=asdict(settings))
 
     _retrying(con, work)
+
+
+def may_manage(user: User | None) -> bool:
+    """May change settings and apply suggested assignments."""
+    return user is not None and user.role in MAY_MANAGE
+
+
+def may_record(user: User | None) -> bool:
+    """May record a contact (volunteers for their own households)."""
+    return user is not None and user.role in MAY_RECORD
 
 
 def _need(actor: User | None, allowed: set[str]) -> None:
@@ -148,7 +160,8 @@ def volunteer_load(con: duckdb.DuckDBPyConnection, scope: Scope, settings: Cover
     """Each volunteer's households assigned against capacity, so overloads show before requests go unanswered."""
     frame = _volunteers(con, scope, today)
     frame["over_capacity"] = frame["assigned"] > frame["capacity"]
-    return frame[["volunteer_id", "name", "active", "capacity", "assigned", "over_capacity"]]
+    return frame[["volunteer_id", "name", "active", "capacity", "assigned", "over_capacity", "home_building_id",
+                  "lon", "lat"]]
 
 
 def team_load(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSettings,
@@ -195,7 +208,9 @@ def coverage(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSet
         hid = int(h.household_id)
         mine = [j for j in assigned.get(hid, []) if in_reach[i, j]]
         if not mine:
-            if not in_reach[i].any():
+            if assigned.get(hid):
+                gap = "assigned_out_of_reach"
+            elif not in_reach[i].any():
                 gap = "no_volunteer_in_reach"
             elif full[in_reach[i]].all():
                 gap = "all_in_reach_full"
@@ -229,6 +244,90 @@ def kpis(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSetting
         "overloaded_teams": int(teams["overloaded"].sum()),
         "not_contacted": int(cover["not_contacted"].sum()),
     }
+
+
+# --- lists to act on -------------------------------------------------------------------------------------------
+
+def by_building(cover: pd.DataFrame) -> pd.DataFrame:
+    """Per building: vulnerable households, how many are uncovered and how many not contacted (the gap map)."""
+    if cover.empty:
+        return pd.DataFrame(columns=["building_id", "vulnerable", "uncovered", "not_contacted"])
+    return (cover.assign(uncovered=~cover["covered"].astype(bool))
+            .groupby("building_id", as_index=False)
+            .agg(vulnerable=("household_id", "size"), uncovered=("uncovered", "sum"),
+                 not_contacted=("not_contacted", "sum")))
+
+
+def household_labels(con: duckdb.DuckDBPyConnection, scope: Scope, household_ids, today: date,
+                     revealed: set[int] = frozenset()) -> pd.DataFrame:
+    """Building, unit, room and whom to ask for, masked except for revealed residents; scope still applies."""
+    frame = queries.fetch_df(con, "coverage_household_labels", **scope.params(), today=today,
+                             listed_ids=[int(h) for h in household_ids])
+    return mask_people(frame, revealed)
+
+
+def gap_list(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSettings, today: date,
+             revealed: set[int] = frozenset()) -> pd.DataFrame:
+    """Households to act on: uncovered (with the reason) or not contacted for the set number of days."""
+    cover = coverage(con, scope, settings, today)
+    todo = cover[~cover["covered"] | cover["not_contacted"]].copy()
+    todo["reason"] = todo["reason"].where(todo["reason"].notna(), "not_contacted")
+    labels = household_labels(con, scope, todo["household_id"], today, revealed)
+    return labels.merge(todo.drop(columns=["building_id"]), on="household_id").reset_index(drop=True)
+
+
+def volunteer_list(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSettings, volunteer_id: int,
+                   today: date, revealed: set[int] = frozenset()) -> pd.DataFrame:
+    """One volunteer's households in scope with needs and last contact: the list they work through."""
+    mine = {int(h) for v, h in queries.fetch_all(con, "coverage_assignments", **scope.params(), today=today)
+            if int(v) == int(volunteer_id)}
+    cover = coverage(con, scope, settings, today)
+    cover = cover[cover["household_id"].isin(mine)].drop(columns=["building_id"])
+    # Households no longer needing cover stay on the list (no reasons) until someone ends the assignment.
+    listed = household_labels(con, scope, sorted(mine), today, revealed).merge(cover, on="household_id", how="left")
+    listed["reasons"] = listed["reasons"].map(lambda r: r if isinstance(r, list) else [])
+    last = dict(queries.fetch_all(con, "coverage_last_contact", **scope.params(), today=today))
+    listed["last_contact"] = listed["household_id"].map(lambda h: last.get(int(h)))
+    return listed.reset_index(drop=True)
+
+
+def leaders(con: duckdb.DuckDBPyConnection, scope: Scope, today: date) -> pd.DataFrame:
+    """Building leaders (楼长) of the buildings in scope: volunteer, building, stairwell (NaN: whole building)."""
+    return queries.fetch_df(con, "coverage_leaders", **scope.params(), today=today)
+
+
+def leader_list(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSettings, volunteer_id: int,
+                today: date, revealed: set[int] = frozenset()) -> pd.DataFrame:
+    """A building leader's vulnerable households: who looks after each, the gap, the last contact."""
+    led = [int(r[0]) for r in queries.fetch_all(con, "coverage_led_households", **scope.params(),
+                                                 volunteer_id=int(volunteer_id), today=today)]
+    cover = coverage(con, scope, settings, today)
+    cover = cover[cover["household_id"].isin(led)]
+    labels = household_labels(con, scope, cover["household_id"], today, revealed)
+    listed = labels.merge(cover.drop(columns=["building_id"]), on="household_id").reset_index(drop=True)
+    names = _volunteers(con, scope, today).set_index("volunteer_id")["name"]
+    listed["volunteer"] = listed["volunteer_id"].map(lambda v: names.get(int(v)) if pd.notna(v) else None)
+    return listed
+
+
+def set_leader(con: duckdb.DuckDBPyConnection, actor: User | None, volunteer_id: int, building_id: int,
+               stairwell_id: int | None, today: date) -> None:
+    """Make a volunteer the leader of a building (or one stairwell) from today; the previous one steps down."""
+    _need(actor, MAY_MANAGE)
+    scope = roles.scope_for(con, actor, today)
+    if building_id not in set(queries.fetch_df(con, "buildings_in_scope", **scope.params())["building_id"]):
+        raise CoverageError("coverage.error.building_out_of_scope", building_id=building_id)
+    if volunteer_id not in set(_volunteers(con, scope, today)["volunteer_id"]):
+        raise CoverageError("coverage.error.volunteer_out_of_scope", volunteer_id=volunteer_id)
+    place = {"building_id": int(building_id), "stairwell_id": None if stairwell_id is None else int(stairwell_id)}
+
+    def work():
+        before = [int(r[0]) for r in queries.fetch_all(con, "coverage_leader_end", **place, today=today)]
+        queries.fetch_all(con, "coverage_leader_insert", volunteer_id=int(volunteer_id), **place, today=today)
+        audit.record(con, actor, "write", f"building_leader:{building_id}:{stairwell_id or ''}",
+                     old={"volunteer_ids": before}, new={"volunteer_id": int(volunteer_id), "from": today})
+
+    _retrying(con, work)
 
 
 # --- contacts -------------------------------------------------------------------------------------------------
@@ -312,7 +411,8 @@ def suggest(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSett
     """Assign uncovered needy households to active volunteers in reach with free capacity, exactly optimal."""
     started = time.perf_counter()
     cover = coverage(con, scope, settings, today)
-    open_gaps = {"no_volunteer_in_reach", "all_in_reach_full", "not_assigned", "volunteer_over_capacity"}
+    open_gaps = {"assigned_out_of_reach", "no_volunteer_in_reach", "all_in_reach_full", "not_assigned",
+                 "volunteer_over_capacity"}
     todo = cover[cover["reason"].isin(open_gaps)].reset_index(drop=True)
     needy = _needy(con, scope, settings, today).set_index("household_id")
     vols = _volunteers(con, scope, today)

@@ -402,7 +402,15 @@ def generate(con: duckdb.DuckDBPyConnection, residents: int = RESIDENTS_PER_COMM
         con.executemany("INSERT INTO volunteer VALUES (?, ?, ?, ?, ?, ?, ?)", volunteers)
         con.register("assignments_df", assignments)
         con.execute("INSERT INTO volunteer_assignment SELECT * FROM assignments_df")
-        for view in ("households_df", "residents_df", "measures_df", "assignments_df"):
+        # One building leader (楼长) per building where an active volunteer lives: the first of them.
+        con.execute("""INSERT INTO building_leader
+                       SELECT min(volunteer_id), home_building_id, NULL, $start, NULL FROM volunteer
+                       WHERE active AND home_building_id IS NOT NULL GROUP BY home_building_id""",
+                    {"start": as_of - timedelta(days=MEASURE_SPREAD_DAYS)})
+        con.register("contacts_df", _contacts(np.random.default_rng(seed + 6), assignments, as_of))
+        con.execute("""INSERT INTO contact (volunteer_id, household_id, kind, contacted_at, recorded_by)
+                       SELECT * FROM contacts_df""")
+        for view in ("households_df", "residents_df", "measures_df", "assignments_df", "contacts_df"):
             con.unregister(view)
     geometry.fill_stairwell_geometry(con)
     return {
@@ -467,6 +475,23 @@ def _assignments(npr: np.random.Generator, residents: pd.DataFrame, hh_index: np
             rows.append((volunteer_id, int(pool.pop()) + 1,
                          as_of - timedelta(days=int(npr.integers(1, MEASURE_SPREAD_DAYS)))))
     return pd.DataFrame(rows, columns=["volunteer_id", "household_id", "start_date"]).assign(end_date=pd.NaT)
+
+
+def _contacts(npr: np.random.Generator, assignments: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The latest call, visit or delivery of each assignment: most within the last days, some overdue, a few
+    never, so the coverage page's 'not contacted' list has something true to show. Own random stream, so the
+    rest of the demo does not change with it."""
+    n = len(assignments)
+    days_ago = npr.choice([0, 1, 2, 3, 4, 6, -1], size=n, p=[0.3, 0.25, 0.15, 0.1, 0.08, 0.04, 0.08])
+    minutes = npr.integers(8 * 60, 20 * 60, size=n)
+    kind = npr.choice(["call", "visit", "delivery"], size=n, p=[0.5, 0.3, 0.2])
+    start = pd.to_datetime(assignments["start_date"]).to_numpy() if n else np.array([], dtype="datetime64[ns]")
+    at = (np.datetime64(as_of) - days_ago.astype("timedelta64[D]")).astype("datetime64[ns]") \
+        + minutes.astype("timedelta64[m]")
+    keep = (days_ago >= 0) & (at >= start)
+    return pd.DataFrame({"volunteer_id": assignments["volunteer_id"].to_numpy()[keep],
+                         "household_id": assignments["household_id"].to_numpy()[keep],
+                         "kind": kind[keep], "contacted_at": at[keep], "recorded_by": None})
 
 
 def is_demo(con: duckdb.DuckDBPyConnection) -> bool:

@@ -478,3 +478,34 @@ def test_testing_progress_map_and_the_phone_desk(desktop: Visit, phone: Visit):
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= PHONE["width"] + 1, f"the desk scrolls sideways on a phone: {width} px wide"
         phone.screenshot("07-desk-phone.png")
+
+
+def test_coverage_gap_map_and_the_volunteers_phone_list(desktop: Visit, phone: Visit):
+    """The coverage-gap map with volunteers on it, and a volunteer's list at 390 px."""
+    with desktop.explained():
+        page = desktop.open("leader")
+        page.locator('[data-testid="stSidebarNav"] a[href$="/coverage"]').first.click()
+        desktop.wait_idle()
+        # Every building, then the volunteers' dots: at least one shape more than there are buildings.
+        expect(desktop.map.locator(SHAPES).nth(desktop.server.buildings)).to_be_attached(timeout=WAIT_MS)
+        expect(desktop.map.locator(".rc-legend")).to_have_count(2, timeout=WAIT_MS)
+        expect(page.locator(EXCEPTION)).to_have_count(0)
+        desktop.screenshot("08-coverage-gap-map.png")
+    with phone.explained():
+        page = phone.open("volunteer")
+        page.locator('[data-testid="stSidebarCollapsedControl"] button, [data-testid="stExpandSidebarButton"]') \
+            .first.click()
+        page.locator('[data-testid="stSidebarNav"] a[href$="/coverage"]').first.click()
+        phone.wait_idle()
+        opener = page.locator('[data-testid="stSidebarCollapsedControl"] button, [data-testid="stExpandSidebarButton"]')
+        close = page.locator('[data-testid="stSidebarCollapseButton"] button, [data-testid="stSidebarCollapseButton"]')
+        for _ in range(10):  # on a phone the sidebar lies over the page until closed; it may still be sliding in
+            if opener.first.is_visible():
+                break
+            if close.first.is_visible():
+                close.first.click(force=True)
+            page.wait_for_timeout(300)
+        expect(page.get_by_text("联系方式（先选，再点住户的按钮）")).to_be_visible(timeout=WAIT_MS)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= PHONE["width"] + 1, f"the volunteer's list scrolls sideways on a phone: {width} px wide"
+        phone.screenshot("09-coverage-volunteer-phone.png")

@@ -6,9 +6,10 @@ import random
 from datetime import datetime, timedelta
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from resilient import audit, coverage, db, demo, queries
+from resilient import audit, coverage, db, demo, queries, roles
 from resilient.accounts import User
 from resilient.coverage import CoverageError, CoverageSettings
 from resilient.scope import Scope
@@ -132,7 +133,11 @@ def test_all_in_reach_full_and_over_capacity(needy):
 def test_assigned_volunteer_out_of_reach_does_not_cover(needy):
     volunteer(needy, 1, building=3, capacity=5, households=(12,))
     frame = coverage.coverage(needy, ALL, CoverageSettings(reach_m=200), TODAY)
-    assert by_household(frame)[12] == "no_volunteer_in_reach"
+    assert by_household(frame)[12] == "assigned_out_of_reach"
+    # The suggestion treats it as open: a volunteer in reach would be proposed.
+    volunteer(needy, 2, building=1, capacity=5, households=())
+    proposed = coverage.suggest(needy, ALL, CoverageSettings(reach_m=200), TODAY).assignments
+    assert 12 in set(proposed["household_id"])
 
 
 def test_team_overloaded(needy):
@@ -189,6 +194,58 @@ def test_record_contact_refuses_outside_assignment_and_scope(needy):
     assert needy.execute("SELECT count(*) FROM contact").fetchone()[0] == 0
     coverage.record_contact(needy, grid_worker, 2, 21, "delivery", at=NOW)
     assert needy.execute("SELECT count(*) FROM contact").fetchone()[0] == 1
+
+
+# --- lists to act on -------------------------------------------------------------------------------------------
+
+def test_gaps_per_building(needy):
+    volunteer(needy, 1, building=1, capacity=5, households=(11, 12))
+    coverage.record_contact(needy, LEADER, 1, 11, "call", at=NOW)
+    per = coverage.by_building(coverage.coverage(needy, ALL, CoverageSettings(), TODAY)).set_index("building_id")
+    # Building 1: 11 and 12 covered (12 never contacted); 2: 21 uncovered; 3: 31 uncovered.
+    assert per[["vulnerable", "uncovered", "not_contacted"]].to_dict("index") == {
+        1: {"vulnerable": 2, "uncovered": 0, "not_contacted": 1},
+        2: {"vulnerable": 1, "uncovered": 1, "not_contacted": 1},
+        3: {"vulnerable": 1, "uncovered": 1, "not_contacted": 1}}
+    assert coverage.by_building(coverage.coverage(needy, Scope(household_ids=()), CoverageSettings(), TODAY)).empty
+
+
+def test_gap_list_names_the_reason_and_masks(needy):
+    volunteer(needy, 1, building=1, capacity=5, households=(11, 12))
+    coverage.record_contact(needy, LEADER, 1, 11, "call", at=NOW)
+    gaps = coverage.gap_list(needy, ALL, CoverageSettings(), TODAY)
+    assert by_household(gaps) == {12: "not_contacted", 21: "not_assigned", 31: "not_assigned"}
+    row = gaps.set_index("household_id").loc[21]
+    assert (row["building"], row["unit_no"], row["room"]) == ("2栋", 1, "101")
+    assert row["name"] == "居*7"      # the eldest (ties: lowest id), masked
+    revealed = coverage.gap_list(needy, ALL, CoverageSettings(), TODAY, revealed={7})
+    assert revealed.set_index("household_id").loc[21, "name"] == "居民7"
+    # A doctor sees households but names only of people under a measure (resident 7: health monitoring).
+    doctor = Scope(community_ids=(1,), personal="under_measure")
+    names = coverage.gap_list(needy, doctor, CoverageSettings(), TODAY).set_index("household_id")["name"]
+    assert names.to_dict() == {12: "", 21: "居*7", 31: ""}
+
+
+def test_volunteer_list_keeps_households_no_longer_in_need(needy):
+    volunteer(needy, 1, building=1, capacity=5, households=(12, 13))
+    coverage.record_contact(needy, LEADER, 1, 13, "delivery", at=NOW)
+    mine = coverage.volunteer_list(needy, ALL, CoverageSettings(), 1, TODAY).set_index("household_id")
+    assert sorted(mine.index) == [12, 13]
+    assert mine.loc[12, "reasons"] == ["elderly_alone"] and mine.loc[13, "reasons"] == []
+    assert mine.loc[13, "last_contact"] == NOW and pd.isna(mine.loc[12, "last_contact"])
+    outside = Scope(grid_ids=(2,))
+    assert coverage.volunteer_list(needy, outside, CoverageSettings(), 1, TODAY).empty
+
+
+def test_demo_has_recent_contacts_for_most_assignments(demo_db):
+    con, _ = demo_db
+    assigned, contacted, before_start = con.execute("""
+        SELECT (SELECT count(*) FROM volunteer_assignment),
+               (SELECT count(DISTINCT (volunteer_id, household_id)) FROM contact),
+               (SELECT count(*) FROM contact c JOIN volunteer_assignment a USING (volunteer_id, household_id)
+                WHERE c.contacted_at < a.start_date)""").fetchone()
+    assert 0.8 * assigned < contacted < assigned and before_start == 0
+    assert queries.fetch_df(con, "reference_problems").query("rows > 0").empty
 
 
 # --- the solver -----------------------------------------------------------------------------------------------
@@ -320,3 +377,47 @@ def test_apply_refuses_a_stale_suggestion_beyond_capacity(needy):
         coverage.apply(needy, LEADER, suggestion)
     assert refused.value.code == "coverage.error.capacity" and refused.value.values == {"volunteer_id": 1}
     assert needy.execute("SELECT count(*) FROM volunteer_assignment").fetchone()[0] == 2
+
+
+# --- building leaders -----------------------------------------------------------------------------------------
+
+def test_building_leader_list_and_scope(needy):
+    volunteer(needy, 1, building=1, capacity=5, households=(11,))
+    volunteer(needy, 2, building=2, capacity=5, households=())
+    coverage.set_leader(needy, LEADER, 2, 1, None, TODAY)
+    listed = coverage.leader_list(needy, ALL, CoverageSettings(), 2, TODAY).set_index("household_id")
+    assert sorted(listed.index) == [11, 12]                       # building 1's vulnerable households
+    assert listed.loc[11, "volunteer"] == "志愿者1" and pd.isna(listed.loc[12, "volunteer"])
+    # The leader's own account now sees their building's households, and still their assigned ones.
+    leader_account = User(5, "vol2", "志愿者二", "volunteer", community_id=1, volunteer_id=2)
+    assert set(roles.scope_for(needy, leader_account, TODAY).household_ids) == {11, 12, 13}
+    # A new leader of building 1's unit 2 leaves the whole-building leader in place; of the building, replaces them.
+    coverage.set_leader(needy, LEADER, 1, 1, 2, TODAY)
+    assert coverage.leaders(needy, ALL, TODAY)[["volunteer_id", "unit_no"]].astype(object).where(
+        lambda f: f.notna(), None).values.tolist() == [[2, None], [1, 2]]
+    coverage.set_leader(needy, LEADER, 1, 1, None, TODAY + timedelta(days=1))
+    tomorrow = coverage.leaders(needy, ALL, TODAY + timedelta(days=1))
+    assert sorted(tomorrow["volunteer_id"].tolist()) == [1, 1]
+    assert needy.execute("SELECT count(*) FROM audit_log WHERE target LIKE 'building_leader:%'").fetchone()[0] == 3
+    assert queries.fetch_df(needy, "reference_problems").query("rows > 0").empty
+
+
+def test_set_leader_refusals_change_nothing(needy):
+    volunteer(needy, 1, building=1)
+    grid_worker = User(4, "gw2", "网格员乙", "grid_worker", community_id=1, staff_id=2)   # grid 2 only
+    for actor, building, code in [(VOLUNTEER, 1, "coverage.error.not_allowed"),
+                                  (grid_worker, 1, "coverage.error.building_out_of_scope"),
+                                  (LEADER, 99, "coverage.error.building_out_of_scope")]:
+        with pytest.raises(CoverageError) as refused:
+            coverage.set_leader(needy, actor, 1, building, None, TODAY)
+        assert refused.value.code == code
+    with pytest.raises(CoverageError) as refused:
+        coverage.set_leader(needy, LEADER, 42, 1, None, TODAY)
+    assert refused.value.code == "coverage.error.volunteer_out_of_scope"
+    assert needy.execute("SELECT count(*) FROM building_leader").fetchone()[0] == 0
+
+
+def test_demo_names_building_leaders(demo_db):
+    con, _ = demo_db
+    found = coverage.leaders(con, ALL, TODAY)
+    assert 0 < len(found) <= 94 and found["building_id"].is_unique

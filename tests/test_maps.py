@@ -238,3 +238,28 @@ def test_progress_map_is_stable_and_its_layer_colours_by_share():
     assert maps.progress_colour(0.1) in html and maps.progress_colour(1.0) in html
     assert '"color": "#000000"' in html  # the highlighted stairwell
     assert maps.progress_colour(None) == maps.ZERO_COLOUR and maps.progress_colour(0.6) == "#fee08b"
+
+
+@pytest.mark.parametrize(("assigned", "capacity", "active", "state"), [
+    (0, 5, True, "room"), (5, 5, True, "full"), (6, 5, True, "over"), (1, 5, False, "inactive"), (0, 0, True, "full")])
+def test_load_state(assigned, capacity, active, state):
+    assert maps.load_state(assigned, capacity, active) == state
+
+
+def test_coverage_gap_map_colours_buildings_and_places_volunteers(small):
+    from resilient import places
+    buildings = places.buildings(small, EVERYTHING).assign(vulnerable=[3, 1, 0], uncovered=[2, 0, 0],
+                                                          not_contacted=[1, 0, 0])
+    volunteers = pd.DataFrame({"name": ["<b>甲</b>", "乙", "丙"], "assigned": [6, 1, 0], "capacity": [5, 5, 5],
+                               "active": [True, True, True], "lon": [119.9502, None, 119.9512],
+                               "lat": [31.7001, None, 31.7001]})
+    labels = {"legend": "未覆盖", "none": "无缺口", "volunteers": "志愿者", "load": "负荷", "room": "有空位",
+              "full": "已满额", "over": "超负荷", "inactive": "暂停"}
+    html = rendered(maps.coverage_gap_map(buildings, volunteers, {"name": "楼栋", "uncovered": "未覆盖"}, labels))
+    assert html.count('"type": "Feature"') == 3
+    assert html.count("L.circleMarker(") == 2            # the volunteer without a home building is left off
+    assert maps.LOAD_COLOURS["over"] in html and maps.LOAD_COLOURS["room"] in html
+    assert html.count("rc-legend\"") == 2 and "bottom:44px;left:10px" in html
+    assert "&lt;b&gt;甲" in html and "<b>甲</b>" not in html
+    on_gaode = rendered(maps.coverage_gap_map(buildings, volunteers, {"name": "楼栋"}, labels, basemap="gaode"))
+    assert "[31.7001, 119.9502]" in html and "[31.7001, 119.9502]" not in on_gaode   # shifted to GCJ-02

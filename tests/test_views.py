@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from resilient import config, db, demo, roles
 from tests.conftest import ROOT
 
-VIEWS = ["views/overview.py", "views/imports.py", "views/account.py"]
+VIEWS = ["views/overview.py", "views/coverage.py", "views/imports.py", "views/account.py"]
 ADMIN_VIEWS = ["views/users.py", "views/audit.py", "views/backup.py"]
 LOGIN_TITLE = {"zh": "韧性社区 · 登录", "en": "Resilient Community · Sign in"}
 
