@@ -87,4 +87,26 @@ UNION ALL SELECT 'building_leader.volunteer_id', count(*) FROM building_leader x
 UNION ALL SELECT 'building_leader.building_id', count(*) FROM building_leader x
     WHERE x.building_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM building p WHERE p.building_id = x.building_id)
 UNION ALL SELECT 'building_leader.stairwell_id', count(*) FROM building_leader x
-    WHERE x.stairwell_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stairwell p WHERE p.stairwell_id = x.stairwell_id);
+    WHERE x.stairwell_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stairwell p WHERE p.stairwell_id = x.stairwell_id)
+UNION ALL SELECT 'arrival_rule.community_id', count(*) FROM arrival_rule x
+    WHERE x.community_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM community p WHERE p.community_id = x.community_id)
+UNION ALL SELECT 'arrival.resident_id', count(*) FROM arrival x
+    WHERE x.resident_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resident p WHERE p.resident_id = x.resident_id)
+UNION ALL SELECT 'arrival.measure_id', count(*) FROM arrival x
+    WHERE x.measure_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM control_measure p WHERE p.measure_id = x.measure_id)
+UNION ALL SELECT 'health_check.measure_id', count(*) FROM health_check x
+    WHERE x.measure_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM control_measure p WHERE p.measure_id = x.measure_id)
+UNION ALL SELECT 'health_check.resident_id', count(*) FROM health_check x
+    WHERE x.resident_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resident p WHERE p.resident_id = x.resident_id)
+UNION ALL SELECT 'fever_alert.check_id', count(*) FROM fever_alert x
+    WHERE x.check_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM health_check p WHERE p.check_id = x.check_id)
+UNION ALL SELECT 'fever_alert.resident_id', count(*) FROM fever_alert x
+    WHERE x.resident_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resident p WHERE p.resident_id = x.resident_id)
+UNION ALL SELECT 'measure_follower.measure_id', count(*) FROM measure_follower x
+    WHERE x.measure_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM control_measure p WHERE p.measure_id = x.measure_id)
+UNION ALL SELECT 'measure_follower.staff_id', count(*) FROM measure_follower x
+    WHERE x.staff_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM staff p WHERE p.staff_id = x.staff_id)
+UNION ALL SELECT 'measure_event.resident_id', count(*) FROM measure_event x
+    WHERE x.resident_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resident p WHERE p.resident_id = x.resident_id)
+UNION ALL SELECT 'measure_event.measure_id', count(*) FROM measure_event x
+    WHERE x.measure_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM control_measure p WHERE p.measure_id = x.measure_id);

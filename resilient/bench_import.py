@@ -77,10 +77,15 @@ def load(con: duckdb.DuckDBPyConnection, data: bytes, census: bool = False) -> d
     return {"read_s": read_s, "validate_s": validate_s, "commit_s": commit_s, **counts}
 
 
+# What hangs on residents and their measures, children first: emptied with them so no reference dangles.
+PEOPLES_RECORDS = ("fever_alert", "health_check", "measure_event", "measure_follower", "arrival",
+                   "volunteer_assignment", "control_measure", "resident")
+
+
 def empty_street(con: duckdb.DuckDBPyConnection) -> None:
     """Only communities, compounds and grid cells left: the census case, where the import makes every place."""
-    for table in ("volunteer_assignment", "control_measure", "resident", "household", "stairwell", "volunteer",
-                  "building"):
+    for table in (*PEOPLES_RECORDS, "household", "stairwell", "contact", "team_household", "building_leader",
+                  "volunteer", "building"):
         con.execute(f"DELETE FROM {table}")  # benchmark set-up on its own throwaway database
 
 

@@ -21,7 +21,7 @@ from shapely import affinity
 from shapely.geometry import box
 
 from geo.local_metres import offset, to_lonlat
-from resilient import accounts, db, geometry, ids, queries
+from resilient import accounts, db, demo_daily, geometry, ids, queries
 from resilient.config import today
 
 CENTRE_LON, CENTRE_LAT = 119.95, 31.70
@@ -413,6 +413,7 @@ def generate(con: duckdb.DuckDBPyConnection, residents: int = RESIDENTS_PER_COMM
         for view in ("households_df", "residents_df", "measures_df", "assignments_df", "contacts_df"):
             con.unregister(view)
     geometry.fill_stairwell_geometry(con)
+    demo_daily.seed(con, as_of, seed)  # issue 7: teams, arrivals, checks, alerts
     return {
         "communities": len(communities), "buildings": len(buildings), "stairwells": len(stairwells),
         "households": n_households, "residents": n, "measures": len(measures), "volunteers": len(volunteers),

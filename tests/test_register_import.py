@@ -842,7 +842,7 @@ def test_a_community_register_round_trips_through_csv(town):
     """The benchmark's path on one community: export, delete people, load, load again."""
     frame = bench_import.register_frame(town, seed=3)
     data = bench_import.csv_bytes(frame, encoding="gb18030")
-    for table in ("volunteer_assignment", "control_measure", "resident"):
+    for table in bench_import.PEOPLES_RECORDS:
         town.execute(f"DELETE FROM {table}")
     first = bench_import.load(town, data)
     assert first["created"] == len(frame) == 3_000

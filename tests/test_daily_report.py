@@ -1,0 +1,162 @@
+"""The daily report (issue 7): figures for any date against hand counts and against the pages' own numbers."""
+
+import io
+from datetime import datetime, timedelta
+
+import openpyxl
+import pytest
+
+from resilient import arrivals, checks, coverage, daily_report, measures, releases, supervision, testing
+from resilient.accounts import User
+from resilient.arrivals import Arrival
+from resilient.measures import Filters
+from resilient.scope import Scope
+from tests.conftest import TODAY
+from tests.test_checks import add_home_measures
+
+LEADER = User(1, "leader", "社区书记", "community_leader", community_id=1)
+GRID1 = User(2, "grid1", "网格员甲", "grid_worker", community_id=1, staff_id=1)
+GRID2 = User(5, "grid2", "网格员乙", "grid_worker", community_id=1, staff_id=2)
+ALL = Scope()
+EVENING = datetime(2026, 11, 23, 20, 0)
+
+
+@pytest.fixture
+def day(small):
+    """test_checks' measures, an arrival today (resident 9 from another area: health monitoring), readings today:
+    measure 6 morning on time, measure 7 morning late with 37.5 (an alert)."""
+    add_home_measures(small)
+    arrivals.register(small, LEADER, Arrival(arrival_date=TODAY, origin="other_area", resident_id=9),
+                      now=datetime(2026, 11, 23, 9))
+    checks.record_check(small, GRID1, 6, TODAY, "am", 36.5, now=datetime(2026, 11, 23, 9))
+    checks.record_check(small, GRID2, 7, TODAY, "am", 37.5, now=datetime(2026, 11, 23, 12, 30))
+    return small
+
+
+def table(frame) -> dict:
+    return {(s, i): (v, p, c) for s, i, v, p, c in frame.itertuples(index=False)}
+
+
+def test_figures_against_hand_counts(day):
+    frame = daily_report.report(day, ALL, TODAY, EVENING)
+    assert list(frame.columns) == ["section", "item", "value", "previous", "change"]
+    got = table(frame)
+    # Active at the end of the day: isolation 1 and 6, observation 7 (2 was released on the 22nd), centralised
+    # 3, monitoring 5 and today's arrival. The day before: the same without the arrival, and observation 7 only.
+    assert got[("measures", "active:all")] == (6, 5, 1)
+    assert got[("measures", "active:home_isolation")] == (2, 2, 0)
+    assert got[("measures", "active:home_observation")] == (1, 1, 0)
+    assert got[("measures", "active:health_monitoring")] == (2, 1, 1)
+    assert got[("measures", "new:all")] == (1, 1, 0)
+    assert got[("measures", "new:home_observation")] == (0, 1, -1)
+    assert got[("measures", "released:home_observation")] == (0, 1, -1)
+    assert got[("measures", "due:home_isolation")] == (1, 0, 1)
+    assert got[("arrivals", "arrivals:other_area")] == (1, 0, 1)
+    assert got[("arrivals", "arrivals:all")] == (1, 0, 1)
+    # Checks today: measures 6 and 7 twice; yesterday 1, 6 twice, 7 only in the afternoon (created at 15:00).
+    assert got[("checks", "required")] == (4, 5, -1)
+    assert got[("checks", "done")] == (1, 0, 1)
+    assert got[("checks", "late")] == (1, 0, 1)
+    assert got[("checks", "missed")] == (2, 5, -3)
+    assert got[("checks", "alerts_raised")] == (1, 0, 1)
+    assert got[("checks", "alerts_open")] == (1, 0, 1)
+    assert got[("teams", "unassigned_households")] == (2, 2, 0)
+    assert not any(s == "testing" for s, _ in got)
+
+
+def test_figures_equal_what_the_pages_show(day):
+    got = table(daily_report.report(day, ALL, TODAY, EVENING))
+    for scope in (ALL, Scope(community_ids=(1,), grid_ids=(1,)), Scope(personal="none")):
+        got = table(daily_report.report(day, scope, TODAY, EVENING))
+        k = measures.kpis(day, scope, Filters(), TODAY, EVENING)
+        assert got[("measures", "active:all")][0] == k["active"]
+        for category in ("centralised_quarantine", "home_isolation", "home_observation", "health_monitoring"):
+            assert got[("measures", f"active:{category}")][0] == k[category]
+        assert got[("measures", "due:all")][0] == k["due_today"]
+    slots = checks.slots(day, ALL, TODAY, TODAY, EVENING)
+    assert table(daily_report.report(day, ALL, TODAY, EVENING))[("checks", "missed")][0] == \
+        int((slots["status"] == "missed").sum())
+    workers = supervision.workers(day, ALL, TODAY, EVENING)   # Monday: the week is today
+    assert int(workers["missed_week"].sum()) == 2 and int(workers["open_alerts"].sum()) == 1
+    cover = coverage.kpis(day, ALL, coverage.load_settings(day), TODAY)
+    got = table(daily_report.report(day, ALL, TODAY, EVENING))
+    assert got[("coverage", "vulnerable_households")][0] == cover["vulnerable_households"] > 0
+    assert got[("coverage", "covered_households")][0] == cover["covered_households"]
+
+
+def test_during_the_day_only_what_happened_so_far(day):
+    got = table(daily_report.report(day, ALL, TODAY, datetime(2026, 11, 23, 11, 59, 59)))
+    assert got[("checks", "missed")][0] == 0 and got[("checks", "done")][0] == 1
+    assert got[("checks", "alerts_raised")][0] == 0
+    got = table(daily_report.report(day, ALL, TODAY, datetime(2026, 11, 23, 12)))
+    assert got[("checks", "missed")][0] == 1   # measure 7's morning reading came only at 12:30
+
+
+def test_releases_and_transfers_are_counted_apart(day):
+    releases.transfer(day, LEADER, 6, "centralised_quarantine", "同户阳性", now=datetime(2026, 11, 23, 15))
+    got = table(daily_report.report(day, ALL, TODAY, EVENING))
+    assert got[("measures", "transferred:home_isolation")][0] == 1
+    assert got[("measures", "released:all")][0] == 0
+    assert got[("measures", "new:centralised_quarantine")][0] == 1
+    assert got[("measures", "active:home_isolation")][0] == 1
+
+
+def test_testing_progress_when_a_round_exists(day):
+    round_id = testing.create_round(day, LEADER, 1, "第一轮", TODAY, datetime(2026, 11, 23, 7))
+    testing.open_tube(day, LEADER, round_id, "T1", None)
+    testing.add_sample(day, LEADER, round_id, "T1", 1, None, taken_at=datetime(2026, 11, 23, 8))
+    got = table(daily_report.report(day, ALL, TODAY, EVENING))
+    expected = testing.progress_by_stairwell(day, ALL, round_id, TODAY)
+    assert got[("testing", "planned")] == (int(expected["expected"].sum()), 0, int(expected["expected"].sum()))
+    assert got[("testing", "planned")][0] == 8   # nine residents, resident 4 in centralised quarantine
+    assert got[("testing", "sampled")][0] == 1
+
+
+def test_excel_and_printable_page(day):
+    frame = daily_report.report(day, ALL, TODAY, EVENING)
+    book = openpyxl.load_workbook(io.BytesIO(daily_report.excel(frame, TODAY, "zh")))
+    sheet = book.active
+    assert sheet.title == "日报2026-11-23"
+    assert [c.value for c in sheet[1]] == ["类别", "项目", "当日", "前一日", "变化"]
+    assert sheet.max_row == len(frame) + 1
+    assert [c.value for c in sheet[2]] == ["管控人员", "新增 · 合计", 1, 1, 0]
+    page = daily_report.html_page(frame, TODAY, "zh", "测试社区", generated=EVENING)
+    assert page.startswith("<!DOCTYPE html>") and "@media print" in page and "Noto Sans CJK SC" in page
+    assert "疫情防控日报 · 2026年11月23日" in page and "<script" not in page and "http" not in page
+    assert "在管 · 居家隔离" in page and "境外" in page
+    english = daily_report.html_page(frame, TODAY, "en", generated=EVENING)
+    assert "Daily epidemic control report · 23 Nov 2026" in english and "Active · Home isolation" in english
+
+
+def test_demo_database_report_runs(demo_db):
+    con, _ = demo_db
+    now = datetime.combine(TODAY, datetime.min.time()) + timedelta(hours=20)
+    frame = daily_report.report(con, ALL, TODAY, now)
+    got = table(frame)
+    k = measures.kpis(con, ALL, Filters(), TODAY, now)
+    assert got[("measures", "active:all")][0] == k["active"] > 0
+    assert got[("teams", "teams")][0] >= 8 and got[("teams", "unassigned_households")][0] == 0
+    assert got[("checks", "done")][1] > 0 and got[("checks", "missed")][1] > 0
+    assert got[("arrivals", "arrivals:all")][0] > 0
+    assert daily_report.html_page(frame, TODAY, "zh").count("<table>") == len(set(frame["section"]))
+
+
+def test_measure_grid_puts_categories_in_rows_and_changes_in_brackets(day):
+    frame = daily_report.report(day, ALL, TODAY, EVENING)
+    grid = daily_report.measure_grid(frame, "zh").set_index("管控类别")
+    active, _, change = table(frame)[("measures", "active:home_isolation")]
+    expected = f"{active}" + (f" ({'+' if change > 0 else ''}{change})" if change else "")
+    assert list(grid.index)[0] == daily_report.t("report.all", "zh")
+    assert len(grid) == 1 + len(daily_report.CATEGORIES)
+    assert list(grid.columns) == [daily_report.t(f"report.metric.{m}", "zh") for m in daily_report.MEASURE_METRICS]
+    cell = grid.loc[daily_report.t("category.home_isolation", "zh"),
+                    daily_report.t("report.metric.active", "zh")]
+    assert cell == expected
+
+
+def test_printable_page_is_audited(day):
+    frame = daily_report.report(day, ALL, TODAY, EVENING)
+    page = daily_report.audited_html(day, LEADER, frame, TODAY, "zh", "测试社区", EVENING)
+    assert page.startswith("<!DOCTYPE html>") and "测试社区" in page
+    logged = day.execute("SELECT action, target FROM audit_log WHERE target LIKE 'daily_report:%'").fetchall()
+    assert logged == [("export", "daily_report:2026-11-23")]
