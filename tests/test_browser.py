@@ -509,3 +509,60 @@ def test_coverage_gap_map_and_the_volunteers_phone_list(desktop: Visit, phone: V
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= PHONE["width"] + 1, f"the volunteer's list scrolls sideways on a phone: {width} px wide"
         phone.screenshot("09-coverage-volunteer-phone.png")
+
+
+def _phone_page(phone: Visit, username: str, path: str):
+    """Sign in on a phone, open a page from the sidebar, and close the sidebar that lies over it."""
+    page = phone.open(username)
+    page.locator('[data-testid="stSidebarCollapsedControl"] button, [data-testid="stExpandSidebarButton"]') \
+        .first.click()
+    page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]').first.click()
+    phone.wait_idle()
+    opener = page.locator('[data-testid="stSidebarCollapsedControl"] button, [data-testid="stExpandSidebarButton"]')
+    close = page.locator('[data-testid="stSidebarCollapseButton"] button, [data-testid="stSidebarCollapseButton"]')
+    for _ in range(10):  # it may still be sliding in
+        if opener.first.is_visible():
+            break
+        if close.first.is_visible():
+            close.first.click(force=True)
+        page.wait_for_timeout(300)
+    return page
+
+
+def test_check_list_on_a_phone_and_the_daily_report(desktop: Visit, phone: Visit):
+    """The grid worker's twice-daily check list at 390 px, and the daily report on a desk."""
+    with phone.explained():
+        page = _phone_page(phone, "grid1", "checks")
+        expect(page.get_by_text("应测人数")).to_be_visible(timeout=WAIT_MS)
+        expect(page.locator(EXCEPTION)).to_have_count(0)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= PHONE["width"] + 1, f"the check list scrolls sideways on a phone: {width} px wide"
+        phone.screenshot("10-checks-phone.png")
+    with desktop.explained():
+        page = desktop.open("leader")
+        page.locator('[data-testid="stSidebarNav"] a[href$="/report"]').first.click()
+        desktop.wait_idle()
+        expect(page.locator("h1").first).to_have_text("日报", timeout=WAIT_MS)
+        expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible(timeout=WAIT_MS)
+        expect(page.locator(EXCEPTION)).to_have_count(0)
+        desktop.screenshot("11-daily-report.png")
+
+
+def test_every_page_loads_without_an_error_box(desktop: Visit):
+    """Each page in a street administrator's navigation, opened as a person would from the sidebar."""
+    with desktop.explained():
+        page = desktop.open("admin")
+        links = page.locator('[data-testid="stSidebarNav"] a')
+        hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+        assert len(hrefs) >= 13, hrefs
+        for number, href in enumerate(hrefs):
+            slug = urlsplit(href).path.strip("/") or "overview"
+            page.locator(f'[data-testid="stSidebarNav"] a[href="{href}"]').first.click()
+            page.wait_for_url(href)
+            for _ in range(2):  # the new page's run may start just after the old one reported idle
+                page.wait_for_timeout(400)
+                desktop.wait_idle()
+            expect(page.locator("h1").first).to_be_visible(timeout=WAIT_MS)
+            expect(page.locator(EXCEPTION)).to_have_count(0)
+            assert not page.locator('[data-testid="stAlertContentError"]').count(), f"an error box on {slug}"
+            desktop.screenshot(f"20-page-{number:02d}-{slug}.png")

@@ -1,0 +1,225 @@
+"""Twice-daily checks: the grid worker's list to fill in on a phone, and fever alerts for the doctors."""
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from resilient import checks, config, daily, session
+from resilient.daily import DailyError
+from resilient.i18n import fmt_date, fmt_number
+from resilient.masking import mask_name
+
+KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone
+
+lang = session.lang()
+tr = session.translator(lang)
+con = session.cursor()
+user = session.current_user()
+scope = session.scope()
+today, now = config.today(), config.now()
+settings = daily.load_settings(con)
+own = user.staff_id if user.role == "grid_worker" else None
+
+
+def fail(error: DailyError) -> None:
+    values = dict(error.values)
+    if values.get("period") in daily.PERIODS:
+        values["period"] = tr(f"period.{values['period']}")
+    st.error(tr(error.code, **values))
+
+
+def symptoms_text(codes) -> str:
+    return "、".join(tr(f"symptom.{c}") for c in codes) if lang == "zh" else ", ".join(tr(f"symptom.{c}")
+                                                                                       for c in codes)
+
+
+def reading_text(row, period: str) -> str:
+    """'36.6℃' / '37.8℃ 咳嗽（迟报）' / '待测' / '漏报' for one half-day, as plain text (Excel)."""
+    status = getattr(row, f"{period}_status")
+    temperature = getattr(row, f"{period}_temperature")
+    if status in ("done", "late") and pd.notna(temperature):
+        extra = symptoms_text(getattr(row, f"{period}_symptoms"))
+        late = f"（{tr('check.status.late')}）" if status == "late" else ""
+        return f"{temperature:.1f}℃ {extra}{late}".strip()
+    return tr(f"check.status.{status}")
+
+
+# Streamlit's own icon font and colours: phones without an emoji font still show them.
+BADGES = {"ok": ":green[:material/check_circle:", "abnormal": ":red[:material/warning:",
+          "due": ":orange[:material/schedule:", "missed": ":red[:material/error:", "not_required": ":gray["}
+
+
+def reading_badge(row, period: str) -> str:
+    """The same reading with an icon and a colour for the list."""
+    status = getattr(row, f"{period}_status")
+    if status in ("done", "late"):
+        kind = "abnormal" if getattr(row, f"{period}_abnormal") else "ok"
+    else:
+        kind = status if status in BADGES else "not_required"
+    return f"{BADGES[kind]} {reading_text(row, period)}]"
+
+
+def default_period() -> str:
+    """Morning until its deadline, then afternoon: the half-day a worker is most likely filling in."""
+    return "am" if now < settings.due(today, "am") else "pm"
+
+
+# --- check list -----------------------------------------------------------------------------------------------
+
+def list_section() -> None:
+    """Every person under a home measure with today's two readings; a short form per person for the chosen one."""
+    left, right = st.columns([1, 1])
+    day = left.date_input(tr("checks.day"), value=today, min_value=today - timedelta(days=14), max_value=today,
+                          key="checks_day")
+    period = right.segmented_control(tr("checks.period"), list(daily.PERIODS), default=default_period(),
+                                     format_func=lambda p: tr(f"period.{p}"), key="checks_period") or default_period()
+    people = checks.check_list(con, scope, day, now, own_staff_id=own)
+    if scope.personal == "none":
+        st.info(tr("checks.aggregates_only"))
+        return
+    if people.empty:
+        st.info(tr("checks.nobody"))
+        return
+    status = people[f"{period}_status"]
+    with st.container(horizontal=True, gap="small"):
+        st.metric(tr("checks.kpi.people"), fmt_number(len(people), lang), width=KPI_WIDTH)
+        st.metric(tr("checks.kpi.done"), fmt_number(int(status.isin(["done", "late"]).sum()), lang), width=KPI_WIDTH)
+        st.metric(tr("checks.kpi.todo"), fmt_number(int(status.isin(["due", "missed"]).sum()), lang),
+                  width=KPI_WIDTH)
+    deadline = settings.am_due if period == "am" else settings.pm_due
+    st.caption(tr("checks.deadline", period=tr(f"period.{period}"), time=deadline,
+                  threshold=f"{settings.fever_threshold:.1f}"))
+    todo_only = st.toggle(tr("checks.todo_only"), value=True, key="checks_todo_only")
+    find = st.text_input(tr("checks.find"), key="checks_find", placeholder=tr("checks.find_hint")).strip()
+    shown = people[status.isin(["due", "missed"])] if todo_only else people
+    if find:
+        place = shown["building"].str.cat([shown["unit_no"].astype(str), shown["room"]], sep="-")
+        shown = shown[place.str.contains(find, regex=False) | shown["building"].str.contains(find, regex=False)]
+    if shown.empty:
+        st.success(tr("checks.all_done", period=tr(f"period.{period}")))
+    for row in shown.itertuples(index=False):
+        person_form(row, day, period)
+    session.excel_button(export_frame(people), export_labels(), tr("checks.file", day=day.isoformat()),
+                         "checks_excel")
+
+
+def person_form(row, day, period: str) -> None:
+    """One person: where, who, both readings, and for the chosen half-day a temperature, symptoms and save."""
+    who = f"{row.name} {row.phone}".replace("*", "\\*")   # masked text holds '*', which markdown would read
+    with st.container(border=True):
+        st.markdown(f"**{row.building} {tr('checks.unit_room', unit=row.unit_no, room=row.room)}** {who}  \n"
+                    f"{tr(f'category.{row.category}')} · {tr('checks.days_left', days=row.days_left)}  \n"
+                    f"{tr('period.am')} {reading_badge(row, 'am')} · {tr('period.pm')} {reading_badge(row, 'pm')}")
+        if getattr(row, f"{period}_status") not in ("due", "missed"):
+            return
+        with st.form(f"check_{row.measure_id}_{day}_{period}", border=False, enter_to_submit=True):
+            temperature = st.number_input(tr("checks.temperature", period=tr(f"period.{period}")), min_value=34.0,
+                                          max_value=43.0, value=None, step=0.1, format="%.1f",
+                                          placeholder="36.5", key=f"t_{row.measure_id}_{day}_{period}")
+            symptoms = st.pills(tr("checks.symptoms"), list(checks.SYMPTOMS), selection_mode="multi",
+                                format_func=lambda s: tr(f"symptom.{s}"), key=f"s_{row.measure_id}_{day}_{period}")
+            saved = st.form_submit_button(tr("checks.save"), type="primary", width="stretch")
+        if saved:
+            if temperature is None:
+                st.error(tr("checks.temperature_missing"))
+                return
+            try:
+                result = checks.record_check(con, user, int(row.measure_id), day, period, float(temperature),
+                                             symptoms or [], now=now)
+            except DailyError as error:
+                fail(error)
+                return
+            if result["abnormal"]:
+                st.session_state["checks_flash"] = ("warning", tr("checks.saved_alert", temperature=temperature))
+            else:
+                st.session_state["checks_flash"] = ("success", tr("checks.saved", temperature=temperature))
+            st.rerun()
+
+
+def export_frame(people: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "building": people["building"], "unit_no": people["unit_no"], "room": people["room"],
+        "name": people["name"], "phone": people["phone"],
+        "category": people["category"].map(lambda c: tr(f"category.{c}")), "days_left": people["days_left"],
+        "am": [reading_text(r, "am") for r in people.itertuples(index=False)],
+        "pm": [reading_text(r, "pm") for r in people.itertuples(index=False)],
+    })
+
+
+def export_labels() -> dict[str, str]:
+    return {"building": tr("col.building"), "unit_no": tr("col.unit"), "room": tr("col.room"),
+            "name": tr("col.name"), "phone": tr("col.phone"), "category": tr("col.category"),
+            "days_left": tr("col.days_left"), "am": tr("period.am"), "pm": tr("period.pm")}
+
+
+# --- alerts ---------------------------------------------------------------------------------------------------
+
+def alerts_section() -> None:
+    """Open fever alerts, newest first; a doctor closes each with what was done."""
+    found = checks.alerts(con, scope, now)
+    if scope.personal == "none":
+        st.info(tr("checks.aggregates_only"))
+        return
+    if found.empty:
+        st.success(tr("checks.no_alerts"))
+        return
+    may_handle = checks.may_handle_alerts(user)
+    for row in found.itertuples(index=False):
+        who = f"{row.name} {row.phone}".replace("*", "\\*")
+        symptoms = symptoms_text(checks.codes(row.symptoms))
+        with st.container(border=True):
+            st.markdown(f":red[:material/warning: **{row.temperature:.1f}℃** {symptoms}]  \n"
+                        f"**{row.building} {tr('checks.unit_room', unit=row.unit_no, room=row.room)}** {who}  \n"
+                        f"{tr('checks.raised', when=fmt_date(pd.Timestamp(row.raised_at).to_pydatetime(), lang, True))}"
+                        f" · {fmt_date(pd.Timestamp(row.day).date(), lang)} {tr(f'period.{row.period}')}")
+            if not may_handle:
+                continue
+            with st.form(f"alert_{row.alert_id}", border=False):
+                note = st.text_input(tr("checks.alert_note"), key=f"note_{row.alert_id}",
+                                     placeholder=tr("checks.alert_note_hint"))
+                if st.form_submit_button(tr("checks.handle"), type="primary"):
+                    try:
+                        checks.handle_alert(con, user, int(row.alert_id), note, now)
+                        st.session_state["checks_flash"] = ("success", tr("checks.handled"))
+                        st.rerun()
+                    except DailyError as error:
+                        fail(error)
+
+
+def missed_section() -> None:
+    """Half-days nobody recorded in time, over the last days: whom to chase, and which worker."""
+    since = today - timedelta(days=6)
+    found = checks.slots(con, scope, since, today, now, settings, own)
+    missed = found[found["status"] == "missed"]
+    if scope.personal == "none":
+        st.metric(tr("checks.kpi.missed_week"), fmt_number(len(missed), lang))
+        return
+    if missed.empty:
+        st.success(tr("checks.no_missed"))
+        return
+    shown = pd.DataFrame({
+        "day": [fmt_date(pd.Timestamp(d).date(), lang) for d in missed["day"]],
+        "period": missed["period"].map(lambda p: tr(f"period.{p}")),
+        "building": missed["building"], "unit_no": missed["unit_no"], "room": missed["room"],
+        "name": missed["name"].map(mask_name),
+    }).reset_index(drop=True)
+    labels = {"day": tr("checks.col.day"), "period": tr("checks.period"), "building": tr("col.building"),
+              "unit_no": tr("col.unit"), "room": tr("col.room"), "name": tr("col.name")}
+    st.caption(tr("checks.missed_help", n=len(missed)))
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
+    session.excel_button(shown, labels, tr("checks.missed_file"), "checks_missed_excel")
+
+
+st.title(tr("checks.title"))
+flash = st.session_state.pop("checks_flash", None)
+if flash:
+    getattr(st, flash[0])(flash[1])
+open_alerts = len(checks.alerts(con, scope, now)) if scope.personal != "none" else 0
+sections = {"list": list_section, "alerts": alerts_section, "missed": missed_section}
+first = "alerts" if user.role == "doctor" else "list"
+chosen = st.segmented_control(tr("checks.section"), list(sections), default=first, key="checks_section",
+                              label_visibility="collapsed",
+                              format_func=lambda k: tr("checks.tab.alerts", n=open_alerts) if k == "alerts"
+                              else tr(f"checks.tab.{k}"))
+sections[chosen or first]()
