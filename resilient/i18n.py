@@ -1739,6 +1739,30 @@ def t(key: str, lang: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+def refusal(code: str, values: dict, lang: str, words: dict[str, str] | None = None) -> str:
+    """A refusal in the reader's words: values that are codes translated through `words` (value name ->
+    key prefix: {"period": "period"} turns 'am' into 上午), dates in the reader's format, and a nested
+    problem code (a sheet row refused at commit) spelled out too."""
+    words = {"period": "period", "category": "category", **(words or {})}
+    shown = {}
+    for key, value in values.items():
+        prefix = words.get(key)
+        if prefix and isinstance(value, str) and f"{prefix}.{value}" in TEXT:
+            value = t(f"{prefix}.{value}", lang)
+        elif isinstance(value, datetime):
+            value = fmt_date(value, lang, with_time=True)
+        elif isinstance(value, date):
+            value = fmt_date(value, lang)
+        shown[key] = value
+    if isinstance(shown.get("problem"), str) and shown["problem"] in TEXT:
+        shown["problem"] = refusal(shown["problem"], {k: v for k, v in values.items() if k not in ("problem", "row")},
+                                   lang, words)
+    try:
+        return t(code, lang, **shown)
+    except (KeyError, IndexError, ValueError):   # a text whose values are missing still says what is wrong
+        return f"{t(code, lang)} {values}"
+
+
 def fmt_number(value: float | int, lang: str) -> str:
     """Grouped digits; Chinese readers also read 万 for ten thousands on large counts."""
     if isinstance(value, float) and not value.is_integer():

@@ -30,3 +30,8 @@ def mask_people(frame: pd.DataFrame, revealed: set[int] = frozenset(), id_column
         if column in out:
             out[column] = [value if kept else mask(value) for value, kept in zip(out[column], keep)]
     return out
+
+
+def markdown_safe(text) -> str:
+    """Masked names and phones hold '*', which markdown (and widget labels) would read as emphasis."""
+    return str(text).replace("*", "\\*")

@@ -1,5 +1,6 @@
 """Fixtures: a migrated in-memory database, a small hand-built community with known answers, the demo."""
 
+import shutil
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -81,3 +82,35 @@ def demo_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("db") / "community.duckdb"
     demo.ensure_database(path, residents=3_000, seed=7)
     return path
+
+
+@pytest.fixture(scope="session")
+def page_template(tmp_path_factory):
+    """The demo community the page tests write to, generated once; each test gets its own copy (page_db)."""
+    path = tmp_path_factory.mktemp("pages") / "template.duckdb"
+    demo.ensure_database(path, residents=3_000, seed=11)
+    return path
+
+
+@pytest.fixture
+def page_db(page_template, tmp_path):
+    path = tmp_path / "community.duckdb"
+    shutil.copy(page_template, path)
+    return path
+
+
+def open_page(path, monkeypatch, username: str, page: str, lang: str = "zh"):
+    """An AppTest session on the database at `path`, signed in as a demo account, on `page`, in `lang`."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_views import sign_in
+
+    monkeypatch.setenv("RC_DB_PATH", str(path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    if lang != "zh":
+        at.sidebar.selectbox(key="lang").set_value(lang).run()
+    sign_in(at, username, lang=lang)
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at

@@ -252,6 +252,10 @@ def test_mask_phone():
     assert masking.mask_phone(float("nan")) == ""
 
 
+def test_masked_text_is_safe_in_markdown():
+    assert masking.markdown_safe("张*三 138****1234") == "张\\*三 138\\*\\*\\*\\*1234"
+
+
 def test_audit_log_has_no_update_or_delete_path():
     from resilient import queries
 

@@ -464,14 +464,7 @@ def test_testing_progress_map_and_the_phone_desk(desktop: Visit, phone: Visit):
         expect(page.locator(EXCEPTION)).to_have_count(0)
         desktop.screenshot("06-testing-progress.png")
     with phone.explained():
-        page = phone.open("grid1")
-        page.locator('[data-testid="stSidebarCollapsedControl"] button, [data-testid="stExpandSidebarButton"]') \
-            .first.click()
-        page.locator('[data-testid="stSidebarNav"] a[href$="/testing"]').first.click()
-        phone.wait_idle()
-        close = page.locator('[data-testid="stSidebarCollapseButton"] button, [data-testid="stSidebarCollapseButton"]')
-        if close.first.is_visible():
-            close.first.click()  # on a phone the sidebar lies over the page until closed
+        page = _phone_page(phone, "grid1", "testing")
         page.locator('[data-testid="stButtonGroup"] button').filter(has_text="采样登记").first.click()
         phone.wait_idle()
         expect(page.get_by_text("试管编号")).to_be_visible(timeout=WAIT_MS)
@@ -492,19 +485,7 @@ def test_coverage_gap_map_and_the_volunteers_phone_list(desktop: Visit, phone: V
         expect(page.locator(EXCEPTION)).to_have_count(0)
         desktop.screenshot("08-coverage-gap-map.png")
     with phone.explained():
-        page = phone.open("volunteer")
-        page.locator('[data-testid="stSidebarCollapsedControl"] button, [data-testid="stExpandSidebarButton"]') \
-            .first.click()
-        page.locator('[data-testid="stSidebarNav"] a[href$="/coverage"]').first.click()
-        phone.wait_idle()
-        opener = page.locator('[data-testid="stSidebarCollapsedControl"] button, [data-testid="stExpandSidebarButton"]')
-        close = page.locator('[data-testid="stSidebarCollapseButton"] button, [data-testid="stSidebarCollapseButton"]')
-        for _ in range(10):  # on a phone the sidebar lies over the page until closed; it may still be sliding in
-            if opener.first.is_visible():
-                break
-            if close.first.is_visible():
-                close.first.click(force=True)
-            page.wait_for_timeout(300)
+        page = _phone_page(phone, "volunteer", "coverage")
         expect(page.get_by_text("联系方式（先选，再点住户的按钮）")).to_be_visible(timeout=WAIT_MS)
         width = page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= PHONE["width"] + 1, f"the volunteer's list scrolls sideways on a phone: {width} px wide"

@@ -1,31 +1,20 @@
 """The coverage page under AppTest: figures match the domain, suggestions apply, a volunteer records a contact."""
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from resilient import coverage, db, demo, roles
+from resilient import coverage, db, roles
 from resilient.accounts import User
-from tests.conftest import ROOT
-from tests.test_views import map_elements, sign_in
+from tests import conftest
+from tests.test_views import map_elements
 
 
 @pytest.fixture
-def database(tmp_path):
-    path = tmp_path / "community.duckdb"
-    demo.ensure_database(path, residents=3_000, seed=11)
-    return path
+def database(page_db):
+    return page_db
 
 
 def open_page(path, monkeypatch, username, lang="zh"):
-    monkeypatch.setenv("RC_DB_PATH", str(path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.run()
-    if lang != "zh":
-        at.sidebar.selectbox(key="lang").set_value(lang).run()
-    sign_in(at, username, lang=lang)
-    at.switch_page("views/coverage.py").run()
-    assert not at.exception, at.exception
-    return at
+    return conftest.open_page(path, monkeypatch, username, "views/coverage.py", lang)
 
 
 def figures(path, username):

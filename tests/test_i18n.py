@@ -62,3 +62,14 @@ def test_every_audit_action_has_a_label():
     actions |= {"logout", "session_expired", "reveal_refused", "login_failed", "account_locked"}
     assert actions, "the pattern found no actions"
     assert sorted(a for a in actions if f"action.{a}" not in i18n.TEXT) == []
+
+
+def test_refusal_translates_the_codes_and_dates_inside_it():
+    text = i18n.refusal("checks.error.already_recorded", {"day": date(2026, 11, 23), "period": "am", "by": "grid1",
+                                                          "at": datetime(2026, 11, 23, 9, 5)}, "zh")
+    assert "2026年11月23日" in text and "上午" in text and "09:05" in text and "am" not in text
+    assert "Morning" in i18n.refusal("checks.error.already_recorded", {"day": date(2026, 11, 23), "period": "am",
+                                                                       "by": "x", "at": "y"}, "en")
+    # A text whose values are missing still says what is wrong instead of failing.
+    assert i18n.refusal("checks.error.already_recorded", {}, "zh").startswith(i18n.t("checks.error.already_recorded",
+                                                                                      "zh"))

@@ -3,31 +3,19 @@
 from datetime import timedelta
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from resilient import config, db, demo, releases
-from tests.conftest import ROOT
+from resilient import config, db, releases
+from tests import conftest
 from tests.test_arrivals_view import counts, query, user_and_scope
-from tests.test_views import sign_in
 
 
 @pytest.fixture
-def database(tmp_path):
-    path = tmp_path / "community.duckdb"
-    demo.ensure_database(path, residents=3_000, seed=11)
-    return path
+def database(page_db):
+    return page_db
 
 
 def open_page(path, monkeypatch, username, lang="zh"):
-    monkeypatch.setenv("RC_DB_PATH", str(path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.run()
-    if lang != "zh":
-        at.sidebar.selectbox(key="lang").set_value(lang).run()
-    sign_in(at, username, lang=lang)
-    at.switch_page("views/releases.py").run()
-    assert not at.exception, at.exception
-    return at
+    return conftest.open_page(path, monkeypatch, username, "views/releases.py", lang)
 
 
 def group(at, key):

@@ -1,13 +1,12 @@
 """The supervision page under AppTest: figures match the domain, hand-overs, team assignment and the rules save."""
 
 import re
-import shutil
 from datetime import date, datetime, time
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from resilient import config, daily, db, demo, roles, supervision, teams
+from resilient import config, daily, db, roles, supervision, teams
 from resilient.accounts import User
 from tests.conftest import ROOT
 from tests.test_views import sign_in
@@ -15,19 +14,11 @@ from tests.test_views import sign_in
 PAGE = "views/supervision.py"
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    path = tmp_path_factory.mktemp("supervision") / "community.duckdb"
-    demo.ensure_database(path, residents=3_000, seed=11)
-    return path
-
-
 @pytest.fixture
-def database(generated, tmp_path, monkeypatch):
+def database(page_db, monkeypatch):
     """A fresh copy of the demo per test, and the clock stopped at 20:00 on the demo's day, so the page and the
     figures computed here agree on which checks are due, late or missed."""
-    path = tmp_path / "community.duckdb"
-    shutil.copy(generated, path)
+    path = page_db
     con = db.connect(path)
     day = date.fromisoformat(con.execute("SELECT value FROM meta WHERE key = 'demo_as_of'").fetchone()[0])
     con.close()

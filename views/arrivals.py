@@ -1,7 +1,7 @@
 """Arrivals at the gate: register one person on a phone, a whole gate sheet at once, the recent list, the rules."""
 
 import hashlib
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
@@ -10,16 +10,16 @@ from resilient import arrivals, config, daily, people, roles, session
 from resilient.accounts import AccountError
 from resilient.arrivals import Arrival, Newcomer
 from resilient.daily import DailyError
-from resilient.i18n import CATEGORIES, TEXT, fmt_date
+from resilient.i18n import CATEGORIES, fmt_date, refusal
 from resilient.import_sheets import ImportProblemError, read_table
+from resilient.masking import markdown_safe as escape
 from resilient.session import ALL
 
 KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone
 SHEET_TYPES = ["xlsx", "xlsm", "csv", "txt"]
 PROBLEMS_AS_TEXT = 5
 # Error values that hold a code, and the translation prefix that names it.
-VALUE_WORDS = {"suggested": "category", "category": "category", "origin": "origin", "risk": "risk",
-               "period": "period", "field": "arrivals.field"}
+VALUE_WORDS = {"suggested": "category", "origin": "origin", "risk": "risk", "field": "arrivals.field"}
 
 lang = session.lang()
 tr = session.translator(lang)
@@ -33,30 +33,12 @@ if not daily.may(user, daily.MAY_REGISTER):
 
 
 def message(code: str, values: dict) -> str:
-    """A refusal in the reader's words: codes inside its values (category, origin, field…) translated too."""
-    shown = {}
-    for key, value in values.items():
-        prefix = VALUE_WORDS.get(key)
-        if prefix and isinstance(value, str) and f"{prefix}.{value}" in TEXT:
-            value = tr(f"{prefix}.{value}")
-        elif isinstance(value, date):
-            value = fmt_date(value, lang)
-        shown[key] = value
-    if isinstance(shown.get("problem"), str) and shown["problem"] in TEXT:   # a sheet row refused at commit
-        shown["problem"] = message(shown["problem"], {k: v for k, v in values.items() if k not in ("problem", "row")})
-    try:
-        return tr(code, **shown)
-    except (KeyError, IndexError, ValueError):   # a text whose values are missing still says what is wrong
-        return f"{tr(code)} {values}"
+    """A refusal in the reader's words, the codes inside it translated too."""
+    return refusal(code, values, lang, VALUE_WORDS)
 
 
 def fail(error: DailyError | AccountError | ImportProblemError) -> None:
     st.error(message(error.code, {k: v for k, v in getattr(error, "values", {}).items() if k != "problems"}))
-
-
-def escape(text: str) -> str:
-    """Masked names and phones hold '*', which markdown (and radio labels) would read as emphasis."""
-    return str(text).replace("*", "\\*")
 
 
 def flat_text(building: str, unit_no, room: str, compound: str = "") -> str:

@@ -7,8 +7,8 @@ import streamlit as st
 
 from resilient import checks, config, daily, session
 from resilient.daily import DailyError
-from resilient.i18n import fmt_date, fmt_number
-from resilient.masking import mask_name
+from resilient.i18n import fmt_date, fmt_number, refusal
+from resilient.masking import markdown_safe, mask_name
 
 KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone
 
@@ -23,10 +23,7 @@ own = user.staff_id if user.role == "grid_worker" else None
 
 
 def fail(error: DailyError) -> None:
-    values = dict(error.values)
-    if values.get("period") in daily.PERIODS:
-        values["period"] = tr(f"period.{values['period']}")
-    st.error(tr(error.code, **values))
+    st.error(refusal(error.code, error.values, lang))
 
 
 def symptoms_text(codes) -> str:
@@ -106,7 +103,7 @@ def list_section() -> None:
 
 def person_form(row, day, period: str) -> None:
     """One person: where, who, both readings, and for the chosen half-day a temperature, symptoms and save."""
-    who = f"{row.name} {row.phone}".replace("*", "\\*")   # masked text holds '*', which markdown would read
+    who = markdown_safe(f"{row.name} {row.phone}")
     with st.container(border=True):
         st.markdown(f"**{row.building} {tr('checks.unit_room', unit=row.unit_no, room=row.room)}** {who}  \n"
                     f"{tr(f'category.{row.category}')} · {tr('checks.days_left', days=row.days_left)}  \n"
@@ -166,7 +163,7 @@ def alerts_section() -> None:
         return
     may_handle = checks.may_handle_alerts(user)
     for row in found.itertuples(index=False):
-        who = f"{row.name} {row.phone}".replace("*", "\\*")
+        who = markdown_safe(f"{row.name} {row.phone}")
         symptoms = symptoms_text(checks.codes(row.symptoms))
         with st.container(border=True):
             st.markdown(f":red[:material/warning: **{row.temperature:.1f}℃** {symptoms}]  \n"

@@ -9,6 +9,7 @@ from resilient import config, coverage, people, places, roles, session
 from resilient.accounts import AccountError
 from resilient.coverage import CoverageError, CoverageSettings
 from resilient.i18n import fmt_number
+from resilient.masking import markdown_safe
 
 KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone
 
@@ -315,8 +316,7 @@ def volunteer_list_view() -> None:
     for row, text in zip(homes.itertuples(index=False), shown.itertuples(index=False)):
         with st.container(border=True, horizontal=True, vertical_alignment="center", gap="small"):
             overdue = ":orange[:material/warning:] " if pd.notna(row.not_contacted) and bool(row.not_contacted) else ""
-            # Masked names and phones hold '*', which markdown would read as emphasis.
-            who = f"{text.name} {text.phone}".replace("*", "\\*")
+            who = markdown_safe(f"{text.name} {text.phone}")
             st.markdown(f"**{text.building} {text.unit_room}** {who}  \n"
                         f"{text.needs or tr('coverage.no_needs')} · {overdue}{text.last_contact}", width="stretch")
             if may_record and st.button(tr("coverage.record", kind=tr(f"coverage.kind.{kind}")),

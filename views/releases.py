@@ -1,17 +1,18 @@
 """Ending measures on time: who is due and may be released, extensions and transfers, a resident's history."""
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
 
 from resilient import arrivals, config, daily, releases, session
 from resilient.daily import DailyError
-from resilient.i18n import TEXT, fmt_date
+from resilient.i18n import fmt_date, refusal
+from resilient.masking import markdown_safe as escape
 
 KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone
 # Error values that hold a code, and the translation prefix that names it.
-VALUE_WORDS = {"period": "period", "category": "category", "to": "transfer", "value": "transfer"}
+VALUE_WORDS = {"to": "transfer", "value": "transfer"}
 
 lang = session.lang()
 tr = session.translator(lang)
@@ -26,30 +27,12 @@ if not daily.may(user, daily.MAY_DECIDE):
 
 
 def message(code: str, values: dict) -> str:
-    """A refusal in the reader's words: periods, categories and dates inside its values translated too."""
-    shown = {}
-    for key, value in values.items():
-        prefix = VALUE_WORDS.get(key)
-        if prefix and isinstance(value, str) and f"{prefix}.{value}" in TEXT:
-            value = tr(f"{prefix}.{value}")
-        elif isinstance(value, datetime):
-            value = fmt_date(value, lang, with_time=True)
-        elif isinstance(value, date):
-            value = fmt_date(value, lang)
-        shown[key] = value
-    try:
-        return tr(code, **shown)
-    except (KeyError, IndexError, ValueError):   # a text whose values are missing still says what is wrong
-        return f"{tr(code)} {values}"
+    """A refusal in the reader's words, the codes inside it translated too."""
+    return refusal(code, values, lang, VALUE_WORDS)
 
 
 def fail(error: DailyError) -> None:
     st.error(message(error.code, error.values), icon=":material/block:")
-
-
-def escape(text: str) -> str:
-    """Masked names and phones hold '*', which markdown (and radio labels) would read as emphasis."""
-    return str(text).replace("*", "\\*")
 
 
 def flat_text(building: str, unit_no, room: str, compound: str = "") -> str:
