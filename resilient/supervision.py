@@ -108,29 +108,40 @@ def reassign(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int
              reason: str | None = None, now: datetime | None = None) -> int | None:
     """Hand a person over to another grid worker or doctor of the community; returns the previous follower.
     Their checks then show in the new follower's list, even outside that worker's grid cells."""
+    return reassign_many(con, actor, [measure_id], staff_id, reason, now)[0]
+
+
+def reassign_many(con: duckdb.DuckDBPyConnection, actor: User | None, measure_ids, staff_id: int,
+                  reason: str | None = None, now: datetime | None = None) -> list[int | None]:
+    """Hand several people over at once, all or none: one refusal (naming its measure) writes nothing."""
     need(actor, MAY_SUPERVISE)
     now = now or config.now()
     scope = scope_of(con, actor, now.date())
 
     def work():
-        measure = queries.fetch_df(con, "daily_measure", **scope.params(), measure_id=int(measure_id))
-        if measure.empty or not measure.iloc[0]["in_scope"]:
-            raise DailyError("daily.error.out_of_scope", measure_id=measure_id)
-        row = measure.iloc[0]
-        if not missing(row["released_at"]):
-            raise DailyError("releases.error.ended", measure_id=measure_id, at=row["released_at"])
-        staff = queries.fetch_df(con, "follower_staff", staff_id=int(staff_id))
-        if staff.empty or int(staff.iloc[0]["community_id"]) != int(row["community_id"]):
-            raise DailyError("supervision.error.staff", staff_id=staff_id)
-        old = None if missing(row["follower_id"]) else int(row["follower_id"])
-        if old == int(staff_id):
-            raise DailyError("supervision.error.same", staff_id=staff_id)
-        queries.fetch_all(con, "follower_put", measure_id=int(measure_id), staff_id=int(staff_id),
-                          assigned_at=now, assigned_by=actor.username)
-        event(con, actor, int(row["resident_id"]), int(measure_id), "reassigned", now,
-              reason=(reason or "").strip() or None, detail={"old_staff_id": old, "new_staff_id": int(staff_id)})
-        audit.record(con, actor, "follower_reassigned", f"control_measure:{int(measure_id)}",
-                     old={"staff_id": old}, new={"staff_id": int(staff_id)})
-        return old
+        return [_reassign(con, actor, scope, int(m), int(staff_id), reason, now) for m in measure_ids]
 
     return retrying(con, work)
+
+
+def _reassign(con, actor: User, scope, measure_id: int, staff_id: int, reason: str | None,
+              now: datetime) -> int | None:
+    measure = queries.fetch_df(con, "daily_measure", **scope.params(), measure_id=measure_id)
+    if measure.empty or not measure.iloc[0]["in_scope"]:
+        raise DailyError("daily.error.out_of_scope", measure_id=measure_id)
+    row = measure.iloc[0]
+    if not missing(row["released_at"]):
+        raise DailyError("releases.error.ended", measure_id=measure_id, at=row["released_at"])
+    staff = queries.fetch_df(con, "follower_staff", staff_id=staff_id)
+    if staff.empty or int(staff.iloc[0]["community_id"]) != int(row["community_id"]):
+        raise DailyError("supervision.error.staff", staff_id=staff_id)
+    old = None if missing(row["follower_id"]) else int(row["follower_id"])
+    if old == staff_id:
+        raise DailyError("supervision.error.same", staff_id=staff_id)
+    queries.fetch_all(con, "follower_put", measure_id=measure_id, staff_id=staff_id, assigned_at=now,
+                      assigned_by=actor.username)
+    event(con, actor, int(row["resident_id"]), measure_id, "reassigned", now,
+          reason=(reason or "").strip() or None, detail={"old_staff_id": old, "new_staff_id": staff_id})
+    audit.record(con, actor, "follower_reassigned", f"control_measure:{measure_id}",
+                 old={"staff_id": old}, new={"staff_id": staff_id})
+    return old

@@ -116,31 +116,41 @@ def assign_team(con: duckdb.DuckDBPyConnection, actor: User | None, household_id
                 today: date, now: datetime | None = None, reason: str | None = None) -> int | None:
     """Put a flat with a team from `today` (ending its current team); returns the previous team's id.
     The people of the flat under a measure get the change in their history."""
+    return assign_teams(con, actor, [(household_id, team_id)], today, now, reason)[0]
+
+
+def assign_teams(con: duckdb.DuckDBPyConnection, actor: User | None, pairs, today: date,
+                 now: datetime | None = None, reason: str | None = None) -> list[int | None]:
+    """Several (household, team) assignments at once, all or none: one refusal (naming its flat) writes
+    nothing, so a leader's "assign all" never leaves half the flats moved."""
     need(actor, MAY_ASSIGN)
     now = now or config.now()
     scope = scope_of(con, actor, today)
 
     def work():
-        flat = _household(con, scope, household_id, today)
-        found = queries.fetch_df(con, "team_get", team_id=int(team_id))
-        if found.empty or int(found.iloc[0]["community_id"]) != int(flat["community_id"]):
-            raise DailyError("teams.error.unknown_team", team_id=team_id)
-        if flat["team_id"] == int(team_id):
-            raise DailyError("teams.error.already", household_id=household_id, team_id=team_id)
-        if actor.role == "grid_worker" and found.iloc[0]["grid_worker_id"] != actor.staff_id:
-            raise DailyError("teams.error.other_grid", team_id=team_id)
-        queries.fetch_all(con, "team_household_end", household_id=int(household_id), today=today)
-        queries.fetch_all(con, "team_household_start", team_id=int(team_id), household_id=int(household_id),
-                          today=today)
-        for resident_id in flat["under_measure"]:
-            event(con, actor, resident_id, None, "team_assigned", now, reason=(reason or "").strip() or None,
-                  detail={"household_id": int(household_id), "old_team_id": flat["team_id"],
-                          "new_team_id": int(team_id)})
-        audit.record(con, actor, "team_assigned", f"household:{int(household_id)}",
-                     old={"team_id": flat["team_id"]}, new={"team_id": int(team_id), "from": today})
-        return flat["team_id"]
+        return [_assign(con, actor, scope, int(h), int(t), today, now, reason) for h, t in pairs]
 
     return retrying(con, work)
+
+
+def _assign(con, actor: User, scope, household_id: int, team_id: int, today: date, now: datetime,
+            reason: str | None) -> int | None:
+    flat = _household(con, scope, household_id, today)
+    found = queries.fetch_df(con, "team_get", team_id=team_id)
+    if found.empty or int(found.iloc[0]["community_id"]) != int(flat["community_id"]):
+        raise DailyError("teams.error.unknown_team", team_id=team_id)
+    if flat["team_id"] == team_id:
+        raise DailyError("teams.error.already", household_id=household_id, team_id=team_id)
+    if actor.role == "grid_worker" and found.iloc[0]["grid_worker_id"] != actor.staff_id:
+        raise DailyError("teams.error.other_grid", team_id=team_id)
+    queries.fetch_all(con, "team_household_end", household_id=household_id, today=today)
+    queries.fetch_all(con, "team_household_start", team_id=team_id, household_id=household_id, today=today)
+    for resident_id in flat["under_measure"]:
+        event(con, actor, resident_id, None, "team_assigned", now, reason=(reason or "").strip() or None,
+              detail={"household_id": household_id, "old_team_id": flat["team_id"], "new_team_id": team_id})
+    audit.record(con, actor, "team_assigned", f"household:{household_id}",
+                 old={"team_id": flat["team_id"]}, new={"team_id": team_id, "from": today})
+    return flat["team_id"]
 
 
 def households(con: duckdb.DuckDBPyConnection, scope: Scope, today: date) -> pd.DataFrame:

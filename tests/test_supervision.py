@@ -81,6 +81,17 @@ def test_reassigning_a_person_moves_their_checks_and_keeps_history(week):
     assert week.execute("SELECT * FROM measure_follower").fetchall() == before
 
 
+def test_handing_several_people_over_is_all_or_nothing(week):
+    before = week.execute("SELECT * FROM measure_follower ORDER BY ALL").fetchall()
+    with pytest.raises(DailyError) as refused:   # measure 6 could move; measure 2 has ended
+        supervision.reassign_many(week, LEADER, [6, 2], 2, "均衡", now=EVENING)
+    assert refused.value.code == "releases.error.ended" and refused.value.values["measure_id"] == 2
+    assert week.execute("SELECT * FROM measure_follower ORDER BY ALL").fetchall() == before
+    assert week.execute("SELECT count(*) FROM measure_event WHERE kind = 'reassigned'").fetchone()[0] == 0
+    assert supervision.reassign_many(week, LEADER, [6, 1], 2, "均衡", now=EVENING) == [1, 1]
+    assert supervision.workers(week, ALL, SUNDAY, EVENING).set_index("staff_id").loc[2, "followed"] == 3
+
+
 def test_households_move_between_teams_from_the_supervisor_view(week):
     teams.assign_team(week, LEADER, 12, 2, SUNDAY, now=EVENING)
     frame = supervision.team_view(week, ALL, SUNDAY, EVENING).set_index("team_id")

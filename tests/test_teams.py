@@ -94,6 +94,18 @@ def test_assignment_moves_the_flat_keeps_history_and_checks_rights(crews):
     assert crews.execute("SELECT * FROM team_household ORDER BY ALL").fetchall() == before
 
 
+def test_assigning_several_flats_is_all_or_nothing(crews):
+    before = crews.execute("SELECT * FROM team_household ORDER BY ALL").fetchall()
+    events = crews.execute("SELECT count(*) FROM measure_event").fetchone()
+    with pytest.raises(DailyError) as refused:   # flat 13 is fine, flat 11 already with team 1
+        teams.assign_teams(crews, LEADER, [(13, 1), (11, 1)], TODAY, now=NOW)
+    assert refused.value.code == "teams.error.already" and refused.value.values["household_id"] == 11
+    assert crews.execute("SELECT * FROM team_household ORDER BY ALL").fetchall() == before
+    assert crews.execute("SELECT count(*) FROM measure_event").fetchone() == events
+    assert teams.assign_teams(crews, LEADER, [(13, 1), (11, 2)], TODAY, now=NOW) == [None, 1]
+    assert loads(crews)[1] == (1, 1, False) and loads(crews)[2] == (1, 1, False)
+
+
 def test_create_team_checks_each_member_post(crews):
     assert teams.create_team(crews, LEADER, 1, 2, 3, 4, TODAY) == 4
     with pytest.raises(DailyError) as refused:

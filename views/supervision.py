@@ -215,15 +215,12 @@ def reassign_form(staff_id: int, people: pd.DataFrame, shown: pd.DataFrame, orde
     if not reason.strip():
         st.error(tr("daily.error.reason_required", field=tr("supervision.reason_field")))
         return
-    moved = 0
-    for measure_id in chosen:
-        try:
-            supervision.reassign(con, user, int(measure_id), int(target), reason.strip(), now=config.now())
-            moved += 1
-        except DailyError as error:
-            fail(error)
-    if moved:
-        done(tr("supervision.reassigned", n=moved, name=target_name[target]))
+    try:
+        supervision.reassign_many(con, user, [int(m) for m in chosen], int(target), reason.strip(), now=config.now())
+    except DailyError as error:
+        fail(error)   # all or none: nobody was handed over
+        return
+    done(tr("supervision.reassigned", n=len(chosen), name=target_name[target]))
 
 
 # --- 三包一 teams ---------------------------------------------------------------------------------------------
@@ -328,15 +325,12 @@ def unassigned_block(waiting: pd.DataFrame, view: pd.DataFrame) -> None:
     chosen = [(int(h), int(t)) for h, t in zip(waiting["household_id"], edited["assign_to"]) if pd.notna(t)]
     if st.button(tr("supervision.assign_button", n=len(chosen)), type="primary", disabled=not chosen,
                  key="sup_assign_all"):
-        assigned = 0
-        for household_id, team_id in chosen:
-            try:
-                teams.assign_team(con, user, household_id, team_id, today, now=config.now())
-                assigned += 1
-            except DailyError as error:
-                fail(error)
-        if assigned:
-            done(tr("supervision.assigned", n=assigned))
+        try:
+            teams.assign_teams(con, user, chosen, today, now=config.now())
+        except DailyError as error:
+            fail(error)   # all or none: no flat was moved
+            return
+        done(tr("supervision.assigned", n=len(chosen)))
 
 
 def team_detail(view: pd.DataFrame) -> None:
