@@ -168,3 +168,14 @@ RETURNING volunteer_id;
 -- A new 楼长 from $today (the caller has checked scope).
 INSERT INTO building_leader (volunteer_id, building_id, stairwell_id, start_date, end_date)
 VALUES ($volunteer_id, $building_id, $stairwell_id, $today, NULL);
+
+-- name: coverage_assignment_end
+-- End a volunteer's current assignment: it ends yesterday (the caller has checked scope).
+UPDATE volunteer_assignment SET end_date = CAST($today AS DATE) - INTERVAL 1 DAY
+WHERE volunteer_id = $volunteer_id AND household_id = $household_id AND start_date < $today
+  AND (end_date IS NULL OR end_date >= $today);
+
+-- name: coverage_assignment_drop
+-- An assignment that would have begun today never took effect: it goes (the caller has checked scope).
+DELETE FROM volunteer_assignment
+WHERE volunteer_id = $volunteer_id AND household_id = $household_id AND start_date >= $today;

@@ -8,7 +8,7 @@ WGS-84 lon/lat), computed here in Python so the coordinate order is never in dou
 import json
 import time
 from dataclasses import asdict, dataclass, field, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import duckdb
 import numpy as np
@@ -374,6 +374,9 @@ class Suggestion:
     distance_m: float                    # total walking distance of the new assignments
     seconds: float = 0.0
     scope: Scope = field(default_factory=Scope)
+    # Households whose assigned volunteer lives out of reach -> those volunteers: applying a new assignment
+    # ends theirs, so the far volunteer's load goes down as the near one's goes up.
+    replaces: dict[int, list[int]] = field(default_factory=dict)
 
     @property
     def extra_covered(self) -> int:
@@ -431,8 +434,13 @@ def suggest(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSett
           "all_in_reach_full" if in_reach[i].any() else "no_volunteer_in_reach")
          for i in range(len(places)) if i not in done], columns=["household_id", "reason"])
     covered_now = int(cover["covered"].sum())
+    far = set(todo.loc[todo["reason"] == "assigned_out_of_reach", "household_id"].astype(int))
+    replaces: dict[int, list[int]] = {}
+    for v, h in queries.fetch_all(con, "coverage_assignments", **scope.params(), today=today):
+        if int(h) in far:
+            replaces.setdefault(int(h), []).append(int(v))
     return Suggestion(today, assignments, uncovered, covered_now, covered_now + len(assignments), len(cover),
-                      float(assignments["distance_m"].sum()), time.perf_counter() - started, scope)
+                      float(assignments["distance_m"].sum()), time.perf_counter() - started, scope, replaces)
 
 
 def apply(con: duckdb.DuckDBPyConnection, actor: User | None, suggestion: Suggestion,
@@ -458,6 +466,13 @@ def apply(con: duckdb.DuckDBPyConnection, actor: User | None, suggestion: Sugges
                     load.loc[vid, "assigned"] + extra > load.loc[vid, "capacity"]:
                 raise CoverageError("coverage.error.capacity", volunteer_id=int(vid))
         for r in rows.itertuples(index=False):
+            for far in suggestion.replaces.get(int(r.household_id), []):
+                for name in ("coverage_assignment_end", "coverage_assignment_drop"):
+                    queries.fetch_all(con, name, volunteer_id=far, household_id=int(r.household_id),
+                                      today=suggestion.today)
+                audit.record(con, actor, "write", f"volunteer_assignment:{far}:{int(r.household_id)}",
+                             old={"volunteer_id": far, "household_id": int(r.household_id)},
+                             new={"end_date": suggestion.today - timedelta(days=1), "why": "assigned_out_of_reach"})
             queries.fetch_all(con, "coverage_assignment_insert", volunteer_id=int(r.volunteer_id),
                               household_id=int(r.household_id), start_date=suggestion.today)
             audit.record(con, actor, "write", f"volunteer_assignment:{int(r.volunteer_id)}:{int(r.household_id)}",

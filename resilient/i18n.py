@@ -1033,6 +1033,7 @@ TEXT: dict[str, dict[str, str]] = {
     "coverage.col.last_contact": {"zh": "上次联系", "en": "Last contact"},
     "coverage.col.gap": {"zh": "缺口原因", "en": "Gap"},
     "coverage.col.apply": {"zh": "采用", "en": "Apply"},
+    "coverage.col.replaces": {"zh": "替换", "en": "Replaces"},
     "coverage.col.volunteer": {"zh": "志愿者", "en": "Volunteer"},
     "coverage.col.household": {"zh": "住户", "en": "Household"},
     "coverage.col.distance": {"zh": "步行距离（米）", "en": "Walk (m)"},
@@ -1066,9 +1067,10 @@ TEXT: dict[str, dict[str, str]] = {
                                "en": "Only community leaders and grid workers change assignments and rules."},
     "coverage.suggest_help": {
         "zh": "在每位志愿者的上限内，先让尽可能多的需关照户有人包保，再让步行距离总和最短（{reach} 米以内）。"
-              "现有分配保持不变，只增加新的。",
+              "现有分配保持不变，只增加新的；原包保志愿者住得太远的住户，采用后原分配结束（见“替换”列）。",
         "en": "Within every volunteer's capacity: as many vulnerable households covered as possible, then the "
-              "least total walking (within {reach} m). Current assignments stay; only new ones are added.",
+              "least total walking (within {reach} m). Current assignments stay and new ones are added; where the "
+              "assigned volunteer lives too far, applying ends that assignment (see 'Replaces').",
     },
     "coverage.compute": {"zh": "计算建议分配", "en": "Compute suggestions"},
     "coverage.covered_now": {"zh": "目前覆盖", "en": "Covered now"},

@@ -134,10 +134,17 @@ def test_assigned_volunteer_out_of_reach_does_not_cover(needy):
     volunteer(needy, 1, building=3, capacity=5, households=(12,))
     frame = coverage.coverage(needy, ALL, CoverageSettings(reach_m=200), TODAY)
     assert by_household(frame)[12] == "assigned_out_of_reach"
-    # The suggestion treats it as open: a volunteer in reach would be proposed.
+    # The suggestion treats it as open: a volunteer in reach is proposed, and applying it ends the far one's.
     volunteer(needy, 2, building=1, capacity=5, households=())
-    proposed = coverage.suggest(needy, ALL, CoverageSettings(reach_m=200), TODAY).assignments
-    assert 12 in set(proposed["household_id"])
+    suggestion = coverage.suggest(needy, ALL, CoverageSettings(reach_m=200), TODAY)
+    assert 12 in set(suggestion.assignments["household_id"]) and suggestion.replaces == {12: [1]}
+    coverage.apply(needy, LEADER, suggestion, [12])
+    assert needy.execute("SELECT volunteer_id, end_date FROM volunteer_assignment WHERE household_id = 12 "
+                         "ORDER BY volunteer_id").fetchall() == [(1, TODAY - timedelta(days=1)), (2, None)]
+    after = coverage.coverage(needy, ALL, CoverageSettings(reach_m=200), TODAY)
+    assert by_household(after)[12] is None
+    assert coverage.volunteer_load(needy, ALL, CoverageSettings(), TODAY).set_index("volunteer_id").loc[
+        1, "assigned"] == 0
 
 
 def test_team_overloaded(needy):

@@ -184,14 +184,16 @@ def suggest_section() -> None:
             "household": [f"{c}{b} {tr('coverage.unit_room', unit=u, room=r)}"
                           for c, b, u, r in zip(rows["compound"], rows["building"], rows["unit_no"], rows["room"])],
             "distance_m": rows["distance_m"].round().astype(int),
+            "replaces": ["、".join(str(names.get(v, v)) for v in suggestion.replaces.get(int(h), []))
+                         for h in rows["household_id"]],
             "household_id": rows["household_id"],
         })
         edited = st.data_editor(
-            table, hide_index=True, width="stretch", disabled=["volunteer", "household", "distance_m"],
-            column_order=["apply", "volunteer", "household", "distance_m"], key="cov_editor",
+            table, hide_index=True, width="stretch", disabled=["volunteer", "household", "distance_m", "replaces"],
+            column_order=["apply", "volunteer", "household", "distance_m", "replaces"], key="cov_editor",
             column_config={"apply": st.column_config.CheckboxColumn(tr("coverage.col.apply")),
                            "volunteer": tr("coverage.col.volunteer"), "household": tr("coverage.col.household"),
-                           "distance_m": tr("coverage.col.distance")})
+                           "distance_m": tr("coverage.col.distance"), "replaces": tr("coverage.col.replaces")})
         chosen = edited.loc[edited["apply"], "household_id"].tolist()
         if st.button(tr("coverage.apply", n=len(chosen)), type="primary", disabled=not chosen, key="cov_apply"):
             try:
