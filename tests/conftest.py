@@ -101,11 +101,16 @@ def page_db(page_template, tmp_path):
 
 def open_page(path, monkeypatch, username: str, page: str, lang: str = "zh"):
     """An AppTest session on the database at `path`, signed in as a demo account, on `page`, in `lang`."""
+    monkeypatch.setenv("RC_DB_PATH", str(path))
+    return signed_in_on(page, username, lang)
+
+
+def signed_in_on(page: str, username: str, lang: str = "zh"):
+    """The same on the database RC_DB_PATH already names."""
     from streamlit.testing.v1 import AppTest
 
     from tests.test_views import sign_in
 
-    monkeypatch.setenv("RC_DB_PATH", str(path))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
     if lang != "zh":
@@ -114,3 +119,29 @@ def open_page(path, monkeypatch, username: str, page: str, lang: str = "zh"):
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
+
+
+def demo_account(con, username: str):
+    """A demo account as the application reads it."""
+    from resilient import accounts
+
+    return accounts._user(accounts._row(con, "user_by_username", username=username))
+
+
+def demo_day(con) -> date:
+    """The day the demo database describes (it is rolled forward to today when opened)."""
+    return date.fromisoformat(con.execute("SELECT value FROM meta WHERE key = 'demo_as_of'").fetchone()[0])
+
+
+def button_group(at, key: str):
+    return next(g for g in at.get("button_group") if g.key == key)
+
+
+def choose(at, key: str, value):
+    """Pick `value` in the segmented control `key` and check the page still runs."""
+    button_group(at, key).set_value(value).run()
+    assert not at.exception, at.exception
+
+
+def button(at, label: str):
+    return next(b for b in at.button if b.label == label)

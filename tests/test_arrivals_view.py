@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from resilient import arrivals, db, ids, roles
-from resilient.accounts import User
 from tests import conftest
+from tests.conftest import button, button_group, choose, demo_account, demo_day
 
 
 @pytest.fixture
@@ -28,18 +28,11 @@ def query(path, sql, params=None):
 
 def user_and_scope(path, username):
     con = db.connect(path)
-    row = con.execute("SELECT user_id, username, display_name, role, community_id, staff_id, volunteer_id "
-                      "FROM app_user WHERE username = $u", {"u": username}).fetchone()
-    user = User(*row)
-    day = demo_today(con)
+    user = demo_account(con, username)
+    day = demo_day(con)
     scope = roles.scope_for(con, user, day)
     con.close()
     return user, scope, day
-
-
-def demo_today(con):
-    from datetime import date
-    return date.fromisoformat(con.execute("SELECT value FROM meta WHERE key = 'demo_as_of'").fetchone()[0])
 
 
 def counts(path):
@@ -47,17 +40,8 @@ def counts(path):
             for t in ("arrival", "control_measure", "resident", "measure_event", "arrival_rule")}
 
 
-def group(at, key):
-    return next(g for g in at.get("button_group") if g.key == key)
-
-
 def section(at, name):
-    group(at, "arrivals_section").set_value(name).run()
-    assert not at.exception, at.exception
-
-
-def button(at, label):
-    return next(b for b in at.button if b.label == label)
+    choose(at, "arrivals_section", name)
 
 
 def free_resident(path, username):
@@ -82,7 +66,7 @@ def test_every_section_runs_for_leader_and_grid_worker(database, monkeypatch, us
     at = open_page(database, monkeypatch, username, lang)
     assert at.title[0].value == {"zh": "返回人员登记", "en": "Arrivals"}[lang]
     expected = ["register", "sheet", "list", "rules"] if username == "leader" else ["register", "sheet", "list"]
-    assert len(group(at, "arrivals_section").options) == len(expected)
+    assert len(button_group(at, "arrivals_section").options) == len(expected)
     for name in expected:
         section(at, name)
         assert at.title[0].value == {"zh": "返回人员登记", "en": "Arrivals"}[lang]

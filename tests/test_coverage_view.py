@@ -3,8 +3,8 @@
 import pytest
 
 from resilient import coverage, db, roles
-from resilient.accounts import User
 from tests import conftest
+from tests.conftest import button_group, choose, demo_account, demo_day
 from tests.test_views import map_elements
 
 
@@ -19,10 +19,8 @@ def open_page(path, monkeypatch, username, lang="zh"):
 
 def figures(path, username):
     con = db.connect(path)
-    row = con.execute("SELECT user_id, username, display_name, role, community_id, staff_id, volunteer_id "
-                      "FROM app_user WHERE username = $u", {"u": username}).fetchone()
-    user = User(*row)
-    today = demo_today(con)
+    user = demo_account(con, username)
+    today = demo_day(con)
     scope = roles.scope_for(con, user, today)
     settings = coverage.load_settings(con)
     result = (coverage.kpis(con, scope, settings, today), coverage.gap_list(con, scope, settings, today), user)
@@ -30,18 +28,8 @@ def figures(path, username):
     return result
 
 
-def demo_today(con):
-    from datetime import date
-    return date.fromisoformat(con.execute("SELECT value FROM meta WHERE key = 'demo_as_of'").fetchone()[0])
-
-
-def group(at, key):
-    return next(g for g in at.get("button_group") if g.key == key)
-
-
 def section(at, name):
-    group(at, "coverage_section").set_value(name).run()
-    assert not at.exception, at.exception
+    choose(at, "coverage_section", name)
 
 
 def test_leader_sees_the_gap_map_and_true_figures(database, monkeypatch):
@@ -83,8 +71,8 @@ def test_volunteer_records_a_contact_in_two_clicks(database, monkeypatch):
     con = db.connect(database)
     before = con.execute("SELECT count(*) FROM contact WHERE volunteer_id = $v", {"v": user.volunteer_id}).fetchone()
     con.close()
-    assert group(at, "coverage_section").value == "lists"   # a volunteer's page opens on their list
-    group(at, "cov_kind").set_value("visit").run()           # the first click: the kind
+    assert button_group(at, "coverage_section").value == "lists"   # a volunteer's page opens on their list
+    button_group(at, "cov_kind").set_value("visit").run()           # the first click: the kind
     record = [b for b in at.button if b.key and b.key.startswith(f"cov_rec_{user.volunteer_id}_")]
     assert record, "the volunteer's list has a button per household"
     household_id = int(record[0].key.rsplit("_", 1)[1])
@@ -118,7 +106,7 @@ def test_settings_change_the_rules(database, monkeypatch):
 def test_each_role_gets_its_sections(database, monkeypatch, username, sections):
     at = open_page(database, monkeypatch, username)
     assert at.title[0].value == "志愿者包保覆盖"
-    assert group(at, "coverage_section").options == sections
+    assert button_group(at, "coverage_section").options == sections
 
 
 @pytest.mark.parametrize("username", ["leader", "volunteer"])
@@ -126,7 +114,7 @@ def test_every_section_runs_in_english(database, monkeypatch, username):
     at = open_page(database, monkeypatch, username, lang="en")
     assert at.title[0].value == "Volunteer coverage"
     keys = ["lists", "map", "gaps"] if username == "volunteer" else ["map", "gaps", "suggest", "lists", "settings"]
-    assert len(group(at, "coverage_section").options) == len(keys)
+    assert len(button_group(at, "coverage_section").options) == len(keys)
     for name in keys:
         section(at, name)
         assert at.title[0].value == "Volunteer coverage"
@@ -140,8 +128,8 @@ def test_building_leader_list_and_naming_a_leader(database, monkeypatch):
     con = db.connect(database)
     leader_id = at.selectbox(key="cov_leader.zh").value
     _, _, user = figures(database, "leader")
-    expected = coverage.leader_list(con, roles.scope_for(con, user, demo_today(con)), coverage.load_settings(con),
-                                    leader_id, demo_today(con))
+    expected = coverage.leader_list(con, roles.scope_for(con, user, demo_day(con)), coverage.load_settings(con),
+                                    leader_id, demo_day(con))
     con.close()
     assert len(at.dataframe[0].value) == len(expected) > 0
     at.selectbox(key="cov_lead_volunteer.zh").select_index(3)

@@ -6,6 +6,7 @@ import pytest
 
 from resilient import config, db, releases
 from tests import conftest
+from tests.conftest import button, button_group, choose
 from tests.test_arrivals_view import counts, query, user_and_scope
 
 
@@ -18,17 +19,8 @@ def open_page(path, monkeypatch, username, lang="zh"):
     return conftest.open_page(path, monkeypatch, username, "views/releases.py", lang)
 
 
-def group(at, key):
-    return next(g for g in at.get("button_group") if g.key == key)
-
-
 def section(at, name):
-    group(at, "releases_section").set_value(name).run()
-    assert not at.exception, at.exception
-
-
-def button(at, label):
-    return next(b for b in at.button if b.label == label)
+    choose(at, "releases_section", name)
 
 
 def due_now(path, username):
@@ -52,7 +44,7 @@ def test_every_section_runs_for_leader_and_grid_worker(database, monkeypatch, us
     assert at.title[0].value == title
     due = due_now(database, username)
     ready = int(due["ready"].sum())
-    assert group(at, f"rel_show.{lang}").options[0] == {"zh": f"可解除 {ready}", "en": f"Ready {ready}"}[lang]
+    assert button_group(at, f"rel_show.{lang}").options[0] == {"zh": f"可解除 {ready}", "en": f"Ready {ready}"}[lang]
     assert int(next(m.value for m in at.metric if m.label == {"zh": "今日到期", "en": "Due today"}[lang])) == \
         int((due["due"] == "today").sum())
     for name in ("change", "history", "due"):
@@ -94,7 +86,7 @@ def test_a_measure_not_ready_shows_why_and_has_no_button(database, monkeypatch):
     due = due_now(database, "leader")
     blocked = due[(~due["ready"]) & (due["problem"] == "releases.error.missing_check") & (due["due"] == "today")]
     row = blocked.iloc[0]
-    group(at, "rel_show.zh").set_value("blocked").run()
+    button_group(at, "rel_show.zh").set_value("blocked").run()
     assert not at.exception, at.exception
     day = row["problem_day"]
     period = {"am": "上午", "pm": "下午"}[row["problem_period"]]

@@ -7,8 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from resilient import config, daily, db, roles, supervision, teams
-from resilient.accounts import User
-from tests.conftest import ROOT
+from tests.conftest import ROOT, button, button_group, choose, demo_account, signed_in_on
 from tests.test_views import sign_in
 
 PAGE = "views/supervision.py"
@@ -29,37 +28,23 @@ def database(page_db, monkeypatch):
 
 
 def open_page(username="leader", lang="zh"):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    at.run()
-    if lang != "zh":
-        at.sidebar.selectbox(key="lang").set_value(lang).run()
-    sign_in(at, username, lang=lang)
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def account(con, username) -> User:
-    row = con.execute("SELECT user_id, username, display_name, role, community_id, staff_id, volunteer_id "
-                      "FROM app_user WHERE username = $u", {"u": username}).fetchone()
-    return User(*row)
+    return signed_in_on(PAGE, username, lang)
 
 
 def domain(path, username="leader"):
     """The connection, the user and their scope, the page's day and moment."""
     con = db.connect(path)
-    user = account(con, username)
+    user = demo_account(con, username)
     now = config.now()
     return con, user, roles.scope_for(con, user, now.date()), now.date(), now
 
 
 def group(at):
-    return next(g for g in at.get("button_group") if g.key == "supervision_section")
+    return button_group(at, "supervision_section")
 
 
 def section(at, name):
-    group(at).set_value(name).run()
-    assert not at.exception, at.exception
+    choose(at, "supervision_section", name)
 
 
 def metrics(at) -> dict:
@@ -76,10 +61,6 @@ def table(at, name):
 def team_number(label: str) -> int:
     """第6组 · 第4网格 / Team 6 · 第4网格 -> 6"""
     return int(re.search(r"\d+", label).group())
-
-
-def button(at, label):
-    return next(b for b in at.button if b.label == label)
 
 
 def texts(at) -> str:
@@ -120,7 +101,7 @@ def test_a_grid_worker_is_not_offered_the_page(database):
     assert "views/checks.py" in str(refused.value)       # the grid worker's own pages are there
     # Opened by its path all the same, the page refuses before reading anything.
     con = db.connect(database)
-    worker = account(con, "grid1")
+    worker = demo_account(con, "grid1")
     con.close()
     direct = AppTest.from_file(str(ROOT / PAGE), default_timeout=90)
     direct.session_state["user"] = worker

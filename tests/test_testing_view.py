@@ -4,7 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from resilient import db, demo
-from tests.conftest import ROOT
+from tests.conftest import ROOT, button
 from tests.test_views import sign_in
 
 
@@ -19,10 +19,6 @@ def page(tmp_path, monkeypatch):
     at.switch_page("views/testing.py").run()
     assert not at.exception, at.exception
     return at, path
-
-
-def button(at, label):
-    return next(b for b in at.button if b.label == label)
 
 
 def test_plan_record_and_watch_a_round(page):

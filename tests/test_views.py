@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from resilient import config, db, demo, roles
-from tests.conftest import ROOT
+from tests.conftest import ROOT, demo_account
 
 VIEWS = ["views/overview.py", "views/coverage.py", "views/imports.py", "views/account.py"]
 ADMIN_VIEWS = ["views/users.py", "views/audit.py", "views/backup.py"]
@@ -100,9 +100,7 @@ def expected_counts(path, username):
 
 
 def _user(con, username):
-    from resilient import accounts
-
-    return accounts._user(accounts._row(con, "user_by_username", username=username))
+    return demo_account(con, username)
 
 
 @pytest.mark.parametrize("username", ["admin", "leader", "grid1", "doctor", "volunteer", "viewer"])
