@@ -12,23 +12,16 @@ periods AS (
     SELECT 'am' AS period, CAST($am_due AS TIME) AS due_time UNION ALL SELECT 'pm', CAST($pm_due AS TIME)
 ),
 m AS (
-    SELECT m.measure_id, m.resident_id, m.category, m.start_date, m.planned_end, m.released_at, m.created_at,
-           r.household_id, s.building_id, b.name AS building, s.unit_no, h.floor, h.room, b.grid_id,
-           c.community_id, coalesce(f.staff_id, g.grid_worker_id) AS follower_id,
-           CASE WHEN $personal <> 'none' THEN r.name END AS name,
-           CASE WHEN $personal <> 'none' THEN r.phone END AS phone
-    FROM control_measure m
-    JOIN resident r ON r.resident_id = m.resident_id
-    JOIN household h ON h.household_id = r.household_id
-    JOIN stairwell s ON s.stairwell_id = h.stairwell_id
-    JOIN building b ON b.building_id = s.building_id
-    JOIN compound c ON c.compound_id = b.compound_id
-    LEFT JOIN grid_cell g ON g.grid_id = b.grid_id
-    LEFT JOIN measure_follower f ON f.measure_id = m.measure_id
-    WHERE list_contains($categories, m.category)
-      AND m.start_date <= CAST($until AS DATE) AND m.planned_end > CAST($since AS DATE)
-      AND (r.household_id IN (SELECT household_id FROM scoped_household($community_ids, $grid_ids, $household_ids))
-           OR ($own_staff_id IS NOT NULL AND f.staff_id = $own_staff_id))
+    SELECT p.measure_id, p.resident_id, p.category, p.start_date, p.planned_end, p.released_at, p.created_at,
+           p.household_id, p.building_id, p.building, p.unit_no, p.floor, p.room, p.grid_id, p.community_id,
+           p.follower_id,
+           CASE WHEN $personal <> 'none' THEN p.name END AS name,
+           CASE WHEN $personal <> 'none' THEN p.phone END AS phone
+    FROM measure_place() p
+    WHERE list_contains($categories, p.category)
+      AND p.start_date <= CAST($until AS DATE) AND p.planned_end > CAST($since AS DATE)
+      AND (p.household_id IN (SELECT household_id FROM scoped_household($community_ids, $grid_ids, $household_ids))
+           OR ($own_staff_id IS NOT NULL AND p.handed_to = $own_staff_id))
 ),
 slots AS (
     SELECT m.*, days.day, periods.period, days.day + periods.due_time AS due_at

@@ -9,20 +9,12 @@ INSERT OR REPLACE INTO meta (key, value) VALUES ('daily_settings', $value);
 -- name: daily_measure
 -- One measure with its flat, grid cell, community and follower, and whether the viewer's scope covers it
 -- (aggregate-only viewers never do).
-SELECT m.measure_id, m.resident_id, m.category, m.origin, m.start_date, m.planned_end, m.released_at,
-       m.created_at, r.household_id, b.grid_id, c.community_id, g.grid_worker_id,
-       coalesce(f.staff_id, g.grid_worker_id) AS follower_id,
-       $personal <> 'none' AND r.household_id IN (
+SELECT p.measure_id, p.resident_id, p.category, p.origin, p.start_date, p.planned_end, p.released_at,
+       p.created_at, p.household_id, p.grid_id, p.community_id, p.grid_worker_id, p.follower_id,
+       $personal <> 'none' AND p.household_id IN (
            SELECT household_id FROM scoped_household($community_ids, $grid_ids, $household_ids)) AS in_scope
-FROM control_measure m
-JOIN resident r ON r.resident_id = m.resident_id
-JOIN household h ON h.household_id = r.household_id
-JOIN stairwell s ON s.stairwell_id = h.stairwell_id
-JOIN building b ON b.building_id = s.building_id
-JOIN compound c ON c.compound_id = b.compound_id
-LEFT JOIN grid_cell g ON g.grid_id = b.grid_id
-LEFT JOIN measure_follower f ON f.measure_id = m.measure_id
-WHERE m.measure_id = $measure_id;
+FROM measure_place() p
+WHERE p.measure_id = $measure_id;
 
 -- name: daily_event_insert
 -- One step of a person's history (the caller has checked scope, inside the transaction of the change).

@@ -89,3 +89,20 @@ CREATE TABLE measure_event (
     reason VARCHAR,
     detail VARCHAR                            -- JSON: old and new values
 );
+
+-- Every measure with its flat, building, grid cell and community, and who follows it: the staff member a
+-- supervisor handed the person to (handed_to), else the grid worker of the flat's grid cell. Written once, so the
+-- check list and every write agree on who follows whom. Callers narrow by scope.
+CREATE MACRO measure_place() AS TABLE
+    SELECT m.measure_id, m.resident_id, m.category, m.origin, m.start_date, m.planned_end, m.released_at,
+           m.created_at, r.household_id, r.name, r.phone, s.building_id, b.name AS building, s.unit_no, h.floor,
+           h.room, b.grid_id, c.community_id, g.grid_worker_id, f.staff_id AS handed_to,
+           coalesce(f.staff_id, g.grid_worker_id) AS follower_id
+    FROM control_measure m
+    JOIN resident r ON r.resident_id = m.resident_id
+    JOIN household h ON h.household_id = r.household_id
+    JOIN stairwell s ON s.stairwell_id = h.stairwell_id
+    JOIN building b ON b.building_id = s.building_id
+    JOIN compound c ON c.compound_id = b.compound_id
+    LEFT JOIN grid_cell g ON g.grid_id = b.grid_id
+    LEFT JOIN measure_follower f ON f.measure_id = m.measure_id;
