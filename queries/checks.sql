@@ -13,7 +13,7 @@ periods AS (
 ),
 m AS (
     SELECT p.measure_id, p.resident_id, p.category, p.start_date, p.planned_end, p.released_at, p.created_at,
-           p.household_id, p.building_id, p.building, p.unit_no, p.floor, p.room, p.grid_id, p.community_id,
+           p.household_id, p.building_id, p.compound, p.building, p.unit_no, p.floor, p.room, p.grid_id, p.community_id,
            p.follower_id,
            CASE WHEN $personal <> 'none' THEN p.name END AS name,
            CASE WHEN $personal <> 'none' THEN p.phone END AS phone
@@ -31,7 +31,7 @@ slots AS (
     CROSS JOIN periods
 )
 SELECT sl.measure_id, sl.resident_id, sl.category, sl.start_date, sl.planned_end, sl.household_id,
-       sl.building_id, sl.building, sl.unit_no, sl.floor, sl.room, sl.grid_id, sl.community_id, sl.follower_id,
+       sl.building_id, sl.compound, sl.building, sl.unit_no, sl.floor, sl.room, sl.grid_id, sl.community_id, sl.follower_id,
        sl.name, sl.phone, sl.day, sl.period, sl.due_at,
        hc.check_id, hc.temperature, hc.symptoms, hc.note, hc.recorded_at, hc.recorded_by,
        hc.check_id IS NOT NULL AND (hc.temperature >= $fever_threshold OR len(hc.symptoms) > 0) AS abnormal,
@@ -91,7 +91,8 @@ RETURNING alert_id;
 SELECT a.alert_id, a.resident_id,
        CASE WHEN $personal <> 'none' THEN r.name END AS name,
        CASE WHEN $personal <> 'none' THEN r.phone END AS phone,
-       b.name AS building, h.unit_no, h.room, h.grid_id, hc.day, hc.period, hc.temperature, hc.symptoms,
+       c.name AS compound, b.name AS building, h.unit_no, h.room, h.grid_id, hc.day, hc.period, hc.temperature,
+       hc.symptoms,
        hc.note AS check_note, a.raised_at, a.handled_at, a.handled_by, a.note,
        a.handled_at IS NULL OR a.handled_at > $now AS open
 FROM fever_alert a
@@ -99,5 +100,6 @@ JOIN health_check hc ON hc.check_id = a.check_id
 JOIN resident r ON r.resident_id = a.resident_id
 JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.household_id = r.household_id
 JOIN building b ON b.building_id = h.building_id
+JOIN compound c ON c.compound_id = h.compound_id
 WHERE a.raised_at <= $now AND ($open_only = FALSE OR a.handled_at IS NULL OR a.handled_at > $now)
 ORDER BY a.raised_at DESC, a.alert_id DESC;

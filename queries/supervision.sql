@@ -17,13 +17,3 @@ WHERE staff_id = $staff_id AND role IN ('grid_worker', 'doctor');
 -- Who follows a measure from now on (the caller has checked the measure in scope and the staff member).
 INSERT OR REPLACE INTO measure_follower (measure_id, staff_id, assigned_at, assigned_by)
 VALUES ($measure_id, $staff_id, $assigned_at, $assigned_by);
-
--- name: supervision_measure_places
--- The flat and compound of each listed measure in scope (the check list names only the building, and
--- building names repeat between compounds).
-SELECT m.measure_id, r.household_id, c.name AS compound
-FROM control_measure m
-JOIN resident r ON r.resident_id = m.resident_id
-JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.household_id = r.household_id
-JOIN compound c ON c.compound_id = h.compound_id
-WHERE list_contains($measure_ids, m.measure_id);

@@ -33,8 +33,8 @@ from resilient.scope import Scope
 SYMPTOMS = ("cough", "sore_throat", "fatigue", "short_breath", "diarrhoea", "taste_smell", "muscle_ache", "other")
 STATUSES = ("done", "late", "due", "missed", "not_required")
 LOWEST, HIGHEST = 34.0, 43.0   # °C a thermometer reading can be; outside is a typing error
-LIST_COLUMNS = ["measure_id", "resident_id", "name", "phone", "building", "unit_no", "room", "grid_id",
-                "follower_id", "category", "start_date", "planned_end", "days_left",
+LIST_COLUMNS = ["measure_id", "resident_id", "household_id", "name", "phone", "compound", "building", "unit_no",
+                "room", "grid_id", "follower_id", "category", "start_date", "planned_end", "days_left",
                 "am_temperature", "am_symptoms", "am_status", "am_abnormal",
                 "pm_temperature", "pm_symptoms", "pm_status", "pm_abnormal"]
 
@@ -65,8 +65,8 @@ def check_list(con: duckdb.DuckDBPyConnection, scope: Scope, day: date, now: dat
         found = found[found["follower_id"] == follower_id]
     if scope.personal == "none" or found.empty:
         return pd.DataFrame(columns=LIST_COLUMNS)
-    keys = ["measure_id", "resident_id", "name", "phone", "building", "unit_no", "room", "grid_id", "follower_id",
-            "category", "start_date", "planned_end", "floor"]
+    keys = ["measure_id", "resident_id", "household_id", "name", "phone", "compound", "building", "unit_no", "room",
+            "grid_id", "follower_id", "category", "start_date", "planned_end", "floor"]
     wide = found[keys].drop_duplicates("measure_id").set_index("measure_id")
     for period in PERIODS:
         part = found[found["period"] == period].set_index("measure_id")
@@ -79,7 +79,7 @@ def check_list(con: duckdb.DuckDBPyConnection, scope: Scope, day: date, now: dat
     for period in PERIODS:
         wide[f"{period}_symptoms"] = [codes(s) for s in wide[f"{period}_symptoms"]]
         wide[f"{period}_abnormal"] = wide[f"{period}_abnormal"].fillna(False).astype(bool)
-    wide = wide.sort_values(["building", "unit_no", "floor", "room", "resident_id"], key=_natural)
+    wide = wide.sort_values(["compound", "building", "unit_no", "floor", "room", "resident_id"], key=_natural)
     return mask_people(wide[LIST_COLUMNS].reset_index(drop=True))
 
 

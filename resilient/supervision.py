@@ -94,14 +94,8 @@ def team_view(con: duckdb.DuckDBPyConnection, scope: Scope, today: date, now: da
 
 def followed(con: duckdb.DuckDBPyConnection, scope: Scope, staff_id: int, today: date, now: datetime,
              settings: DailySettings | None = None) -> pd.DataFrame:
-    """The people one worker follows today with days left for each (the check list narrowed to them), with
-    their flat and compound (building names repeat between compounds)."""
-    frame = checks.check_list(con, scope, today, now, follower_id=int(staff_id), settings=settings)
-    if frame.empty:
-        return frame.assign(household_id=pd.Series(dtype="Int64"), compound=pd.Series(dtype=object))
-    places = queries.fetch_df(con, "supervision_measure_places", **scope.params(),
-                              measure_ids=[int(m) for m in frame["measure_id"]])
-    return frame.merge(places, on="measure_id", how="left")
+    """The people one worker follows today with days left for each: the check list narrowed to them."""
+    return checks.check_list(con, scope, today, now, follower_id=int(staff_id), settings=settings)
 
 
 def reassign(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int, staff_id: int,

@@ -92,7 +92,8 @@ def list_section() -> None:
     shown = people[status.isin(["due", "missed"])] if todo_only else people
     if find:
         place = shown["building"].str.cat([shown["unit_no"].astype(str), shown["room"]], sep="-")
-        shown = shown[place.str.contains(find, regex=False) | shown["building"].str.contains(find, regex=False)]
+        building = shown["compound"] + shown["building"]
+        shown = shown[place.str.contains(find, regex=False) | building.str.contains(find, regex=False)]
     if shown.empty:
         st.success(tr("checks.all_done", period=tr(f"period.{period}")))
     for row in shown.itertuples(index=False):
@@ -105,7 +106,8 @@ def person_form(row, day, period: str) -> None:
     """One person: where, who, both readings, and for the chosen half-day a temperature, symptoms and save."""
     who = markdown_safe(f"{row.name} {row.phone}")
     with st.container(border=True):
-        st.markdown(f"**{row.building} {tr('checks.unit_room', unit=row.unit_no, room=row.room)}** {who}  \n"
+        st.markdown(f"**{row.compound}{row.building} {tr('checks.unit_room', unit=row.unit_no, room=row.room)}** "
+                    f"{who}  \n"
                     f"{tr(f'category.{row.category}')} · {tr('checks.days_left', days=row.days_left)}  \n"
                     f"{tr('period.am')} {reading_badge(row, 'am')} · {tr('period.pm')} {reading_badge(row, 'pm')}")
         if getattr(row, f"{period}_status") not in ("due", "missed"):
@@ -136,7 +138,7 @@ def person_form(row, day, period: str) -> None:
 
 def export_frame(people: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
-        "building": people["building"], "unit_no": people["unit_no"], "room": people["room"],
+        "building": people["compound"] + people["building"], "unit_no": people["unit_no"], "room": people["room"],
         "name": people["name"], "phone": people["phone"],
         "category": people["category"].map(lambda c: tr(f"category.{c}")), "days_left": people["days_left"],
         "am": [reading_text(r, "am") for r in people.itertuples(index=False)],
@@ -167,7 +169,8 @@ def alerts_section() -> None:
         symptoms = symptoms_text(checks.codes(row.symptoms))
         with st.container(border=True):
             st.markdown(f":red[:material/warning: **{row.temperature:.1f}℃** {symptoms}]  \n"
-                        f"**{row.building} {tr('checks.unit_room', unit=row.unit_no, room=row.room)}** {who}  \n"
+                        f"**{row.compound}{row.building} {tr('checks.unit_room', unit=row.unit_no, room=row.room)}** "
+                        f"{who}  \n"
                         f"{tr('checks.raised', when=fmt_date(pd.Timestamp(row.raised_at).to_pydatetime(), lang, True))}"
                         f" · {fmt_date(pd.Timestamp(row.day).date(), lang)} {tr(f'period.{row.period}')}")
             if not may_handle:
@@ -198,7 +201,7 @@ def missed_section() -> None:
     shown = pd.DataFrame({
         "day": [fmt_date(pd.Timestamp(d).date(), lang) for d in missed["day"]],
         "period": missed["period"].map(lambda p: tr(f"period.{p}")),
-        "building": missed["building"], "unit_no": missed["unit_no"], "room": missed["room"],
+        "building": missed["compound"] + missed["building"], "unit_no": missed["unit_no"], "room": missed["room"],
         "name": missed["name"].map(mask_name),
     }).reset_index(drop=True)
     labels = {"day": tr("checks.col.day"), "period": tr("checks.period"), "building": tr("col.building"),

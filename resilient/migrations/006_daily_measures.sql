@@ -96,7 +96,7 @@ CREATE TABLE measure_event (
 CREATE MACRO measure_place() AS TABLE
     SELECT m.measure_id, m.resident_id, m.category, m.origin, m.start_date, m.planned_end, m.released_at,
            m.created_at, r.household_id, r.name, r.phone, s.building_id, b.name AS building, s.unit_no, h.floor,
-           h.room, b.grid_id, c.community_id, g.grid_worker_id, f.staff_id AS handed_to,
+           h.room, b.grid_id, c.community_id, c.name AS compound, g.grid_worker_id, f.staff_id AS handed_to,
            coalesce(f.staff_id, g.grid_worker_id) AS follower_id
     FROM control_measure m
     JOIN resident r ON r.resident_id = m.resident_id
