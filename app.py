@@ -2,9 +2,12 @@
 
 import streamlit as st
 
-from resilient import config, daily, i18n, places, roles, session
-from resilient.scope import Scope
-from resilient.session import ALL
+from resilient.core import config, i18n, roles
+from resilient.core.scope import Scope
+from resilient.daily import rules as daily
+from resilient.places import places
+from ui import session
+from ui.session import ALL
 
 st.set_page_config(page_title="韧性社区 Resilient Community", page_icon="🏘️", layout="wide")
 

@@ -20,9 +20,9 @@ from jinja2 import Template
 
 from geo import basemaps, chinese_coords, maps
 from geo.basemaps import BasemapSettings
-from resilient import measures
-from resilient.measures import Bbox, Extent, Filters
-from resilient.scope import Scope
+from resilient.core.scope import Scope
+from resilient.places import measures
+from resilient.places.measures import Bbox, Extent, Filters
 
 MAX_FEATURES = 1_500  # shapes one view may hold: Leaflet slows past a few thousand; 1,500 buildings ≈ 0.6 MB
 BUILDING_ZOOM = 15  # from here a building is a few metres a pixel wide and worth drawing; farther out, areas

@@ -1,6 +1,6 @@
 -- name: people_under_measure_in_building
 -- Residents of one building under an active measure on $today: the call list a grid worker or doctor uses.
--- Full names and phones leave this query only to be masked (resilient/masking.py) unless revealed.
+-- Full names and phones leave this query only to be masked (resilient/core/masking.py) unless revealed.
 SELECT r.resident_id, h.unit_no, h.floor, h.room, r.name, r.phone, r.id_masked, m.category, m.planned_end,
        m.planned_end - CAST($today AS DATE) AS days_left
 FROM scoped_household($community_ids, $grid_ids, $household_ids) h

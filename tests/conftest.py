@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from resilient import db, demo  # noqa: E402
+from resilient.core import db  # noqa: E402
+from resilient.demo import generator as demo  # noqa: E402
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 12, 0)
@@ -123,7 +124,7 @@ def signed_in_on(page: str, username: str, lang: str = "zh"):
 
 def demo_account(con, username: str):
     """A demo account as the application reads it."""
-    from resilient import accounts
+    from resilient.core import accounts
 
     return accounts._user(accounts._row(con, "user_by_username", username=username))
 

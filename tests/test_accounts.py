@@ -4,8 +4,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from resilient import accounts, audit, demo, masking, measures, people, roles
-from resilient.accounts import AccountError
+from resilient.core import accounts, audit, masking, roles
+from resilient.core.accounts import AccountError
+from resilient.demo import generator as demo
+from resilient.places import measures, people
 from tests.conftest import NOW, TODAY
 
 
@@ -115,7 +117,7 @@ def test_first_admin_from_environment_only_when_none_exists(con):
 
 
 def duplicate_db():
-    from resilient import db
+    from resilient.core import db
 
     return db.connect(":memory:")
 
@@ -125,7 +127,7 @@ def test_create_admin_command(tmp_path, monkeypatch, capsys):
     path = tmp_path / "real.duckdb"
     assert accounts.main(["create-admin", "--username", "chief", "--path", str(path)]) == 0
     assert "chief" in capsys.readouterr().out
-    from resilient import db
+    from resilient.core import db
 
     con = db.connect(path)
     assert accounts.authenticate(con, "chief", "a-strong-password", NOW).role == "street_admin"
@@ -257,7 +259,7 @@ def test_masked_text_is_safe_in_markdown():
 
 
 def test_audit_log_has_no_update_or_delete_path():
-    from resilient import queries
+    from resilient.core import queries
 
     for name, text in queries.all_queries().items():
         if "audit_log" in text:

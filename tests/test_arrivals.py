@@ -5,11 +5,12 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from resilient import arrivals, ids
-from resilient.accounts import User
-from resilient.arrivals import Arrival, Newcomer
-from resilient.daily import DailyError
-from resilient.scope import Scope
+from resilient.core import ids
+from resilient.core.accounts import User
+from resilient.core.scope import Scope
+from resilient.daily import arrivals
+from resilient.daily.arrivals import Arrival, Newcomer
+from resilient.daily.rules import DailyError
 from tests.conftest import NOW, TODAY
 
 LEADER = User(1, "leader", "社区书记", "community_leader", community_id=1)
@@ -304,7 +305,7 @@ def test_the_blank_template_is_read_back_with_every_field_recognised(small):
 
     import openpyxl
 
-    from resilient.import_sheets import read_table
+    from resilient.imports.sheets import read_table
 
     data = arrivals.template_bytes()
     blank = read_table(data, "template.xlsx")

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from resilient import arrivals, db, ids, roles
+from resilient.core import db, ids, roles
+from resilient.daily import arrivals
 from tests import conftest
 from tests.conftest import button, button_group, choose, demo_account, demo_day
 

@@ -13,11 +13,14 @@ import duckdb
 import pandas as pd
 import pytest
 
-from resilient import audit, backup, db, demo, measures
-from resilient.backup import BackupError
-from resilient.i18n import TEXT as BACKUP_TEXT
-from resilient.measures import Filters
-from resilient.scope import EVERYTHING
+from resilient.core import audit, db
+from resilient.core.i18n import TEXT as BACKUP_TEXT
+from resilient.core.scope import EVERYTHING
+from resilient.demo import generator as demo
+from resilient.ops import backup
+from resilient.ops.backup import BackupError
+from resilient.places import measures
+from resilient.places.measures import Filters
 from tests.conftest import NOW, TODAY
 
 GEOMETRY_COLUMNS = {"building": "geom", "stairwell": "geom"}
@@ -324,7 +327,7 @@ def test_command_line_says_when_the_app_holds_the_database(database_file, tmp_pa
 
 def test_a_restore_from_the_ui_waits_for_the_next_start(tmp_path):
     """The live file is never replaced under running sessions: the swap happens before the next open."""
-    from resilient import accounts
+    from resilient.core import accounts
 
     live = tmp_path / "community.duckdb"
     demo.ensure_database(live, residents=2_000, seed=3)

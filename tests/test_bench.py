@@ -7,8 +7,12 @@ import pandas as pd
 import pytest
 import shapely
 
-from resilient import bench, bench_scale, db, demo, measures
-from resilient.scope import EVERYTHING
+from bench import overview as bench
+from bench import scale as bench_scale
+from resilient.core import db
+from resilient.core.scope import EVERYTHING
+from resilient.demo import generator as demo
+from resilient.places import measures
 from tests.conftest import TODAY
 
 

@@ -28,7 +28,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect, sync_playwright
 
-from resilient import demo
+from resilient.demo import generator as demo
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None)
@@ -148,7 +148,9 @@ def _seed_testing_round(database: Path) -> None:
     """A planned mass-testing round with some people already sampled, for the progress map."""
     from datetime import datetime
 
-    from resilient import accounts, config, db, planner, testing
+    from resilient.core import accounts, config, db
+    from resilient.testing import planner
+    from resilient.testing import rounds as testing
 
     con = db.connect(database)
     try:

@@ -4,10 +4,11 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from resilient import checks, daily
-from resilient.accounts import User
-from resilient.daily import DailyError, DailySettings
-from resilient.scope import Scope
+from resilient.core.accounts import User
+from resilient.core.scope import Scope
+from resilient.daily import checks
+from resilient.daily import rules as daily
+from resilient.daily.rules import DailyError, DailySettings
 from tests.conftest import TODAY
 
 LEADER = User(1, "leader", "社区书记", "community_leader", community_id=1)

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from resilient import db
+from resilient.core import db
 from tests import conftest
 
 
@@ -77,7 +77,8 @@ def test_every_section_runs(database, monkeypatch, username, lang):
 
 
 def test_report_page_shows_the_reports_figures(database, monkeypatch):
-    from resilient import config, daily_report, roles
+    from resilient.core import config, roles
+    from resilient.daily import report as daily_report
     from tests.test_views import _user
 
     at = open_page(database, monkeypatch, "leader", page="views/report.py")

@@ -8,10 +8,13 @@ from datetime import timedelta
 
 import pytest
 
-from resilient import coverage, db, demo, queries, testing
-from resilient.coverage import CoverageError
-from resilient.scope import EVERYTHING
-from resilient.testing import TestingError
+from resilient.core import db, queries
+from resilient.core.scope import EVERYTHING
+from resilient.coverage import volunteers as coverage
+from resilient.coverage.volunteers import CoverageError
+from resilient.demo import generator as demo
+from resilient.testing import rounds as testing
+from resilient.testing.rounds import TestingError
 from tests.conftest import NOW, TODAY
 
 SESSIONS = 20

@@ -9,10 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from resilient import audit, coverage, db, demo, queries, roles
-from resilient.accounts import User
-from resilient.coverage import CoverageError, CoverageSettings
-from resilient.scope import Scope
+from resilient.core import audit, db, queries, roles
+from resilient.core.accounts import User
+from resilient.core.scope import Scope
+from resilient.coverage import volunteers as coverage
+from resilient.coverage.volunteers import CoverageError, CoverageSettings
+from resilient.demo import generator as demo
 from tests.conftest import NOW, TODAY
 
 LEADER = User(1, "leader", "社区书记", "community_leader", community_id=1)
@@ -369,7 +371,7 @@ def test_apply_refuses_households_outside_the_actors_scope(needy):
 
 
 def test_benchmark_runs_on_a_small_synthetic_case():
-    from resilient.bench_coverage import bench_synthetic
+    from bench.coverage import bench_synthetic
 
     figures = bench_synthetic(300, 30, seed=3)
     assert 0 < figures["covered_share"] <= 1 and figures["free_slots"] > 0

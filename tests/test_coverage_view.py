@@ -2,7 +2,8 @@
 
 import pytest
 
-from resilient import coverage, db, roles
+from resilient.core import db, roles
+from resilient.coverage import volunteers as coverage
 from tests import conftest
 from tests.conftest import button_group, choose, demo_account, demo_day
 from tests.test_views import map_elements

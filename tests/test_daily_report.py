@@ -6,11 +6,15 @@ from datetime import datetime, timedelta
 import openpyxl
 import pytest
 
-from resilient import arrivals, checks, coverage, daily_report, measures, releases, supervision, testing
-from resilient.accounts import User
-from resilient.arrivals import Arrival
-from resilient.measures import Filters
-from resilient.scope import Scope
+from resilient.core.accounts import User
+from resilient.core.scope import Scope
+from resilient.coverage import volunteers as coverage
+from resilient.daily import arrivals, checks, releases, supervision
+from resilient.daily import report as daily_report
+from resilient.daily.arrivals import Arrival
+from resilient.places import measures
+from resilient.places.measures import Filters
+from resilient.testing import rounds as testing
 from tests.conftest import TODAY
 from tests.test_checks import add_home_measures
 

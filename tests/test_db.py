@@ -5,8 +5,8 @@ import shutil
 import duckdb
 import pytest
 
-from resilient import db
-from resilient.config import MIGRATIONS_DIR
+from resilient.core import db
+from resilient.core.config import MIGRATIONS_DIR
 
 
 def tables(con):

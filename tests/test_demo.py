@@ -5,7 +5,9 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from resilient import db, demo, ids, integrity
+from resilient.core import db, ids
+from resilient.demo import generator as demo
+from resilient.ops import integrity
 from tests.conftest import TODAY
 
 

@@ -11,11 +11,14 @@ import shapely
 
 from geo import footprints
 from geo.footprints import FootprintError, read_footprints
-from resilient import audit, db, demo, geometry, integrity
-from resilient import footprint_import as fi
-from resilient.accounts import User
-from resilient.i18n import TEXT as FOOTPRINT_TEXT
-from resilient.scope import Scope
+from resilient.core import audit, db
+from resilient.core.accounts import User
+from resilient.core.i18n import TEXT as FOOTPRINT_TEXT
+from resilient.core.scope import Scope
+from resilient.demo import generator as demo
+from resilient.imports import footprints as fi
+from resilient.ops import integrity
+from resilient.places import geometry
 from tests import footprint_files as ff
 
 ADMIN = User(90, "admin", "管理员", "street_admin")

@@ -11,7 +11,7 @@ from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Point
 
 from geo import chinese_coords, footprints
 from geo.footprints import FootprintError, read_footprints
-from resilient.i18n import TEXT as FOOTPRINT_TEXT
+from resilient.core.i18n import TEXT as FOOTPRINT_TEXT
 from tests import footprint_files as ff
 
 

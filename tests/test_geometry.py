@@ -3,7 +3,8 @@
 import pytest
 import shapely
 
-from resilient import db, geometry, queries
+from resilient.core import db, queries
+from resilient.places import geometry
 
 
 def shapes(con):

@@ -3,7 +3,7 @@
 import re
 from datetime import date, datetime
 
-from resilient import i18n
+from resilient.core import i18n
 from tests.conftest import ROOT
 
 KEY_CALL = re.compile(r"""\b(?:tr|t)\(\s*f?["']([a-z_]+\.[a-z_0-9.{}]+)["']""")

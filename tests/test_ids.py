@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from resilient import db, ids
+from resilient.core import db, ids
 from tests.conftest import TODAY
 
 

@@ -5,7 +5,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from resilient import db, demo, ids
+from resilient.core import db, ids
+from resilient.demo import generator as demo
 from tests.conftest import ROOT
 from tests.test_views import sign_in
 
@@ -128,7 +129,7 @@ def test_footprints_are_previewed_then_written(town):
 def test_roles_that_do_not_import_are_refused(town, monkeypatch):
     path, _ = town
     con = db.connect(path)
-    from resilient import accounts
+    from resilient.core import accounts
 
     volunteer = accounts._user(accounts._row(con, "user_by_username", username="volunteer"))
     con.close()

@@ -10,9 +10,9 @@ from jinja2.utils import htmlsafe_json_dumps
 
 from geo import basemaps, maps
 from geo.basemaps import BasemapSettings
-from resilient import measures
-from resilient.measures import Filters
-from resilient.scope import EVERYTHING
+from resilient.core.scope import EVERYTHING
+from resilient.places import measures
+from resilient.places.measures import Filters
 from tests.conftest import TODAY
 
 
@@ -96,7 +96,7 @@ def test_density_map_colours_follow_the_value(small, mode):
 
 
 def test_stairwell_layer_outlines_the_chosen_building(small):
-    from resilient import geometry
+    from resilient.places import geometry
 
     geometry.fill_stairwell_geometry(small)
     units = measures.building_stairwells(small, EVERYTHING, 1, TODAY).assign(label=["1单元", "<i>2</i>"])
@@ -194,7 +194,7 @@ def test_new_map_fits_wgs84_bounds_onto_gaode_tiles():
 
 @pytest.mark.parametrize("key", ["osm", "gaode"])
 def test_stairwell_outlines_follow_the_basemap(small, key):
-    from resilient import geometry
+    from resilient.places import geometry
 
     geometry.fill_stairwell_geometry(small)
     units = measures.building_stairwells(small, EVERYTHING, 1, TODAY).assign(label=["1单元", "2单元"])
@@ -247,7 +247,7 @@ def test_load_state(assigned, capacity, active, state):
 
 
 def test_coverage_gap_map_colours_buildings_and_places_volunteers(small):
-    from resilient import places
+    from resilient.places import places
     buildings = places.buildings(small, EVERYTHING).assign(vulnerable=[3, 1, 0], uncovered=[2, 0, 0],
                                                           not_contacted=[1, 0, 0])
     volunteers = pd.DataFrame({"name": ["<b>甲</b>", "乙", "丙"], "assigned": [6, 1, 0], "capacity": [5, 5, 5],

@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from resilient import measures, places
-from resilient.measures import Filters
-from resilient.scope import EVERYTHING, Scope
+from resilient.core.scope import EVERYTHING, Scope
+from resilient.places import measures, places
+from resilient.places.measures import Filters
 from tests.conftest import NOW, TODAY
 
 

@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from bench import planner as bench_planner
 from geo.local_metres import offset
-from resilient import bench_planner, planner
-from resilient.planner import plan_round, suggest_sizing, walking_route
+from resilient.testing import planner
+from resilient.testing.planner import plan_round, suggest_sizing, walking_route
 
 START = datetime(2026, 11, 23, 6, 0)
 LON, LAT = 119.95, 31.70

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from resilient import queries
+from resilient.core import queries
 
 
 def test_parse_splits_named_blocks():
@@ -52,7 +52,7 @@ def test_every_read_of_people_and_places_takes_the_viewer_scope():
 
 def test_every_reference_named_in_the_migrations_is_checked():
     """Migrations mark references with `-- ref: table` (there are no FOREIGN KEYs); integrity must cover each."""
-    from resilient.config import MIGRATIONS_DIR
+    from resilient.core.config import MIGRATIONS_DIR
 
     named = []
     for file in sorted(MIGRATIONS_DIR.glob("*.sql")):

@@ -11,11 +11,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from resilient import audit, bench_import, demo, ids, integrity
-from resilient import import_values as iv
-from resilient import register_import as ri
-from resilient.accounts import User
-from resilient.scope import EVERYTHING, Scope
+from bench import imports as bench_import
+from resilient.core import audit, ids
+from resilient.core.accounts import User
+from resilient.core.scope import EVERYTHING, Scope
+from resilient.demo import generator as demo
+from resilient.imports import register as ri
+from resilient.imports import values as iv
+from resilient.ops import integrity
 from tests.conftest import TODAY
 from tests.test_ids import id_number
 
@@ -866,7 +869,7 @@ def test_every_code_in_the_code_has_both_texts_and_they_format():
     import re
     import string
 
-    from resilient.i18n import TEXT as IMPORT_TEXT
+    from resilient.core.i18n import TEXT as IMPORT_TEXT
     from tests.conftest import ROOT
 
     used = set()
@@ -885,7 +888,7 @@ def test_every_code_in_the_code_has_both_texts_and_they_format():
 
 
 def test_problem_values_fill_their_messages(small):
-    from resilient.i18n import TEXT as IMPORT_TEXT
+    from resilient.core.i18n import TEXT as IMPORT_TEXT
 
     rows = changed(changed(changed(PEOPLE, 0, "性别", "女"), 1, "房号", "909"), 2, "姓名", "")
     for problem in validate(small, rows).problems:
@@ -922,7 +925,7 @@ def test_a_huge_cell_is_refused_quickly():
 
 
 def test_large_workbooks_are_streamed_and_still_recover_numbers(monkeypatch):
-    from resilient import import_sheets
+    from resilient.imports import sheets as import_sheets
 
     monkeypatch.setattr(import_sheets, "MERGED_CELLS_BELOW_BYTES", 0)  # take the read-only path on a small file
     rows = [list(r) for r in PEOPLE]
@@ -933,7 +936,7 @@ def test_large_workbooks_are_streamed_and_still_recover_numbers(monkeypatch):
 
 
 def test_too_many_rows_is_refused(monkeypatch):
-    from resilient import import_sheets
+    from resilient.imports import sheets as import_sheets
 
     monkeypatch.setattr(import_sheets, "MAX_ROWS", 3)
     for data, name in [(csv_data(PEOPLE), "x.csv"), (xlsx_data(PEOPLE), "x.xlsx")]:

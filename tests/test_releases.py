@@ -4,10 +4,11 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from resilient import checks, daily, releases
-from resilient.accounts import User
-from resilient.daily import DailyError, DailySettings
-from resilient.scope import Scope
+from resilient.core.accounts import User
+from resilient.core.scope import Scope
+from resilient.daily import checks, releases
+from resilient.daily import rules as daily
+from resilient.daily.rules import DailyError, DailySettings
 from tests.conftest import TODAY
 from tests.test_checks import add_home_measures, at
 

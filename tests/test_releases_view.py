@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from resilient import config, db, releases
+from resilient.core import config, db
+from resilient.daily import releases
 from tests import conftest
 from tests.conftest import button, button_group, choose
 from tests.test_arrivals_view import counts, query, user_and_scope

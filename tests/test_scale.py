@@ -10,10 +10,13 @@ import shapely
 from streamlit.testing.v1 import AppTest
 
 from geo import area_maps, chinese_coords
-from resilient import db, demo, integrity, measures
-from resilient.i18n import CATEGORIES, density_labels, t
-from resilient.measures import Extent, Filters
-from resilient.scope import EVERYTHING, Scope
+from resilient.core import db
+from resilient.core.i18n import CATEGORIES, density_labels, t
+from resilient.core.scope import EVERYTHING, Scope
+from resilient.demo import generator as demo
+from resilient.ops import integrity
+from resilient.places import measures
+from resilient.places.measures import Extent, Filters
 from tests.conftest import ROOT, TODAY
 from tests.test_views import map_elements, sign_in
 

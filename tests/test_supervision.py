@@ -4,10 +4,10 @@ from datetime import date, datetime
 
 import pytest
 
-from resilient import checks, supervision, teams
-from resilient.accounts import User
-from resilient.daily import DailyError, DailySettings
-from resilient.scope import Scope
+from resilient.core.accounts import User
+from resilient.core.scope import Scope
+from resilient.daily import checks, supervision, teams
+from resilient.daily.rules import DailyError, DailySettings
 from tests.test_checks import add_home_measures
 
 LEADER = User(1, "leader", "社区书记", "community_leader", community_id=1)

@@ -6,7 +6,9 @@ from datetime import date, datetime, time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from resilient import config, daily, db, roles, supervision, teams
+from resilient.core import config, db, roles
+from resilient.daily import rules as daily
+from resilient.daily import supervision, teams
 from tests.conftest import ROOT, button, button_group, choose, demo_account, signed_in_on
 from tests.test_views import sign_in
 

@@ -4,11 +4,12 @@ from datetime import timedelta
 
 import pytest
 
-from resilient import coverage, teams
-from resilient.accounts import User
-from resilient.coverage import CoverageSettings
-from resilient.daily import DailyError
-from resilient.scope import Scope
+from resilient.core.accounts import User
+from resilient.core.scope import Scope
+from resilient.coverage import volunteers as coverage
+from resilient.coverage.volunteers import CoverageSettings
+from resilient.daily import teams
+from resilient.daily.rules import DailyError
 from tests.conftest import NOW, TODAY
 
 LEADER = User(1, "leader", "社区书记", "community_leader", community_id=1)

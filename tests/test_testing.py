@@ -7,9 +7,11 @@ from datetime import datetime, timedelta
 import pandas as pd
 import pytest
 
-from resilient import demo, queries, roles, testing
-from resilient.scope import Scope
-from resilient.testing import TestingError
+from resilient.core import queries, roles
+from resilient.core.scope import Scope
+from resilient.demo import generator as demo
+from resilient.testing import rounds as testing
+from resilient.testing.rounds import TestingError
 from tests.conftest import TODAY
 
 START = datetime(2026, 11, 23, 6, 0)
@@ -135,7 +137,7 @@ def test_save_plan_replaces_the_rounds_batches(town):
 
 
 def test_the_planner_reads_the_load_and_its_plan_is_stored(town):
-    from resilient import planner
+    from resilient.testing import planner
 
     con, users, round_id, site_id = town
     testing.add_site(con, users["admin"], round_id, "1栋门口", None, None, desks=2, building_id=1)
@@ -490,7 +492,7 @@ def test_every_error_code_has_both_languages():
     import re
     from pathlib import Path
 
-    from resilient.i18n import TEXT as TESTING_TEXT
+    from resilient.core.i18n import TEXT as TESTING_TEXT
 
     source = (Path(testing.__file__)).read_text(encoding="utf-8")
     used = set(re.findall(r'"(testing\.error\.[a-z_]+)"', source))

@@ -3,7 +3,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from resilient import db, demo
+from resilient.core import db
+from resilient.demo import generator as demo
 from tests.conftest import ROOT, button
 from tests.test_views import sign_in
 

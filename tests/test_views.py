@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from resilient import config, db, demo, roles
+from resilient.core import config, db, roles
+from resilient.demo import generator as demo
 from tests.conftest import ROOT, demo_account
 
 VIEWS = ["views/overview.py", "views/coverage.py", "views/imports.py", "views/account.py"]
@@ -181,15 +182,15 @@ def test_shown_tables_download_as_excel_with_the_readers_headers(app):
 
     import openpyxl
 
-    from resilient import session
+    from ui import session
 
     app.switch_page("views/audit.py").run()
     button = next(b for b in app.get("download_button") if "下载Excel" in str(b.proto))
     assert button is not None
     shown = app.dataframe[0].value
     con = db.connect(config.database_path())
-    from resilient import exports
-    from resilient.i18n import t
+    from resilient.core.i18n import t
+    from resilient.ops import exports
 
     headers = {"logged_at": t("audit.when", "zh"), "username": t("audit.username", "zh"), "role": t("login.role", "zh")}
     data = exports.audited_excel(con, _user(con, "admin"), "操作日志", shown, headers)

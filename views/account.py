@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from resilient import accounts, session
-from resilient.accounts import AccountError
+from resilient.core import accounts
+from resilient.core.accounts import AccountError
+from ui import session
 
 tr = session.translator(session.lang())
 con = session.cursor()

@@ -6,14 +6,18 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from resilient import arrivals, config, daily, people, roles, session
-from resilient.accounts import AccountError
-from resilient.arrivals import Arrival, Newcomer
-from resilient.daily import DailyError
-from resilient.i18n import CATEGORIES, fmt_date, refusal
-from resilient.import_sheets import ImportProblemError, read_table
-from resilient.masking import markdown_safe as escape
-from resilient.session import ALL
+from resilient.core import config, roles
+from resilient.core.accounts import AccountError
+from resilient.core.i18n import CATEGORIES, fmt_date, refusal
+from resilient.core.masking import markdown_safe as escape
+from resilient.daily import arrivals
+from resilient.daily import rules as daily
+from resilient.daily.arrivals import Arrival, Newcomer
+from resilient.daily.rules import DailyError
+from resilient.imports.sheets import ImportProblemError, read_table
+from resilient.places import people
+from ui import session
+from ui.session import ALL
 
 KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone
 SHEET_TYPES = ["xlsx", "xlsm", "csv", "txt"]

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from resilient import audit, session
+from resilient.core import audit
+from ui import session
 
 tr = session.translator(session.lang())
 con = session.cursor()

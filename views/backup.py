@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from resilient import backup, config, session
-from resilient.backup import BackupError
+from resilient.core import config
+from resilient.ops import backup
+from resilient.ops.backup import BackupError
+from ui import session
 
 tr = session.translator(session.lang())
 admin = session.require_administrator()

@@ -5,10 +5,13 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from resilient import checks, config, daily, session
-from resilient.daily import DailyError
-from resilient.i18n import fmt_date, fmt_number, refusal
-from resilient.masking import markdown_safe, mask_name
+from resilient.core import config
+from resilient.core.i18n import fmt_date, fmt_number, refusal
+from resilient.core.masking import markdown_safe, mask_name
+from resilient.daily import checks
+from resilient.daily import rules as daily
+from resilient.daily.rules import DailyError
+from ui import session
 
 KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone
 

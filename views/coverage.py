@@ -5,11 +5,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import basemaps, maps
-from resilient import config, coverage, people, places, roles, session
-from resilient.accounts import AccountError
-from resilient.coverage import CoverageError, CoverageSettings
-from resilient.i18n import fmt_number
-from resilient.masking import markdown_safe
+from resilient.core import config, roles
+from resilient.core.accounts import AccountError
+from resilient.core.i18n import fmt_number
+from resilient.core.masking import markdown_safe
+from resilient.coverage import volunteers as coverage
+from resilient.coverage.volunteers import CoverageError, CoverageSettings
+from resilient.places import people, places
+from ui import session
 
 KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone
 

@@ -12,8 +12,12 @@ from streamlit_folium import st_folium
 
 from geo import maps
 from geo.footprints import FootprintError, attribute_guess, clean_polygons, read_footprints, to_wgs84
-from resilient import footprint_import, places, register_import, roles, session
-from resilient.register_import import ImportProblemError
+from resilient.core import roles
+from resilient.imports import footprints as footprint_import
+from resilient.imports import register as register_import
+from resilient.imports.register import ImportProblemError
+from resilient.places import places
+from ui import session
 
 lang = session.lang()
 tr = session.translator(lang)

@@ -3,9 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from resilient import accounts, config, demo, session
-from resilient.accounts import AccountError
-from resilient.i18n import fmt_date
+from resilient.core import accounts, config
+from resilient.core.accounts import AccountError
+from resilient.core.i18n import fmt_date
+from resilient.demo import generator as demo
+from ui import session
 
 lang = session.lang()
 tr = session.translator(lang)

@@ -5,9 +5,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import area_maps, basemaps, maps
-from resilient import charts, config, measures, people, places, roles, session
-from resilient.accounts import AccountError
-from resilient.i18n import CATEGORIES, density_labels, fmt_date, fmt_number
+from resilient.core import config, roles
+from resilient.core.accounts import AccountError
+from resilient.core.i18n import CATEGORIES, density_labels, fmt_date, fmt_number
+from resilient.places import measures, people, places
+from ui import charts, session
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone

@@ -5,10 +5,13 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from resilient import arrivals, config, daily, releases, session
-from resilient.daily import DailyError
-from resilient.i18n import fmt_date, refusal
-from resilient.masking import markdown_safe as escape
+from resilient.core import config
+from resilient.core.i18n import fmt_date, refusal
+from resilient.core.masking import markdown_safe as escape
+from resilient.daily import arrivals, releases
+from resilient.daily import rules as daily
+from resilient.daily.rules import DailyError
+from ui import session
 
 KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone
 # Error values that hold a code, and the translation prefix that names it.

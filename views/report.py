@@ -3,8 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from resilient import config, daily_report, places, session
-from resilient.i18n import fmt_date
+from resilient.core import config
+from resilient.core.i18n import fmt_date
+from resilient.daily import report as daily_report
+from resilient.places import places
+from ui import session
 
 lang = session.lang()
 tr = session.translator(lang)

@@ -7,9 +7,14 @@ from datetime import datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from resilient import config, coverage, daily, places, session, supervision, teams
-from resilient.daily import DailyError, DailySettings
-from resilient.i18n import CATEGORIES, fmt_date, fmt_number
+from resilient.core import config
+from resilient.core.i18n import CATEGORIES, fmt_date, fmt_number
+from resilient.coverage import volunteers as coverage
+from resilient.daily import rules as daily
+from resilient.daily import supervision, teams
+from resilient.daily.rules import DailyError, DailySettings
+from resilient.places import places
+from ui import session
 
 KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone
 FLASH = "sup_flash"  # a success message carried over the rerun that shows the change

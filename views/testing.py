@@ -8,8 +8,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import maps
-from resilient import config, exports, measures, planner, session, testing
-from resilient.testing import TestingError
+from resilient.core import config
+from resilient.ops import exports
+from resilient.places import measures
+from resilient.testing import planner
+from resilient.testing import rounds as testing
+from resilient.testing.rounds import TestingError
+from ui import session
 
 lang = session.lang()
 tr = session.translator(lang)
@@ -248,7 +253,7 @@ def results_tab(round_id: int) -> None:
                 fail(error)
     upload = st.file_uploader(tr("testing.lab_file"), type=["xlsx", "csv"], key="lab_file")
     if upload is not None and st.button(tr("testing.import_lab"), key="import_lab"):
-        from resilient import register_import
+        from resilient.imports import register as register_import
 
         try:
             frame = register_import.read_table(upload.getvalue(), upload.name)

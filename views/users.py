@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from resilient import accounts, places, session
-from resilient.accounts import ROLES, AccountError
-from resilient.scope import EVERYTHING
+from resilient.core import accounts
+from resilient.core.accounts import ROLES, AccountError
+from resilient.core.scope import EVERYTHING
+from resilient.places import places
+from ui import session
 
 tr = session.translator(session.lang())
 con = session.cursor()

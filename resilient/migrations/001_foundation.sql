@@ -1,7 +1,7 @@
 -- The community, its places and its people. WGS-84 (lon, lat) everywhere; local time, naive.
 -- No FOREIGN KEY clauses: DuckDB refuses any update of an indexed column on a referenced row (moving a
 -- resident under a measure to another household, renaming a building), so references are checked by
--- resilient/integrity.py after every import and in the tests instead. `-- ref:` comments name them.
+-- resilient/ops/integrity.py after every import and in the tests instead. `-- ref:` comments name them.
 CREATE TABLE meta (
     key VARCHAR PRIMARY KEY,
     value VARCHAR NOT NULL

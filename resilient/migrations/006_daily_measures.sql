@@ -9,7 +9,7 @@ CREATE SEQUENCE fever_alert_seq;
 CREATE SEQUENCE measure_event_seq;
 
 -- A community's rules: where an arrival comes from and how risky they are -> which measure, for how many days.
--- A community without rows uses the built-in defaults (resilient/arrivals.py).
+-- A community without rows uses the built-in defaults (resilient/daily/arrivals.py).
 CREATE TABLE arrival_rule (
     community_id INTEGER NOT NULL,            -- ref: community
     origin VARCHAR NOT NULL CHECK (origin IN ('key_area', 'other_area', 'abroad', 'close_contact')),
@@ -50,7 +50,7 @@ CREATE TABLE health_check (
     day DATE NOT NULL,
     period VARCHAR NOT NULL CHECK (period IN ('am', 'pm')),
     temperature DECIMAL(4, 1) NOT NULL CHECK (temperature BETWEEN 30 AND 45),
-    symptoms VARCHAR[] NOT NULL,              -- codes (resilient/checks.py SYMPTOMS); empty when none
+    symptoms VARCHAR[] NOT NULL,              -- codes (resilient/daily/checks.py SYMPTOMS); empty when none
     note VARCHAR,
     recorded_by VARCHAR,
     recorded_at TIMESTAMP NOT NULL,

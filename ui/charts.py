@@ -1,0 +1,34 @@
+"""plotly figures, labelled in the user's language."""
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from resilient.core.i18n import CATEGORIES, t
+
+# Strictest measure darkest; the same colours on every chart.
+CATEGORY_COLOURS = {
+    "centralised_quarantine": "#b2182b",
+    "medical_observation": "#762a83",
+    "home_isolation": "#ef8a62",
+    "home_observation": "#fddbc7",
+    "health_monitoring": "#67a9cf",
+}
+
+
+def active_by_day(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """Stacked areas of people under each measure per day."""
+    data = frame.assign(label=frame["category"].map(lambda c: t(f"category.{c}", lang)))
+    order = [t(f"category.{c}", lang) for c in CATEGORIES if c in set(frame["category"])]
+    fig = px.area(
+        data, x="day", y="active", color="label",
+        category_orders={"label": order},
+        color_discrete_map={t(f"category.{c}", lang): colour for c, colour in CATEGORY_COLOURS.items()},
+        labels={"day": t("overview.chart_day", lang), "active": t("overview.chart_people", lang), "label": ""},
+    )
+    fig.update_layout(
+        title=t("overview.chart_title", lang), height=340, margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend={"orientation": "h", "y": -0.2}, hovermode="x unified",
+    )
+    fig.update_xaxes(tickformat="%m月%d日" if lang == "zh" else "%d %b")
+    return fig

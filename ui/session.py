@@ -1,0 +1,153 @@
+"""Streamlit glue shared by app.py and views: the database, the language, the signed-in user and their scope."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import streamlit as st
+
+from resilient.core import accounts, audit, config, db, roles
+from resilient.core.accounts import User
+from resilient.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from resilient.core.scope import NOTHING, Scope
+from resilient.demo import generator as demo
+from resilient.ops import backup, exports
+
+ALL = 0  # the "all" choice in sidebar filters; ids start at 1
+# Sign out after this long without a click: a shared office PC must not stay open on someone's account.
+IDLE_MINUTES = int(os.environ.get("RC_SESSION_IDLE_MINUTES", "30"))
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str):
+    """One read-write connection per server process; each run takes its own cursor (DuckDB is not thread-shared)."""
+    backup.apply_pending_restore(Path(path))  # a restore made from the UI takes effect here, before any open
+    demo.ensure_database(Path(path))
+    con = db.connect(path)
+    if demo.is_demo(con):
+        demo.roll_forward(con, config.today())
+    accounts.admin_from_environment(con)
+    return con
+
+
+def database():
+    """The process's connection; take .cursor() from it in each thread (download callbacks run in another)."""
+    path = config.database_path()
+    if not path.exists():
+        with st.spinner(tr("app.generating")):
+            return _connection(str(path))
+    return _connection(str(path))
+
+
+def cursor():
+    return database().cursor()
+
+
+def is_demo() -> bool:
+    return demo.is_demo(cursor())
+
+
+def lang() -> str:
+    return st.session_state.get("lang", DEFAULT_LANGUAGE)
+
+
+def tr(key: str, **values) -> str:
+    return t(key, lang(), **values)
+
+
+def translator(language: str):
+    """tr bound to one language, for format_func callbacks that Streamlit may call outside this run."""
+    return lambda key, **values: t(key, language, **values)
+
+
+def widget_key(name: str) -> str:
+    """A widget key per language, carrying the choice over from the other language.
+
+    Streamlit keeps showing a keyed widget's old option labels when only their language changes, so each
+    language gets its own widget; the chosen values (ids, codes) do not depend on the language.
+    """
+    key = f"{name}.{lang()}"
+    if key not in st.session_state:
+        for other in LANGUAGES:
+            previous = st.session_state.get(f"{name}.{other}")
+            if previous is not None:
+                st.session_state[key] = previous
+                break
+    return key
+
+
+def current_user() -> User | None:
+    return st.session_state.get("user")
+
+
+def sign_in(user: User) -> None:
+    st.session_state["user"] = user
+    st.session_state["last_seen"] = config.now()
+    st.session_state["revealed"] = set()
+
+
+def sign_out(action: str = "logout") -> None:
+    """Forget the user and everything revealed to them; `action` says why in the audit log."""
+    user = current_user()
+    if user is not None:
+        con = cursor()
+        with db.transaction(con):
+            audit.record(con, user, action, f"app_user:{user.username}")
+    for key in ("user", "last_seen", "revealed"):
+        st.session_state.pop(key, None)
+
+
+def expire_if_idle() -> bool:
+    """Sign out a session idle for IDLE_MINUTES; returns True when it just did."""
+    now = config.now()
+    last = st.session_state.get("last_seen")
+    if current_user() is not None and last is not None and now - last > timedelta(minutes=IDLE_MINUTES):
+        sign_out("session_expired")
+        st.session_state["expired"] = True
+        return True
+    st.session_state["last_seen"] = now
+    return False
+
+
+def revealed() -> set[int]:
+    return st.session_state.setdefault("revealed", set())
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def excel_button(frame, headers: dict[str, str], name: str, key: str) -> None:
+    """Download the table as shown, with the reader's headers; the file is made, and logged, only on click."""
+    connection, user = database(), current_user()
+    st.download_button(tr("app.excel"), key=key, mime=XLSX, file_name=f"{name}_{config.today():%Y%m%d}.xlsx",
+                       data=lambda: exports.audited_excel(connection.cursor(), user, name, frame, headers))
+
+
+def require_administrator() -> User:
+    """Stop a view for anyone but an administrator, whatever the navigation offered."""
+    user = current_user()
+    if not roles.is_administrator(user):
+        st.error(tr("app.not_allowed"))
+        st.stop()
+    return user
+
+
+def sso_configured() -> bool:
+    """Single sign-on is on when .streamlit/secrets.toml has an [auth] section (st.login, OIDC)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def viewer_scope() -> Scope:
+    """What the signed-in user may see, from their role; nothing at all when nobody is signed in."""
+    user = current_user()
+    return NOTHING if user is None else roles.scope_for(cursor(), user, config.today())
+
+
+def scope() -> Scope:
+    """The viewer's scope narrowed by the sidebar's community and grid choice."""
+    community = st.session_state.get("chosen_community", ALL)
+    grid = st.session_state.get("chosen_grid", ALL)
+    chosen = Scope(None if community == ALL else (community,), None if grid == ALL else (grid,))
+    return viewer_scope().narrow(chosen)
