@@ -16,7 +16,7 @@ def database(page_db):
 
 
 def open_page(path, monkeypatch, username, lang="zh"):
-    return conftest.open_page(path, monkeypatch, username, "views/arrivals.py", lang)
+    return conftest.open_page(path, monkeypatch, username, "views/daily/arrivals.py", lang)
 
 
 def query(path, sql, params=None):

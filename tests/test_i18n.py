@@ -16,7 +16,8 @@ def test_every_key_has_both_languages():
 
 def test_every_key_used_in_code_exists():
     used = set()
-    for file in [ROOT / "app.py", *ROOT.glob("views/*.py"), *ROOT.glob("resilient/*.py"), *ROOT.glob("geo/*.py")]:
+    for file in [ROOT / "app.py", *ROOT.glob("views/**/*.py"), *ROOT.glob("ui/*.py"), *ROOT.glob("resilient/*.py"),
+                 *ROOT.glob("geo/*.py")]:
         used |= set(KEY_CALL.findall(file.read_text(encoding="utf-8")))
     assert used, "the pattern found no keys"
     for key in used:
