@@ -95,6 +95,21 @@ def flat(building, unit_no, room, compound="", short: bool = False) -> str:
     return f"{compound or ''}{building} {_tr()(key, unit=unit_no, room=room)}"
 
 
+def flats(frame: pd.DataFrame, short: bool = False) -> list[str]:
+    """flat() for every row of a frame with building, unit_no, room (and compound) columns."""
+    compounds = frame["compound"] if "compound" in frame else [""] * len(frame)
+    return [flat(b, u, r, c, short) for c, b, u, r in zip(compounds, frame["building"], frame["unit_no"],
+                                                          frame["room"])]
+
+
+def reason_given(reason: str | None, field: str) -> bool:
+    """Whether a reason was typed for a change that needs one; when not, the refusal says which field."""
+    if (reason or "").strip():
+        return True
+    st.error(_tr()("daily.error.reason_required", field=field))
+    return False
+
+
 # --- messages kept across a rerun -----------------------------------------------------------------------------
 
 def version(name: str) -> int:
@@ -146,6 +161,11 @@ def table(frame: pd.DataFrame, headers: dict[str, str], excel: str | None = None
     st.dataframe(frame, hide_index=True, width="stretch", column_config={**headers, **(look or {})}, **options)
     if excel:
         session.excel_button(frame, headers, excel, key)
+
+
+def whole(label: str, **options) -> st.column_config.NumberColumn:
+    """A column of whole numbers (counts, days)."""
+    return st.column_config.NumberColumn(label, format="%d", **options)
 
 
 def choose(label: str, labels: dict, key: str, where=st, per_language: bool = True, **options):
