@@ -23,6 +23,8 @@ from ui import session
 ALL = session.ALL  # the sidebar's "all" choice
 XLSX = session.XLSX
 widget_key = session.widget_key  # a key per language, for widgets whose labels are translated
+excel_button = session.excel_button  # a table's download, for a table drawn another way than kit.table
+revealed = session.revealed  # the residents whose name and phone this session was shown
 KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone
 FLASH = "kit_flash"  # the message a change leaves for the run that shows it
 ICONS = {"success": ":material/check_circle:", "warning": ":material/warning:", "info": ":material/info:"}

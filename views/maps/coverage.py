@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 from geo import basemaps, maps
 from resilient.coverage import volunteers as coverage
 from resilient.coverage.volunteers import CoverageError, CoverageSettings
-from ui import kit, session
+from ui import kit
 from views.maps import coverage_lists as lists
 from views.maps.coverage_lists import household_labels, shown_households
 
@@ -59,7 +59,7 @@ def map_section() -> None:
         return
     building = frame.set_index("building_id").loc[building_id]
     st.subheader(tr("coverage.building_gaps", building=building["name"], compound=building["compound"]))
-    gaps = coverage.gap_list(con, scope, settings, today, session.revealed())
+    gaps = coverage.gap_list(con, scope, settings, today, kit.revealed())
     gaps = gaps[gaps["building_id"] == building_id]
     if gaps.empty:
         st.success(tr("coverage.no_gaps_here"))
@@ -69,7 +69,7 @@ def map_section() -> None:
 
 def gaps_section() -> None:
     """Every household to act on, with why: the table a leader works down."""
-    gaps = coverage.gap_list(con, scope, settings, today, session.revealed())
+    gaps = coverage.gap_list(con, scope, settings, today, kit.revealed())
     if gaps.empty:
         st.success(tr("coverage.no_gaps"))
         return

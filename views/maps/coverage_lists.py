@@ -10,7 +10,7 @@ import streamlit as st
 from resilient.coverage import volunteers as coverage
 from resilient.coverage.volunteers import CoverageError, CoverageSettings
 from resilient.places import places
-from ui import kit, session
+from ui import kit
 
 
 def last_contact_text(page: kit.Page, when) -> str:
@@ -80,7 +80,7 @@ def leader_list_view(page: kit.Page, settings: CoverageSettings, manager: bool) 
                  for r in found.itertuples()}
         volunteer_id = kit.choose(tr("coverage.leader"), label, "cov_leader")
     if volunteer_id is not None:
-        homes = coverage.leader_list(page.con, page.scope, settings, volunteer_id, page.today, session.revealed())
+        homes = coverage.leader_list(page.con, page.scope, settings, volunteer_id, page.today, kit.revealed())
         if homes.empty:
             st.success(tr("coverage.no_vulnerable_led"))
         else:
@@ -132,12 +132,12 @@ def volunteer_list_view(page: kit.Page, settings: CoverageSettings) -> None:
         label = {int(r.volunteer_id): tr("coverage.volunteer_option", name=r.name, assigned=r.assigned,
                                          capacity=r.capacity) for r in load.itertuples()}
         volunteer_id = kit.choose(tr("coverage.col.volunteer"), label, "cov_volunteer")
-    homes = coverage.volunteer_list(page.con, page.scope, settings, volunteer_id, page.today, session.revealed())
+    homes = coverage.volunteer_list(page.con, page.scope, settings, volunteer_id, page.today, kit.revealed())
     if homes.empty:
         st.info(tr("coverage.no_households"))
         return
     shown = shown_households(page, homes)
-    session.excel_button(shown.drop(columns="gap", errors="ignore"), household_labels(page), tr("coverage.list_file"),
+    kit.excel_button(shown.drop(columns="gap", errors="ignore"), household_labels(page), tr("coverage.list_file"),
                          "cov_list_excel")
     may_record = coverage.may_record(page.user)
     if may_record:
