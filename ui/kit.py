@@ -240,6 +240,8 @@ def problems(found: list, words: dict[str, str] | None = None, columns: dict[str
              as_text: int = 0) -> None:
     """Every problem by row and column, in words (`columns` names the columns a reader does not see as such);
     the first `as_text` also as sentences, readable on a phone where the table's last column is cut off."""
+    if not found:
+        return
     tr = _tr()
     rows = [_problem(p) for p in found]
     frame = pd.DataFrame({"row": [r for r, _, _, _ in rows],
