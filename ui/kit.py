@@ -151,6 +151,21 @@ def kpis(*cards) -> None:
             st.metric(label, shown, delta=delta, help=help_text, width=KPI_WIDTH)
 
 
+# The usual columns' names and their headers' keys, so each page does not spell them out again.
+COLUMNS = {"compound": "col.compound", "building": "col.building", "grid": "col.grid", "unit_no": "col.unit",
+           "floor": "col.floor", "room": "col.room", "name": "col.name", "phone": "col.phone",
+           "id_number": "col.id_number", "category": "col.category", "people": "col.people",
+           "households": "col.households", "residents": "col.residents", "active": "col.active",
+           "households_under_measure": "col.households_under_measure", "start_date": "col.start",
+           "planned_end": "col.planned_end", "days_left": "col.days_left"}
+
+
+def headers(*names: str, **more: str) -> dict[str, str]:
+    """The reader's headers for the usual columns `names` (COLUMNS), then `more` as given, in that order."""
+    tr = _tr()
+    return {**{name: tr(COLUMNS[name]) for name in names}, **more}
+
+
 def height(rows: int, most: int = 15) -> int:
     """Every row in sight up to `most`, then the table scrolls."""
     return 38 + 35 * min(max(rows, 1), most)
@@ -160,7 +175,7 @@ def table(frame: pd.DataFrame, headers: dict[str, str], excel: str | None = None
           look: dict | None = None, **options) -> None:
     """A table with the reader's headers (`look` for typed columns), and its Excel download when `excel` names
     the file: the download holds what is shown, with the same headers."""
-    st.dataframe(frame, hide_index=True, width="stretch", column_config={**headers, **(look or {})}, **options)
+    st.dataframe(frame, hide_index=True, column_config={**headers, **(look or {})}, **{"width": "stretch", **options})
     if excel:
         session.excel_button(frame, headers, excel, key)
 
