@@ -42,6 +42,7 @@ def test_the_plan_in_one_step_and_progress_behind_first(town):
     row = progress.set_index("stairwell_id").loc[int(site["stairwell_id"])]
     assert row["percent"] == round(100 * row["share"]) > 0 and row["building"] and row["unit_no"]
     assert progress["percent"].dtype.kind == "i"
+    assert testing.progress_totals(progress) == (1, int((~people["excluded"]).sum()))
 
 
 def test_a_lab_file_is_read_by_its_first_two_columns():

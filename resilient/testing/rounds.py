@@ -579,6 +579,11 @@ def progress_view(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: int, t
     return progress.sort_values("share", kind="stable").reset_index(drop=True)
 
 
+def progress_totals(progress: pd.DataFrame) -> tuple[int, int]:
+    """People sampled and people expected over the stairwells of progress_view(): the round's headline."""
+    return int(progress["sampled"].sum()), int(progress["expected"].sum())
+
+
 def read_lab_file(data: bytes, name: str) -> pd.DataFrame:
     """A lab's results file (spreadsheet or CSV): its first column the tube code, its second the result, whatever
     their headers say; as import_lab_results() reads it. Raises ImportProblemError for a file it cannot read."""

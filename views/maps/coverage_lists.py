@@ -121,9 +121,9 @@ def designate_leader(page: kit.Page, settings: CoverageSettings) -> None:
 
 def volunteer_list_view(page: kit.Page, settings: CoverageSettings) -> None:
     """One volunteer's households, each with a button that records a contact of the kind chosen above."""
-    tr = page.tr
-    if page.user.role == "volunteer":
-        volunteer_id = page.user.volunteer_id
+    tr, user = page.tr, page.user
+    if user.role == "volunteer":
+        volunteer_id = user.volunteer_id
     else:
         load = coverage.active_volunteers(page.con, page.scope, settings, page.today)
         if load.empty:
@@ -138,8 +138,8 @@ def volunteer_list_view(page: kit.Page, settings: CoverageSettings) -> None:
         return
     shown = shown_households(page, homes)
     kit.excel_button(shown.drop(columns="gap", errors="ignore"), household_labels(page), tr("coverage.list_file"),
-                         "cov_list_excel")
-    may_record = coverage.may_record(page.user)
+                     "cov_list_excel")
+    may_record = coverage.may_record(user)
     if may_record:
         kind = st.segmented_control(tr("coverage.contact_kind"), list(coverage.CONTACT_KINDS), default="call",
                                     format_func=lambda k: tr(f"coverage.kind.{k}"), key="cov_kind") or "call"
@@ -153,7 +153,7 @@ def volunteer_list_view(page: kit.Page, settings: CoverageSettings) -> None:
                                         key=f"cov_rec_{volunteer_id}_{row.household_id}", icon=":material/check:",
                                         width="content"):
                 try:
-                    coverage.record_contact(page.con, page.user, volunteer_id, int(row.household_id), kind, page.now)
+                    coverage.record_contact(page.con, user, volunteer_id, int(row.household_id), kind, page.now)
                     st.toast(tr("coverage.recorded", kind=tr(f"coverage.kind.{kind}"),
                                 household=f"{text.building} {text.unit_room}"))
                     st.rerun()

@@ -173,7 +173,7 @@ def progress_tab(round_id: int) -> None:
         st.info(tr("testing.nothing_planned"))
         return
     progress["label"] = progress["building"] + progress["unit_no"].map(lambda n: tr("unit.name", n=n))
-    done, expected = int(progress["sampled"].sum()), int(progress["expected"].sum())
+    done, expected = testing.progress_totals(progress)
     over_time = testing.samples_over_time(con, scope, round_id)
     finish = testing.estimated_finish(expected, done, over_time, config.now())
     kit.kpis((tr("testing.sampled"), f"{done:,} / {expected:,}"),
