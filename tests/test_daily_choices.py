@@ -45,6 +45,7 @@ def test_check_list_figures_and_filters(home):
 def test_missed_checks_of_the_last_days(home):
     found = checks.missed_recently(home, ALL, TODAY, at(20))
     assert set(found["status"]) == {"missed"} and found["day"].min() >= TODAY - timedelta(days=6)
+    assert found["name"].str.contains(r"\*").all()                      # masked, like every list
     assert {(7, YESTERDAY, "pm"), (6, TODAY, "am")} <= set(zip(found["measure_id"], found["day"], found["period"]))
     assert (7, YESTERDAY, "am") not in set(zip(found["measure_id"], found["day"], found["period"]))  # not required
     today_only = checks.missed_recently(home, ALL, TODAY, at(20), days=1)

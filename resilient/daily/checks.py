@@ -134,9 +134,10 @@ def narrow(people: pd.DataFrame, period: str, todo_only: bool = False, find: str
 def missed_recently(con: duckdb.DuckDBPyConnection, scope: Scope, today: date, now: datetime,
                     settings: DailySettings | None = None, own_staff_id: int | None = None,
                     days: int = 7) -> pd.DataFrame:
-    """The half-days nobody recorded in time over the last `days` days, today included: whom to chase."""
+    """The half-days nobody recorded in time over the last `days` days, today included: whom to chase (names
+    and phones masked)."""
     found = slots(con, scope, today - timedelta(days=days - 1), today, now, settings, own_staff_id)
-    return found[found["status"] == "missed"].reset_index(drop=True)
+    return mask_people(found[found["status"] == "missed"].reset_index(drop=True))
 
 
 def is_abnormal(temperature: float, symptoms, settings: DailySettings) -> bool:

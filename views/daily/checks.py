@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from resilient.core.i18n import fmt_date
-from resilient.core.masking import mask_name
 from resilient.daily import checks
 from resilient.daily import rules as daily
 from resilient.daily.rules import DailyError
@@ -78,8 +77,7 @@ def list_section() -> None:
         st.success(tr("checks.all_done", period=tr(f"period.{period}")))
     for row in shown.itertuples(index=False):
         person_form(row, day, period)
-    kit.excel_button(export_frame(people), export_labels(), tr("checks.file", day=day.isoformat()),
-                         "checks_excel")
+    kit.excel_button(export_frame(people), export_labels(), tr("checks.file", day=day.isoformat()), "checks_excel")
 
 
 def person_form(row, day, period: str) -> None:
@@ -124,9 +122,8 @@ def export_frame(people: pd.DataFrame) -> pd.DataFrame:
 
 
 def export_labels() -> dict[str, str]:
-    return {"building": tr("col.building"), "unit_no": tr("col.unit"), "room": tr("col.room"),
-            "name": tr("col.name"), "phone": tr("col.phone"), "category": tr("col.category"),
-            "days_left": tr("col.days_left"), "am": tr("period.am"), "pm": tr("period.pm")}
+    return kit.headers("building", "unit_no", "room", "name", "phone", "category", "days_left",
+                       am=tr("period.am"), pm=tr("period.pm"))
 
 
 # --- alerts ---------------------------------------------------------------------------------------------------
@@ -175,10 +172,9 @@ def missed_section() -> None:
         "day": [fmt_date(pd.Timestamp(d).date(), lang) for d in missed["day"]],
         "period": missed["period"].map(lambda p: tr(f"period.{p}")),
         "building": missed["compound"] + missed["building"], "unit_no": missed["unit_no"], "room": missed["room"],
-        "name": missed["name"].map(mask_name),
-    }).reset_index(drop=True)
-    labels = {"day": tr("checks.col.day"), "period": tr("checks.period"), "building": tr("col.building"),
-              "unit_no": tr("col.unit"), "room": tr("col.room"), "name": tr("col.name")}
+        "name": missed["name"]})
+    labels = {"day": tr("checks.col.day"), "period": tr("checks.period"),
+              **kit.headers("building", "unit_no", "room", "name")}
     st.caption(tr("checks.missed_help", n=len(missed)))
     kit.table(shown, labels, tr("checks.missed_file"), "checks_missed_excel")
 
