@@ -4,9 +4,10 @@ which releases to show and what may be done; a flat as typed at the gate, a meas
 from datetime import date, timedelta
 
 import pandas as pd
+import pytest
 
-from resilient.daily import arrivals, checks, releases
-from resilient.daily.rules import DailySettings
+from resilient.daily import arrivals, checks, releases, rules
+from resilient.daily.rules import DailyError, DailySettings
 from tests import test_checks
 from tests.conftest import TODAY
 from tests.test_checks import ALL, GRID1, LEADER, YESTERDAY, at
@@ -88,3 +89,11 @@ def test_a_measures_end_and_arrivals_by_origin():
     frame = pd.DataFrame({"origin": ["abroad", "key_area", "abroad"]})
     assert arrivals.origin_counts(frame) == {"abroad": 2, "key_area": 1, "other_area": 0, "close_contact": 0}
     assert set(arrivals.origin_counts(frame.iloc[0:0]).values()) == {0}
+
+
+def test_a_settings_refusal_names_each_setting():
+    with pytest.raises(DailyError) as refused:
+        DailySettings(am_due="19:00", fever_threshold=30)
+    assert rules.settings_fields(refused.value) == ["fever_threshold", "am_due", "pm_due"]
+    assert rules.settings_fields(DailyError("daily.error.settings", field="am_due / pm_due")) == ["am_due", "pm_due"]
+    assert rules.settings_fields(DailyError("daily.error.busy")) == []

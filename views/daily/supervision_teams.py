@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from resilient.coverage import volunteers as coverage
+from resilient.daily import rules as daily
 from resilient.daily import supervision, teams
 from resilient.daily.rules import DailyError
 from ui import kit
@@ -25,8 +26,8 @@ SETTING_LABELS = {"fever_threshold": "supervision.setting.fever", "am_due": "sup
 
 def fail(page: kit.Page, error: DailyError) -> None:
     """The refusal in the reader's words: a member's post, and the settings it names, translated too."""
-    named = [f.strip() for f in str(error.values.get("field", "")).replace(",", "/").split("/")]
-    fields = " / ".join(page.tr(SETTING_LABELS[f]) if f in SETTING_LABELS else f for f in named)
+    fields = " / ".join(page.tr(SETTING_LABELS[f]) if f in SETTING_LABELS else f
+                        for f in daily.settings_fields(error))
     kit.fail(error, words={"role": "supervision.post"},
              **({"field": fields} if error.code == "daily.error.settings" else {}))
 
