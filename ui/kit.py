@@ -53,6 +53,7 @@ class Page:
 
 
 def page() -> Page:
+    """The top of every page, read once: what the page's widgets, domain calls and words need."""
     lang = session.lang()
     return Page(lang, session.translator(lang), session.cursor(), session.current_user(), config.today(),
                 config.now())
