@@ -20,6 +20,7 @@ from resilient.core import audit, config, db, queries, roles
 from resilient.core.accounts import User
 from resilient.core.masking import mask_people
 from resilient.core.scope import Scope
+from resilient.places import places as place_lists  # (`places` is a local name in suggest)
 
 REASONS = ("elderly_alone", "elderly_only", "disabled", "bedridden", "chronic_illness", "low_income", "pregnant",
            "home_isolation", "home_observation")
@@ -482,3 +483,67 @@ def apply(con: duckdb.DuckDBPyConnection, actor: User | None, suggestion: Sugges
 
     return _retrying(con, work)
 
+
+
+# --- the coverage page: what it lists and chooses from --------------------------------------------------------
+
+def building_gaps(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSettings,
+                  today: date) -> pd.DataFrame:
+    """Every building in scope (name, compound, grid cell, outline) with its vulnerable, uncovered and not
+    contacted households, 0 where it has none: what the gap map colours."""
+    found = place_lists.buildings(con, scope)[["building_id", "name", "compound", "grid", "geojson"]]
+    frame = found.merge(by_building(coverage(con, scope, settings, today)), on="building_id", how="left")
+    for column in ("vulnerable", "uncovered", "not_contacted"):
+        frame[column] = frame[column].fillna(0).astype(int)
+    return frame
+
+
+def gap_counts(gaps: pd.DataFrame) -> dict[str, int]:
+    """Households of gap_list() per reason, in the order of GAPS (not contacted last), the reasons it has only."""
+    counts = gaps["reason"].value_counts()
+    return {r: int(counts[r]) for r in (*GAPS, "not_contacted") if r in counts}
+
+
+def active_volunteers(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSettings,
+                      today: date) -> pd.DataFrame:
+    """volunteer_load() of the volunteers who take households now: the ones a leader can choose."""
+    load = volunteer_load(con, scope, settings, today)
+    return load[load["active"]].reset_index(drop=True)
+
+
+def leads(con: duckdb.DuckDBPyConnection, scope: Scope, volunteer_id: int | None, today: date) -> bool:
+    """Whether a volunteer is a building leader (楼长) of a building in scope today."""
+    return volunteer_id is not None and int(volunteer_id) in set(leaders(con, scope, today)["volunteer_id"])
+
+
+def leaders_by_volunteer(con: duckdb.DuckDBPyConnection, scope: Scope, today: date) -> pd.DataFrame:
+    """One row per building leader in scope (volunteer_id, name) with `places`, what they lead: a list of
+    (compound, building, unit_no), unit_no None for a whole building; in leaders()' order."""
+    found = leaders(con, scope, today)
+    led = [(c, b, None if pd.isna(u) else u) for c, b, u in zip(found["compound"], found["building"],
+                                                                  found["unit_no"])]
+    grouped = found.assign(volunteer_id=found["volunteer_id"].astype(int), places=led) \
+        .groupby("volunteer_id", sort=False).agg(name=("name", "first"), places=("places", list))
+    return grouped.reset_index()
+
+
+def suggestion_rows(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSettings,
+                    suggestion: Suggestion, revealed: set[int] = frozenset()) -> pd.DataFrame:
+    """The suggested assignments as a leader reviews them: volunteer, household (compound, building, unit_no,
+    room), distance in whole metres, and `replaces`, the names of the far volunteers each one takes over from."""
+    names = volunteer_load(con, scope, settings, suggestion.today).set_index("volunteer_id")["name"]
+    where = household_labels(con, scope, suggestion.assignments["household_id"], suggestion.today, revealed)
+    rows = suggestion.assignments.merge(where, on="household_id")
+    return pd.DataFrame({
+        "volunteer": rows["volunteer_id"].map(names), "compound": rows["compound"], "building": rows["building"],
+        "unit_no": rows["unit_no"], "room": rows["room"], "distance_m": rows["distance_m"].round().astype(int),
+        "replaces": [[str(names.get(v, v)) for v in suggestion.replaces.get(int(h), [])]
+                     for h in rows["household_id"]],
+        "household_id": rows["household_id"]})
+
+
+def suggestion_uncovered(con: duckdb.DuckDBPyConnection, scope: Scope, suggestion: Suggestion,
+                         revealed: set[int] = frozenset()) -> pd.DataFrame:
+    """The households the suggestion still leaves uncovered, where they are and why (`reason`)."""
+    where = household_labels(con, scope, suggestion.uncovered["household_id"], suggestion.today, revealed)
+    return suggestion.uncovered.merge(where, on="household_id")

@@ -668,3 +668,23 @@ def template_bytes() -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- the arrivals page ----------------------------------------------------------------------------------------
+
+def flat_code(building: str, unit_no, room: str) -> str | None:
+    """'3-2-1502' for 3栋, stairwell 2, room 1502: the flat as a gate worker types it into a search; None when
+    the building's name has no number."""
+    number = re.search(r"\d+", str(building))
+    return f"{number.group()}-{unit_no}-{room}" if number else None
+
+
+def planned_end(arrival_date: date, days: int) -> date:
+    """The end of a measure of `days` days starting on the day of arrival (as register() writes it)."""
+    return arrival_date + timedelta(days=int(days))
+
+
+def origin_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """arrivals() rows per origin, every origin of ORIGINS listed (0 when none came from there)."""
+    counts = frame["origin"].value_counts()
+    return {origin: int(counts.get(origin, 0)) for origin in ORIGINS}

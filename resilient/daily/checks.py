@@ -97,6 +97,49 @@ def _natural(column: pd.Series) -> pd.Series:
     return column.str.extract(r"(\d+)", expand=False).fillna("0").astype(int) * 1000 + column.str.len()
 
 
+# --- the check list as the worker works it ---------------------------------------------------------------------
+
+DONE = ("done", "late")      # a reading recorded (late: at or after the deadline)
+TO_DO = ("due", "missed")    # no reading yet
+
+
+def default_period(settings: DailySettings, now: datetime) -> str:
+    """Morning until its deadline, then afternoon: the half-day a worker is most likely filling in."""
+    return "am" if now < settings.due(now.date(), "am") else "pm"
+
+
+def viewer_staff_id(user: User | None) -> int | None:
+    """A grid worker's own staff id (their list adds the people they follow outside their grid cells)."""
+    return user.staff_id if user is not None and user.role == "grid_worker" else None
+
+
+def period_counts(people: pd.DataFrame, period: str) -> dict[str, int]:
+    """A check list's figures for one half-day: people on it, readings recorded, readings still to take."""
+    status = people[f"{period}_status"]
+    return {"people": len(people), "done": int(status.isin(DONE).sum()), "todo": int(status.isin(TO_DO).sum())}
+
+
+def narrow(people: pd.DataFrame, period: str, todo_only: bool = False, find: str = "") -> pd.DataFrame:
+    """A check list as the worker filters it: only those still to check in `period`, and the flat or building
+    typed (3栋-2-1502, or part of 'A苑3栋')."""
+    shown = people[people[f"{period}_status"].isin(TO_DO)] if todo_only else people
+    find = (find or "").strip()
+    if find:
+        flat = shown["building"].str.cat([shown["unit_no"].astype(str), shown["room"]], sep="-")
+        building = shown["compound"] + shown["building"]
+        shown = shown[flat.str.contains(find, regex=False) | building.str.contains(find, regex=False)]
+    return shown
+
+
+def missed_recently(con: duckdb.DuckDBPyConnection, scope: Scope, today: date, now: datetime,
+                    settings: DailySettings | None = None, own_staff_id: int | None = None,
+                    days: int = 7) -> pd.DataFrame:
+    """The half-days nobody recorded in time over the last `days` days, today included: whom to chase (names
+    and phones masked)."""
+    found = slots(con, scope, today - timedelta(days=days - 1), today, now, settings, own_staff_id)
+    return mask_people(found[found["status"] == "missed"].reset_index(drop=True))
+
+
 def is_abnormal(temperature: float, symptoms, settings: DailySettings) -> bool:
     """Fever (at or above the threshold) or any symptom."""
     return round(float(temperature), 1) >= float(settings.fever_threshold) or bool(list(symptoms or []))

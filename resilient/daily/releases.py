@@ -224,3 +224,45 @@ def under_measure(con: duckdb.DuckDBPyConnection, scope: Scope, query: str, toda
     digits or part of the name), one row per measure; names and phones masked except `revealed`."""
     found = arrivals.find_residents(con, scope, query, today, revealed)
     return found[found["measure_id"].notna()].reset_index(drop=True)
+
+
+# --- the releases page: which list, which actions, which new end ------------------------------------------------
+
+DUE_ORDER = ("overdue", "today", "tomorrow")   # how due() groups measures, the most urgent first
+SHOWS = ("ready", "all", "blocked")
+
+
+def due_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """due() measures per group of DUE_ORDER (overdue, ending today, ending tomorrow)."""
+    return {when: int((frame["due"] == when).sum()) for when in DUE_ORDER}
+
+
+def show_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """due() measures per SHOWS choice: ready to release now, all, and blocked (not ready)."""
+    ready = int(frame["ready"].sum())
+    return {"ready": ready, "all": len(frame), "blocked": len(frame) - ready}
+
+
+def shown_due(frame: pd.DataFrame, show: str) -> pd.DataFrame:
+    """due() narrowed to a SHOWS choice."""
+    if show == "ready":
+        return frame[frame["ready"].astype(bool)]
+    if show == "blocked":
+        return frame[~frame["ready"].astype(bool)]
+    return frame
+
+
+def actions_for(category: str) -> list[str]:
+    """What may be done to a running measure: extend it, or end it by a transfer to hospital or (unless it is
+    one already) to centralised quarantine."""
+    return ["extend", "hospital"] + ([] if category == "centralised_quarantine" else ["centralised_quarantine"])
+
+
+def new_end(action: str, planned_end: date, days: int, today: date) -> date | None:
+    """The end a change would give: an extension moves the planned end by `days`, a transfer to centralised
+    quarantine opens a measure from today for `days`; a transfer to hospital sets none."""
+    if action == "extend":
+        return planned_end + timedelta(days=days)
+    if action == "centralised_quarantine":
+        return today + timedelta(days=days)
+    return None

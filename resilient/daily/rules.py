@@ -168,3 +168,9 @@ def reason_text(reason: str | None, field: str = "reason") -> str:
     if not text:
         raise DailyError("daily.error.reason_required", field=field)
     return text
+
+
+def settings_fields(error: DailyError) -> list[str]:
+    """The settings a 'daily.error.settings' refusal names, one each ('am_due / pm_due' names two), so a page
+    can name them in the reader's words."""
+    return [f.strip() for f in str(error.values.get("field", "")).replace(",", "/").split("/") if f.strip()]

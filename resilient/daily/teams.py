@@ -170,3 +170,40 @@ def staff(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Grid workers, doctors and police of the communities in scope (staff_id, community_id, role, name): who
     can be put on a team, and (grid workers and doctors) who can follow a person."""
     return queries.fetch_df(con, "team_staff_choices", **scope.params())
+
+
+# --- the supervisor's page: where a flat can move, who can join a team ------------------------------------------
+
+POSTS = ("grid_worker", "doctor", "police")
+
+
+def move_candidates(con: duckdb.DuckDBPyConnection, scope: Scope, team_id: int, today: date) -> pd.DataFrame:
+    """The teams a flat of `team_id` can move to (team_load rows): the others of its community, those of the
+    same grid worker first, then the least loaded (isolated people, then flats), so the likeliest is on top."""
+    loads = team_load(con, scope, today)
+    own = loads[loads["team_id"] == int(team_id)]
+    if own.empty:
+        return loads.iloc[0:0]
+    worker, community = own.iloc[0]["grid_worker_id"], own.iloc[0]["community_id"]
+    found = loads[(loads["community_id"] == community) & (loads["team_id"] != int(team_id))]
+    found = found.assign(other_worker=found["grid_worker_id"] != worker)
+    return found.sort_values(["other_worker", "isolated_people", "households", "team_id"]) \
+        .drop(columns="other_worker").reset_index(drop=True)
+
+
+def member_choices(con: duckdb.DuckDBPyConnection, scope: Scope, community_id: int,
+                   today: date) -> dict[str, pd.DataFrame]:
+    """Per post (POSTS), the community's staff who can fill it, with the number of teams each serves on
+    already (`serving`), so a new team does not pile on the same people."""
+    loads = team_load(con, scope, today)
+    serving = pd.concat([loads["grid_worker_id"], loads["doctor_id"], loads["police_id"]]).value_counts()
+    found = staff(con, scope)
+    found = found[found["community_id"] == int(community_id)]
+    return {post: found[found["role"] == post].assign(
+        serving=lambda f: [int(serving.get(s, 0)) for s in f["staff_id"]]).reset_index(drop=True) for post in POSTS}
+
+
+def flats_of(con: duckdb.DuckDBPyConnection, scope: Scope, team_id: int, today: date) -> pd.DataFrame:
+    """One team's flats on `today` in scope (team_households narrowed to it)."""
+    frame = team_households(con, scope, today)
+    return frame[frame["team_id"] == int(team_id)].reset_index(drop=True)

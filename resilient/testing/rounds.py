@@ -542,3 +542,54 @@ def estimated_finish(expected: int, sampled: int, over_time: pd.DataFrame, now: 
     if per_minute <= 0:
         return None
     return now + pd.Timedelta(minutes=remaining / per_minute).to_pytimedelta()
+
+
+# --- the testing page: figures, the plan in one step, progress, a lab's file ------------------------------------
+
+MODES = ("site", "door_to_door", "excluded")
+
+
+def mode_counts(people: pd.DataFrame) -> dict[str, int]:
+    """eligible_people() per way of being sampled (MODES): at a site, at home, not at all."""
+    counts = people["mode"].value_counts()
+    return {mode: int(counts.get(mode, 0)) for mode in MODES}
+
+
+def make_plan(con: duckdb.DuckDBPyConnection, actor: User, scope: Scope, round_id: int, today: date):
+    """Plan the round's batches from its sites and its stairwells' people, and store the plan; returns the
+    planner's Plan (finish, lower bound, longest wait)."""
+    from resilient.testing import planner
+
+    info = round_info(con, round_id)
+    plan = planner.plan_round(stairwell_load(con, scope, round_id, today), sites_frame(con, round_id),
+                              pd.Timestamp(info["start_at"]).to_pydatetime())
+    save_plan(con, actor, round_id, plan.batches)
+    return plan
+
+
+def progress_view(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: int, today: date) -> pd.DataFrame:
+    """progress_by_stairwell() with each stairwell's building and unit_no and `percent` sampled (whole, 0 when
+    nobody is expected), the furthest behind first: the call list's order."""
+    progress = progress_by_stairwell(con, scope, round_id, today)
+    if progress.empty:
+        return progress.assign(unit_no=[], building=[], percent=[])
+    names = stairwell_names(con, scope)[["stairwell_id", "unit_no", "building"]]
+    progress = progress.merge(names, on="stairwell_id")
+    progress["percent"] = (100 * progress["share"].fillna(0)).round().astype(int)
+    return progress.sort_values("share", kind="stable").reset_index(drop=True)
+
+
+def progress_totals(progress: pd.DataFrame) -> tuple[int, int]:
+    """People sampled and people expected over the stairwells of progress_view(): the round's headline."""
+    return int(progress["sampled"].sum()), int(progress["expected"].sum())
+
+
+def read_lab_file(data: bytes, name: str) -> pd.DataFrame:
+    """A lab's results file (spreadsheet or CSV): its first column the tube code, its second the result, whatever
+    their headers say; as import_lab_results() reads it. Raises ImportProblemError for a file it cannot read."""
+    from resilient.imports.sheets import read_table
+
+    frame = read_table(data, name)
+    if len(frame.columns) < 2:
+        raise TestingError("testing.error.plan_columns", columns="code, result")
+    return frame.rename(columns={frame.columns[0]: "code", frame.columns[1]: "result"})[["code", "result"]]
