@@ -125,7 +125,7 @@ def excel_button(frame, headers: dict[str, str], name: str, key: str) -> None:
 def require_administrator() -> User:
     """Stop a view for anyone but an administrator, whatever the navigation offered."""
     user = current_user()
-    if not roles.is_administrator(user):
+    if not roles.may(user, "administer"):
         st.error(tr("app.not_allowed"))
         st.stop()
     return user

@@ -11,7 +11,6 @@ from resilient.core.accounts import AccountError
 from resilient.core.i18n import CATEGORIES, fmt_date, refusal
 from resilient.core.masking import markdown_safe as escape
 from resilient.daily import arrivals
-from resilient.daily import rules as daily
 from resilient.daily.arrivals import Arrival, Newcomer
 from resilient.daily.rules import DailyError
 from resilient.imports.sheets import ImportProblemError, read_table
@@ -31,7 +30,7 @@ con = session.cursor()
 user = session.current_user()
 scope = session.scope()
 today, now = config.today(), config.now()
-if not daily.may(user, daily.MAY_REGISTER):
+if not roles.may(user, "register_arrivals"):
     st.error(tr("app.not_allowed"))
     st.stop()
 
@@ -317,7 +316,7 @@ def list_section() -> None:
 
 def reveal_picker(frame: pd.DataFrame) -> None:
     """Reveal one person's name and phone (logged), to call them back."""
-    if not roles.may_reveal(user) or frame.empty:
+    if not roles.may(user, "reveal") or frame.empty:
         return
     rows = frame.drop_duplicates("resident_id")
     label = {int(r.resident_id): f"{flat_text(r.building, r.unit_no, r.room, r.compound)} {r.name}"
@@ -381,7 +380,7 @@ def rules_section() -> None:
 
 st.title(tr("arrivals.title"))
 sections = {"register": register_section, "sheet": sheet_section, "list": list_section}
-if daily.may(user, daily.MAY_SET_RULES):
+if roles.may(user, "set_rules"):
     sections["rules"] = rules_section
 chosen = st.segmented_control(tr("arrivals.section"), list(sections), default="register", key="arrivals_section",
                               format_func=lambda k: tr(f"arrivals.tab.{k}"), label_visibility="collapsed")

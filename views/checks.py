@@ -5,7 +5,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from resilient.core import config
+from resilient.core import config, roles
 from resilient.core.i18n import fmt_date, fmt_number, refusal
 from resilient.core.masking import markdown_safe, mask_name
 from resilient.daily import checks
@@ -166,7 +166,7 @@ def alerts_section() -> None:
     if found.empty:
         st.success(tr("checks.no_alerts"))
         return
-    may_handle = checks.may_handle_alerts(user)
+    may_handle = roles.may(user, "handle_alerts")
     for row in found.itertuples(index=False):
         who = markdown_safe(f"{row.name} {row.phone}")
         symptoms = symptoms_text(checks.codes(row.symptoms))

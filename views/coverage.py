@@ -23,7 +23,7 @@ user = session.current_user()
 scope = session.scope()
 today, now = config.today(), config.now()
 settings = coverage.load_settings(con)
-manager = coverage.may_manage(user)
+manager = roles.may(user, "manage_coverage")
 
 
 def fail(error: CoverageError | AccountError) -> None:
@@ -66,7 +66,7 @@ def household_labels() -> dict[str, str]:
 
 def reveal_picker(frame: pd.DataFrame, key: str) -> None:
     """Reveal one person's name and phone (logged), for roles whose work is calling them."""
-    if not roles.may_reveal(user) or frame["resident_id"].isna().all():
+    if not roles.may(user, "reveal") or frame["resident_id"].isna().all():
         return
     rows = frame[frame["resident_id"].notna()]
     label = {int(r.resident_id): f"{r.building} {r.unit_no}-{r.room} {r.name}" for r in rows.itertuples()}
@@ -313,7 +313,7 @@ def volunteer_list_view() -> None:
     shown = shown_households(homes)
     session.excel_button(shown.drop(columns="gap", errors="ignore"), household_labels(), tr("coverage.list_file"),
                          "cov_list_excel")
-    may_record = coverage.may_record(user)
+    may_record = roles.may(user, "record_contacts")
     if may_record:
         kind = st.segmented_control(tr("coverage.contact_kind"), list(coverage.CONTACT_KINDS), default="call",
                                     format_func=lambda k: tr(f"coverage.kind.{k}"), key="cov_kind") or "call"

@@ -24,7 +24,7 @@ tr = session.translator(lang)
 con = session.cursor()
 user = session.current_user()
 scope = session.viewer_scope()
-if not roles.may_import(user):
+if not roles.may(user, "import"):
     st.error(tr("app.not_allowed"))
     st.stop()
 
@@ -211,7 +211,7 @@ def outline_import() -> None:
                          column_config={"compound_name": tr("col.compound"), "name": tr("col.building"),
                                         "has_geom": tr("import.has_outline")})
     create_in = None
-    if not matching.unmatched_footprints.empty and user.role in footprint_import.CREATE_ROLES and compound_names:
+    if not matching.unmatched_footprints.empty and roles.may(user, "create_buildings") and compound_names:
         if st.checkbox(tr("import.create_unmatched", n=len(matching.unmatched_footprints)), key="fp_create"):
             create_in = st.selectbox(tr("import.create_in"), list(compound_names),
                                      format_func=compound_names.__getitem__,

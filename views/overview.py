@@ -151,7 +151,7 @@ def call_list(building_id: int, building_name: str) -> None:
     if people_frame.empty:
         return
     left, right = st.columns([3, 2], vertical_alignment="bottom")
-    if roles.may_reveal(user):
+    if roles.may(user, "reveal"):
         label = {r.resident_id: f"{r.unit_no}-{r.room} {r.name}" for r in people_frame.itertuples()}
         who = left.selectbox(tr("overview.reveal_who"), list(label), format_func=label.__getitem__,
                              key=session.widget_key("reveal_who"))

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from resilient.core import config
+from resilient.core import config, roles
 from resilient.core.i18n import fmt_date, refusal
 from resilient.core.masking import markdown_safe as escape
 from resilient.daily import arrivals, releases
@@ -24,7 +24,7 @@ user = session.current_user()
 scope = session.scope()
 today, now = config.today(), config.now()
 settings = daily.load_settings(con)
-if not daily.may(user, daily.MAY_DECIDE):
+if not roles.may(user, "decide"):
     st.error(tr("app.not_allowed"))
     st.stop()
 

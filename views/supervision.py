@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from resilient.core import config
+from resilient.core import config, roles
 from resilient.core.i18n import CATEGORIES, fmt_date, fmt_number
 from resilient.coverage import volunteers as coverage
 from resilient.daily import rules as daily
@@ -25,7 +25,7 @@ lang = session.lang()
 tr = session.translator(lang)
 con = session.cursor()
 user = session.current_user()
-if not daily.may(user, daily.MAY_SUPERVISE):  # navigation offers the page only to these roles; a typed URL too
+if not roles.may(user, "supervise"):  # navigation offers the page only to these roles; a typed URL too
     st.error(tr("app.not_allowed"))
     st.stop()
 scope = session.scope()
@@ -445,7 +445,7 @@ def create_team() -> None:
 
 def settings_section() -> None:
     """The numbers behind missed checks, alerts, releases and overload, changed without a code change."""
-    if not daily.may(user, daily.MAY_SET_RULES):
+    if not roles.may(user, "set_rules"):
         st.info(tr("supervision.setting.rules_only"))
         return
     with st.form("sup_settings"):
@@ -483,7 +483,7 @@ st.title(tr("supervision.title"))
 st.caption(tr("supervision.as_of", start=fmt_date(supervision.week_start(today), lang),
               now=fmt_date(now, lang, with_time=True)))
 sections = {"workers": workers_section, "teams": teams_section}
-if daily.may(user, daily.MAY_SET_RULES):
+if roles.may(user, "set_rules"):
     sections["settings"] = settings_section
 chosen = st.segmented_control(tr("supervision.section"), list(sections), default="workers",
                               key="supervision_section", format_func=lambda k: tr(f"supervision.tab.{k}"),

@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import maps
-from resilient.core import config
+from resilient.core import config, roles
 from resilient.ops import exports
 from resilient.places import measures
 from resilient.testing import planner
@@ -34,7 +34,7 @@ def fail(error: TestingError) -> None:
 
 def round_picker() -> int | None:
     rounds = testing.rounds(con, scope)
-    if testing.may_organise(user):
+    if roles.may(user, "organise_testing"):
         with st.expander(tr("testing.new_round"), expanded=rounds.empty):
             with st.form("new_round"):
                 name = st.text_input(tr("testing.round_name"), value=tr("testing.round_default", day=today))
@@ -83,7 +83,7 @@ def plan_tab(round_id: int) -> None:
     st.dataframe(sites[["name", "desks", "swabs_per_desk_hour"]], hide_index=True, width="stretch",
                  column_config={"name": tr("testing.site"), "desks": tr("testing.desks"),
                                 "swabs_per_desk_hour": tr("testing.rate")})
-    if testing.may_organise(user):
+    if roles.may(user, "organise_testing"):
         buildings = measures.building_density(con, scope, measures.Filters(), today)
         names = dict(zip(buildings["building_id"], buildings["compound"] + buildings["name"]))
         with st.form("add_site"):
@@ -237,7 +237,7 @@ def curve(round_id: int, sampled: pd.DataFrame) -> None:
 
 
 def results_tab(round_id: int) -> None:
-    if not testing.may_organise(user):
+    if not roles.may(user, "organise_testing"):
         st.info(tr("app.not_allowed"))
         return
     with st.form("result"):

@@ -27,9 +27,6 @@ CONTACT_KINDS = ("visit", "call", "delivery")
 # Why a needy household is not covered, in the order the rules are checked.
 GAPS = ("assigned_out_of_reach", "no_volunteer_in_reach", "all_in_reach_full", "not_assigned",
         "volunteer_over_capacity", "team_overloaded")
-# Who may change settings and write assignments (volunteers record contacts only).
-MAY_MANAGE = {"street_admin", "community_leader", "grid_worker"}
-MAY_RECORD = {"street_admin", "community_leader", "grid_worker", "volunteer"}
 EARTH_RADIUS_M = 6_371_008.8
 RETRIES = db.WRITE_ATTEMPTS
 
@@ -76,7 +73,7 @@ def load_settings(con: duckdb.DuckDBPyConnection) -> CoverageSettings:
 
 def save_settings(con: duckdb.DuckDBPyConnection, actor: User | None, settings: CoverageSettings) -> None:
     """Store the settings as JSON under 'coverage_settings', audited in the same transaction."""
-    _need(actor, MAY_MANAGE)
+    _need(actor, "manage_coverage")
     old = load_settings(con)
     value = json.dumps(asdict(settings), ensure_ascii=False, sort_keys=True)
 
@@ -87,19 +84,8 @@ def save_settings(con: duckdb.DuckDBPyConnection, actor: User | None, settings: 
     _retrying(con, work)
 
 
-def may_manage(user: User | None) -> bool:
-    """May change settings and apply suggested assignments."""
-    return user is not None and user.role in MAY_MANAGE
-
-
-def may_record(user: User | None) -> bool:
-    """May record a contact (volunteers for their own households)."""
-    return user is not None and user.role in MAY_RECORD
-
-
-def _need(actor: User | None, allowed: set[str]) -> None:
-    if actor is None or actor.role not in allowed:
-        raise CoverageError("coverage.error.not_allowed")
+def _need(actor: User | None, action: str) -> None:
+    roles.need(actor, action, CoverageError("coverage.error.not_allowed"))
 
 
 def _retrying(con: duckdb.DuckDBPyConnection, work, attempts: int = RETRIES):
@@ -313,7 +299,7 @@ def leader_list(con: duckdb.DuckDBPyConnection, scope: Scope, settings: Coverage
 def set_leader(con: duckdb.DuckDBPyConnection, actor: User | None, volunteer_id: int, building_id: int,
                stairwell_id: int | None, today: date) -> None:
     """Make a volunteer the leader of a building (or one stairwell) from today; the previous one steps down."""
-    _need(actor, MAY_MANAGE)
+    _need(actor, "manage_coverage")
     scope = roles.scope_for(con, actor, today)
     if building_id not in set(queries.fetch_df(con, "buildings_in_scope", **scope.params())["building_id"]):
         raise CoverageError("coverage.error.building_out_of_scope", building_id=building_id)
@@ -335,7 +321,7 @@ def set_leader(con: duckdb.DuckDBPyConnection, actor: User | None, volunteer_id:
 def record_contact(con: duckdb.DuckDBPyConnection, actor: User | None, volunteer_id: int, household_id: int,
                    kind: str, at: datetime | None = None) -> int:
     """One contact, only by or for the volunteer assigned to the household and within the actor's scope."""
-    _need(actor, MAY_RECORD)
+    _need(actor, "record_contacts")
     if kind not in CONTACT_KINDS:
         raise CoverageError("coverage.error.kind", kind=kind)
     at = at or config.now()
@@ -446,7 +432,7 @@ def suggest(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSett
 def apply(con: duckdb.DuckDBPyConnection, actor: User | None, suggestion: Suggestion,
           chosen_household_ids=None) -> int:
     """Write the chosen suggested assignments (all when None) in one audited transaction: all or nothing."""
-    _need(actor, MAY_MANAGE)
+    _need(actor, "manage_coverage")
     rows = suggestion.assignments
     if chosen_household_ids is not None:
         rows = rows[rows["household_id"].isin([int(h) for h in chosen_household_ids])]

@@ -16,8 +16,6 @@ from resilient.core.accounts import User
 from resilient.core.masking import mask_people
 from resilient.core.scope import Scope
 from resilient.daily.rules import (
-    MAY_CHECK,
-    MAY_HANDLE_ALERTS,
     PERIODS,
     DailyError,
     DailySettings,
@@ -141,7 +139,7 @@ def _in_term(measure: dict, day: date) -> bool:
 def record_check(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int, day: date, period: str,
                  temperature: float, symptoms=(), note: str | None = None, now: datetime | None = None) -> dict:
     """One reading; a fever or a symptom raises an alert at once. A second reading of a slot is refused."""
-    need(actor, MAY_CHECK)
+    need(actor, "check")
     now = now or config.now()
     if period not in PERIODS:
         raise DailyError("checks.error.period", value=period)
@@ -186,7 +184,7 @@ def correct_check(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id
                   temperature: float, symptoms=(), reason: str | None = None, note: str | None = None,
                   now: datetime | None = None) -> dict:
     """Change a recorded reading on purpose, with a reason; the old values stay in the history and the audit."""
-    need(actor, MAY_CHECK)
+    need(actor, "check")
     now = now or config.now()
     value, found = _checked_reading(temperature, symptoms)
     why = (reason or "").strip()
@@ -231,7 +229,7 @@ def alerts(con: duckdb.DuckDBPyConnection, scope: Scope, now: datetime, open_onl
 def handle_alert(con: duckdb.DuckDBPyConnection, actor: User | None, alert_id: int, note: str | None,
                  now: datetime | None = None) -> None:
     """A doctor closes an alert with what was done; an alert already handled is refused, naming who did it."""
-    need(actor, MAY_HANDLE_ALERTS)
+    need(actor, "handle_alerts")
     now = now or config.now()
     text = (note or "").strip()
     if not text:
@@ -253,10 +251,3 @@ def handle_alert(con: duckdb.DuckDBPyConnection, actor: User | None, alert_id: i
 
     retrying(con, work)
 
-
-def may_check(user: User | None) -> bool:
-    return user is not None and user.role in MAY_CHECK
-
-
-def may_handle_alerts(user: User | None) -> bool:
-    return user is not None and user.role in MAY_HANDLE_ALERTS

@@ -17,7 +17,6 @@ from resilient.core.masking import mask_people
 from resilient.core.scope import Scope
 from resilient.daily import arrivals, checks
 from resilient.daily.rules import (
-    MAY_DECIDE,
     DailyError,
     DailySettings,
     as_date,
@@ -102,7 +101,7 @@ def _measure(con, actor: User, measure_id: int, day: date) -> dict:
 def release(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int, today: date | None = None,
             now: datetime | None = None) -> None:
     """Release a measure whose term has ended and whose last days' readings were normal; records who did it."""
-    need(actor, MAY_DECIDE)
+    need(actor, "decide")
     now = now or config.now()
     today = today or now.date()
     settings = load_settings(con)
@@ -142,7 +141,7 @@ def _end(con, actor: User, scope: Scope, measure_id: int, now: datetime) -> None
 def extend(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int, days: int, reason: str | None,
            now: datetime | None = None) -> date:
     """Move the end of a running measure (also one whose term has ended) by `days`, with a reason; the new end."""
-    need(actor, MAY_DECIDE)
+    need(actor, "decide")
     now = now or config.now()
     why = reason_text(reason)
     if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
@@ -171,7 +170,7 @@ def transfer(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int
              now: datetime | None = None, days: int = CENTRALISED_DAYS) -> int | None:
     """End a measure because the person went to hospital or to centralised quarantine (which opens a new measure
     from today for `days`); returns the new measure's id, None for hospital."""
-    need(actor, MAY_DECIDE)
+    need(actor, "decide")
     now = now or config.now()
     why = reason_text(reason)
     if to not in TRANSFER_TO:
@@ -212,10 +211,6 @@ def history(con: duckdb.DuckDBPyConnection, scope: Scope, resident_id: int, toda
     frame = queries.fetch_df(con, "resident_history", **scope.params(), resident_id=int(resident_id), today=today)
     frame["detail"] = [None if missing(d) else json.loads(d) for d in frame["detail"]]
     return frame[HISTORY_COLUMNS]
-
-
-def may_decide(user: User | None) -> bool:
-    return user is not None and user.role in MAY_DECIDE
 
 
 def under_measure(con: duckdb.DuckDBPyConnection, scope: Scope, query: str, today: date,

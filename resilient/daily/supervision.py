@@ -12,7 +12,6 @@ from resilient.core.accounts import User
 from resilient.core.scope import Scope
 from resilient.daily import checks, teams
 from resilient.daily.rules import (
-    MAY_SUPERVISE,
     DailyError,
     DailySettings,
     event,
@@ -109,7 +108,7 @@ def reassign(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int
 def reassign_many(con: duckdb.DuckDBPyConnection, actor: User | None, measure_ids, staff_id: int,
                   reason: str | None = None, now: datetime | None = None) -> list[int | None]:
     """Hand several people over at once, all or none: one refusal (naming its measure) writes nothing."""
-    need(actor, MAY_SUPERVISE)
+    need(actor, "supervise")
     now = now or config.now()
     scope = scope_of(con, actor, now.date())
 

@@ -715,8 +715,7 @@ def _same_as_preview(preview: Preview, counts: dict[str, int]) -> None:
 
 def _refuse_actor(actor) -> None:
     """Imports write on someone's behalf: only roles that bring data in (volunteers and viewers never do)."""
-    if not roles.may_import(actor):
-        raise ImportProblemError("import.error.not_allowed")
+    roles.need(actor, "import", ImportProblemError("import.error.not_allowed"))
 
 
 def _refuse_preview(preview: Preview, kind: str) -> None:
