@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import basemaps, maps
+from geo import maps
 from resilient.core import config, roles
 from resilient.core.accounts import AccountError
 from resilient.core.i18n import fmt_number
@@ -112,7 +112,7 @@ def map_section() -> None:
     for column in ("vulnerable", "uncovered", "not_contacted"):
         frame[column] = frame[column].fillna(0).astype(int)
     volunteers = coverage.volunteer_load(con, scope, settings, today)
-    map_settings = basemaps.load_settings()
+    map_settings = session.basemap_settings()
     basemap = st.selectbox(tr("overview.basemap"), list(maps.available_basemaps(map_settings)),
                            format_func=lambda b: tr(f"overview.basemap.{b}"), key=session.widget_key("cov_basemap"))
     tooltip = {"name": tr("col.building"), "compound": tr("col.compound"), "grid": tr("col.grid"),
