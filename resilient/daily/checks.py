@@ -22,6 +22,7 @@ from resilient.daily.rules import (
     as_date,
     event,
     load_settings,
+    measure_in_scope,
     missing,
     need,
     retrying,
@@ -29,7 +30,6 @@ from resilient.daily.rules import (
 )
 
 SYMPTOMS = ("cough", "sore_throat", "fatigue", "short_breath", "diarrhoea", "taste_smell", "muscle_ache", "other")
-STATUSES = ("done", "late", "due", "missed", "not_required")
 LOWEST, HIGHEST = 34.0, 43.0   # °C a thermometer reading can be; outside is a typing error
 LIST_COLUMNS = ["measure_id", "resident_id", "household_id", "name", "phone", "compound", "building", "unit_no",
                 "room", "grid_id", "follower_id", "category", "start_date", "planned_end", "days_left",
@@ -114,22 +114,6 @@ def _checked_reading(temperature, symptoms) -> tuple[float, list[str]]:
     return value, chosen
 
 
-def _measure_for(con, actor: User, measure_id: int, day: date) -> dict:
-    """The measure, refused unless the actor's scope covers it or the actor follows it."""
-    scope = scope_of(con, actor, day)
-    frame = queries.fetch_df(con, "daily_measure", **scope.params(), measure_id=int(measure_id))
-    if frame.empty:
-        raise DailyError("daily.error.unknown_measure", measure_id=measure_id)
-    row = frame.iloc[0].to_dict()
-    follows = actor.staff_id is not None and not missing(row["follower_id"]) and \
-        int(row["follower_id"]) == int(actor.staff_id)
-    if not row["in_scope"] and not follows:
-        raise DailyError("daily.error.out_of_scope", measure_id=measure_id)
-    row["start_date"], row["planned_end"] = as_date(row["start_date"]), as_date(row["planned_end"])
-    row["released_at"] = None if missing(row["released_at"]) else pd.Timestamp(row["released_at"]).to_pydatetime()
-    return row
-
-
 def _in_term(measure: dict, day: date) -> bool:
     released = measure["released_at"]
     return measure["start_date"] <= day < measure["planned_end"] and (
@@ -149,7 +133,7 @@ def record_check(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id:
     settings = load_settings(con)
 
     def work():
-        measure = _measure_for(con, actor, measure_id, now.date())
+        measure = measure_in_scope(con, scope_of(con, actor, now.date()), measure_id, actor.staff_id)
         if not _in_term(measure, day):
             raise DailyError("checks.error.not_in_term", day=day, start=measure["start_date"],
                              end=measure["planned_end"])
@@ -193,7 +177,7 @@ def correct_check(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id
     settings = load_settings(con)
 
     def work():
-        measure = _measure_for(con, actor, measure_id, now.date())
+        measure = measure_in_scope(con, scope_of(con, actor, now.date()), measure_id, actor.staff_id)
         earlier = queries.fetch_df(con, "check_of_slot", resident_id=int(measure["resident_id"]), day=day,
                                    period=period)
         if earlier.empty:

@@ -22,6 +22,7 @@ from resilient.daily.rules import (
     as_date,
     event,
     load_settings,
+    measure_in_scope,
     missing,
     need,
     reason_text,
@@ -94,10 +95,6 @@ def due(con: duckdb.DuckDBPyConnection, scope: Scope, today: date, now: datetime
     return mask_people(frame[DUE_COLUMNS].reset_index(drop=True), revealed)
 
 
-def _measure(con, actor: User, measure_id: int, day: date) -> dict:
-    return checks._measure_for(con, actor, measure_id, day)
-
-
 def release(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int, today: date | None = None,
             now: datetime | None = None) -> None:
     """Release a measure whose term has ended and whose last days' readings were normal; records who did it."""
@@ -108,7 +105,7 @@ def release(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int,
     scope = scope_of(con, actor, today)
 
     def work():
-        measure = _measure(con, actor, measure_id, today)
+        measure = measure_in_scope(con, scope, measure_id, actor.staff_id)
         if measure["released_at"] is not None:
             raise DailyError("releases.error.ended", measure_id=measure_id, at=measure["released_at"])
         if today < measure["planned_end"]:
@@ -149,7 +146,7 @@ def extend(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int, 
     scope = scope_of(con, actor, now.date())
 
     def work():
-        measure = _measure(con, actor, measure_id, now.date())
+        measure = measure_in_scope(con, scope, measure_id, actor.staff_id)
         if measure["released_at"] is not None:
             raise DailyError("releases.error.ended", measure_id=measure_id, at=measure["released_at"])
         found = queries.fetch_all(con, "measure_extend", **scope.params(), own_staff_id=actor.staff_id,
@@ -180,7 +177,7 @@ def transfer(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int
     scope = scope_of(con, actor, now.date())
 
     def work():
-        measure = _measure(con, actor, measure_id, now.date())
+        measure = measure_in_scope(con, scope, measure_id, actor.staff_id)
         if measure["released_at"] is not None:
             raise DailyError("releases.error.ended", measure_id=measure_id, at=measure["released_at"])
         if to == "centralised_quarantine" and measure["category"] == "centralised_quarantine":

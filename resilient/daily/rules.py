@@ -107,13 +107,17 @@ def scope_of(con: duckdb.DuckDBPyConnection, actor: User, day: date) -> Scope:
     return roles.scope_for(con, actor, day)
 
 
-def measure_in_scope(con: duckdb.DuckDBPyConnection, scope: Scope, measure_id: int) -> dict:
-    """The measure with its household and grid cell, refused when unknown or outside the actor's scope."""
+def measure_in_scope(con: duckdb.DuckDBPyConnection, scope: Scope, measure_id: int,
+                     follower_id: int | None = None) -> dict:
+    """The measure with its household, grid cell and follower, for every write to it: refused when unknown, or
+    when the scope does not cover it and `follower_id` (the actor's staff id) is not the one following it."""
     frame = queries.fetch_df(con, "daily_measure", **scope.params(), measure_id=int(measure_id))
     if frame.empty:
         raise DailyError("daily.error.unknown_measure", measure_id=measure_id)
     row = frame.iloc[0].to_dict()
-    if not row["in_scope"]:
+    follows = follower_id is not None and not missing(row["follower_id"]) and \
+        int(row["follower_id"]) == int(follower_id)
+    if not row["in_scope"] and not follows:
         raise DailyError("daily.error.out_of_scope", measure_id=measure_id)
     for key in ("start_date", "planned_end"):
         row[key] = as_date(row[key])

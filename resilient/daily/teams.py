@@ -44,19 +44,6 @@ def _household(con, scope: Scope, household_id: int, today: date) -> dict:
     return row
 
 
-def suggest_team(con: duckdb.DuckDBPyConnection, scope: Scope, household_id: int, today: date) -> int | None:
-    """The least loaded team of the flat's grid cell (fewest isolated people, then flats, then lowest id);
-    None when the cell has no team."""
-    flat = _household(con, scope, household_id, today)
-    if missing(flat["grid_worker_id"]):
-        return None
-    loads = team_load(con, Scope(community_ids=(int(flat["community_id"]),)), today)
-    mine = loads[loads["grid_worker_id"] == int(flat["grid_worker_id"])]
-    if mine.empty:
-        return None
-    return int(mine.sort_values(["isolated_people", "households", "team_id"]).iloc[0]["team_id"])
-
-
 def unassigned(con: duckdb.DuckDBPyConnection, scope: Scope, today: date) -> pd.DataFrame:
     """Every home-isolated flat in scope without a team on `today`, with the suggested team: the least loaded
     team of its grid cell counting the flats suggested above it in the list, so that assigning every

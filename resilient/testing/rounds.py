@@ -17,7 +17,6 @@ from resilient.core.masking import mask_people
 from resilient.core.scope import Scope
 
 POOL_SIZES = (1, 5, 10, 20)
-RESULTS = ("negative", "positive")
 RESULT_WORDS = {"negative": "negative", "阴性": "negative", "neg": "negative", "-": "negative",
                 "positive": "positive", "阳性": "positive", "pos": "positive", "+": "positive"}
 ISOLATION_DAYS = 14
