@@ -309,7 +309,7 @@ def new_building_names(labels: list, taken: set[str]) -> list[str]:
 def _recut_stairwells(con: duckdb.DuckDBPyConnection, scope: Scope, building_ids: list[int]) -> int:
     """Stairwell shapes of these buildings cut afresh from their new footprints."""
     queries.fetch_all(con, "footprint_reset_stairwells", building_ids=building_ids, **scope.params())
-    rows = queries.fetch_df(con, "footprint_stairwells_to_cut", building_ids=building_ids, **scope.params())
+    rows = queries.fetch_df(con, "stairwells_to_cut", building_ids=building_ids, **scope.params())
     return geometry.write_stairwell_shapes(con, geometry.stairwell_shapes(rows))
 
 

@@ -688,7 +688,7 @@ def _insert_places(con: duckdb.DuckDBPyConnection, scope: dict, counts: dict[str
 def _cut_stairwells(con: duckdb.DuckDBPyConnection, building_ids: list[int], scope: Scope) -> None:
     """New stairwells get their slice of a drawn footprint in this transaction, so the map never lacks them."""
     if building_ids:
-        rows = queries.fetch_df(con, "footprint_stairwells_to_cut", building_ids=building_ids, **scope.params())
+        rows = queries.fetch_df(con, "stairwells_to_cut", building_ids=building_ids, **scope.params())
         geometry.write_stairwell_shapes(con, geometry.stairwell_shapes(rows))
 
 
