@@ -4,7 +4,6 @@ import streamlit as st
 
 from resilient.core import config, i18n, roles
 from resilient.core.scope import Scope
-from resilient.daily import rules as daily
 from resilient.places import places
 from ui import session
 from ui.session import ALL
@@ -58,21 +57,21 @@ maps = [st.Page("views/maps/overview.py", title=tr("nav.overview"), icon=":mater
         st.Page("views/maps/testing.py", title=tr("nav.testing"), icon=":material/biotech:"),
         st.Page("views/maps/coverage.py", title=tr("nav.coverage"), icon=":material/volunteer_activism:")]
 day = []
-if daily.may(user, daily.MAY_CHECK):
+if roles.may(user, "check"):
     day.append(st.Page("views/daily/checks.py", title=tr("nav.checks"), icon=":material/thermostat:"))
-if daily.may(user, daily.MAY_REGISTER):
+if roles.may(user, "register_arrivals"):
     day.append(st.Page("views/daily/arrivals.py", title=tr("nav.arrivals"), icon=":material/directions_walk:"))
-if daily.may(user, daily.MAY_DECIDE):
+if roles.may(user, "decide"):
     day.append(st.Page("views/daily/releases.py", title=tr("nav.releases"), icon=":material/event_available:"))
-if daily.may(user, daily.MAY_SUPERVISE):
+if roles.may(user, "supervise"):
     day.append(st.Page("views/daily/supervision.py", title=tr("nav.supervision"), icon=":material/supervisor_account:"))
-if daily.may(user, daily.MAY_REPORT):
+if roles.may(user, "report"):
     day.append(st.Page("views/daily/report.py", title=tr("nav.report"), icon=":material/summarize:"))
 data = []
-if roles.may_import(user):
+if roles.may(user, "import"):
     data.append(st.Page("views/data/imports.py", title=tr("nav.imports"), icon=":material/upload_file:"))
 data.append(st.Page("views/data/account.py", title=tr("nav.account"), icon=":material/person:"))
-if roles.is_administrator(user):
+if roles.may(user, "administer"):
     data += [st.Page("views/data/users.py", title=tr("nav.users"), icon=":material/group:"),
              st.Page("views/data/audit.py", title=tr("nav.audit"), icon=":material/history:"),
              st.Page("views/data/backup.py", title=tr("nav.backup"), icon=":material/backup:")]

@@ -34,8 +34,7 @@ def test_bind_keeps_only_used_parameters():
 
 # Whole-database upkeep and the demo's own set-up, never shown to a viewer.
 # households_of_volunteer is where a volunteer's scope comes from, so it cannot take one.
-UNSCOPED = {"reference_problems", "stairwells_missing_geometry", "set_stairwell_geometry", "demo_account_links",
-            "households_of_volunteer"}
+UNSCOPED = {"reference_problems", "set_stairwell_geometry", "demo_account_links", "households_of_volunteer"}
 PEOPLE_AND_PLACES = re.compile(r"\b(resident|household|building|stairwell|control_measure)\b")
 
 

@@ -233,7 +233,7 @@ def pick_community(page: Page, key: str, scope: Scope | None = None) -> int | No
 def reveal_picker(page: Page, frame: pd.DataFrame, key: str, label: Callable, fragment: bool = False) -> None:
     """Choose one person of `frame` and show their full name and phone (logged), for roles whose work is
     calling them; `label(row)` names each. In a fragment, only the fragment runs again."""
-    if not roles.may_reveal(page.user) or frame.empty or "resident_id" not in frame:
+    if not roles.may(page.user, "reveal") or frame.empty or "resident_id" not in frame:
         return
     rows = frame[frame["resident_id"].notna()].drop_duplicates("resident_id")
     labels = {int(r.resident_id): label(r) for r in rows.itertuples()}

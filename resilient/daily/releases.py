@@ -17,12 +17,12 @@ from resilient.core.masking import mask_people
 from resilient.core.scope import Scope
 from resilient.daily import arrivals, checks
 from resilient.daily.rules import (
-    MAY_DECIDE,
     DailyError,
     DailySettings,
     as_date,
     event,
     load_settings,
+    measure_in_scope,
     missing,
     need,
     reason_text,
@@ -95,21 +95,17 @@ def due(con: duckdb.DuckDBPyConnection, scope: Scope, today: date, now: datetime
     return mask_people(frame[DUE_COLUMNS].reset_index(drop=True), revealed)
 
 
-def _measure(con, actor: User, measure_id: int, day: date) -> dict:
-    return checks._measure_for(con, actor, measure_id, day)
-
-
 def release(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int, today: date | None = None,
             now: datetime | None = None) -> None:
     """Release a measure whose term has ended and whose last days' readings were normal; records who did it."""
-    need(actor, MAY_DECIDE)
+    need(actor, "decide")
     now = now or config.now()
     today = today or now.date()
     settings = load_settings(con)
     scope = scope_of(con, actor, today)
 
     def work():
-        measure = _measure(con, actor, measure_id, today)
+        measure = measure_in_scope(con, scope, measure_id, actor.staff_id)
         if measure["released_at"] is not None:
             raise DailyError("releases.error.ended", measure_id=measure_id, at=measure["released_at"])
         if today < measure["planned_end"]:
@@ -142,7 +138,7 @@ def _end(con, actor: User, scope: Scope, measure_id: int, now: datetime) -> None
 def extend(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int, days: int, reason: str | None,
            now: datetime | None = None) -> date:
     """Move the end of a running measure (also one whose term has ended) by `days`, with a reason; the new end."""
-    need(actor, MAY_DECIDE)
+    need(actor, "decide")
     now = now or config.now()
     why = reason_text(reason)
     if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
@@ -150,7 +146,7 @@ def extend(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int, 
     scope = scope_of(con, actor, now.date())
 
     def work():
-        measure = _measure(con, actor, measure_id, now.date())
+        measure = measure_in_scope(con, scope, measure_id, actor.staff_id)
         if measure["released_at"] is not None:
             raise DailyError("releases.error.ended", measure_id=measure_id, at=measure["released_at"])
         found = queries.fetch_all(con, "measure_extend", **scope.params(), own_staff_id=actor.staff_id,
@@ -171,7 +167,7 @@ def transfer(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int
              now: datetime | None = None, days: int = CENTRALISED_DAYS) -> int | None:
     """End a measure because the person went to hospital or to centralised quarantine (which opens a new measure
     from today for `days`); returns the new measure's id, None for hospital."""
-    need(actor, MAY_DECIDE)
+    need(actor, "decide")
     now = now or config.now()
     why = reason_text(reason)
     if to not in TRANSFER_TO:
@@ -181,7 +177,7 @@ def transfer(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int
     scope = scope_of(con, actor, now.date())
 
     def work():
-        measure = _measure(con, actor, measure_id, now.date())
+        measure = measure_in_scope(con, scope, measure_id, actor.staff_id)
         if measure["released_at"] is not None:
             raise DailyError("releases.error.ended", measure_id=measure_id, at=measure["released_at"])
         if to == "centralised_quarantine" and measure["category"] == "centralised_quarantine":
@@ -212,10 +208,6 @@ def history(con: duckdb.DuckDBPyConnection, scope: Scope, resident_id: int, toda
     frame = queries.fetch_df(con, "resident_history", **scope.params(), resident_id=int(resident_id), today=today)
     frame["detail"] = [None if missing(d) else json.loads(d) for d in frame["detail"]]
     return frame[HISTORY_COLUMNS]
-
-
-def may_decide(user: User | None) -> bool:
-    return user is not None and user.role in MAY_DECIDE
 
 
 def under_measure(con: duckdb.DuckDBPyConnection, scope: Scope, query: str, today: date,

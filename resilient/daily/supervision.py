@@ -12,11 +12,11 @@ from resilient.core.accounts import User
 from resilient.core.scope import Scope
 from resilient.daily import checks, teams
 from resilient.daily.rules import (
-    MAY_SUPERVISE,
     DailyError,
     DailySettings,
     event,
     load_settings,
+    measure_in_scope,
     missing,
     need,
     retrying,
@@ -99,17 +99,12 @@ def followed(con: duckdb.DuckDBPyConnection, scope: Scope, staff_id: int, today:
     return checks.check_list(con, scope, today, now, follower_id=int(staff_id), settings=settings)
 
 
-def reassign(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int, staff_id: int,
-             reason: str | None = None, now: datetime | None = None) -> int | None:
-    """Hand a person over to another grid worker or doctor of the community; returns the previous follower.
-    Their checks then show in the new follower's list, even outside that worker's grid cells."""
-    return reassign_many(con, actor, [measure_id], staff_id, reason, now)[0]
-
-
 def reassign_many(con: duckdb.DuckDBPyConnection, actor: User | None, measure_ids, staff_id: int,
                   reason: str | None = None, now: datetime | None = None) -> list[int | None]:
-    """Hand several people over at once, all or none: one refusal (naming its measure) writes nothing."""
-    need(actor, MAY_SUPERVISE)
+    """Hand people over to another grid worker or doctor of the community, all or none (one refusal, naming its
+    measure, writes nothing); returns each one's previous follower. Their checks then show in the new
+    follower's list, even outside that worker's grid cells."""
+    need(actor, "supervise")
     now = now or config.now()
     scope = scope_of(con, actor, now.date())
 
@@ -121,11 +116,8 @@ def reassign_many(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id
 
 def _reassign(con, actor: User, scope, measure_id: int, staff_id: int, reason: str | None,
               now: datetime) -> int | None:
-    measure = queries.fetch_df(con, "daily_measure", **scope.params(), measure_id=measure_id)
-    if measure.empty or not measure.iloc[0]["in_scope"]:
-        raise DailyError("daily.error.out_of_scope", measure_id=measure_id)
-    row = measure.iloc[0]
-    if not missing(row["released_at"]):
+    row = measure_in_scope(con, scope, measure_id)
+    if row["released_at"] is not None:
         raise DailyError("releases.error.ended", measure_id=measure_id, at=row["released_at"])
     staff = queries.fetch_df(con, "follower_staff", staff_id=staff_id)
     if staff.empty or int(staff.iloc[0]["community_id"]) != int(row["community_id"]):

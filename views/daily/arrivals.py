@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
+from resilient.core import roles
 from resilient.core.i18n import CATEGORIES, fmt_date
 from resilient.daily import arrivals
-from resilient.daily import rules as daily
 from resilient.daily.arrivals import Arrival, Newcomer
 from resilient.daily.rules import DailyError
 from ui import kit
@@ -15,7 +15,7 @@ from views.daily.arrivals_sheets import fail
 page = kit.page()
 tr, con, user, lang = page.tr, page.con, page.user, page.lang
 scope, today, now = page.scope, page.today, page.now
-if not daily.may(user, daily.MAY_REGISTER):
+if not roles.may(user, "register_arrivals"):
     st.error(tr("app.not_allowed"))
     st.stop()
 
@@ -141,7 +141,7 @@ def newcomer_fields(form: int) -> dict | None:
 st.title(tr("arrivals.title"))
 sections = {"register": register_section, "sheet": lambda: sheets.sheet_section(page),
             "list": lambda: sheets.list_section(page)}
-if daily.may(user, daily.MAY_SET_RULES):
+if roles.may(user, "set_rules"):
     sections["rules"] = lambda: sheets.rules_section(page)
 chosen = kit.section("arrivals", sections)
 kit.flashed()

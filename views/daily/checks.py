@@ -5,6 +5,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+from resilient.core import roles
 from resilient.core.i18n import fmt_date
 from resilient.daily import checks
 from resilient.daily import rules as daily
@@ -137,7 +138,7 @@ def alerts_section() -> None:
     if found.empty:
         st.success(tr("checks.no_alerts"))
         return
-    may_handle = checks.may_handle_alerts(user)
+    may_handle = roles.may(user, "handle_alerts")
     for row in found.itertuples(index=False):
         symptoms = symptoms_text(checks.codes(row.symptoms))
         with st.container(border=True):

@@ -4,6 +4,7 @@
 import pandas as pd
 import streamlit as st
 
+from resilient.core import roles
 from resilient.core.i18n import fmt_date
 from resilient.daily import arrivals, releases
 from resilient.daily import rules as daily
@@ -17,7 +18,7 @@ page = kit.page()
 tr, con, user, lang = page.tr, page.con, page.user, page.lang
 scope, today, now = page.scope, page.today, page.now
 settings = daily.load_settings(con)
-if not daily.may(user, daily.MAY_DECIDE):
+if not roles.may(user, "decide"):
     st.error(tr("app.not_allowed"))
     st.stop()
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+from resilient.core import roles
 from resilient.core.i18n import CATEGORIES, fmt_date
 from resilient.coverage import volunteers as coverage
 from resilient.daily import rules as daily
@@ -18,7 +19,7 @@ from views.daily.supervision_teams import COUNTS, VERSION, count_headers, counts
 
 page = kit.page()
 tr, con, user = page.tr, page.con, page.user
-if not daily.may(user, daily.MAY_SUPERVISE):  # navigation offers the page only to these roles; a typed URL too
+if not roles.may(user, "supervise"):  # navigation offers the page only to these roles; a typed URL too
     st.error(tr("app.not_allowed"))
     st.stop()
 scope, today, now = page.scope, page.today, page.now
@@ -134,7 +135,7 @@ def reassign_form(staff_id: int, people: pd.DataFrame, shown: pd.DataFrame, orde
 
 def settings_section() -> None:
     """The numbers behind missed checks, alerts, releases and overload, changed without a code change."""
-    if not daily.may(user, daily.MAY_SET_RULES):
+    if not roles.may(user, "set_rules"):
         st.info(tr("supervision.setting.rules_only"))
         return
     with st.form("sup_settings"):
@@ -170,7 +171,7 @@ st.title(tr("supervision.title"))
 st.caption(tr("supervision.as_of", start=fmt_date(supervision.week_start(today), page.lang),
               now=fmt_date(now, page.lang, with_time=True)))
 sections = {"workers": workers_section, "teams": lambda: part.teams_section(page, grid_names, settings)}
-if daily.may(user, daily.MAY_SET_RULES):
+if roles.may(user, "set_rules"):
     sections["settings"] = settings_section
 chosen = kit.section("supervision", sections)
 kit.flashed()

@@ -23,7 +23,7 @@ from ui import kit
 page = kit.page()
 tr, con, user = page.tr, page.con, page.user
 scope = page.viewer_scope  # an import reaches the whole community, whatever grid cell the sidebar shows
-if not roles.may_import(user):
+if not roles.may(user, "import"):
     st.error(tr("app.not_allowed"))
     st.stop()
 
@@ -214,7 +214,7 @@ def outline_preview(matching, report) -> None:
 def outline_commit(upload, matching, compound_names: dict) -> None:
     """Write the matched outlines, and new buildings for the unmatched ones when the role may create them."""
     create_in = None
-    if not matching.unmatched_footprints.empty and user.role in footprint_import.CREATE_ROLES and compound_names:
+    if not matching.unmatched_footprints.empty and roles.may(user, "create_buildings") and compound_names:
         if st.checkbox(tr("import.create_unmatched", n=len(matching.unmatched_footprints)), key="fp_create"):
             create_in = kit.choose(tr("import.create_in"), compound_names, "fp_create_in")
     token = hashlib.sha256(upload.getvalue()).hexdigest()[:16]

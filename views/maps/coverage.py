@@ -4,10 +4,11 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import basemaps, maps
+from geo import maps
+from resilient.core import roles
 from resilient.coverage import volunteers as coverage
 from resilient.coverage.volunteers import CoverageError, CoverageSettings
-from ui import kit
+from ui import kit, session
 from views.maps import coverage_lists as lists
 from views.maps.coverage_lists import household_labels, shown_households
 
@@ -15,7 +16,7 @@ page = kit.page()
 tr, con, user = page.tr, page.con, page.user
 scope, today = page.scope, page.today
 settings = coverage.load_settings(con)
-manager = coverage.may_manage(user)
+manager = roles.may(user, "manage_coverage")
 reach = int(settings.reach_m)
 
 
@@ -41,7 +42,7 @@ def map_section() -> None:
     if frame.empty:
         st.info(tr("overview.no_buildings"))
         return
-    map_settings = basemaps.load_settings()
+    map_settings = session.basemap_settings()
     basemap = st.selectbox(tr("overview.basemap"), list(maps.available_basemaps(map_settings)),
                            format_func=lambda b: tr(f"overview.basemap.{b}"), key=kit.widget_key("cov_basemap"))
     tooltip = {"name": tr("col.building"), "compound": tr("col.compound"), "grid": tr("col.grid"),

@@ -7,6 +7,7 @@ Not a page itself: the page imports it, and passes its run's kit.Page and the co
 import pandas as pd
 import streamlit as st
 
+from resilient.core import roles
 from resilient.coverage import volunteers as coverage
 from resilient.coverage.volunteers import CoverageError, CoverageSettings
 from resilient.places import places
@@ -139,7 +140,7 @@ def volunteer_list_view(page: kit.Page, settings: CoverageSettings) -> None:
     shown = shown_households(page, homes)
     kit.excel_button(shown.drop(columns="gap", errors="ignore"), household_labels(page), tr("coverage.list_file"),
                      "cov_list_excel")
-    may_record = coverage.may_record(user)
+    may_record = roles.may(user, "record_contacts")
     if may_record:
         kind = st.segmented_control(tr("coverage.contact_kind"), list(coverage.CONTACT_KINDS), default="call",
                                     format_func=lambda k: tr(f"coverage.kind.{k}"), key="cov_kind") or "call"

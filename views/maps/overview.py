@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import area_maps, basemaps, maps
+from geo import area_maps, maps
 from resilient.core.i18n import CATEGORIES, density_labels, fmt_date, fmt_number
 from resilient.places import measures, people, places
 from ui import charts, kit, session
@@ -27,7 +27,7 @@ chosen_categories = middle.multiselect(tr("overview.category"), CATEGORIES, plac
 mode = right.radio(tr("overview.measure"), ["active", "per_100"], horizontal=True,
                    key=kit.widget_key("overview_mode"),
                    format_func=lambda m: tr("overview.mode.count" if m == "active" else "overview.mode.per_100"))
-map_settings = basemaps.load_settings()
+map_settings = session.basemap_settings()
 basemap = far.selectbox(tr("overview.basemap"), list(maps.available_basemaps(map_settings)),
                         format_func=lambda b: tr(f"overview.basemap.{b}"), key=kit.widget_key("overview_basemap"))
 filters = measures.Filters(tuple(chosen_compounds) or None, tuple(chosen_categories) or None)
@@ -51,15 +51,16 @@ def building_map() -> None:
     legend = tr("overview.legend" if mode == "active" else "overview.legend_per_100")
     # The click (or pan) that re-ran this fragment is already stored under the map's key.
     stored = st.session_state.get("overview_map")
-    if area_maps.is_scaled(extent):
+    if area_maps.is_scaled(extent.buildings):
         # A street or a district: the map stays mounted, the shapes in view come as a layer with its legend.
         labels = {**density_labels(lang, filters.categories), "area": tr("scale.col.area"),
                   "community": tr("scale.col.community"), "buildings": tr("scale.col.buildings"),
                   "legend": legend, "none": tr("overview.legend_none")}
-        shown = area_maps.density_layer(con, scope, filters, today, mode, area_maps.view_from(stored, extent, basemap),
-                                        labels, basemap)
-        density, layers = shown.frame, [shown.group]
-        fmap = area_maps.base_map(extent, basemap, map_settings)
+        shown = measures.density_in_view(con, scope, filters, today,
+                                         area_maps.view_from(stored, extent.bounds, basemap))
+        density = shown.frame
+        layers = [area_maps.density_layer(shown.frame, shown.level, shown.view.zoom, mode, labels, basemap)]
+        fmap = area_maps.base_map(extent.bounds, basemap, map_settings)
         returned = area_maps.RETURNED
         if shown.level == "building":
             st.caption(tr("scale.buildings_note", n=fmt_number(len(density), lang),

@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import maps
-from resilient.core import config
+from resilient.core import config, roles
 from resilient.imports.sheets import ImportProblemError
 from resilient.ops import exports
 from resilient.places import measures
@@ -28,7 +28,7 @@ def fail(error: TestingError | ImportProblemError) -> None:
 
 def round_picker() -> int | None:
     rounds = testing.rounds(con, scope)
-    if testing.may_organise(user):
+    if roles.may(user, "organise_testing"):
         with st.expander(tr("testing.new_round"), expanded=rounds.empty):
             with st.form("new_round"):
                 name = st.text_input(tr("testing.round_name"), value=tr("testing.round_default", day=today))
@@ -72,7 +72,7 @@ def plan_tab(round_id: int) -> None:
     st.subheader(tr("testing.sites"))
     headers = {"name": tr("testing.site"), "desks": tr("testing.desks"), "swabs_per_desk_hour": tr("testing.rate")}
     kit.table(sites[list(headers)], headers)
-    if testing.may_organise(user):
+    if roles.may(user, "organise_testing"):
         buildings = measures.building_density(con, scope, measures.Filters(), today)
         names = dict(zip(buildings["building_id"], buildings["compound"] + buildings["name"]))
         with st.form("add_site"):
@@ -198,7 +198,7 @@ def progress_tab(round_id: int) -> None:
 
 
 def results_tab(round_id: int) -> None:
-    if not testing.may_organise(user):
+    if not roles.may(user, "organise_testing"):
         st.info(tr("app.not_allowed"))
         return
     with st.form("result"):
