@@ -1,4 +1,4 @@
-"""The translation table is complete, and every key the code asks for exists."""
+"""The catalogs are complete, and every key the code asks for exists."""
 
 import re
 from datetime import date, datetime
@@ -6,27 +6,40 @@ from datetime import date, datetime
 from resilient.core import i18n
 from tests.conftest import ROOT
 
-KEY_CALL = re.compile(r"""\b(?:tr|t)\(\s*f?["']([a-z_]+\.[a-z_0-9.{}]+)["']""")
+KEY_CALL = re.compile(r"""\b(?:n?tr|n?t|\w+Error)\(\s*f?["']([a-z_]+\.[a-z_0-9.{}]+)["']""")
+# Everything the code's texts can come from; a move of files must not quietly shrink the scan.
+SOURCE_FILES = ["app.py", "views/**/*.py", "ui/**/*.py", "resilient/**/*.py", "geo/**/*.py"]
+AT_LEAST_FILES = 60
+
+
+def source_files():
+    files = sorted({file for pattern in SOURCE_FILES for file in ROOT.glob(pattern)})
+    assert len(files) >= AT_LEAST_FILES, f"only {len(files)} source files scanned"
+    return files
 
 
 def test_every_key_has_both_languages():
-    for key, entry in i18n.TEXT.items():
-        assert entry.get("zh") and entry.get("en"), key
+    zh, en = i18n.texts("zh"), i18n.texts("en")
+    assert zh.keys() == en.keys(), zh.keys() ^ en.keys()
+    for key in zh:
+        assert all(zh[key]) and all(en[key]), key
 
 
 def test_every_key_used_in_code_exists():
     used = set()
-    for file in [ROOT / "app.py", *ROOT.glob("views/*.py"), *ROOT.glob("resilient/*.py"), *ROOT.glob("geo/*.py")]:
+    for file in source_files():
         used |= set(KEY_CALL.findall(file.read_text(encoding="utf-8")))
     assert used, "the pattern found no keys"
-    for key in used:
-        if "{" in key:  # f-string keys: check every known value of the placeholder
-            prefix = key.split("{")[0]
-            assert any(k.startswith(prefix) for k in i18n.TEXT), key
-        else:
-            assert key in i18n.TEXT, key
-    for category in i18n.CATEGORIES:
-        assert f"category.{category}" in i18n.TEXT
+    for language in i18n.LANGUAGES:
+        known = i18n.texts(language)
+        for key in used:
+            if "{" in key:  # f-string keys: check every known value of the placeholder
+                prefix = key.split("{")[0]
+                assert any(k.startswith(prefix) for k in known), (language, key)
+            else:
+                assert key in known, (language, key)
+        for category in i18n.CATEGORIES:
+            assert f"category.{category}" in known
 
 
 def test_unknown_key_shows_itself():
@@ -44,24 +57,26 @@ def test_formats_follow_the_language():
 
 
 def test_no_key_is_defined_twice():
-    """A repeated key in the table's literal silently hides the first text."""
-    import ast
+    """A repeated msgid in a catalog silently hides one of its texts."""
     import collections
 
-    tree = ast.parse((ROOT / "resilient" / "i18n.py").read_text(encoding="utf-8"))
-    table = next(n for n in tree.body if isinstance(n, ast.AnnAssign) and getattr(n.target, "id", "") == "TEXT")
-    repeated = [k for k, n in collections.Counter(k.value for k in table.value.keys).items() if n > 1]
-    assert repeated == []
+    for language in i18n.LANGUAGES:
+        source = i18n.po_path(language).read_text(encoding="utf-8")
+        msgids = re.findall(r'^msgid "(.+)"$', source, flags=re.MULTILINE)
+        assert len(msgids) > 1000
+        repeated = [k for k, n in collections.Counter(msgids).items() if n > 1]
+        assert repeated == [], language
 
 
 def test_every_audit_action_has_a_label():
     """The audit page shows actions in the reader's language: every action the code writes needs one."""
     actions = set()
-    for file in ROOT.glob("resilient/*.py"):
+    for file in source_files():
         actions |= set(re.findall(r'audit\.record\(con, \w+, "([a-z_]+)"', file.read_text(encoding="utf-8")))
     actions |= {"logout", "session_expired", "reveal_refused", "login_failed", "account_locked"}
     assert actions, "the pattern found no actions"
-    assert sorted(a for a in actions if f"action.{a}" not in i18n.TEXT) == []
+    assert sorted(a for a in actions if f"action.{a}" not in i18n.texts("zh")) == []
+    assert sorted(a for a in actions if f"action.{a}" not in i18n.texts("en")) == []
 
 
 def test_refusal_translates_the_codes_and_dates_inside_it():

@@ -16,7 +16,7 @@ import pandas as pd
 
 from resilient.core import audit, config, ids, queries
 from resilient.core.accounts import User
-from resilient.core.i18n import CATEGORIES, TEXT
+from resilient.core.i18n import CATEGORIES, t
 from resilient.core.masking import mask_people
 from resilient.core.scope import Scope
 from resilient.daily.rules import (
@@ -381,8 +381,8 @@ def match_arrival_headers(columns) -> dict[str, str]:
 def _category_word(text: str) -> str:
     key = normalise_header(text)
     for code in CATEGORIES:
-        labels = TEXT[f"category.{code}"]
-        if key in {normalise_header(code), normalise_header(labels["zh"]), normalise_header(labels["en"])}:
+        labels = [t(f"category.{code}", lang) for lang in ("zh", "en")]
+        if key in {normalise_header(code), *map(normalise_header, labels)}:
             return code
     raise ValueError
 
@@ -622,7 +622,7 @@ TEMPLATE_COLUMNS = [("name", "姓名"), ("id_number", "身份证号"), ("phone",
                     ("risk", "风险等级"), ("temperature", "体温"), ("transport", "交通工具"),
                     ("category", "管控措施"), ("days", "管控天数"), ("reason", "调整原因")]
 TEMPLATE_CHOICES = {"origin": ["境外", "重点地区", "其他地区", "密接"], "risk": ["高", "低"],
-                    "category": [TEXT[f"category.{c}"]["zh"] for c in CATEGORIES]}
+                    "category": [t(f"category.{c}", "zh") for c in CATEGORIES]}
 TEMPLATE_NOTES = [
     ("姓名、身份证号、到达日期", "必填。到达日期如 2026-11-23，不能晚于今天。"),
     ("居住地址", "新来人员必填，写本社区的房屋，如 3-2-1502 或 3栋2单元1502；已登记居民可不填（按身份证号匹配）。"),
