@@ -7,6 +7,8 @@ from resilient.core import i18n
 from tests.conftest import ROOT
 
 KEY_CALL = re.compile(r"""\b(?:n?tr|n?t|\w+Error)\(\s*f?["']([a-z_]+\.[a-z_0-9.{}]+)["']""")
+LITERAL_CALL = re.compile(r"""\b(n?)(?:tr|t)\(\s*["']([a-z_]+\.[a-z_0-9.]+)["']""")
+PLURAL_FORMS = {"zh": "nplurals=1; plural=0;", "en": "nplurals=2; plural=(n != 1);"}
 # Everything the code's texts can come from; a move of files must not quietly shrink the scan.
 SOURCE_FILES = ["app.py", "views/**/*.py", "ui/**/*.py", "resilient/**/*.py", "geo/**/*.py"]
 AT_LEAST_FILES = 60
@@ -40,6 +42,60 @@ def test_every_key_used_in_code_exists():
                 assert key in known, (language, key)
         for category in i18n.CATEGORIES:
             assert f"category.{category}" in known
+
+
+def read_catalog(language):
+    from babel.messages.pofile import read_po
+
+    with i18n.po_path(language).open("rb") as source:
+        return read_po(source)
+
+
+def test_plural_entries_have_every_form_of_their_language():
+    plural_keys = {}
+    for language, plural_forms in PLURAL_FORMS.items():
+        catalog = read_catalog(language)
+        assert catalog.mime_headers and dict(catalog.mime_headers)["Plural-Forms"] == plural_forms
+        assert dict(catalog.mime_headers)["Content-Type"] == "text/plain; charset=utf-8"
+        plurals = [m for m in catalog if isinstance(m.id, tuple)]
+        for message in plurals:
+            assert message.id[1] == message.id[0], message.id  # msgid_plural is the key: a gap shows the key
+            assert isinstance(message.string, tuple) and len(message.string) == catalog.num_plurals, message.id
+            assert all(message.string), (language, message.id)
+            assert all("{n}" in form for form in message.string), (language, message.id)
+        plural_keys[language] = {m.id[0] for m in plurals}
+    assert plural_keys["zh"] == plural_keys["en"]
+    assert len(plural_keys["en"]) >= 40
+
+
+def test_counts_are_asked_for_with_ntr():
+    """tr() on a plural entry would read in one form whatever the count; ntr() on a plain entry means a count
+    message lost its forms."""
+    plural = {key for key, forms in i18n.texts("en").items() if len(forms) > 1}
+    wrong = []
+    for file in source_files():
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+            for n, key in LITERAL_CALL.findall(line):
+                if (key in plural) != bool(n):
+                    wrong.append(f"{file.relative_to(ROOT)}:{number} {key}")
+    assert wrong == []
+
+
+def test_plural_forms_follow_the_count():
+    assert i18n.nt("coverage.applied", 1, "en") == "1 assignment written."
+    assert i18n.nt("coverage.applied", 2, "en") == "2 assignments written."
+    assert i18n.nt("coverage.applied", 0, "en") == "0 assignments written."
+    assert i18n.nt("coverage.applied", 1, "zh") == "已写入 1 条分配。"
+    assert i18n.nt("coverage.applied", 5, "zh") == "已写入 5 条分配。"
+    assert i18n.nt("supervision.reassign_button", 1, "en", name="Li") == "Hand 1 person over to Li"
+    # {n} is the count in the reader's number format; the other values as given.
+    assert i18n.nt("scale.buildings_note", 12345, "en", total="20,000").startswith("Showing the 12,345 buildings")
+    # An error code carried with its values reads right through t() and refusal().
+    assert i18n.t("arrivals.error.sheet_problems", "en", n=1) == "The sheet has 1 problem; nobody was registered."
+    assert i18n.refusal("arrivals.error.sheet_problems", {"n": 3}, "en").startswith("The sheet has 3 problems")
+    # A key that has no plural entry gives its one text; an unknown key shows itself.
+    assert i18n.nt("unit.name", 3, "en") == "Stairwell 3"
+    assert i18n.nt("no.such.key", 2, "en") == "no.such.key"
 
 
 def test_unknown_key_shows_itself():

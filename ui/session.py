@@ -8,7 +8,7 @@ import streamlit as st
 
 from resilient.core import accounts, audit, config, db, roles
 from resilient.core.accounts import User
-from resilient.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from resilient.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, nt, t
 from resilient.core.scope import NOTHING, Scope
 from resilient.demo import generator as demo
 from resilient.ops import backup, exports
@@ -54,9 +54,19 @@ def tr(key: str, **values) -> str:
     return t(key, lang(), **values)
 
 
+def ntr(key: str, n: int, **values) -> str:
+    """A text stating a count, in the form `n` takes in the reader's language; {n} shows it."""
+    return nt(key, n, lang(), **values)
+
+
 def translator(language: str):
     """tr bound to one language, for format_func callbacks that Streamlit may call outside this run."""
     return lambda key, **values: t(key, language, **values)
+
+
+def ntranslator(language: str):
+    """ntr bound to one language, as translator binds tr."""
+    return lambda key, n, **values: nt(key, n, language, **values)
 
 
 def widget_key(name: str) -> str:

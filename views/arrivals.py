@@ -27,6 +27,7 @@ VALUE_WORDS = {"suggested": "category", "origin": "origin", "risk": "risk", "fie
 
 lang = session.lang()
 tr = session.translator(lang)
+ntr = session.ntranslator(lang)
 con = session.cursor()
 user = session.current_user()
 scope = session.scope()
@@ -97,7 +98,7 @@ def register_section() -> None:
         st.caption(tr("arrivals.origin_first"))
         return
     category, days = arrivals.suggest(con, community_id, origin, risk)
-    st.info(tr("arrivals.suggestion", category=tr(f"category.{category}"), days=days),
+    st.info(ntr("arrivals.suggestion", days, category=tr(f"category.{category}")),
             icon=":material/rule:")
     follow = st.toggle(tr("arrivals.follow"), value=True, key=f"arr_follow_{form}")
     reason = None
@@ -114,11 +115,11 @@ def register_section() -> None:
         reason = st.text_area(tr("arrivals.reason_required") if differs else tr("arrivals.reason"),
                               key=f"arr_reason_{form}", height=80, placeholder=tr("arrivals.reason_hint"))
         if differs and not (reason or "").strip():
-            st.warning(tr("arrivals.reason_needed", category=tr(f"category.{category}"), days=days),
+            st.warning(ntr("arrivals.reason_needed", days, category=tr(f"category.{category}")),
                        icon=":material/edit_note:")
     end = arrived + timedelta(days=int(chosen_days))
-    st.markdown(tr("arrivals.will_register", category=tr(f"category.{chosen}"), days=int(chosen_days),
-                   end=fmt_date(end, lang)))
+    st.markdown(ntr("arrivals.will_register", int(chosen_days), category=tr(f"category.{chosen}"),
+                    end=fmt_date(end, lang)))
     if st.button(tr("arrivals.register"), type="primary", width="stretch", key=f"arr_register_{form}",
                  icon=":material/how_to_reg:"):
         arrival = Arrival(arrival_date=arrived, origin=origin, risk=risk, from_place=from_place or None,
@@ -129,9 +130,9 @@ def register_section() -> None:
         except DailyError as error:
             fail(error)
             return
-        st.session_state["arr_done"] = tr("arrivals.registered", who=escape(person["label"]),
-                                          category=tr(f"category.{written['category']}"), days=written["days"],
-                                          end=fmt_date(written["planned_end"], lang))
+        st.session_state["arr_done"] = ntr("arrivals.registered", written["days"], who=escape(person["label"]),
+                                           category=tr(f"category.{written['category']}"),
+                                           end=fmt_date(written["planned_end"], lang))
         st.session_state["arr_form"] = form + 1
         st.rerun()
 
@@ -156,7 +157,7 @@ def pick_resident(form: int) -> dict | None:
         label[int(row.resident_id)] = escape(text.strip())
         rows[int(row.resident_id)] = row
     if len(found) == arrivals.FIND_LIMIT:
-        st.caption(tr("arrivals.more_found", n=arrivals.FIND_LIMIT))
+        st.caption(ntr("arrivals.more_found", arrivals.FIND_LIMIT))
     resident_id = st.radio(tr("arrivals.pick"), list(label), format_func=label.__getitem__,
                            key=session.widget_key(f"arr_pick_{form}_{query}"))
     row = rows[resident_id]
@@ -217,7 +218,7 @@ def sheet_section() -> None:
     except ImportProblemError as error:
         fail(error)
         return
-    st.caption(tr("import.read", file=upload.name, rows=len(frame), columns=len(frame.columns)))
+    st.caption(ntr("import.read", len(frame), file=upload.name, columns=len(frame.columns)))
     try:
         with st.spinner(tr("import.checking")):
             preview = arrivals.validate_sheet(con, user, frame, community_id, today)
@@ -231,15 +232,15 @@ def sheet_section() -> None:
         st.warning(tr("arrivals.sheet_empty"))
         return
     rows = arrivals.preview_rows(con, preview)
-    st.success(tr("arrivals.sheet_ready", n=len(rows), newcomers=int(rows["newcomer"].sum())))
+    st.success(ntr("arrivals.sheet_ready", len(rows), newcomers=int(rows["newcomer"].sum())))
     shown = pd.DataFrame({
         "row": rows["row"], "name": rows["name"],
         "who": [tr("arrivals.who.newcomer") if n else tr("arrivals.who.resident") for n in rows["newcomer"]],
         "arrival_date": rows["arrival_date"],
         "origin": [f"{tr(f'origin.{o}')}·{tr(f'risk.{r}')}" for o, r in zip(rows["origin"], rows["risk"])],
-        "decision": [tr("arrivals.decision", category=tr(f"category.{c}"), days=d)
+        "decision": [ntr("arrivals.decision", d, category=tr(f"category.{c}"))
                      for c, d in zip(rows["category"], rows["days"])],
-        "changed": [tr("arrivals.changed_from", category=tr(f"category.{c}"), days=d) if (c, d) != (oc, od) else ""
+        "changed": [ntr("arrivals.changed_from", d, category=tr(f"category.{c}")) if (c, d) != (oc, od) else ""
                     for c, d, oc, od in zip(rows["suggested_category"], rows["suggested_days"], rows["category"],
                                             rows["days"])],
         "reason": rows["reason"]})
@@ -249,7 +250,7 @@ def sheet_section() -> None:
                                                                             format="YYYY-MM-DD"),
                                 "origin": tr("arrivals.col.origin"), "decision": tr("arrivals.col.decision"),
                                 "changed": tr("arrivals.col.suggested"), "reason": tr("arrivals.col.reason")})
-    if st.button(tr("arrivals.commit", n=len(rows)), type="primary", width="stretch", key=f"arr_commit_{token}"):
+    if st.button(ntr("arrivals.commit", len(rows)), type="primary", width="stretch", key=f"arr_commit_{token}"):
         try:
             counts = arrivals.commit_sheet(con, user, preview, upload.name, now)
         except DailyError as error:
@@ -257,13 +258,13 @@ def sheet_section() -> None:
             return
         by = "、".join(f"{tr(f'category.{c}')} {n}" for c, n in counts["by_category"].items()) if lang == "zh" \
             else ", ".join(f"{tr(f'category.{c}')} {n}" for c, n in counts["by_category"].items())
-        text = tr("arrivals.sheet_done", n=counts["arrivals"], newcomers=counts["newcomers"], by=by)
+        text = ntr("arrivals.sheet_done", counts["arrivals"], newcomers=counts["newcomers"], by=by)
         st.session_state["arr_sheet_written"] = {**written, token: text}
         st.rerun()
 
 
 def show_problems(problems) -> None:
-    st.error(tr("arrivals.sheet_problems", n=len(problems)))
+    st.error(ntr("arrivals.sheet_problems", len(problems)))
     frame = pd.DataFrame({"row": [p.row for p in problems], "column": [p.column for p in problems],
                           "problem": [message(p.code, p.values) for p in problems]})
     # The first few as sentences, readable on a phone where the table's last column is cut off.
@@ -297,7 +298,7 @@ def list_section() -> None:
                                                              frame["compound"])],
         "name": frame["name"], "phone": frame["phone"].fillna(""), "from_place": frame["from_place"].fillna(""),
         "origin": [f"{tr(f'origin.{o}')}·{tr(f'risk.{r}')}" for o, r in zip(frame["origin"], frame["risk"])],
-        "decision": [tr("arrivals.decision", category=tr(f"category.{c}"), days=d)
+        "decision": [ntr("arrivals.decision", d, category=tr(f"category.{c}"))
                      for c, d in zip(frame["category"], frame["days"])],
         "reason": frame["reason"].fillna(""),
         "newcomer": [tr("arrivals.who.newcomer") if n else "" for n in frame["newcomer"]],

@@ -6,6 +6,7 @@ from resilient.core import audit
 from ui import session
 
 tr = session.translator(session.lang())
+ntr = session.ntranslator(session.lang())
 con = session.cursor()
 session.require_administrator()
 
@@ -19,7 +20,7 @@ left, right = st.columns(2)
 since = left.date_input(tr("audit.since"), value=None, key="audit_since")
 until = right.date_input(tr("audit.until"), value=None, key="audit_until")
 entries = audit.search(con, username=username.strip(), action=action, text=text.strip(), since=since, until=until)
-st.caption(tr("audit.shown", n=len(entries)))
+st.caption(ntr("audit.shown", len(entries)))
 labels = {"logged_at": tr("audit.when"), "username": tr("audit.username"), "role": tr("login.role"),
           "action": tr("audit.action"), "target": tr("audit.target"), "old_value": tr("audit.old"),
           "new_value": tr("audit.new"), "detail": tr("audit.detail")}

@@ -17,6 +17,7 @@ KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone
 
 lang = session.lang()
 tr = session.translator(lang)
+ntr = session.ntranslator(lang)
 con = session.cursor()
 user = session.current_user()
 scope = session.scope()
@@ -111,7 +112,7 @@ def person_form(row, day, period: str) -> None:
     with st.container(border=True):
         st.markdown(f"**{row.compound}{row.building} {tr('checks.unit_room', unit=row.unit_no, room=row.room)}** "
                     f"{who}  \n"
-                    f"{tr(f'category.{row.category}')} · {tr('checks.days_left', days=row.days_left)}  \n"
+                    f"{tr(f'category.{row.category}')} · {ntr('checks.days_left', row.days_left)}  \n"
                     f"{tr('period.am')} {reading_badge(row, 'am')} · {tr('period.pm')} {reading_badge(row, 'pm')}")
         if getattr(row, f"{period}_status") not in ("due", "missed"):
             return
@@ -209,7 +210,7 @@ def missed_section() -> None:
     }).reset_index(drop=True)
     labels = {"day": tr("checks.col.day"), "period": tr("checks.period"), "building": tr("col.building"),
               "unit_no": tr("col.unit"), "room": tr("col.room"), "name": tr("col.name")}
-    st.caption(tr("checks.missed_help", n=len(missed)))
+    st.caption(ntr("checks.missed_help", len(missed)))
     st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
     session.excel_button(shown, labels, tr("checks.missed_file"), "checks_missed_excel")
 

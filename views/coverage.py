@@ -18,6 +18,7 @@ KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone
 
 lang = session.lang()
 tr = session.translator(lang)
+ntr = session.ntranslator(lang)
 con = session.cursor()
 user = session.current_user()
 scope = session.scope()
@@ -39,7 +40,7 @@ def last_contact_text(when) -> str:
     if when is None or pd.isna(when):
         return tr("coverage.never")
     days = (today - pd.Timestamp(when).date()).days
-    return tr("coverage.days_ago", days=days) if days else tr("coverage.today_at", time=f"{pd.Timestamp(when):%H:%M}")
+    return ntr("coverage.days_ago", days) if days else tr("coverage.today_at", time=f"{pd.Timestamp(when):%H:%M}")
 
 
 def shown_households(frame: pd.DataFrame) -> pd.DataFrame:
@@ -88,13 +89,13 @@ kpi = coverage.kpis(con, scope, settings, today)
 with st.container(horizontal=True, gap="small"):
     st.metric(tr("coverage.kpi.vulnerable"), fmt_number(kpi["vulnerable_households"], lang), width=KPI_WIDTH)
     st.metric(tr("coverage.kpi.covered"), f"{kpi['covered_share']:.0%}", width=KPI_WIDTH,
-              help=tr("coverage.kpi.covered_help", n=kpi["covered_households"], reach=int(settings.reach_m)))
-    st.metric(tr("coverage.kpi.not_contacted", days=settings.not_contacted_days),
+              help=ntr("coverage.kpi.covered_help", kpi["covered_households"], reach=int(settings.reach_m)))
+    st.metric(ntr("coverage.kpi.not_contacted", settings.not_contacted_days),
               fmt_number(kpi["not_contacted"], lang), width=KPI_WIDTH)
     st.metric(tr("coverage.kpi.overloaded_volunteers"), fmt_number(kpi["overloaded_volunteers"], lang),
               width=KPI_WIDTH)
     st.metric(tr("coverage.kpi.overloaded_teams"), fmt_number(kpi["overloaded_teams"], lang), width=KPI_WIDTH,
-              help=tr("coverage.kpi.teams_help", n=settings.team_standard_load))
+              help=ntr("coverage.kpi.teams_help", settings.team_standard_load))
 
 
 # --- sections -------------------------------------------------------------------------------------------------
@@ -151,7 +152,7 @@ def gaps_section() -> None:
                             key=session.widget_key("cov_gap_filter"))
     if chosen:
         gaps = gaps[gaps["reason"].isin(chosen)]
-    st.caption(tr("coverage.gap_help", days=settings.not_contacted_days, reach=int(settings.reach_m)))
+    st.caption(ntr("coverage.gap_help", settings.not_contacted_days, reach=int(settings.reach_m)))
     shown = shown_households(gaps)
     st.dataframe(shown, hide_index=True, width="stretch", height=420, column_config=household_labels())
     session.excel_button(shown, household_labels(), tr("coverage.gaps_file"), "cov_gaps_excel")
@@ -198,15 +199,15 @@ def suggest_section() -> None:
                            "volunteer": tr("coverage.col.volunteer"), "household": tr("coverage.col.household"),
                            "distance_m": tr("coverage.col.distance"), "replaces": tr("coverage.col.replaces")})
         chosen = edited.loc[edited["apply"], "household_id"].tolist()
-        if st.button(tr("coverage.apply", n=len(chosen)), type="primary", disabled=not chosen, key="cov_apply"):
+        if st.button(ntr("coverage.apply", len(chosen)), type="primary", disabled=not chosen, key="cov_apply"):
             try:
                 written = coverage.apply(con, user, suggestion, chosen)
                 del st.session_state["cov_suggestion"]
-                st.success(tr("coverage.applied", n=written))
+                st.success(ntr("coverage.applied", written))
             except CoverageError as error:
                 fail(error)
     if not suggestion.uncovered.empty:
-        st.markdown(f"**{tr('coverage.left_uncovered', n=len(suggestion.uncovered))}**")
+        st.markdown(f"**{ntr('coverage.left_uncovered', len(suggestion.uncovered))}**")
         where = coverage.household_labels(con, scope, suggestion.uncovered["household_id"], today)
         left = suggestion.uncovered.merge(where, on="household_id")
         st.dataframe(pd.DataFrame({

@@ -21,6 +21,7 @@ from ui import session
 
 lang = session.lang()
 tr = session.translator(lang)
+ntr = session.ntranslator(lang)
 con = session.cursor()
 user = session.current_user()
 scope = session.viewer_scope()
@@ -66,7 +67,7 @@ def column_mapping(kind: str, columns: list[str]) -> dict[str, str]:
     fields = KINDS[kind][0]
     mapping, unknown = register_import.match_headers(columns, fields)
     if unknown:
-        st.warning(tr("import.unknown_columns", n=len(unknown)))
+        st.warning(ntr("import.unknown_columns", len(unknown)))
         overrides = {}
         left, right = st.columns(2)
         for i, column in enumerate(unknown):
@@ -84,7 +85,7 @@ def column_mapping(kind: str, columns: list[str]) -> dict[str, str]:
 
 
 def show_problems(problems) -> None:
-    st.error(tr("import.problems", n=len(problems)))
+    st.error(ntr("import.problems", len(problems)))
     frame = pd.DataFrame({
         tr("import.row"): [p.row for p in problems],
         tr("import.column"): [p.column for p in problems],
@@ -111,7 +112,7 @@ def sheet_import(kind: str) -> None:
     except ImportProblemError as error:
         st.error(message(error.code, error.values))
         return
-    st.caption(tr("import.read", file=upload.name, rows=len(frame), columns=len(frame.columns)))
+    st.caption(ntr("import.read", len(frame), file=upload.name, columns=len(frame.columns)))
     mapping = column_mapping(kind, list(frame.columns))
     community_id = choose_community(f"community_{kind}")
     options = {}
@@ -126,7 +127,7 @@ def sheet_import(kind: str) -> None:
     if not preview.ok:
         show_problems(preview.problems)
         return
-    st.success(tr("import.ready", rows=len(preview.rows)))
+    st.success(ntr("import.ready", len(preview.rows)))
     st.dataframe(pd.DataFrame({tr("import.what"): [tr(f"import.count.{k}") for k in preview.counts],
                                tr("import.how_many"): list(preview.counts.values())}), hide_index=True)
     token = hashlib.sha256(data).hexdigest()[:16]
@@ -164,8 +165,8 @@ def outline_import() -> None:
         st.error(message(error.code, error.values))
         return
     clean, report = clean_polygons(wgs84)
-    st.caption(tr("import.footprints_read", file=upload.name, n=len(footprints.gdf), clean=len(clean),
-                  crs=footprints.crs.to_string() if footprints.crs else "?"))
+    st.caption(ntr("import.footprints_read", len(footprints.gdf), file=upload.name, clean=len(clean),
+                   crs=footprints.crs.to_string() if footprints.crs else "?"))
     name_guess, floors_guess = attribute_guess(clean)
     columns = [c for c in clean.columns if c != clean.geometry.name]
     none = [None]
@@ -197,7 +198,7 @@ def outline_import() -> None:
     st_folium(maps.footprint_preview_map(matching.matched, matching.unmatched_footprints, labels),
               height=460, use_container_width=True, returned_objects=[], key="footprint_preview")
     if not report.empty or not matching.report.empty:
-        with st.expander(tr("import.footprint_report", n=len(report) + len(matching.report))):
+        with st.expander(ntr("import.footprint_report", len(report) + len(matching.report))):
             both = pd.concat([report, matching.report], ignore_index=True)
             st.dataframe(pd.DataFrame({
                 tr("import.feature"): both["feature"],
@@ -212,7 +213,7 @@ def outline_import() -> None:
                                         "has_geom": tr("import.has_outline")})
     create_in = None
     if not matching.unmatched_footprints.empty and user.role in footprint_import.CREATE_ROLES and compound_names:
-        if st.checkbox(tr("import.create_unmatched", n=len(matching.unmatched_footprints)), key="fp_create"):
+        if st.checkbox(ntr("import.create_unmatched", len(matching.unmatched_footprints)), key="fp_create"):
             create_in = st.selectbox(tr("import.create_in"), list(compound_names),
                                      format_func=compound_names.__getitem__,
                                      key=session.widget_key("fp_create_in"))

@@ -11,11 +11,12 @@ from ui import session
 
 lang = session.lang()
 tr = session.translator(lang)
+ntr = session.ntranslator(lang)
 con = session.cursor()
 
 st.title(tr("login.title"))
 if st.session_state.pop("expired", False):
-    st.warning(tr("login.expired", minutes=session.IDLE_MINUTES))
+    st.warning(ntr("login.expired", session.IDLE_MINUTES))
 
 if session.sso_configured():
     if st.user.is_logged_in:

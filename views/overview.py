@@ -16,6 +16,7 @@ KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone
 
 lang = session.lang()
 tr = session.translator(lang)
+ntr = session.ntranslator(lang)
 con = session.cursor()
 scope = session.scope()
 today, now = config.today(), config.now()
@@ -73,12 +74,12 @@ def building_map() -> None:
         fmap = area_maps.base_map(extent, basemap, map_settings)
         returned = area_maps.RETURNED
         if shown.level == "building":
-            st.caption(tr("scale.buildings_note", n=fmt_number(len(density), lang),
-                          total=fmt_number(extent.buildings, lang)))
+            st.caption(ntr("scale.buildings_note", len(density),
+                           total=fmt_number(extent.buildings, lang)))
             st.caption(tr("overview.map_help"))
         else:
-            st.caption(tr("scale.areas_note", n=fmt_number(shown.in_view, lang),
-                          level=tr(f"scale.level.{shown.level}")))
+            st.caption(ntr("scale.areas_note", shown.in_view,
+                           level=tr(f"scale.level.{shown.level}")))
             density = pd.DataFrame({"building_id": []})  # areas drawn: no building to break down
     else:
         density = measures.building_density(con, scope, filters, today)

@@ -19,6 +19,7 @@ VALUE_WORDS = {"to": "transfer", "value": "transfer"}
 
 lang = session.lang()
 tr = session.translator(lang)
+ntr = session.ntranslator(lang)
 con = session.cursor()
 user = session.current_user()
 scope = session.scope()
@@ -90,7 +91,7 @@ def due_section() -> None:
     if due.empty:
         st.info(tr(f"releases.empty.{show}"))
         return
-    st.caption(tr("releases.rule", days=settings.release_normal_days))
+    st.caption(ntr("releases.rule", settings.release_normal_days))
     for when in ("overdue", "today", "tomorrow"):
         part = due[due["due"] == when]
         if part.empty:
@@ -180,8 +181,8 @@ def change_section() -> None:
     else:
         days = int(st.number_input(tr("releases.centralised_days"), min_value=1, max_value=60,
                                    value=releases.CENTRALISED_DAYS, step=1, key=f"chg_cdays_{form}"))
-        effect = tr("releases.effect.centralised", who=who, category=tr(f"category.{row['category']}"), days=days,
-                    end=fmt_date(today + timedelta(days=days), lang))
+        effect = ntr("releases.effect.centralised", days, who=who, category=tr(f"category.{row['category']}"),
+                     end=fmt_date(today + timedelta(days=days), lang))
     reason = st.text_area(tr("releases.reason"), key=f"chg_reason_{form}", height=80,
                           placeholder=tr(f"releases.reason_hint.{action}"))
     st.info(effect, icon=":material/info:")
@@ -211,8 +212,8 @@ def detail_text(kind: str, detail) -> str:
         return tr("releases.detail.created", category=tr(f"category.{detail['category']}"),
                   start=detail.get("start_date", ""), end=detail.get("planned_end", ""))
     if kind == "extended":
-        return tr("releases.detail.extended", days=detail.get("days", ""), old=detail.get("old_end", ""),
-                  new=detail.get("new_end", ""))
+        return ntr("releases.detail.extended", int(detail.get("days") or 0), old=detail.get("old_end", ""),
+                   new=detail.get("new_end", ""))
     if kind == "transferred" and detail.get("to"):
         return tr(f"transfer.{detail['to']}")
     if kind == "released" and detail.get("category"):

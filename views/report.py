@@ -11,6 +11,7 @@ from ui import session
 
 lang = session.lang()
 tr = session.translator(lang)
+ntr = session.ntranslator(lang)
 con = session.cursor()
 user = session.current_user()
 scope = session.scope()
@@ -20,7 +21,7 @@ st.title(tr("report.page_title"))
 day = st.date_input(tr("report.day"), value=today, max_value=today, key="report_day")
 frame = daily_report.report(con, scope, day, now)
 names = places.communities(con, scope)["name"].tolist()
-place = "、".join(names) if len(names) <= 3 else tr("report.communities", n=len(names))
+place = "、".join(names) if len(names) <= 3 else ntr("report.communities", len(names))
 st.caption(tr("report.as_of", place=place, when=fmt_date(daily_report.as_of(day, now), lang, with_time=True)))
 
 shown = daily_report.labelled(frame, lang)

@@ -23,6 +23,7 @@ VERSION = "sup_version"  # bumped by every change: selectboxes whose labels carr
 
 lang = session.lang()
 tr = session.translator(lang)
+ntr = session.ntranslator(lang)
 con = session.cursor()
 user = session.current_user()
 if not daily.may(user, daily.MAY_SUPERVISE):  # navigation offers the page only to these roles; a typed URL too
@@ -109,7 +110,7 @@ def workers_section() -> None:
     standard = settings.worker_standard_load
     with st.container(horizontal=True, gap="small"):
         st.metric(tr("supervision.kpi.workers_overloaded"), fmt_number(int(frame["overloaded"].sum()), lang),
-                  help=tr("supervision.kpi.workers_overloaded_help", n=standard), width=KPI_WIDTH)
+                  help=ntr("supervision.kpi.workers_overloaded_help", standard), width=KPI_WIDTH)
         st.metric(tr("supervision.kpi.missed_week"), fmt_number(int(frame["missed_week"].sum()), lang),
                   help=tr("supervision.kpi.missed_help"), width=KPI_WIDTH)
         st.metric(tr("supervision.kpi.open_alerts"), fmt_number(int(frame["open_alerts"].sum()), lang),
@@ -199,7 +200,7 @@ def reassign_form(staff_id: int, people: pd.DataFrame, shown: pd.DataFrame, orde
         int(s): tr("supervision.staff_option_load", name=n, post=tr(f"supervision.post.{r}"), n=load[int(s)])
         if int(s) in load else tr("supervision.staff_option", name=n, post=tr(f"supervision.post.{r}"))
         for s, n, r in zip(followers["staff_id"], followers["name"], followers["role"])}
-    who_label = {int(m): f"{p} {n} · {tr('supervision.days', n=d)}"
+    who_label = {int(m): f"{p} {n} · {ntr('supervision.days', d)}"
                  for m, p, n, d in zip(people["measure_id"], shown["place"], shown["name"], people["days_left"])}
     who_key = session.widget_key(f"sup_reassign_who_{staff_id}_{version()}")
     to_key = session.widget_key(f"sup_reassign_to_{version()}")
@@ -213,7 +214,7 @@ def reassign_form(staff_id: int, people: pd.DataFrame, shown: pd.DataFrame, orde
         reason = right.text_input(tr("supervision.reason"), key=reason_key,
                                   placeholder=tr("supervision.reason_placeholder"))
         # The button says how many and to whom: "select all" is one click away in the list above.
-        clicked = st.button(tr("supervision.reassign_button", n=len(chosen), name=target_name[target]),
+        clicked = st.button(ntr("supervision.reassign_button", len(chosen), name=target_name[target]),
                             type="primary", disabled=not chosen, key="sup_reassign")
     if not clicked:
         return
@@ -225,7 +226,7 @@ def reassign_form(staff_id: int, people: pd.DataFrame, shown: pd.DataFrame, orde
     except DailyError as error:
         fail(error)   # all or none: nobody was handed over
         return
-    done(tr("supervision.reassigned", n=len(chosen), name=target_name[target]))
+    done(ntr("supervision.reassigned", len(chosen), name=target_name[target]))
 
 
 # --- 三包一 teams ---------------------------------------------------------------------------------------------
@@ -288,11 +289,11 @@ def teams_table(view: pd.DataFrame, standard: int) -> None:
             "team": st.column_config.TextColumn(headers["team"], pinned=True),
             "isolated_people": st.column_config.ProgressColumn(
                 headers["isolated_people"], min_value=0, max_value=standard, format="%d", color="blue",
-                help=tr("supervision.team_standard_note", n=standard))}
+                help=ntr("supervision.team_standard_note", standard))}
     st.dataframe(shown, hide_index=True, width="stretch", height=table_height(len(shown)), placeholder="—",
                  column_config=look)
     session.excel_button(shown, headers, tr("supervision.teams_file"), "sup_teams_excel")
-    st.caption(tr("supervision.team_standard_note", n=standard))
+    st.caption(ntr("supervision.team_standard_note", standard))
 
 
 def unassigned_block(waiting: pd.DataFrame, view: pd.DataFrame) -> None:
@@ -314,7 +315,7 @@ def unassigned_block(waiting: pd.DataFrame, view: pd.DataFrame) -> None:
     st.caption(tr("supervision.unassigned_help"))
     without = int(table["assign_to"].isna().sum())
     if without:
-        st.warning(tr("supervision.no_team_in_grid", n=without))
+        st.warning(ntr("supervision.no_team_in_grid", without))
     # The editor's key names the flats listed, so a choice made for one list never lands on another.
     listed = hashlib.sha1(",".join(map(str, waiting["household_id"])).encode()).hexdigest()[:10]
     edited = st.data_editor(
@@ -328,14 +329,14 @@ def unassigned_block(waiting: pd.DataFrame, view: pd.DataFrame) -> None:
                                                                 options=list(options),
                                                                 format_func=options.__getitem__, width="medium")})
     chosen = [(int(h), int(t)) for h, t in zip(waiting["household_id"], edited["assign_to"]) if pd.notna(t)]
-    if st.button(tr("supervision.assign_button", n=len(chosen)), type="primary", disabled=not chosen,
+    if st.button(ntr("supervision.assign_button", len(chosen)), type="primary", disabled=not chosen,
                  key="sup_assign_all"):
         try:
             teams.assign_teams(con, user, chosen, today, now=config.now())
         except DailyError as error:
             fail(error)   # all or none: no flat was moved
             return
-        done(tr("supervision.assigned", n=len(chosen)))
+        done(ntr("supervision.assigned", len(chosen)))
 
 
 def team_detail(view: pd.DataFrame) -> None:
@@ -350,8 +351,8 @@ def team_detail(view: pd.DataFrame) -> None:
     name = tr("supervision.team_name", id=team_id)
     flats = teams.team_households(con, scope, today)
     flats = flats[flats["team_id"] == team_id]
-    st.markdown(tr("supervision.team_households", team=name, n=len(flats), worker=row["grid_worker"],
-                   doctor=row["doctor"], police=row["police"]))
+    st.markdown(ntr("supervision.team_households", len(flats), team=name, worker=row["grid_worker"],
+                    doctor=row["doctor"], police=row["police"]))
     if flats.empty:
         st.info(tr("supervision.team_no_households"))
         return
@@ -427,7 +428,7 @@ def create_team() -> None:
                 column.warning(tr("supervision.no_staff", post=tr(f"supervision.post.{post}")))
                 picked[post] = None
                 continue
-            label = {int(s): tr("supervision.member_option", name=n, n=int(serving.get(s, 0)))
+            label = {int(s): ntr("supervision.member_option", int(serving.get(s, 0)), name=n)
                      for s, n in zip(members["staff_id"], members["name"])}
             picked[post] = column.selectbox(tr(f"supervision.col.{'worker' if post == 'grid_worker' else post}"),
                                             list(label), format_func=label.__getitem__,
@@ -470,7 +471,7 @@ def settings_section() -> None:
             except DailyError as error:
                 fail(error)
     st.caption(tr("supervision.setting.note"))
-    st.caption(tr("supervision.team_standard_note", n=coverage.load_settings(con).team_standard_load))
+    st.caption(ntr("supervision.team_standard_note", coverage.load_settings(con).team_standard_load))
 
 
 def clock(text: str):

@@ -18,6 +18,7 @@ from ui import session
 
 lang = session.lang()
 tr = session.translator(lang)
+ntr = session.ntranslator(lang)
 con = session.cursor()
 user = session.current_user()
 scope = session.scope()
@@ -259,7 +260,7 @@ def results_tab(round_id: int) -> None:
             frame = register_import.read_table(upload.getvalue(), upload.name)
             frame = frame.rename(columns={frame.columns[0]: "code", frame.columns[1]: "result"})
             counts = testing.import_lab_results(con, user, round_id, frame[["code", "result"]])
-            st.success(tr("testing.lab_done", n=counts["recorded"], positive=len(counts["positive"])))
+            st.success(ntr("testing.lab_done", counts["recorded"], positive=len(counts["positive"])))
         except TestingError as error:
             fail(error)
         except register_import.ImportProblemError as error:
