@@ -144,3 +144,22 @@ def test_refusal_translates_the_codes_and_dates_inside_it():
     # A text whose values are missing still says what is wrong instead of failing.
     assert i18n.refusal("checks.error.already_recorded", {}, "zh").startswith(i18n.t("checks.error.already_recorded",
                                                                                       "zh"))
+
+
+def test_babel_extraction_matches_the_catalogs(tmp_path, monkeypatch):
+    """locales/README.md's `pybabel extract` finds every key, plural entries as plurals and nothing else, so
+    `pybabel update` neither drops a key the code builds at run time nor adds a made-up one."""
+    from babel.messages.frontend import CommandLineInterface
+    from babel.messages.pofile import read_po
+
+    monkeypatch.chdir(ROOT)
+    template = tmp_path / "messages.pot"
+    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", "babel.cfg", "--no-location", "-o", str(template),
+                                "locales", "app.py", "views", "ui", "resilient", "geo"])
+    with template.open("rb") as source:
+        extracted = read_po(source)
+
+    def plural_or_not(catalog):
+        return {m.id if isinstance(m.id, str) else m.id[0]: isinstance(m.id, tuple) for m in catalog if m.id}
+
+    assert plural_or_not(extracted) == plural_or_not(read_catalog("zh")) == plural_or_not(read_catalog("en"))

@@ -34,7 +34,7 @@ chosen_categories = middle.multiselect(tr("overview.category"), CATEGORIES, plac
                                        key=session.widget_key("overview_categories"))
 mode = right.radio(tr("overview.measure"), ["active", "per_100"], horizontal=True,
                    key=session.widget_key("overview_mode"),
-                   format_func=lambda m: tr("overview.mode.count" if m == "active" else "overview.mode.per_100"))
+                   format_func=lambda m: tr("overview.mode.count") if m == "active" else tr("overview.mode.per_100"))
 map_settings = basemaps.load_settings()
 basemap = far.selectbox(tr("overview.basemap"), list(maps.available_basemaps(map_settings)),
                         format_func=lambda b: tr(f"overview.basemap.{b}"), key=session.widget_key("overview_basemap"))
@@ -60,7 +60,7 @@ def stairwells_of(building_id: int):
 def building_map() -> None:
     """Map and breakdown re-run together on a click (and, on a large map, a pan), not the whole page."""
     extent = measures.map_extent(con, scope, filters)
-    legend = tr("overview.legend" if mode == "active" else "overview.legend_per_100")
+    legend = tr("overview.legend") if mode == "active" else tr("overview.legend_per_100")
     # The click (or pan) that re-ran this fragment is already stored under the map's key.
     stored = st.session_state.get("overview_map")
     if area_maps.is_scaled(extent):

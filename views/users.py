@@ -65,7 +65,7 @@ if names:
         except AccountError as error:
             st.error(tr(error.code, **error.values))
     active = bool(users.set_index("user_id").loc[chosen, "active"])
-    if st.button(tr("users.deactivate" if active else "users.activate"), key="toggle_active",
+    if st.button(tr("users.deactivate") if active else tr("users.activate"), key="toggle_active",
                  disabled=chosen == admin.user_id):
         accounts.set_active(con, admin, int(chosen), names[chosen], not active)
         st.rerun()

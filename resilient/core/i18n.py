@@ -277,3 +277,13 @@ def texts(lang: str, locales: Path = LOCALES) -> dict[str, tuple[str, ...]]:
     return {(m.id[0] if isinstance(m.id, tuple) else m.id): (tuple(m.string) if isinstance(m.string, tuple)
                                                              else (m.string,))
             for m in catalog if m.id}
+
+
+def extract_catalog(fileobj, keywords, comment_tags, options):
+    """A Babel extractor (babel.cfg) yielding every key of a catalog: keys the code builds at run time
+    (tr(f"role.{r}")) or carries in errors appear in no call a scan can find, and `pybabel update` would
+    otherwise retire them."""
+    for message in read_po(fileobj):
+        if message.id:
+            plural = isinstance(message.id, tuple)
+            yield message.lineno, "ntr" if plural else "tr", message.id[0] if plural else message.id, []
