@@ -1,6 +1,7 @@
 """The catalogs are complete, and every key the code asks for exists."""
 
 import re
+import string
 from datetime import date, datetime
 
 from resilient.core import i18n
@@ -42,6 +43,37 @@ def test_every_key_used_in_code_exists():
                 assert key in known, (language, key)
         for category in i18n.CATEGORIES:
             assert f"category.{category}" in known
+
+
+def placeholders(text):
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_every_language_and_form_has_the_same_placeholders():
+    """A {name} only one language has fails at a desk (KeyError) or shows a hole in the other language."""
+    zh, en = i18n.texts("zh"), i18n.texts("en")
+    differ = []
+    for key, forms in zh.items():
+        expected = placeholders(forms[0])
+        for language, text in [("zh", f) for f in forms] + [("en", f) for f in en[key]]:
+            if placeholders(text) != expected:
+                differ.append((key, language, sorted(placeholders(text) ^ expected)))
+    assert differ == []
+
+
+def test_labels_the_code_builds_exist():
+    """Keys made from a code at run time: a field, post or sex in import problems, the gate sheet's notes."""
+    from resilient.daily import arrivals
+    from resilient.imports import register
+    from resilient.imports.values import STAFF_ROLES
+
+    known = i18n.texts("zh").keys() & i18n.texts("en").keys()
+    fields = {*register.REGISTER_FIELDS, *register.STAFF_FIELDS, *register.VOLUNTEER_FIELDS}
+    wanted = {f"field.{name}" for name in fields} | {f"import.role.{r}" for r in STAFF_ROLES.values()}
+    wanted |= {"import.sex.M", "import.sex.F"} | {f"arrivals.template.note.{k}" for _, k in arrivals.TEMPLATE_NOTES}
+    assert wanted - known == set()
+    problem = i18n.refusal("import.error.required", {"field": "id_number"}, "en", {"field": "field"})
+    assert problem == "ID number is missing"
 
 
 def read_catalog(language):

@@ -200,7 +200,7 @@ def sheet_section() -> None:
     community_id = community_or_none()
     if community_id is None:
         return
-    st.download_button(tr("arrivals.template"), arrivals.template_bytes(), mime=session.XLSX,
+    st.download_button(tr("arrivals.template"), arrivals.template_bytes(lang), mime=session.XLSX,
                        file_name=f"{tr('arrivals.template_file')}.xlsx", key="arr_template",
                        icon=":material/download:")
     upload = st.file_uploader(tr("arrivals.sheet_file"), type=SHEET_TYPES, key="arr_upload")

@@ -13,6 +13,7 @@ from streamlit_folium import st_folium
 from geo import maps
 from geo.footprints import FootprintError, attribute_guess, clean_polygons, read_footprints, to_wgs84
 from resilient.core import roles
+from resilient.core.i18n import refusal
 from resilient.imports import footprints as footprint_import
 from resilient.imports import register as register_import
 from resilient.imports.register import ImportProblemError
@@ -39,18 +40,17 @@ KINDS = {
                   register_import.commit_volunteers),
 }
 IGNORE = ""
+# Problem values that hold a code, and the translation prefix that names it.
+VALUE_WORDS = {"field": "field", "expected": "import.sex", "old": "import.role"}
 
 
 def field_label(field: str) -> str:
-    labels = register_import.FIELD_LABELS if lang == "zh" else register_import.FIELD_LABELS_EN
-    return labels.get(field, field)
+    return tr(f"field.{field}")
 
 
 def message(code: str, values: dict) -> str:
-    try:
-        return tr(code, **values)
-    except (KeyError, IndexError, ValueError):  # a message whose values are missing still says what is wrong
-        return f"{tr(code)} {values}"
+    """A problem in the reader's words, the field, sex or post it names too."""
+    return refusal(code, values, lang, VALUE_WORDS)
 
 
 def choose_community(key: str) -> int | None:
