@@ -195,3 +195,107 @@ def test_babel_extraction_matches_the_catalogs(tmp_path, monkeypatch):
         return {m.id if isinstance(m.id, str) else m.id[0]: isinstance(m.id, tuple) for m in catalog if m.id}
 
     assert plural_or_not(extracted) == plural_or_not(read_catalog("zh")) == plural_or_not(read_catalog("en"))
+
+
+def test_numbers_dates_times_and_lists_have_one_look_per_language():
+    moment = datetime(2026, 12, 1, 9, 5)
+    assert i18n.fmt_date(date(2026, 12, 1), "zh") == "2026年12月1日"
+    assert i18n.fmt_date(date(2026, 12, 1), "en") == "1 Dec 2026"
+    assert i18n.fmt_date(moment, "en") == "1 Dec 2026"  # a moment shown as a day keeps only the day
+    assert i18n.fmt_datetime(moment, "zh") == i18n.fmt_date(moment, "zh", with_time=True) == "2026年12月1日 09:05"
+    assert i18n.fmt_datetime(moment, "en") == "1 Dec 2026, 09:05"
+    assert i18n.fmt_time(moment, "zh") == i18n.fmt_time(moment.time(), "en") == "09:05"
+    assert i18n.fmt_date("2026-12-01", "zh") == "2026年12月1日"  # a day kept as ISO text in JSON
+    assert i18n.fmt_date(None, "en") == i18n.fmt_date(float("nan"), "en") == ""
+    assert i18n.fmt_list(["甲", "乙", "丙"], "zh") == "甲、乙和丙"
+    assert i18n.fmt_list(["a", "b", "c"], "en") == "a, b, and c"
+    assert i18n.fmt_list([], "en") == ""
+    assert i18n.fmt_number(123_456, "zh") == "12.3万" and i18n.fmt_number(99_999, "zh") == "99,999"
+    assert i18n.fmt_number(2.5, "en") == "2.5" and i18n.fmt_number(3.0, "zh") == "3"
+    # Values in a message take the same looks.
+    assert i18n.t("checks.error.future_day", "en", day=date(2026, 12, 1)) == "1 Dec 2026 has not come yet."
+    assert "电话 and 手机" in i18n.t("import.error.column_twice", "en", field="phone", columns=["电话", "手机"])
+
+
+def test_charts_and_table_columns_draw_dates_as_fmt_date_does():
+    """plotly (d3) and Streamlit's columns (moment.js) format dates in the browser: their patterns must give
+    the same text as Babel does here."""
+    moment = datetime(2026, 12, 1, 9, 5)
+    d3 = {"%Y": "2026", "%-m": "12", "%-d": "1", "%b": "Dec", "%H": "09", "%M": "05"}
+    js = {"YYYY": "2026", "MMM": "Dec", "M": "12", "D": "1", "HH": "09", "mm": "05"}
+
+    def draw(pattern, tokens):
+        pattern = re.sub(r"\[([^\]]*)\]", lambda m: "\0".join(m[1]), pattern)  # moment's literal text
+        return re.sub("|".join(sorted(map(re.escape, tokens), key=len, reverse=True)), lambda m: tokens[m[0]],
+                      pattern).replace("\0", "")
+
+    for language in i18n.LANGUAGES:
+        ticks, hover = i18n.chart_date_formats(language)
+        assert draw(hover, d3) == i18n.fmt_date(moment, language)
+        assert draw(ticks, d3) in i18n.fmt_date(moment, language)
+        ticks, hover = i18n.chart_time_formats(language)
+        assert draw(hover, d3) == i18n.fmt_datetime(moment, language)
+        assert draw(ticks, d3) == i18n.fmt_time(moment, language)
+        assert draw(i18n.column_date_format(language), js) == i18n.fmt_date(moment, language)
+        assert draw(i18n.column_datetime_format(language), js) == i18n.fmt_datetime(moment, language)
+
+
+def write_catalog(path, text):
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    catalog = Catalog(locale="en")
+    catalog.add("demo.key", text)
+    catalog.add(("demo.count", "demo.count"), ("{n} thing", "{n} things"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as target:
+        write_po(target, catalog)
+
+
+def load(mo):
+    import gettext
+
+    with mo.open("rb") as source:
+        return gettext.GNUTranslations(source)
+
+
+def test_a_missing_or_stale_mo_is_compiled_from_its_po(tmp_path):
+    import os
+
+    po = tmp_path / "en" / "LC_MESSAGES" / "messages.po"
+    write_catalog(po, "first")
+    mo = i18n.compile_catalog(po)
+    assert mo == po.with_suffix(".mo") and load(mo).gettext("demo.key") == "first"
+    assert load(mo).ngettext("demo.count", "demo.count", 1) == "{n} thing"
+    assert mo.stat().st_mode & 0o777 == 0o644
+    built = mo.stat().st_mtime_ns
+    assert i18n.compile_catalog(po) == mo and mo.stat().st_mtime_ns == built  # up to date: left alone
+    write_catalog(po, "second")
+    later = built + 5_000_000_000
+    os.utime(po, ns=(later, later))  # edited after the .mo was built
+    assert load(i18n.compile_catalog(po)).gettext("demo.key") == "second"
+    assert sorted(p.name for p in po.parent.iterdir()) == ["messages.mo", "messages.po"]  # no temporary file left
+
+
+def test_processes_starting_together_never_read_half_a_mo(tmp_path):
+    """Each compile writes a temporary file and renames it: a reader sees the old .mo or the new, whole."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    po = tmp_path / "en" / "LC_MESSAGES" / "messages.po"
+    write_catalog(po, "x" * 2_000)
+
+    def start(turn):
+        stamp = 10**18 + turn * 10**9
+        os.utime(po, ns=(stamp, stamp))
+        return load(i18n.compile_catalog(po)).gettext("demo.key")
+
+    with ThreadPoolExecutor(8) as pool:
+        assert set(pool.map(start, range(16))) == {"x" * 2_000}
+    assert sorted(p.name for p in po.parent.iterdir()) == ["messages.mo", "messages.po"]
+
+
+def test_compiled_catalogs_stay_out_of_git():
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "locales/*/LC_MESSAGES/*.mo" in ignored
+    assert i18n.translations("en").gettext("nav.login") == "Sign in"  # loaded through gettext from the .mo

@@ -8,7 +8,7 @@ import streamlit as st
 
 from resilient.core import accounts, audit, config, db, roles
 from resilient.core.accounts import User
-from resilient.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, nt, t
+from resilient.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, column_date_format, column_datetime_format, nt, t
 from resilient.core.scope import NOTHING, Scope
 from resilient.demo import generator as demo
 from resilient.ops import backup, exports
@@ -67,6 +67,16 @@ def translator(language: str):
 def ntranslator(language: str):
     """ntr bound to one language, as translator binds tr."""
     return lambda key, n, **values: nt(key, n, language, **values)
+
+
+def date_format() -> str:
+    """A table column's date format (st.column_config.DateColumn) in the reader's language, as fmt_date shows it."""
+    return column_date_format(lang())
+
+
+def datetime_format() -> str:
+    """The same for a DatetimeColumn, as fmt_datetime shows it."""
+    return column_datetime_format(lang())
 
 
 def widget_key(name: str) -> str:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from resilient.core import config, roles
 from resilient.core.accounts import AccountError
-from resilient.core.i18n import CATEGORIES, fmt_date, refusal
+from resilient.core.i18n import CATEGORIES, fmt_date, fmt_list, refusal
 from resilient.core.masking import markdown_safe as escape
 from resilient.daily import arrivals
 from resilient.daily import rules as daily
@@ -247,7 +247,7 @@ def sheet_section() -> None:
     st.dataframe(shown, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(shown)),
                  column_config={"row": tr("import.row"), "name": tr("col.name"), "who": tr("arrivals.col.who"),
                                 "arrival_date": st.column_config.DateColumn(tr("arrivals.col.date"),
-                                                                            format="YYYY-MM-DD"),
+                                                                            format=session.date_format()),
                                 "origin": tr("arrivals.col.origin"), "decision": tr("arrivals.col.decision"),
                                 "changed": tr("arrivals.col.suggested"), "reason": tr("arrivals.col.reason")})
     if st.button(ntr("arrivals.commit", len(rows)), type="primary", width="stretch", key=f"arr_commit_{token}"):
@@ -256,8 +256,7 @@ def sheet_section() -> None:
         except DailyError as error:
             fail(error)
             return
-        by = "、".join(f"{tr(f'category.{c}')} {n}" for c, n in counts["by_category"].items()) if lang == "zh" \
-            else ", ".join(f"{tr(f'category.{c}')} {n}" for c, n in counts["by_category"].items())
+        by = fmt_list((f"{tr(f'category.{c}')} {n}" for c, n in counts["by_category"].items()), lang)
         text = ntr("arrivals.sheet_done", counts["arrivals"], newcomers=counts["newcomers"], by=by)
         st.session_state["arr_sheet_written"] = {**written, token: text}
         st.rerun()
@@ -311,7 +310,7 @@ def list_section() -> None:
                "recorded_by": tr("arrivals.col.recorded_by")}
     st.dataframe(shown, hide_index=True, width="stretch", height=420,
                  column_config={**headers, "arrival_date": st.column_config.DateColumn(headers["arrival_date"],
-                                                                                       format="YYYY-MM-DD")})
+                                                                                       format=session.date_format())})
     session.excel_button(shown, headers, tr("arrivals.list_file"), "arr_list_excel")
     reveal_picker(frame)
 

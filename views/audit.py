@@ -26,5 +26,6 @@ labels = {"logged_at": tr("audit.when"), "username": tr("audit.username"), "role
           "new_value": tr("audit.new"), "detail": tr("audit.detail")}
 shown = entries.assign(action=entries["action"].map(lambda a: tr(f"action.{a}")),
                        role=entries["role"].map(lambda r: tr(f"role.{r}") if isinstance(r, str) else ""))[list(labels)]
-st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
+st.dataframe(shown, hide_index=True, width="stretch", column_config={
+    **labels, "logged_at": st.column_config.DatetimeColumn(labels["logged_at"], format=session.datetime_format())})
 session.excel_button(shown, labels, tr("audit.title"), "excel_audit")

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from resilient.core import config
-from resilient.core.i18n import fmt_date, fmt_number, refusal
+from resilient.core.i18n import fmt_date, fmt_list, fmt_number, refusal
 from resilient.core.masking import markdown_safe, mask_name
 from resilient.daily import checks
 from resilient.daily import rules as daily
@@ -31,8 +31,7 @@ def fail(error: DailyError) -> None:
 
 
 def symptoms_text(codes) -> str:
-    return "、".join(tr(f"symptom.{c}") for c in codes) if lang == "zh" else ", ".join(tr(f"symptom.{c}")
-                                                                                       for c in codes)
+    return fmt_list((tr(f"symptom.{c}") for c in codes), lang)
 
 
 def reading_text(row, period: str) -> str:

@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 from geo import basemaps, maps
 from resilient.core import config, roles
 from resilient.core.accounts import AccountError
-from resilient.core.i18n import fmt_number
+from resilient.core.i18n import fmt_list, fmt_number, fmt_time
 from resilient.core.masking import markdown_safe
 from resilient.coverage import volunteers as coverage
 from resilient.coverage.volunteers import CoverageError, CoverageSettings
@@ -32,15 +32,14 @@ def fail(error: CoverageError | AccountError) -> None:
 
 
 def needs_text(codes) -> str:
-    return "、".join(tr(f"coverage.need.{c}") for c in codes) if lang == "zh" else \
-        ", ".join(tr(f"coverage.need.{c}") for c in codes)
+    return fmt_list((tr(f"coverage.need.{c}") for c in codes), lang)
 
 
 def last_contact_text(when) -> str:
     if when is None or pd.isna(when):
         return tr("coverage.never")
     days = (today - pd.Timestamp(when).date()).days
-    return ntr("coverage.days_ago", days) if days else tr("coverage.today_at", time=f"{pd.Timestamp(when):%H:%M}")
+    return ntr("coverage.days_ago", days) if days else tr("coverage.today_at", time=fmt_time(pd.Timestamp(when), lang))
 
 
 def shown_households(frame: pd.DataFrame) -> pd.DataFrame:
@@ -188,7 +187,7 @@ def suggest_section() -> None:
             "household": [f"{c}{b} {tr('coverage.unit_room', unit=u, room=r)}"
                           for c, b, u, r in zip(rows["compound"], rows["building"], rows["unit_no"], rows["room"])],
             "distance_m": rows["distance_m"].round().astype(int),
-            "replaces": ["、".join(str(names.get(v, v)) for v in suggestion.replaces.get(int(h), []))
+            "replaces": [fmt_list((names.get(v, v) for v in suggestion.replaces.get(int(h), [])), lang)
                          for h in rows["household_id"]],
             "household_id": rows["household_id"],
         })

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from resilient.core import config
-from resilient.core.i18n import fmt_date, refusal
+from resilient.core.i18n import fmt_date, fmt_datetime, refusal
 from resilient.core.masking import markdown_safe as escape
 from resilient.daily import arrivals, releases
 from resilient.daily import rules as daily
@@ -210,10 +210,10 @@ def detail_text(kind: str, detail) -> str:
         return tr("releases.detail.arrival", place=detail.get("from_place") or "—", origin=origin)
     if kind == "created" and detail.get("category"):
         return tr("releases.detail.created", category=tr(f"category.{detail['category']}"),
-                  start=detail.get("start_date", ""), end=detail.get("planned_end", ""))
+                  start=fmt_date(detail.get("start_date", ""), lang), end=fmt_date(detail.get("planned_end", ""), lang))
     if kind == "extended":
-        return ntr("releases.detail.extended", int(detail.get("days") or 0), old=detail.get("old_end", ""),
-                   new=detail.get("new_end", ""))
+        return ntr("releases.detail.extended", int(detail.get("days") or 0),
+                   old=fmt_date(detail.get("old_end", ""), lang), new=fmt_date(detail.get("new_end", ""), lang))
     if kind == "transferred" and detail.get("to"):
         return tr(f"transfer.{detail['to']}")
     if kind == "released" and detail.get("category"):
@@ -240,7 +240,7 @@ def history_section() -> None:
         st.info(tr("releases.no_history"))
         return
     shown = pd.DataFrame({
-        "event_at": [pd.Timestamp(t).strftime("%Y-%m-%d %H:%M") if pd.notna(t) else "" for t in steps["event_at"]],
+        "event_at": [fmt_datetime(pd.Timestamp(t), lang) if pd.notna(t) else "" for t in steps["event_at"]],
         "kind": [tr(f"event.{k}") for k in steps["kind"]],
         "category": [tr(f"category.{c}") if isinstance(c, str) else "" for c in steps["category"]],
         "detail": [detail_text(k, d) for k, d in zip(steps["kind"], steps["detail"])],

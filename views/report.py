@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from resilient.core import config
-from resilient.core.i18n import fmt_date
+from resilient.core.i18n import fmt_date, fmt_list, fmt_number
 from resilient.daily import report as daily_report
 from resilient.places import places
 from ui import session
@@ -21,7 +21,7 @@ st.title(tr("report.page_title"))
 day = st.date_input(tr("report.day"), value=today, max_value=today, key="report_day")
 frame = daily_report.report(con, scope, day, now)
 names = places.communities(con, scope)["name"].tolist()
-place = "、".join(names) if len(names) <= 3 else ntr("report.communities", len(names))
+place = fmt_list(names, lang) if len(names) <= 3 else ntr("report.communities", len(names))
 st.caption(tr("report.as_of", place=place, when=fmt_date(daily_report.as_of(day, now), lang, with_time=True)))
 
 shown = daily_report.labelled(frame, lang)
@@ -38,7 +38,7 @@ right.download_button(
 
 
 def change_text(value: int) -> str:
-    return f"+{value:,}" if value > 0 else f"{value:,}" if value < 0 else "0"
+    return f"+{fmt_number(value, lang)}" if value > 0 else fmt_number(value, lang)
 
 
 for section in [s for s in daily_report.SECTIONS if s in set(frame["section"])]:

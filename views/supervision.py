@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from resilient.core import config
-from resilient.core.i18n import CATEGORIES, fmt_date, fmt_number
+from resilient.core.i18n import CATEGORIES, fmt_date, fmt_list, fmt_number
 from resilient.coverage import volunteers as coverage
 from resilient.daily import rules as daily
 from resilient.daily import supervision, teams
@@ -64,7 +64,7 @@ def version() -> int:
 
 
 def grid_text(grid_ids) -> str:
-    return "、".join(grid_names.get(g, str(g)) for g in grid_ids) or "—"
+    return fmt_list((grid_names.get(g, str(g)) for g in grid_ids), lang) or "—"
 
 
 def place(compound, building, unit, room) -> str:
@@ -76,7 +76,7 @@ def flags(overloaded: bool, alerts: int, missed: int) -> str:
     words = [tr(key) for key, bad in [("supervision.flag.overloaded", overloaded),
                                       ("supervision.flag.alerts", alerts > 0),
                                       ("supervision.flag.missed", missed > 0)] if bad]
-    return "⚠️ " + ("、" if lang == "zh" else ", ").join(words) if words else tr("supervision.flag.ok")
+    return "⚠️ " + fmt_list(words, lang) if words else tr("supervision.flag.ok")
 
 
 def problems_first(frame: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -172,7 +172,7 @@ def worker_detail(ordered: pd.DataFrame) -> None:
     st.dataframe(shown, hide_index=True, width="stretch", height=table_height(len(shown)),
                  column_config={**headers, "days_left": int_column(headers["days_left"]),
                                 "planned_end": st.column_config.DateColumn(headers["planned_end"],
-                                                                           format="YYYY-MM-DD")})
+                                                                           format=session.date_format())})
     session.excel_button(shown, headers, tr("supervision.followed_file", name=name), "sup_followed_excel")
     reassign_form(staff_id, people, shown, ordered)
 
@@ -324,7 +324,7 @@ def unassigned_block(waiting: pd.DataFrame, view: pd.DataFrame) -> None:
         column_config={"household": tr("supervision.move_household"), "grid": tr("col.grid"),
                        "isolated_people": int_column(tr("supervision.col.isolated_people")),
                        "first_end": st.column_config.DateColumn(tr("supervision.col.first_end"),
-                                                                format="YYYY-MM-DD"),
+                                                                format=session.date_format()),
                        "assign_to": st.column_config.SelectboxColumn(tr("supervision.col.assign_to"),
                                                                 options=list(options),
                                                                 format_func=options.__getitem__, width="medium")})
@@ -365,7 +365,7 @@ def team_detail(view: pd.DataFrame) -> None:
                "isolated_people": tr("supervision.col.isolated_people"), "since": tr("supervision.col.since")}
     st.dataframe(shown, hide_index=True, width="stretch", height=table_height(len(shown)),
                  column_config={**headers, "since": st.column_config.DateColumn(headers["since"],
-                                                                                format="YYYY-MM-DD")})
+                                                                                format=session.date_format())})
     session.excel_button(shown, headers, tr("supervision.team_households_file", team=name), "sup_team_excel")
     loads = teams.team_load(con, scope, today)
     community = dict(zip(loads["team_id"].astype(int), loads["community_id"].astype(int)))

@@ -9,6 +9,7 @@ from streamlit_folium import st_folium
 
 from geo import maps
 from resilient.core import config
+from resilient.core.i18n import chart_time_formats, fmt_date, fmt_number, fmt_time
 from resilient.ops import exports
 from resilient.places import measures
 from resilient.testing import planner
@@ -56,7 +57,7 @@ def round_picker() -> int | None:
     if rounds.empty:
         st.info(tr("testing.no_round"))
         return None
-    labels = {r.round_id: f"{r.name}（{pd.Timestamp(r.round_date):%Y-%m-%d}）" for r in rounds.itertuples()}
+    labels = {r.round_id: f"{r.name}（{fmt_date(pd.Timestamp(r.round_date), lang)}）" for r in rounds.itertuples()}
     return st.selectbox(tr("testing.round"), list(labels), format_func=labels.__getitem__, key="round_id")
 
 
@@ -65,9 +66,9 @@ def plan_tab(round_id: int) -> None:
     modes = people["mode"].value_counts()
     sizing = planner.suggest_sizing(int(modes.get("site", 0)))
     cols = st.columns(4)
-    cols[0].metric(tr("testing.at_sites"), f"{int(modes.get('site', 0)):,}")
-    cols[1].metric(tr("testing.door_to_door"), f"{int(modes.get('door_to_door', 0)):,}")
-    cols[2].metric(tr("testing.excluded"), f"{int(modes.get('excluded', 0)):,}")
+    cols[0].metric(tr("testing.at_sites"), fmt_number(int(modes.get("site", 0)), lang))
+    cols[1].metric(tr("testing.door_to_door"), fmt_number(int(modes.get("door_to_door", 0)), lang))
+    cols[2].metric(tr("testing.excluded"), fmt_number(int(modes.get("excluded", 0)), lang))
     cols[3].metric(tr("testing.suggested"), f"{sizing['sites']} / {sizing['desks']}")
     st.caption(tr("testing.sizing_note", hours=f"{sizing['finish_hours']:.1f}"))
     excluded = people[people["mode"] == "excluded"]
@@ -104,8 +105,8 @@ def plan_tab(round_id: int) -> None:
             load = testing.stairwell_load(con, scope, round_id, today)
             plan = planner.plan_round(load, sites, pd.Timestamp(info["start_at"]).to_pydatetime())
             testing.save_plan(con, user, round_id, plan.batches)
-            st.success(tr("testing.planned", finish=f"{plan.finish:%H:%M}", bound=f"{plan.lower_bound:%H:%M}",
-                          wait=f"{plan.max_wait_minutes:.0f}"))
+            st.success(tr("testing.planned", finish=fmt_time(plan.finish, lang), bound=fmt_time(plan.lower_bound, lang),
+                          wait=fmt_number(round(plan.max_wait_minutes), lang)))
     plan = testing.batches_frame(con, round_id)
     if plan.empty:
         return
@@ -200,8 +201,8 @@ def progress_tab(round_id: int) -> None:
     over_time = testing.samples_over_time(con, scope, round_id)
     finish = testing.estimated_finish(expected, done, over_time, config.now())
     left, right = st.columns(2)
-    left.metric(tr("testing.sampled"), f"{done:,} / {expected:,}")
-    right.metric(tr("testing.estimated_finish"), "—" if finish is None else f"{finish:%H:%M}")
+    left.metric(tr("testing.sampled"), f"{fmt_number(done, lang)} / {fmt_number(expected, lang)}")
+    right.metric(tr("testing.estimated_finish"), "—" if finish is None else fmt_time(finish, lang))
     tooltip = {"label": tr("col.unit"), "sampled": tr("testing.sampled"), "expected": tr("testing.expected"),
                "percent": "%"}
     highlight = set(st.session_state.get("traced_stairwells", []))
@@ -234,6 +235,8 @@ def curve(round_id: int, sampled: pd.DataFrame) -> None:
                     line={"color": "#1a9850", "width": 3})
     fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h"},
                       title=tr("testing.curve_title"))
+    ticks, hover = chart_time_formats(lang)
+    fig.update_xaxes(tickformat=ticks, hoverformat=hover)
     st.plotly_chart(fig, width="stretch")
 
 
@@ -280,7 +283,9 @@ def results_tab(round_id: int) -> None:
     st.dataframe(people[["building", "unit_no", "room", "name", "phone", "taken_at"]], hide_index=True,
                  width="stretch", column_config={"building": tr("col.building"), "unit_no": tr("col.unit"),
                                                  "room": tr("col.room"), "name": tr("col.name"),
-                                                 "phone": tr("col.phone"), "taken_at": tr("testing.taken_at")})
+                                                 "phone": tr("col.phone"),
+                                                 "taken_at": st.column_config.DatetimeColumn(
+                                                     tr("testing.taken_at"), format=session.datetime_format())})
     st.caption(tr("testing.traced_on_map"))
     if st.button(tr("testing.act"), type="primary", key="act_on_positive"):
         try:

@@ -19,7 +19,9 @@ labels = {"username": tr("login.username"), "display_name": tr("login.name"), "r
           "failed_logins": tr("users.failed"), "locked_until": tr("users.locked_until"),
           "created_at": tr("users.created_at")}
 shown = users.assign(role=users["role"].map(lambda r: tr(f"role.{r}")))[list(labels)]
-st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
+st.dataframe(shown, hide_index=True, width="stretch", column_config={**labels, **{
+    c: st.column_config.DatetimeColumn(labels[c], format=session.datetime_format()) for c in ("locked_until",
+                                                                                              "created_at")}})
 session.excel_button(shown, labels, tr("users.title"), "excel_users")
 
 st.subheader(tr("users.create"))

@@ -30,12 +30,17 @@ LOCALES = Path(__file__).resolve().parents[2] / "locales"
 DOMAIN = "messages"
 
 # Babel's locale per language, and the one look each gives dates and times (CLDR patterns): 2026年12月1日 and
-# 1 Dec 2026; 09:05 in both. Charts use the same looks in plotly's (d3) notation.
+# 1 Dec 2026; 09:05 in both.
 BABEL_LOCALES = {"zh": "zh_Hans_CN", "en": "en"}
 DATE_FORMATS = {"zh": "y年M月d日", "en": "d MMM y"}
 DATETIME_FORMATS = {"zh": "y年M月d日 HH:mm", "en": "d MMM y, HH:mm"}
 TIME_FORMAT = "HH:mm"
-CHART_DATE_FORMATS = {"zh": ("%-m月%-d日", "%Y年%-m月%-d日"), "en": ("%-d %b", "%-d %b %Y")}  # (ticks, hover)
+# The same looks where the browser draws them: plotly axes (d3: ticks without the year, hover with it) and
+# Streamlit's table columns (moment.js; [..] is literal text).
+CHART_DATE_FORMATS = {"zh": ("%-m月%-d日", "%Y年%-m月%-d日"), "en": ("%-d %b", "%-d %b %Y")}
+CHART_TIME_FORMATS = {"zh": ("%H:%M", "%Y年%-m月%-d日 %H:%M"), "en": ("%H:%M", "%-d %b %Y, %H:%M")}
+COLUMN_DATE_FORMATS = {"zh": "YYYY[年]M[月]D[日]", "en": "D MMM YYYY"}
+COLUMN_DATETIME_FORMATS = {"zh": "YYYY[年]M[月]D[日] HH:mm", "en": "D MMM YYYY, HH:mm"}
 # Chinese readers read large counts in 万 (ten thousands): 1,000,000 -> 100.0万.
 TEN_THOUSANDS_FROM = 100_000
 
@@ -227,10 +232,18 @@ def fmt_number(value: float | int, lang: str) -> str:
     return format_decimal(value, "#,##0", locale=locale)
 
 
-def fmt_date(value: date | datetime, lang: str, with_time: bool = False) -> str:
-    """A day as the reader's language writes it (2026年12月1日, 1 Dec 2026); with its time if asked and known."""
-    if value is None or value != value:  # nothing, or pandas' NaT: nothing to show (Babel would show today)
+def fmt_date(value: date | datetime | str, lang: str, with_time: bool = False) -> str:
+    """A day as the reader's language writes it (2026年12月1日, 1 Dec 2026); with its time if asked and known.
+
+    ISO text (a day kept in JSON) is read first; other text shows as it is.
+    """
+    if value is None or value != value or value == "":  # nothing, or pandas' NaT (Babel would show today)
         return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value) if with_time and len(value) > 10 else date.fromisoformat(value)
+        except ValueError:
+            return value
     if with_time and isinstance(value, datetime):
         return fmt_datetime(value, lang)
     return format_date(value, DATE_FORMATS.get(lang, DATE_FORMATS[DEFAULT_LANGUAGE]), locale=_locale(lang))
@@ -260,6 +273,21 @@ def fmt_list(items: Iterable, lang: str) -> str:
 def chart_date_formats(lang: str) -> tuple[str, str]:
     """(tick format, hover format) for a plotly date axis, matching fmt_date's look."""
     return CHART_DATE_FORMATS.get(lang, CHART_DATE_FORMATS[DEFAULT_LANGUAGE])
+
+
+def chart_time_formats(lang: str) -> tuple[str, str]:
+    """(tick format, hover format) for a plotly axis of times within a day, matching fmt_time and fmt_datetime."""
+    return CHART_TIME_FORMATS.get(lang, CHART_TIME_FORMATS[DEFAULT_LANGUAGE])
+
+
+def column_date_format(lang: str) -> str:
+    """st.column_config.DateColumn's format for fmt_date's look."""
+    return COLUMN_DATE_FORMATS.get(lang, COLUMN_DATE_FORMATS[DEFAULT_LANGUAGE])
+
+
+def column_datetime_format(lang: str) -> str:
+    """st.column_config.DatetimeColumn's format for fmt_datetime's look."""
+    return COLUMN_DATETIME_FORMATS.get(lang, COLUMN_DATETIME_FORMATS[DEFAULT_LANGUAGE])
 
 
 def _locale(lang: str) -> str:

@@ -167,7 +167,7 @@ def _header_problems(frame: pd.DataFrame, mapping: dict[str, str], fields: dict[
     for name, sources in by_field.items():
         if len(sources) > 1:
             problems.append(Problem(header, sources[1], "import.error.column_twice",
-                                    {**_field(name), "columns": "、".join(sources)}))
+                                    {**_field(name), "columns": sources}))
     for alternatives in required:
         if not any(a in by_field for a in alternatives):
             problems.append(Problem(header, "", "import.error.missing_column",
@@ -281,7 +281,7 @@ def _people(frame: pd.DataFrame, source: dict[str, str], problems: list[Problem]
         for row, stated, derived, number in zip(rows.index, given, rows["birth_date"], rows["id_number"]):
             if stated and derived and not _same_birth(stated, derived):
                 problems.append(Problem(int(row), source["birth_date"], "import.error.id_birth_mismatch",
-                                        {"value": number, "expected": derived.isoformat()}))
+                                        {"value": number, "expected": derived}))
     for flag in FLAGS:
         # A flag column that is present says no with a blank cell; an absent column changes nothing (None).
         values = _apply(frame, source.get(flag), parse_flag, problems)
@@ -830,7 +830,7 @@ def _staff_grids(row: int, role: str | None, names: list[str], source: dict[str,
                  assigned: dict[int, int], problems: list[Problem]) -> list[int]:
     """The grid cells a grid worker's row names: known cells, each given to one person only."""
     if names and role and role != "grid_worker":
-        problems.append(Problem(row, source["grid"], "import.error.grid_not_for_role", {"value": "、".join(names)}))
+        problems.append(Problem(row, source["grid"], "import.error.grid_not_for_role", {"value": names}))
         return []
     found = []
     for name in names:
