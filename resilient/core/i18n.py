@@ -57,8 +57,8 @@ def compile_catalog(po: Path) -> Path:
     """The .mo beside `po`, compiled first when it is missing or older than the .po.
 
     Written to a temporary file and renamed into place, so a second process starting at the same moment reads
-    either the old file or the new one, never half of one. The .mo takes the .po's time as read: a .po edited
-    while this runs is older than nothing and is compiled again next start.
+    either the old file or the new one, never half of one. The .mo gets the .po's time as it was read, so a .po
+    edited while this runs looks newer and is compiled again at the next start.
     """
     mo = po.with_suffix(".mo")
     po_time = po.stat().st_mtime_ns
@@ -237,13 +237,13 @@ def fmt_date(value: date | datetime | str, lang: str, with_time: bool = False) -
 
     ISO text (a day kept in JSON) is read first; other text shows as it is.
     """
-    if value is None or value != value or value == "":  # nothing, or pandas' NaT (Babel would show today)
-        return ""
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value) if with_time and len(value) > 10 else date.fromisoformat(value)
         except ValueError:
             return value
+    if _missing(value):
+        return ""
     if with_time and isinstance(value, datetime):
         return fmt_datetime(value, lang)
     return format_date(value, DATE_FORMATS.get(lang, DATE_FORMATS[DEFAULT_LANGUAGE]), locale=_locale(lang))
@@ -251,7 +251,7 @@ def fmt_date(value: date | datetime | str, lang: str, with_time: bool = False) -
 
 def fmt_datetime(value: datetime, lang: str) -> str:
     """A moment: the day as fmt_date writes it and the time as fmt_time does."""
-    if value is None or value != value:
+    if _missing(value):
         return ""
     return format_datetime(value, DATETIME_FORMATS.get(lang, DATETIME_FORMATS[DEFAULT_LANGUAGE]),
                            locale=_locale(lang))
@@ -259,9 +259,17 @@ def fmt_datetime(value: datetime, lang: str) -> str:
 
 def fmt_time(value: time | datetime, lang: str) -> str:
     """A time of day, 24-hour clock (09:05) in both languages."""
-    if value is None or value != value:
+    if _missing(value):
         return ""
     return format_time(value, TIME_FORMAT, locale=_locale(lang))
+
+
+def _missing(value) -> bool:
+    """None, NaN or pandas' NaT and NA: nothing to show (given None, Babel would show today)."""
+    try:
+        return value is None or bool(value != value)
+    except TypeError:  # pandas' NA will not be a bool
+        return True
 
 
 def fmt_list(items: Iterable, lang: str) -> str:
