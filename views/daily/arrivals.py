@@ -8,7 +8,7 @@ from resilient.core.i18n import CATEGORIES, fmt_date
 from resilient.daily import arrivals
 from resilient.daily.arrivals import Arrival, Newcomer
 from resilient.daily.rules import DailyError
-from ui import kit, session
+from ui import kit
 from views.daily import arrivals_sheets as sheets
 from views.daily.arrivals_sheets import fail
 
@@ -34,7 +34,7 @@ def register_section() -> None:
     community_id = person.pop("community_id")
     left, right = st.columns(2)
     arrived = left.date_input(tr("arrivals.date"), value=today, max_value=today, key=f"arr_date_{form}",
-                              format=session.date_format())
+                              format="YYYY-MM-DD")
     from_place = right.text_input(tr("arrivals.from_place"), key=f"arr_from_{form}",
                                   placeholder=tr("arrivals.from_place_hint"))
     with st.expander(tr("arrivals.more")):

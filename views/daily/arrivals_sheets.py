@@ -109,7 +109,7 @@ def list_section(page: kit.Page) -> None:
     """The recent arrivals in scope, masked, with the counts by origin and an Excel export."""
     tr, today = page.tr, page.today
     picked = st.date_input(tr("arrivals.range"), value=(today - timedelta(days=6), today), max_value=today,
-                           key="arr_range", format=session.date_format())
+                           key="arr_range", format="YYYY-MM-DD")
     since, until = (picked[0], picked[-1]) if isinstance(picked, tuple) and picked else (today, today)
     frame = arrivals.arrivals(page.con, page.scope, since, until, kit.revealed())
     kit.kpis((tr("arrivals.kpi.all"), len(frame)),
