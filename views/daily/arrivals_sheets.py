@@ -32,7 +32,7 @@ def origin_text(page: kit.Page, origins, risks) -> list[str]:
 
 
 def decision_text(page: kit.Page, categories, days, key: str = "arrivals.decision") -> list[str]:
-    return [page.tr(key, category=page.tr(f"category.{c}"), days=d) for c, d in zip(categories, days)]
+    return [page.ntr(key, d, category=page.tr(f"category.{c}")) for c, d in zip(categories, days)]
 
 
 def who_text(page: kit.Page, newcomers, resident: str = "arrivals.who.resident") -> list[str]:
