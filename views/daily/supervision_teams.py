@@ -32,6 +32,10 @@ def fail(page: kit.Page, error: DailyError) -> None:
              **({"field": fields} if error.code == "daily.error.settings" else {}))
 
 
+# A team reads as its three members side by side (网格员·医生·民警), not as a list with "and".
+MEMBER_SEPARATOR = {"zh": "·", "en": " · "}
+
+
 def done(message: str) -> None:
     """Show `message` after a rerun that redraws the tables with the change; widgets keyed with the version
     (the people chosen, a reason typed, choices labelled with loads) come back empty. The toast is seen even
@@ -100,7 +104,7 @@ def teams_table(page: kit.Page, grid_names: dict, view: pd.DataFrame, standard: 
         "team": [tr("supervision.team_in_grid", id=int(t), grids=grid_text(grid_names, g))
                  for t, g in zip(ordered["team_id"], ordered["grid_ids"])],
         "isolated_people": ordered["isolated_people"], "households": ordered["households"],
-        "members": [kit.join(names, zh="·", en=" · ") for names in
+        "members": [MEMBER_SEPARATOR[page.lang].join(map(str, names)) for names in
                     zip(ordered["grid_worker"], ordered["doctor"], ordered["police"])],
         **{c: ordered[c] for c in COUNTS}})
     headers = count_headers(page, team=tr("supervision.col.team"), members=tr("supervision.col.members"),
