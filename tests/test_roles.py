@@ -1,5 +1,6 @@
 """The permission table in resilient/core/roles.py: every role and every action the code names, nothing else."""
 
+import importlib
 import re
 from pathlib import Path
 
@@ -36,11 +37,20 @@ def test_the_table_names_exactly_the_account_roles():
 
 
 def test_no_module_keeps_its_own_permission_set():
-    """No MAY_X / X_ROLES set of roles outside roles.py (a dict of words to roles, as imports have, is no set)."""
+    """No set of account roles at module level outside roles.py, and no MAY_X name, in the domain, ui or views."""
     own = [f"{p.relative_to(ROOT)}: {m}" for p in SOURCES if p.name != "roles.py"
-           for m in re.findall(r"^(?:MAY_\w+|\w+_ROLES|ADMINISTRATORS)\s*=(?!\s*\{\s*\"[^\"]*\":)",
-                               p.read_text(encoding="utf-8"), re.M)]
+           for m in re.findall(r"^(MAY_\w+)\s*=", p.read_text(encoding="utf-8"), re.M)]
     assert own == []
+    modules = [".".join(p.relative_to(ROOT).with_suffix("").parts) for p in (ROOT / "resilient").rglob("*.py")
+               if p.name != "__main__.py"]  # a command line, not a module to import
+    sets = []
+    for name in modules:
+        module = importlib.import_module(name.removesuffix(".__init__"))
+        for attribute, value in vars(module).items():
+            if module.__name__ != roles.__name__ and isinstance(value, set | frozenset) and value and \
+                    all(isinstance(v, str) and v in ROLES for v in value):
+                sets.append(f"{name}.{attribute}")
+    assert len(modules) >= 40 and sets == []
 
 
 @pytest.mark.parametrize("role", ROLES)

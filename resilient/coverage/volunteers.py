@@ -18,7 +18,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from geo import distance
-from resilient.core import audit, config, db, queries, roles
+from resilient.core import audit, config, db, queries, reference, roles
 from resilient.core.accounts import User
 from resilient.core.masking import mask_people
 from resilient.core.scope import Scope
@@ -45,14 +45,15 @@ class CoverageError(ValueError):
 
 
 @dataclass(frozen=True)
+@reference.defaults_from("defaults.toml", "coverage")
 class CoverageSettings:
-    """The rules' numbers, so a community can change them without a code change."""
+    """The rules' numbers, so a community can change them without a code change; defaults in data/defaults.toml."""
 
-    elderly_age: int = 60
-    reasons: tuple[str, ...] = REASONS
-    reach_m: float = 300.0
-    team_standard_load: int = 9          # isolated people per 三包一 team
-    not_contacted_days: int = 3
+    elderly_age: int
+    reasons: tuple[str, ...]
+    reach_m: float
+    team_standard_load: int              # isolated people per 三包一 team
+    not_contacted_days: int
 
     def __post_init__(self):
         unknown = [r for r in self.reasons if r not in REASONS]
@@ -61,6 +62,9 @@ class CoverageSettings:
         if self.elderly_age < 0 or self.reach_m < 0 or self.team_standard_load < 1 or self.not_contacted_days < 1:
             raise CoverageError("coverage.error.settings", reasons="")
         object.__setattr__(self, "reasons", tuple(self.reasons))
+
+
+reference.check_defaults(CoverageSettings, "defaults.toml", "coverage")
 
 
 def load_settings(con: duckdb.DuckDBPyConnection) -> CoverageSettings:

@@ -6,6 +6,7 @@ all or nothing: every row is checked first and the problems are listed by spread
 """
 
 import io
+import itertools
 import re
 import secrets
 from dataclasses import dataclass, field, replace
@@ -14,7 +15,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pandas as pd
 
-from resilient.core import audit, config, ids, queries
+from resilient.core import audit, config, ids, queries, reference
 from resilient.core.accounts import User
 from resilient.core.i18n import CATEGORIES, DEFAULT_LANGUAGE, t
 from resilient.core.masking import mask_people
@@ -28,25 +29,14 @@ from resilient.daily.rules import (
     scope_of,
 )
 from resilient.imports.register import Problem
-from resilient.imports.sheets import REGISTER_FIELDS, normalise_header
-from resilient.imports.values import address_parts, nfkc, normalise_phone, parse_date, parse_flag
+from resilient.imports.sheets import COLUMNS_FILE, REGISTER_FIELDS, TEMPLATES_FILE, normalise_header
+from resilient.imports.values import WORDS_FILE, address_parts, nfkc, normalise_phone, parse_date, parse_flag
 
 ORIGINS = ("abroad", "key_area", "other_area", "close_contact")
 RISKS = ("high", "low")
 MAX_DAYS = 60
-# The built-in rules (shared/DOMAIN.md, Yongding 2020): abroad to centralised quarantine, key areas home
-# isolation (lower risk: home observation), other areas health monitoring, 14 days each.
-DEFAULT_RULES = [
-    ("abroad", "high", "centralised_quarantine", 14),
-    ("abroad", "low", "centralised_quarantine", 14),
-    ("key_area", "high", "home_isolation", 14),
-    ("key_area", "low", "home_observation", 14),
-    ("other_area", "high", "health_monitoring", 14),
-    ("other_area", "low", "health_monitoring", 14),
-    ("close_contact", "high", "centralised_quarantine", 14),
-    ("close_contact", "low", "home_isolation", 14),
-]
 RULE_COLUMNS = ["origin", "risk", "category", "days"]
+RULES_FILE = "arrival_rules.csv"  # in data/: the rules a community starts from
 LIST_COLUMNS = ["arrival_id", "arrival_date", "resident_id", "name", "phone", "building", "unit_no", "room",
                 "from_place", "origin", "risk", "temperature", "transport", "newcomer", "suggested_category",
                 "suggested_days", "category", "days", "reason", "measure_id", "recorded_by", "recorded_at",
@@ -88,7 +78,7 @@ def rule_problems(frame: pd.DataFrame) -> list[Problem]:
             problems.append(Problem(row, "origin", "arrivals.error.rule_twice",
                                     {"row": row, "first": seen[key], "origin": origin, "risk": risk}))
         seen.setdefault(key, row)
-    for origin, risk, _, _ in DEFAULT_RULES:
+    for origin, risk in itertools.product(ORIGINS, RISKS):
         if (origin, risk) not in seen:
             problems.append(Problem(0, "origin", "arrivals.error.rule_missing", {"origin": origin, "risk": risk}))
     return problems
@@ -100,6 +90,22 @@ def _int(value) -> int | None:
     except ValueError:
         return None
     return int(number) if number == number and number.is_integer() else None
+
+
+def _default_rules() -> list[tuple[str, str, str, int]]:
+    """data/arrival_rules.csv, checked as an edited rules table is: every origin and risk once, known measures."""
+    frame = pd.DataFrame(reference.csv_rows(RULES_FILE, RULE_COLUMNS), columns=RULE_COLUMNS)
+    problems = rule_problems(frame)
+    if problems:
+        first = problems[0]
+        raise reference.DataFileError(f"{reference.path_of(RULES_FILE)}: line {first.row + 1}, {first.column}: "
+                                      f"{first.code} {first.values}")
+    return [(o, r, c, int(d)) for o, r, c, d in frame.itertuples(index=False)]
+
+
+# The built-in rules (shared/DOMAIN.md, Yongding 2020): abroad to centralised quarantine, key areas home
+# isolation (lower risk: home observation), other areas health monitoring, 14 days each.
+DEFAULT_RULES = _default_rules()
 
 
 def save_rules(con: duckdb.DuckDBPyConnection, actor: User | None, community_id: int, frame: pd.DataFrame,
@@ -339,29 +345,12 @@ def flats(con: duckdb.DuckDBPyConnection, scope: Scope, community_id: int) -> pd
 
 # --- the gate's spreadsheet -----------------------------------------------------------------------------------
 
-ARRIVAL_FIELDS: dict[str, list[str]] = {
-    "name": REGISTER_FIELDS["name"],
-    "id_number": REGISTER_FIELDS["id_number"],
-    "phone": REGISTER_FIELDS["phone"],
-    "address": REGISTER_FIELDS["address"],
-    "from_place": ["来源地区", "来源地", "何处返程", "出发地", "来自", "from", "fromplace"],
-    "origin": ["来源类别", "来源类型", "地区类别", "origin"],
-    "risk": ["风险等级", "风险", "risk"],
-    "contact": ["接触过确诊/疑似人员", "接触史", "接触过确诊疑似人员", "contact"],
-    "arrival_date": ["到达日期", "到达时间", "抵达日期", "返程时间", "arrivaldate"],
-    "temperature": ["体温", "temperature"],
-    "transport": ["交通工具类型", "交通工具", "transport"],
-    "category": ["管控措施", "措施", "measure", "category"],
-    "days": ["管控天数", "天数", "days"],
-    "reason": ["调整原因", "原因", "reason"],
-}
+ARRIVAL_FIELDS: dict[str, list[str]] = reference.fields_from(COLUMNS_FILE, "arrival", [
+    "name", "id_number", "phone", "address", "from_place", "origin", "risk", "contact", "arrival_date",
+    "temperature", "transport", "category", "days", "reason"], REGISTER_FIELDS)
 REQUIRED_FIELDS = ("name", "id_number", "arrival_date")
-ORIGIN_WORDS = {"境外": "abroad", "国外": "abroad", "入境": "abroad", "abroad": "abroad",
-                "重点地区": "key_area", "中高风险地区": "key_area", "重点": "key_area", "keyarea": "key_area",
-                "其他地区": "other_area", "非重点地区": "other_area", "其他": "other_area", "otherarea": "other_area",
-                "密接": "close_contact", "密切接触者": "close_contact", "closecontact": "close_contact"}
-RISK_WORDS = {"高": "high", "高风险": "high", "中高": "high", "high": "high",
-              "低": "low", "低风险": "low", "low": "low"}
+ORIGIN_WORDS = reference.word_index(WORDS_FILE, "arrival.origin", ORIGINS, normalise_header)
+RISK_WORDS = reference.word_index(WORDS_FILE, "arrival.risk", RISKS, normalise_header)
 
 
 def match_arrival_headers(columns) -> dict[str, str]:
@@ -613,14 +602,33 @@ def preview_rows(con: duckdb.DuckDBPyConnection, preview: SheetPreview) -> pd.Da
     return mask_people(frame)
 
 
+def _template_columns() -> list[tuple[str, str]]:
+    """(field, header) in column order from data/templates.toml, each header one match_arrival_headers reads
+    as its field (checked at start: the sheet must read back)."""
+    columns = list(reference.section(TEMPLATES_FILE, "arrival.columns").items())
+    for name, header in columns:
+        if not isinstance(header, str) or match_arrival_headers([header]) != {header: name}:
+            raise reference.DataFileError(f"{reference.path_of(TEMPLATES_FILE)}: [arrival.columns] {name} = "
+                                          f"{header!r} is not a column name data/columns.toml [arrival] gives it")
+    return columns
+
+
+def _template_choices() -> dict[str, list[str]]:
+    """The drop-down words of data/templates.toml, each one the sheet check accepts; the measures' names."""
+    words = {"origin": ORIGIN_WORDS, "risk": RISK_WORDS}
+    choices = reference.word_lists(TEMPLATES_FILE, "arrival.choices", words)
+    for name, offered in choices.items():
+        for word in offered:
+            if normalise_header(word) not in words[name]:
+                raise reference.DataFileError(f"{reference.path_of(TEMPLATES_FILE)}: [arrival.choices] {name}: "
+                                              f"{word!r} is not a word of data/words.toml [arrival.{name}]")
+    return {**choices, "category": [t(f"category.{c}", "zh") for c in CATEGORIES]}
+
+
 # The blank gate sheet: one header per field, each a name match_arrival_headers knows; the words the checks
 # accept are offered as drop-down lists so the gate types nothing the sheet check would refuse.
-TEMPLATE_COLUMNS = [("name", "姓名"), ("id_number", "身份证号"), ("phone", "联系电话"), ("address", "居住地址"),
-                    ("arrival_date", "到达日期"), ("from_place", "来源地区"), ("origin", "来源类别"),
-                    ("risk", "风险等级"), ("temperature", "体温"), ("transport", "交通工具"),
-                    ("category", "管控措施"), ("days", "管控天数"), ("reason", "调整原因")]
-TEMPLATE_CHOICES = {"origin": ["境外", "重点地区", "其他地区", "密接"], "risk": ["高", "低"],
-                    "category": [t(f"category.{c}", "zh") for c in CATEGORIES]}
+TEMPLATE_COLUMNS = _template_columns()
+TEMPLATE_CHOICES = _template_choices()
 TEMPLATE_NOTES = [  # the sheet's own headers a note is about, and the note's key (arrivals.template.note.*)
     ("姓名、身份证号、到达日期", "required"), ("居住地址", "address"), ("来源类别", "origin"), ("风险等级", "risk"),
     ("管控措施、管控天数", "decision"), ("身份证号、联系电话", "text_columns"),

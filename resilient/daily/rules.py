@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 import duckdb
 import pandas as pd
 
-from resilient.core import audit, db, queries, roles
+from resilient.core import audit, db, queries, reference, roles
 from resilient.core.accounts import User
 from resilient.core.i18n import CATEGORIES
 from resilient.core.scope import Scope
@@ -33,15 +33,16 @@ class DailyError(ValueError):
 
 
 @dataclass(frozen=True)
+@reference.defaults_from("defaults.toml", "checks")
 class DailySettings:
-    """The day's rules as numbers a community can change without a code change."""
+    """The day's rules as numbers a community can change without a code change; defaults in data/defaults.toml."""
 
-    fever_threshold: float = 37.3        # °C: a reading at or above it raises an alert
-    am_due: str = "12:00"                # the morning check is missed when not recorded by then
-    pm_due: str = "18:00"
-    release_normal_days: int = 2         # last days of the term with both checks normal, before release
-    check_categories: tuple[str, ...] = ("home_isolation", "home_observation")   # measures checked twice daily
-    worker_standard_load: int = 30       # people one grid worker can follow before counting as overloaded
+    fever_threshold: float               # °C: a reading at or above it raises an alert
+    am_due: str                          # the morning check is missed when not recorded by then
+    pm_due: str
+    release_normal_days: int             # last days of the term with both checks normal, before release
+    check_categories: tuple[str, ...]    # measures checked twice daily
+    worker_standard_load: int            # people one grid worker can follow before counting as overloaded
 
     def __post_init__(self):
         object.__setattr__(self, "check_categories", tuple(self.check_categories))
@@ -67,6 +68,9 @@ class DailySettings:
 
 def _clock(text: str) -> time:
     return datetime.strptime(str(text).strip(), "%H:%M").time()
+
+
+reference.check_defaults(DailySettings, "defaults.toml", "checks")
 
 
 def load_settings(con: duckdb.DuckDBPyConnection) -> DailySettings:

@@ -14,6 +14,7 @@ import pandas as pd
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from resilient.core import reference
 from resilient.imports.values import EXACT_FLOAT
 
 MAX_ROWS = 200_000                    # a street of ~15 communities; more is a wrong file, not a register
@@ -213,43 +214,15 @@ def _column_names(header: list[str]) -> list[str]:
 
 # --- headers ---------------------------------------------------------------------------------------------------
 
-REGISTER_FIELDS: dict[str, list[str]] = {
-    "community": ["社区", "所在社区", "社区名称", "community"],
-    "compound": ["小区", "小区名称", "所在小区", "compound", "estate"],
-    "building": ["楼栋", "楼号", "栋号", "楼", "楼栋号", "幢", "幢号", "栋", "building", "bldg"],
-    "unit": ["单元", "单元号", "unit", "stairwell", "entrance"],
-    "room": ["房号", "门牌号", "室", "房间号", "房间", "室号", "户号", "room", "flat", "apartment"],
-    "address": ["地址", "居住地址", "详细地址", "住址", "现住址", "家庭住址", "楼号、单元、房间号", "楼号单元房间号",
-                "楼栋单元房号", "address"],
-    "name": ["姓名", "名字", "居民姓名", "name", "fullname"],
-    "id_number": ["身份证号", "证件号码", "公民身份号码", "身份证号码", "身份证", "证件号", "idnumber", "idno",
-                  "idcard"],
-    "phone": ["联系电话", "手机号码", "电话", "联系方式", "手机号", "手机", "电话号码", "phone", "mobile", "tel",
-              "telephone", "phonenumber"],
-    "sex": ["性别", "sex", "gender"],
-    "birth_date": ["出生日期", "出生年月", "出生年月日", "生日", "birthdate", "dateofbirth", "dob", "birthday"],
-    "disabled": ["残疾", "残疾人", "disabled", "disability"],
-    "bedridden": ["卧床", "失能", "卧床失能", "bedridden"],
-    "chronic_illness": ["慢性病", "慢病", "chronicillness", "chronic"],
-    "low_income": ["低保", "低保户", "lowincome"],
-    "pregnant": ["孕妇", "孕产妇", "pregnant"],
-    "floors": ["楼层数", "总层数", "层数", "floors"],
-    "grid": ["网格", "所属网格", "网格名称", "grid"],
-}
-STAFF_FIELDS: dict[str, list[str]] = {
-    "name": REGISTER_FIELDS["name"],
-    "phone": REGISTER_FIELDS["phone"],
-    "role": ["岗位", "职务", "角色", "身份", "role", "position"],
-    "grid": ["网格", "负责网格", "所属网格", "grid"],
-}
-VOLUNTEER_FIELDS: dict[str, list[str]] = {
-    "name": REGISTER_FIELDS["name"],
-    "phone": REGISTER_FIELDS["phone"],
-    "compound": REGISTER_FIELDS["compound"],
-    "home_building": ["居住楼栋", "所住楼栋", "楼栋", "住址", "居住地址", "homebuilding", "building"],
-    "capacity": ["可服务户数", "服务能力", "服务户数", "可服务户", "capacity"],
-    "active": ["状态", "在岗状态", "是否在岗", "status", "active"],
-}
+# The fields each sheet has; the column names offices use for them are in data/columns.toml.
+COLUMNS_FILE = "columns.toml"
+REGISTER_FIELDS: dict[str, list[str]] = reference.fields_from(COLUMNS_FILE, "register", [
+    "community", "compound", "building", "unit", "room", "address", "name", "id_number", "phone", "sex",
+    "birth_date", "disabled", "bedridden", "chronic_illness", "low_income", "pregnant", "floors", "grid"])
+STAFF_FIELDS: dict[str, list[str]] = reference.fields_from(COLUMNS_FILE, "staff", ["name", "phone", "role", "grid"],
+                                                           REGISTER_FIELDS)
+VOLUNTEER_FIELDS: dict[str, list[str]] = reference.fields_from(
+    COLUMNS_FILE, "volunteer", ["name", "phone", "compound", "home_building", "capacity", "active"], REGISTER_FIELDS)
 BRACKETED = re.compile(r"[(\[【].*?[)\]】]")
 HEADER_NOISE = re.compile(r"[\s*:_\-./#]")
 
@@ -296,15 +269,24 @@ def match_headers(columns: Iterable[str], fields: dict[str, list[str]] = REGISTE
 
 # --- templates -------------------------------------------------------------------------------------------------
 
-TEMPLATES = {
-    "register": [("小区", "永宁花园"), ("楼栋", "3栋"), ("单元", "2"), ("房号", "1502"), ("姓名", "张三"),
-                 ("身份证号", "11010519491231002X"), ("联系电话", "13812345678"), ("性别", "女"),
-                 ("出生日期", "1949-12-31"), ("残疾", "否"), ("卧床", "否"), ("慢性病", "是"), ("低保", "否"),
-                 ("孕妇", "否")],
-    "staff": [("姓名", "李四"), ("电话", "13912345678"), ("岗位", "网格员"), ("网格", "第1网格")],
-    "volunteer": [("姓名", "王五"), ("电话", "13712345678"), ("居住楼栋", "3栋"), ("可服务户数", "5"),
-                  ("状态", "在岗")],
-}
+TEMPLATES_FILE = "templates.toml"
+SHEET_FIELDS = {"register": REGISTER_FIELDS, "staff": STAFF_FIELDS, "volunteer": VOLUNTEER_FIELDS}
+
+
+def _template(kind: str) -> list[tuple[str, str]]:
+    """(header, example) in column order from data/templates.toml; a header the sheet's reading would not
+    recognise is refused at start (the template must read back)."""
+    known = _alias_index(SHEET_FIELDS[kind])
+    columns = []
+    for header, example in reference.section(TEMPLATES_FILE, f"{kind}.example").items():
+        if normalise_header(header) not in known or not isinstance(example, str):
+            raise reference.DataFileError(f"{reference.path_of(TEMPLATES_FILE)}: [{kind}.example] {header!r} must "
+                                          f"be a column name of data/columns.toml [{kind}] with an example text")
+        columns.append((header, example))
+    return columns
+
+
+TEMPLATES = {kind: _template(kind) for kind in SHEET_FIELDS}
 TEXT_COLUMNS = {"身份证号", "联系电话", "电话", "房号", "单元"}  # typed as text so Excel keeps every digit
 
 

@@ -8,6 +8,8 @@ import re
 import unicodedata
 from datetime import date
 
+from resilient.core import reference
+
 EXACT_FLOAT = 2**53  # above this an Excel number has lost digits (an 18-digit ID number always has)
 
 
@@ -25,14 +27,26 @@ SCIENTIFIC = re.compile(r"^\d+(?:\.\d+)?E\+?\d+$", re.IGNORECASE | re.ASCII)
 PHONE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 LONGEST_PLACE = 120  # characters: longer is not an address, and the patterns above need not scan it
 PHONE_NOISE = re.compile(r"[\s\-()]")
-SEXES = {"男": "M", "m": "M", "male": "M", "女": "F", "f": "F", "female": "F"}
-YES = {"是", "有", "y", "yes", "true", "1", "√", "✓", "✔"}
-NO = {"否", "无", "没有", "n", "no", "false", "0", "-", "/", "×", "x"}
+WORDS_FILE = "words.toml"  # in data/: the words cells are filled in with
 
 
 def nfkc(text: str) -> str:
     """Full-width digits and letters as ordinary ones, outer spaces gone: how every cell is compared."""
     return unicodedata.normalize("NFKC", str(text)).strip()
+
+
+def _lower(text: str) -> str:
+    return nfkc(text).lower()
+
+
+def _two_ways(key: str, meanings: tuple[str, str]) -> tuple[set[str], set[str]]:
+    """The words of a yes-or-no kind of cell, one set per meaning (a word in both is refused at start)."""
+    index = reference.word_index(WORDS_FILE, key, meanings, _lower)
+    return tuple({w for w, m in index.items() if m == meaning} for meaning in meanings)
+
+
+SEXES = reference.word_index(WORDS_FILE, "register.sex", ("M", "F"), lambda w: _lower(w).rstrip("性"))
+YES, NO = _two_ways("register.flag", ("yes", "no"))
 
 
 def chinese_number(text: str) -> int:
@@ -191,16 +205,17 @@ def parse_floors(text: str) -> int:
     return int(value)
 
 
-STAFF_ROLES = {"网格员": "grid_worker", "专职网格员": "grid_worker", "gridworker": "grid_worker",
-               "医生": "doctor", "社区医生": "doctor", "家庭医生": "doctor", "doctor": "doctor",
-               "民警": "police", "社区民警": "police", "警察": "police", "辅警": "police", "police": "police"}
-ACTIVE = {"在岗", "可用", "正常", "启用", "是", "active", "yes", "y", "1"}
-INACTIVE = {"停用", "不可用", "休息", "离岗", "暂停", "否", "inactive", "no", "n", "0"}
+def _staff_key(text: str) -> str:
+    return re.sub(r"[\s_]", "", nfkc(text)).lower()
+
+
+STAFF_ROLES = reference.word_index(WORDS_FILE, "staff.role", ("grid_worker", "doctor", "police"), _staff_key)
+ACTIVE, INACTIVE = _two_ways("volunteer.status", ("active", "inactive"))
 
 
 def parse_staff_role(text: str) -> str:
     """The staff table's role from the post offices write: 网格员, 医生, 民警 and their variants."""
-    role = STAFF_ROLES.get(re.sub(r"[\s_]", "", nfkc(text)).lower())
+    role = STAFF_ROLES.get(_staff_key(text))
     if role is None:
         raise ValueError("import.error.staff_role")
     return role

@@ -11,14 +11,15 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pandas as pd
 
-from resilient.core import audit, config, db, queries, roles
+from resilient.core import audit, config, db, queries, reference, roles
 from resilient.core.accounts import User
 from resilient.core.masking import mask_people
 from resilient.core.scope import Scope
 
 POOL_SIZES = (1, 5, 10, 20)
-RESULT_WORDS = {"negative": "negative", "阴性": "negative", "neg": "negative", "-": "negative",
-                "positive": "positive", "阳性": "positive", "pos": "positive", "+": "positive"}
+# How labs write a result (data/words.toml), looked up stripped and in lower case.
+RESULT_WORDS = reference.word_index("words.toml", "testing.result", ("negative", "positive"),
+                                    lambda w: w.strip().lower())
 ISOLATION_DAYS = 14
 RETRIES = db.WRITE_ATTEMPTS
 
