@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from resilient.core import i18n
 from tests.conftest import ROOT
+from tests.tree import source_files
 
 KEY_CALL = re.compile(r"""\b(?:tr|t)\(\s*f?["']([a-z_]+\.[a-z_0-9.{}]+)["']""")
 
@@ -16,7 +17,7 @@ def test_every_key_has_both_languages():
 
 def test_every_key_used_in_code_exists():
     used = set()
-    for file in [ROOT / "app.py", *ROOT.glob("views/*.py"), *ROOT.glob("resilient/*.py"), *ROOT.glob("geo/*.py")]:
+    for file in source_files("app.py", "views", "ui", "resilient", "geo", minimum=60):
         used |= set(KEY_CALL.findall(file.read_text(encoding="utf-8")))
     assert used, "the pattern found no keys"
     for key in used:
@@ -48,7 +49,7 @@ def test_no_key_is_defined_twice():
     import ast
     import collections
 
-    tree = ast.parse((ROOT / "resilient" / "i18n.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "resilient" / "core" / "i18n.py").read_text(encoding="utf-8"))
     table = next(n for n in tree.body if isinstance(n, ast.AnnAssign) and getattr(n.target, "id", "") == "TEXT")
     repeated = [k for k, n in collections.Counter(k.value for k in table.value.keys).items() if n > 1]
     assert repeated == []
@@ -57,7 +58,7 @@ def test_no_key_is_defined_twice():
 def test_every_audit_action_has_a_label():
     """The audit page shows actions in the reader's language: every action the code writes needs one."""
     actions = set()
-    for file in ROOT.glob("resilient/*.py"):
+    for file in source_files("resilient", minimum=40):
         actions |= set(re.findall(r'audit\.record\(con, \w+, "([a-z_]+)"', file.read_text(encoding="utf-8")))
     actions |= {"logout", "session_expired", "reveal_refused", "login_failed", "account_locked"}
     assert actions, "the pattern found no actions"

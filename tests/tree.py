@@ -1,0 +1,19 @@
+"""The project's own source files, walked recursively, so a guard that scans them cannot shrink quietly."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SKIPPED = {".venv", ".git", "static", "node_modules", "__pycache__", ".pytest_cache", ".ruff_cache", "artifacts"}
+
+
+def source_files(*folders: str, suffix: str = ".py", minimum: int = 1) -> list[Path]:
+    """Every `suffix` file under the folders (or a file named directly); fails when fewer than `minimum`."""
+    found = []
+    for folder in folders:
+        path = ROOT / folder
+        if path.is_file():
+            found.append(path)
+            continue
+        found += [p for p in sorted(path.rglob(f"*{suffix}")) if not SKIPPED & set(p.relative_to(ROOT).parts)]
+    assert len(found) >= minimum, f"only {len(found)} {suffix} files under {folders}: did a move empty a folder?"
+    return found
