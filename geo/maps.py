@@ -122,7 +122,11 @@ def round_coordinates(geometry: dict, decimals: int = COORD_DECIMALS) -> dict:
 def feature_collection(frame: pd.DataFrame, properties: list[str], geometry_column: str = "geojson",
                        basemap: str = "plain", decimals: int = COORD_DECIMALS) -> dict:
     """GeoJSON dict from a frame with a WGS-84 GeoJSON text column, placed for the basemap's datum (shifted to
-    GCJ-02 for Gaode); text properties are HTML-escaped for tooltips; coordinates rounded to `decimals`."""
+    GCJ-02 for Gaode); text properties are HTML-escaped for tooltips; coordinates rounded to `decimals`.
+
+    A row without geometry (a building registered before its outline came) is no feature: every map leaves it
+    off, and the page lists it as not yet on the map."""
+    frame = frame[frame[geometry_column].map(lambda g: isinstance(g, str) and bool(g))]
     geometries = display_geojson(frame[geometry_column], basemaps.BASEMAPS.get(basemap, basemaps.PLAIN))
     features = []
     for row, geometry in zip(frame.itertuples(index=False), geometries):
@@ -166,6 +170,13 @@ def bounds_of(collection: dict) -> tuple[float, float, float, float] | None:
     return (min(xs), min(ys), max(xs), max(ys)) if xs else None
 
 
+def feature_tooltip(collection: dict, fields: list[str], aliases: list[str], **options) -> folium.GeoJsonTooltip | None:
+    """A tooltip with escaped labels; none for a layer without features (folium refuses fields it cannot see)."""
+    if not collection["features"]:
+        return None
+    return folium.GeoJsonTooltip(fields=fields, aliases=[html.escape(a) for a in aliases], **options)
+
+
 def choropleth_layer(collection: dict, value_key: str, breaks: list[float], tooltip_fields: list[str],
                      tooltip_aliases: list[str], selected_id: int | None = None, id_key: str = "building_id",
                      name: str = "buildings") -> folium.GeoJson:
@@ -186,8 +197,7 @@ def choropleth_layer(collection: dict, value_key: str, breaks: list[float], tool
         name=name,
         style_function=style,
         highlight_function=lambda _: {"weight": 3, "color": "#1f4e9c"},
-        tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=[html.escape(a) for a in tooltip_aliases],
-                                      sticky=True),
+        tooltip=feature_tooltip(collection, tooltip_fields, tooltip_aliases, sticky=True),
     )
 
 
@@ -268,9 +278,8 @@ def footprint_preview_map(matched: gpd.GeoDataFrame, unmatched: gpd.GeoDataFrame
             collection,
             style_function=lambda _, colour=colour: {"fillColor": colour, "color": "#333333", "weight": 1,
                                                      "fillOpacity": 0.6},
-            tooltip=folium.GeoJsonTooltip(fields=["label", "building", "status"],
-                                          aliases=[html.escape(labels["label"]), html.escape(labels["building"]),
-                                                   ""]),
+            tooltip=feature_tooltip(collection, ["label", "building", "status"],
+                                    [labels["label"], labels["building"], ""]),
         ).add_to(m)
     m.get_root().html.add_child(legend_box(labels["title"], [(MATCHED_COLOUR, labels["matched"]),
                                                              (UNMATCHED_COLOUR, labels["unmatched"])]))
@@ -338,8 +347,7 @@ def progress_layer(frame: pd.DataFrame, tooltip: dict[str, str], highlight: set[
 
     group = folium.FeatureGroup(name="progress")
     folium.GeoJson(collection, style_function=style, highlight_function=lambda _: {"weight": 3},
-                   tooltip=folium.GeoJsonTooltip(fields=list(tooltip),
-                                                 aliases=[html.escape(a) for a in tooltip.values()])).add_to(group)
+                   tooltip=feature_tooltip(collection, list(tooltip), list(tooltip.values()))).add_to(group)
     return group
 
 
