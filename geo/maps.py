@@ -5,6 +5,7 @@ import json
 import math
 
 import folium
+import folium.plugins
 import geopandas as gpd
 import pandas as pd
 import shapely
@@ -16,6 +17,11 @@ from geo.basemaps import Basemap, BasemapSettings
 # Served by Streamlit static serving from static/leaflet (vendored from the npm `leaflet` package, BSD-2).
 LEAFLET_JS = "/app/static/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
+# leaflet-draw 1.0.4 (npm, MIT), served by us like Leaflet: folium's Draw plugin points at a public CDN.
+LEAFLET_DRAW_JS = "/app/static/leaflet-draw/leaflet.draw.js"
+LEAFLET_DRAW_CSS = "/app/static/leaflet-draw/leaflet.draw.css"
+OTHER_BUILDING_COLOUR = "#9e9e9e"
+CHOSEN_BUILDING_COLOUR = "#1f4e9c"
 
 # ColorBrewer YlOrRd, 5 classes: light for few, dark red for many. Zero gets a neutral grey.
 RAMP = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
@@ -388,4 +394,38 @@ def coverage_gap_map(frame: pd.DataFrame, volunteers: pd.DataFrame, tooltip: dic
     volunteer_layer(volunteers, labels, basemap).add_to(m)
     rows = [(colour, labels[state]) for state, colour in LOAD_COLOURS.items()]
     m.get_root().html.add_child(legend_box(labels["volunteers"], rows, corner="left"))
+    return m
+
+
+def drawing_map(frame: pd.DataFrame, chosen_id: int | None, centre: tuple[float, float] | None,
+                basemap: str = "plain", settings: BasemapSettings | None = None) -> folium.Map:
+    """A map to draw one building's outline on: the community's located buildings in grey for reference (the
+    chosen one in blue when it has an outline to redraw), and a polygon and rectangle tool served locally.
+
+    `frame` has building_id, label and geojson; `centre` (lon, lat) places the map when nothing is located yet.
+    """
+    settings = basemaps.load_settings() if settings is None else settings
+    chosen = basemaps.resolve(basemap, settings)
+    collection = feature_collection(frame, ["building_id", "label"], basemap=chosen.key)
+    bounds = bounds_of(collection)
+    if bounds is None and centre is not None:
+        lon, lat = basemaps.display_point(*centre, chosen)
+        bounds = (lon - 0.002, lat - 0.0015, lon + 0.002, lat + 0.0015)
+    m = _display_map(bounds, chosen, settings)
+    if collection["features"]:
+        folium.GeoJson(
+            collection,
+            style_function=lambda f: {
+                "fillColor": CHOSEN_BUILDING_COLOUR if f["properties"]["building_id"] == chosen_id
+                else OTHER_BUILDING_COLOUR, "color": "#333333", "weight": 1, "fillOpacity": 0.5},
+            tooltip=feature_tooltip(collection, ["label"], [""]),
+        ).add_to(m)
+    draw = folium.plugins.Draw(
+        export=False, position="topleft",
+        draw_options={"polyline": False, "circle": False, "marker": False, "circlemarker": False,
+                      "polygon": {"allowIntersection": False, "showArea": True}, "rectangle": {}},
+        edit_options={"edit": False, "remove": True})
+    draw.default_js = [("leaflet_draw_js", LEAFLET_DRAW_JS)]
+    draw.default_css = [("leaflet_draw_css", LEAFLET_DRAW_CSS)]
+    draw.add_to(m)
     return m
