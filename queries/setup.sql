@@ -190,3 +190,11 @@ UPDATE building_leader SET building_id = $target_id WHERE building_id = $source_
 
 -- name: setup_take_outline
 UPDATE building SET geom = (SELECT geom FROM building WHERE building_id = $source_id) WHERE building_id = $target_id;
+
+-- name: setup_insert_staff
+INSERT INTO staff (staff_id, community_id, role, name, phone)
+SELECT coalesce(max(staff_id), 0) + 1, $community_id, $role, $new_name, $phone FROM staff
+RETURNING staff_id;
+
+-- name: setup_staff
+SELECT staff_id, role, name FROM staff WHERE community_id = $community_id ORDER BY role, staff_id;

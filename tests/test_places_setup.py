@@ -165,3 +165,17 @@ def test_an_invalid_drawing_is_repaired():
     shape = setup.outline_from(bow_tie)
     assert shape.is_valid and shape.geom_type in ("Polygon", "MultiPolygon")
     assert shapely.area(shape) > 0
+
+
+def test_staff_by_hand_then_a_grid_cell_for_them(con):
+    community = setup.create_community(con, ADMIN, "永定社区", "新北街道")
+    worker = setup.create_staff(con, ADMIN, community, "grid_worker", "王网格", "138 0000 1234")
+    grid = setup.create_grid_cell(con, ADMIN, community, "第一网格", grid_worker_id=worker)
+    assert setup.grid_cells(con, community)[["grid_id", "grid_worker"]].values.tolist() == [[grid, "王网格"]]
+    assert {s.step: s.done for s in setup.status(con, community)}["grid_cells"]
+    with pytest.raises(SetupError) as refused:
+        setup.create_staff(con, ADMIN, community, "grid_worker", "李四", "12345")
+    assert codes(refused) == "setup.error.phone"
+    with pytest.raises(SetupError) as refused:
+        setup.create_staff(con, ADMIN, community, "mayor", "李四")
+    assert codes(refused) == "setup.error.staff_role"

@@ -1720,6 +1720,74 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "显示视野内的 {n} 栋楼（共 {total} 栋）；移动或缩放地图会随之更新。",
         "en": "Showing the {n} buildings in view (of {total}); panning or zooming updates the map.",
     },
+
+    # --- set-up from an empty database (issue 13) ---
+    "setup.field.community": {"zh": "社区名称", "en": "community name"},
+    "setup.field.street": {"zh": "街道名称", "en": "street office"},
+    "setup.field.district": {"zh": "所在区", "en": "district"},
+    "setup.field.grid": {"zh": "网格名称", "en": "grid cell name"},
+    "setup.field.compound": {"zh": "小区名称", "en": "compound name"},
+    "setup.field.building": {"zh": "楼栋名称", "en": "building name"},
+    "setup.field.staff": {"zh": "姓名", "en": "name"},
+    "setup.error.not_allowed": {"zh": "您的角色无权进行此项设置。", "en": "Your role may not make this change."},
+    "setup.error.out_of_scope": {"zh": "该社区不在您的管辖范围内。", "en": "That community is not yours to set up."},
+    "setup.error.name_required": {"zh": "请填写{field}。", "en": "Please enter the {field}."},
+    "setup.error.name_too_long": {
+        "zh": "{field}最多 {limit} 个字。",
+        "en": "The {field} may have {limit} characters at most."},
+    "setup.error.name_taken": {"zh": "已有同名的{field}“{name}”。", "en": "There is already a {field} “{name}”."},
+    "setup.error.no_grid": {"zh": "找不到该网格。", "en": "That grid cell does not exist."},
+    "setup.error.no_staff": {"zh": "找不到该工作人员。", "en": "That staff member does not exist."},
+    "setup.error.not_a_grid_worker": {
+        "zh": "{name} 不是本社区的网格员。",
+        "en": "{name} is not a grid worker of this community."},
+    "setup.error.no_compound": {"zh": "找不到该小区。", "en": "That compound does not exist."},
+    "setup.error.units": {"zh": "单元数应在 1 到 {limit} 之间。", "en": "Stairwells must be between 1 and {limit}."},
+    "setup.error.floors": {"zh": "层数应在 1 到 {limit} 之间。", "en": "Floors must be between 1 and {limit}."},
+    "setup.error.other_community_grid": {
+        "zh": "网格“{grid}”属于另一个社区。",
+        "en": "Grid cell {grid} belongs to another community."},
+    "setup.error.other_community_compound": {
+        "zh": "小区“{compound}”属于另一个社区。",
+        "en": "Compound {compound} belongs to another community."},
+    "setup.error.no_building": {"zh": "找不到该楼栋。", "en": "That building does not exist."},
+    "setup.error.building_not_empty": {
+        "zh": "{building} 还有 {households} 户住户，不能删除；如为重复登记，请用“合并楼栋”。",
+        "en": "{building} still has {households} households and cannot be deleted; if it is a duplicate, merge it."},
+    "setup.error.building_in_use": {"zh": "{building} 仍被引用（{uses}），不能删除。",
+                                    "en": "{building} is still in use ({uses}) and cannot be deleted."},
+    "setup.error.merge_itself": {"zh": "请选择两栋不同的楼。", "en": "Choose two different buildings."},
+    "setup.error.merge_communities": {"zh": "{source} 和 {target} 不在同一个社区，不能合并。",
+                                      "en": "{source} and {target} are in different communities and cannot be merged."},
+    "setup.error.merge_rooms": {
+        "zh": "两栋楼的 {unit} 单元都有房号 {rooms}（共 {count} 户），合并会出现同一房号两户，已取消。",
+        "en": "Stairwell {unit} of both buildings has room {rooms} ({count} in all): merging would put two households "
+              "behind one door, so nothing was changed."},
+    "setup.error.outline_far": {
+        "zh": "这个轮廓离本社区其他楼栋约 {km} 公里，不像是 {building}，未保存。",
+        "en": "This outline is about {km} km from the community's other buildings, so it cannot be {building}; "
+              "not saved."},
+    "setup.error.outline_not_polygon": {
+        "zh": "请画一个多边形（当前是 {kind}）。",
+        "en": "Please draw a polygon (this is a {kind})."},
+    "setup.error.outline_outside_china": {
+        "zh": "这个轮廓在中国境外（中心 {lon}, {lat}），可能是文件或坐标系不对，未保存。",
+        "en": "This outline lies outside China (centre {lon}, {lat}): the wrong file or coordinate system? Not saved."},
+    "setup.error.outline_size": {"zh": "轮廓面积 {area} 平方米，不像一栋楼，未保存。",
+                                 "en": "The outline covers {area} m², not the size of a building; not saved."},
+    "setup.error.staff_role": {"zh": "未知的岗位：{role}", "en": "Unknown role: {role}"},
+    "setup.error.phone": {"zh": "手机号码“{phone}”不是 11 位手机号。", "en": "{phone} is not an 11-digit mobile number."},
+    "action.setup_community": {"zh": "新建社区", "en": "Community set up"},
+    "action.setup_grid_cell": {"zh": "新建网格", "en": "Grid cell set up"},
+    "action.setup_grid_worker": {"zh": "指定网格员", "en": "Grid worker named"},
+    "action.setup_compound": {"zh": "新建小区", "en": "Compound set up"},
+    "action.setup_building": {"zh": "新建楼栋", "en": "Building added"},
+    "action.setup_rename_building": {"zh": "楼栋改名", "en": "Building renamed"},
+    "action.setup_move_building": {"zh": "楼栋调整小区/网格", "en": "Building moved"},
+    "action.setup_delete_building": {"zh": "删除楼栋", "en": "Building deleted"},
+    "action.setup_merge_buildings": {"zh": "合并楼栋", "en": "Buildings merged"},
+    "action.setup_outline": {"zh": "设置楼栋轮廓", "en": "Outline set"},
+    "action.setup_staff": {"zh": "新增工作人员", "en": "Staff member added"},
 }
 
 CATEGORIES = [

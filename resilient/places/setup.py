@@ -154,6 +154,34 @@ def create_compound(con: duckdb.DuckDBPyConnection, actor: User | None, communit
     return int(compound_id)
 
 
+STAFF_ROLES = ("grid_worker", "doctor", "police")
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def create_staff(con: duckdb.DuckDBPyConnection, actor: User | None, community_id: int, role: str, name: str,
+                 phone: str | None = None) -> int:
+    """One staff member by hand (the staff sheet brings many): a grid worker can then be given a grid cell."""
+    _need(actor, SET_UP_PLACES)
+    if role not in STAFF_ROLES:
+        raise SetupError("setup.error.staff_role", role=role)
+    name = _clean_name(name, "staff")
+    phone = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", str(phone or ""))) or None
+    if phone is not None and not MOBILE.match(phone):
+        raise SetupError("setup.error.phone", phone=phone)
+    with db.transaction(con):
+        _in_scope(con, actor, community_id)
+        (staff_id,), = queries.fetch_all(con, "setup_insert_staff", community_id=int(community_id), role=role,
+                                         new_name=name, phone=phone)
+        audit.record(con, actor, "setup_staff", f"staff:{staff_id}",
+                     new={"community_id": int(community_id), "role": role, "name": name})
+    return int(staff_id)
+
+
+def staff(con: duckdb.DuckDBPyConnection, community_id: int) -> pd.DataFrame:
+    """Staff of a community (staff_id, role, name), for choosing a grid cell's worker."""
+    return queries.fetch_df(con, "setup_staff", community_id=int(community_id))
+
+
 # --- buildings -------------------------------------------------------------------------------------------------
 
 def create_building(con: duckdb.DuckDBPyConnection, actor: User | None, compound_id: int, name: str, *,
