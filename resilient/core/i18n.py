@@ -555,7 +555,9 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Room {value} not understood (3-4 digits expected, like 302 or 1502)",
     },
     "import.error.floors": {"zh": "楼层数“{value}”无法识别", "en": "Number of floors {value} not understood"},
-    "import.error.unknown_community": {"zh": "没有名为“{value}”的社区", "en": "No community named {value}"},
+    "import.error.unknown_community": {
+        "zh": "没有名为“{value}”的社区：请先在“社区设置”页第 1 步建立该社区，再导入",
+        "en": "No community named {value}: set it up first (Set-up page, step 1), then import"},
     "import.error.other_community": {
         "zh": "社区“{value}”不是当前导入的社区",
         "en": "Community {value} is not the one being imported into",
