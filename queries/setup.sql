@@ -11,13 +11,16 @@ INSERT INTO community (community_id, name, street, district)
 SELECT coalesce(max(community_id), 0) + 1, $new_name, $street, $district FROM community
 RETURNING community_id;
 
+-- Reads for the set-up pages take the viewer's scope and show nothing to anyone who sees less than the whole
+-- community (only they set up places). Lookups before a write are checked against scope by resilient/places/setup.
+
 -- name: setup_grid_cells
 -- Grid cells of one community with their grid worker (NULL when none yet) and how many buildings each holds.
 SELECT g.grid_id, g.name, g.grid_worker_id, s.name AS grid_worker,
        (SELECT count(*) FROM building b WHERE b.grid_id = g.grid_id) AS buildings
 FROM grid_cell g
 LEFT JOIN staff s ON s.staff_id = g.grid_worker_id
-WHERE g.community_id = $community_id
+WHERE g.community_id = $community_id AND allowed($community_ids, $community_id) AND $grid_ids IS NULL AND $household_ids IS NULL
 ORDER BY g.grid_id;
 
 -- name: setup_insert_grid_cell
@@ -43,7 +46,7 @@ SELECT c.compound_id, c.name,
        count(b.building_id) FILTER (WHERE b.geom IS NULL) AS without_outline
 FROM compound c
 LEFT JOIN building b ON b.compound_id = c.compound_id
-WHERE c.community_id = $community_id
+WHERE c.community_id = $community_id AND allowed($community_ids, $community_id) AND $grid_ids IS NULL AND $household_ids IS NULL
 GROUP BY ALL
 ORDER BY c.compound_id;
 
@@ -149,7 +152,8 @@ SELECT
      WHERE c.community_id = $community_id) AS residents,
     (SELECT count(*) FROM staff s WHERE s.community_id = $community_id) AS staff,
     (SELECT count(*) FROM staff s WHERE s.community_id = $community_id AND s.role = 'grid_worker') AS grid_workers,
-    (SELECT count(*) FROM volunteer v WHERE v.community_id = $community_id) AS volunteers;
+    (SELECT count(*) FROM volunteer v WHERE v.community_id = $community_id) AS volunteers
+WHERE allowed($community_ids, $community_id) AND $grid_ids IS NULL AND $household_ids IS NULL;
 
 -- name: setup_buildings_without_outline
 -- Buildings of the viewer's scope not yet on the map, with how many households each holds, to list beside maps.
@@ -197,4 +201,17 @@ SELECT coalesce(max(staff_id), 0) + 1, $community_id, $role, $new_name, $phone F
 RETURNING staff_id;
 
 -- name: setup_staff
-SELECT staff_id, role, name FROM staff WHERE community_id = $community_id ORDER BY role, staff_id;
+SELECT staff_id, role, name FROM staff WHERE community_id = $community_id AND allowed($community_ids, $community_id) AND $grid_ids IS NULL AND $household_ids IS NULL
+ORDER BY role, staff_id;
+
+-- name: setup_community_buildings
+-- Every building of one community for the buildings page: compound, grid cell, households, outline as GeoJSON.
+SELECT b.building_id, b.name, b.compound_id, c.name AS compound, b.grid_id, g.name AS grid, b.floors,
+       (SELECT count(*) FROM stairwell s JOIN household h USING (stairwell_id)
+        WHERE s.building_id = b.building_id) AS households,
+       b.geom IS NOT NULL AS has_outline, ST_AsGeoJSON(b.geom) AS geojson
+FROM building b
+JOIN compound c USING (compound_id)
+LEFT JOIN grid_cell g ON g.grid_id = b.grid_id
+WHERE c.community_id = $community_id AND allowed($community_ids, $community_id) AND $grid_ids IS NULL AND $household_ids IS NULL
+ORDER BY c.name, b.name;

@@ -35,7 +35,7 @@ def test_an_empty_database_gets_a_community_grid_compound_and_building(con):
     compound = setup.create_compound(con, ADMIN, community, "永宁花园")
     building = setup.create_building(con, ADMIN, compound, "314号楼A座", units=3, floors=18, grid_id=grid)
     assert con.execute("SELECT count(*) FROM stairwell WHERE building_id = ?", [building]).fetchone()[0] == 3
-    steps = {s.step: s for s in setup.status(con, community)}
+    steps = {s.step: s for s in setup.status(con, setup.Scope(), community)}
     assert steps["grid_cells"].count == 1 and steps["grid_cells"].missing == 1 and not steps["grid_cells"].done
     assert steps["outlines"].count == 0 and steps["outlines"].missing == 1
     assert setup.buildings_without_outline(con, setup.Scope())["name"].tolist() == ["314号楼A座"]
@@ -171,11 +171,23 @@ def test_staff_by_hand_then_a_grid_cell_for_them(con):
     community = setup.create_community(con, ADMIN, "永定社区", "新北街道")
     worker = setup.create_staff(con, ADMIN, community, "grid_worker", "王网格", "138 0000 1234")
     grid = setup.create_grid_cell(con, ADMIN, community, "第一网格", grid_worker_id=worker)
-    assert setup.grid_cells(con, community)[["grid_id", "grid_worker"]].values.tolist() == [[grid, "王网格"]]
-    assert {s.step: s.done for s in setup.status(con, community)}["grid_cells"]
+    cells = setup.grid_cells(con, setup.Scope(), community)
+    assert cells[["grid_id", "grid_worker"]].values.tolist() == [[grid, "王网格"]]
+    assert {s.step: s.done for s in setup.status(con, setup.Scope(), community)}["grid_cells"]
     with pytest.raises(SetupError) as refused:
         setup.create_staff(con, ADMIN, community, "grid_worker", "李四", "12345")
     assert codes(refused) == "setup.error.phone"
     with pytest.raises(SetupError) as refused:
         setup.create_staff(con, ADMIN, community, "mayor", "李四")
     assert codes(refused) == "setup.error.staff_role"
+
+
+def test_the_set_up_reads_show_nothing_outside_scope(small):
+    other = setup.Scope(community_ids=(2,))
+    assert setup.grid_cells(small, other, 1).empty and setup.compounds(small, other, 1).empty
+    assert setup.community_buildings(small, other, 1).empty
+    with pytest.raises(SetupError):
+        setup.status(small, other, 1)
+    grid_worker = setup.Scope(community_ids=(1,), grid_ids=(1,))
+    assert setup.community_buildings(small, grid_worker, 1).empty
+    assert len(setup.community_buildings(small, setup.Scope(community_ids=(1,)), 1)) == 3

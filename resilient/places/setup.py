@@ -109,7 +109,7 @@ def create_grid_cell(con: duckdb.DuckDBPyConnection, actor: User | None, communi
     name = _clean_name(name, "grid")
     with db.transaction(con):
         _in_scope(con, actor, community_id)
-        _unique(name, queries.fetch_df(con, "setup_grid_cells", community_id=int(community_id))["name"], "grid")
+        _unique(name, grid_cells(con, _scope(con, actor), community_id)["name"], "grid")
         if grid_worker_id is not None:
             _check_grid_worker(con, int(community_id), int(grid_worker_id))
         (grid_id,), = queries.fetch_all(con, "setup_insert_grid_cell", community_id=int(community_id), new_name=name,
@@ -146,7 +146,7 @@ def create_compound(con: duckdb.DuckDBPyConnection, actor: User | None, communit
     name = _clean_name(name, "compound")
     with db.transaction(con):
         _in_scope(con, actor, community_id)
-        _unique(name, queries.fetch_df(con, "setup_compounds", community_id=int(community_id))["name"], "compound")
+        _unique(name, compounds(con, _scope(con, actor), community_id)["name"], "compound")
         (compound_id,), = queries.fetch_all(con, "setup_insert_compound", community_id=int(community_id),
                                             new_name=name)
         audit.record(con, actor, "setup_compound", f"compound:{compound_id}",
@@ -177,9 +177,9 @@ def create_staff(con: duckdb.DuckDBPyConnection, actor: User | None, community_i
     return int(staff_id)
 
 
-def staff(con: duckdb.DuckDBPyConnection, community_id: int) -> pd.DataFrame:
+def staff(con: duckdb.DuckDBPyConnection, scope: Scope, community_id: int) -> pd.DataFrame:
     """Staff of a community (staff_id, role, name), for choosing a grid cell's worker."""
-    return queries.fetch_df(con, "setup_staff", community_id=int(community_id))
+    return queries.fetch_df(con, "setup_staff", **scope.params(), community_id=int(community_id))
 
 
 # --- buildings -------------------------------------------------------------------------------------------------
@@ -337,8 +337,7 @@ def set_outline(con: duckdb.DuckDBPyConnection, actor: User | None, building_id:
     polygon = outline_from(shape)
     with db.transaction(con):
         building = _building(con, actor, building_id)
-        centre = queries.fetch_all(con, "setup_community_centre", community_id=int(building["community_id"]))
-        distance = _distance_to(centre, polygon)
+        distance = _distance_to(community_centre(con, int(building["community_id"])), polygon)
         if distance is not None and distance > NEAR_COMMUNITY_M:
             raise SetupError("setup.error.outline_far", building=building["name"], km=round(distance / 1000, 1))
         queries.fetch_all(con, "setup_set_outline", building_id=int(building_id), wkb=shapely.to_wkb(polygon))
@@ -377,11 +376,11 @@ def area_m2(shape) -> float:
     return abs(GEOD.geometry_area_perimeter(shape)[0])
 
 
-def _distance_to(centre: list[tuple], shape) -> float | None:
+def _distance_to(centre: tuple[float, float] | None, shape) -> float | None:
     """Metres from the community's centre to the shape's; None when the community has no located building yet."""
-    if not centre or centre[0][0] is None:
+    if centre is None:
         return None
-    lon, lat = centre[0]
+    lon, lat = centre
     point = shape.centroid
     return float(GEOD.inv(lon, lat, point.x, point.y)[2])
 
@@ -413,9 +412,12 @@ class Step:
     missing: int = 0
 
 
-def status(con: duckdb.DuckDBPyConnection, community_id: int) -> list[Step]:
+def status(con: duckdb.DuckDBPyConnection, scope: Scope, community_id: int) -> list[Step]:
     """Step by step what a community has; the set-up page and its 'still missing' list read this only."""
-    c = queries.fetch_df(con, "setup_status_counts", community_id=int(community_id)).iloc[0].to_dict()
+    found = queries.fetch_df(con, "setup_status_counts", **scope.params(), community_id=int(community_id))
+    if found.empty:
+        raise SetupError("setup.error.out_of_scope", community_id=int(community_id))
+    c = found.iloc[0].to_dict()
     c = {k: int(v) for k, v in c.items()}
     return [
         Step("community", True, 1),
@@ -434,14 +436,26 @@ def communities(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     return queries.fetch_df(con, "setup_communities", community_ids=scope.params()["community_ids"])
 
 
-def grid_cells(con: duckdb.DuckDBPyConnection, community_id: int) -> pd.DataFrame:
-    return queries.fetch_df(con, "setup_grid_cells", community_id=int(community_id))
+def grid_cells(con: duckdb.DuckDBPyConnection, scope: Scope, community_id: int) -> pd.DataFrame:
+    return queries.fetch_df(con, "setup_grid_cells", **scope.params(), community_id=int(community_id))
 
 
-def compounds(con: duckdb.DuckDBPyConnection, community_id: int) -> pd.DataFrame:
-    return queries.fetch_df(con, "setup_compounds", community_id=int(community_id))
+def compounds(con: duckdb.DuckDBPyConnection, scope: Scope, community_id: int) -> pd.DataFrame:
+    return queries.fetch_df(con, "setup_compounds", **scope.params(), community_id=int(community_id))
 
 
 def buildings_without_outline(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Buildings not yet on the map (compound, name, grid, households), for the note beside every map."""
     return queries.fetch_df(con, "setup_buildings_without_outline", **scope.params())
+
+
+def community_buildings(con: duckdb.DuckDBPyConnection, scope: Scope, community_id: int) -> pd.DataFrame:
+    """Every building of a community named with its compound (label), its grid cell, households and outline."""
+    frame = queries.fetch_df(con, "setup_community_buildings", **scope.params(), community_id=int(community_id))
+    return frame.assign(label=frame["compound"] + " " + frame["name"])
+
+
+def community_centre(con: duckdb.DuckDBPyConnection, community_id: int) -> tuple[float, float] | None:
+    """Where the community's located buildings are (lon, lat); None before any has an outline."""
+    found = queries.fetch_all(con, "setup_community_centre", community_id=int(community_id))
+    return None if not found or found[0][0] is None else (float(found[0][0]), float(found[0][1]))
