@@ -4,7 +4,6 @@ import streamlit as st
 
 from resilient.core import config, i18n, roles
 from resilient.core.scope import Scope
-from resilient.daily import rules as daily
 from resilient.places import places
 from ui import session
 from ui.session import ALL
@@ -54,27 +53,27 @@ with st.sidebar:
     st.caption(tr("app.data_as_of", when=i18n.fmt_date(config.now(), session.lang(), with_time=True)))
 
 # Grouped by what the work is, every page listed: an administrator has 13, and a flat menu hides those past 10.
-maps = [st.Page("views/overview.py", title=tr("nav.overview"), icon=":material/map:", default=True),
-        st.Page("views/testing.py", title=tr("nav.testing"), icon=":material/biotech:"),
-        st.Page("views/coverage.py", title=tr("nav.coverage"), icon=":material/volunteer_activism:")]
+maps = [st.Page("views/maps/overview.py", title=tr("nav.overview"), icon=":material/map:", default=True),
+        st.Page("views/maps/testing.py", title=tr("nav.testing"), icon=":material/biotech:"),
+        st.Page("views/maps/coverage.py", title=tr("nav.coverage"), icon=":material/volunteer_activism:")]
 day = []
-if daily.may(user, daily.MAY_CHECK):
-    day.append(st.Page("views/checks.py", title=tr("nav.checks"), icon=":material/thermostat:"))
-if daily.may(user, daily.MAY_REGISTER):
-    day.append(st.Page("views/arrivals.py", title=tr("nav.arrivals"), icon=":material/directions_walk:"))
-if daily.may(user, daily.MAY_DECIDE):
-    day.append(st.Page("views/releases.py", title=tr("nav.releases"), icon=":material/event_available:"))
-if daily.may(user, daily.MAY_SUPERVISE):
-    day.append(st.Page("views/supervision.py", title=tr("nav.supervision"), icon=":material/supervisor_account:"))
-if daily.may(user, daily.MAY_REPORT):
-    day.append(st.Page("views/report.py", title=tr("nav.report"), icon=":material/summarize:"))
+if roles.may(user, "check"):
+    day.append(st.Page("views/daily/checks.py", title=tr("nav.checks"), icon=":material/thermostat:"))
+if roles.may(user, "register_arrivals"):
+    day.append(st.Page("views/daily/arrivals.py", title=tr("nav.arrivals"), icon=":material/directions_walk:"))
+if roles.may(user, "decide"):
+    day.append(st.Page("views/daily/releases.py", title=tr("nav.releases"), icon=":material/event_available:"))
+if roles.may(user, "supervise"):
+    day.append(st.Page("views/daily/supervision.py", title=tr("nav.supervision"), icon=":material/supervisor_account:"))
+if roles.may(user, "report"):
+    day.append(st.Page("views/daily/report.py", title=tr("nav.report"), icon=":material/summarize:"))
 data = []
-if roles.may_import(user):
-    data.append(st.Page("views/imports.py", title=tr("nav.imports"), icon=":material/upload_file:"))
-data.append(st.Page("views/account.py", title=tr("nav.account"), icon=":material/person:"))
-if roles.is_administrator(user):
-    data += [st.Page("views/users.py", title=tr("nav.users"), icon=":material/group:"),
-             st.Page("views/audit.py", title=tr("nav.audit"), icon=":material/history:"),
-             st.Page("views/backup.py", title=tr("nav.backup"), icon=":material/backup:")]
+if roles.may(user, "import"):
+    data.append(st.Page("views/data/imports.py", title=tr("nav.imports"), icon=":material/upload_file:"))
+data.append(st.Page("views/data/account.py", title=tr("nav.account"), icon=":material/person:"))
+if roles.may(user, "administer"):
+    data += [st.Page("views/data/users.py", title=tr("nav.users"), icon=":material/group:"),
+             st.Page("views/data/audit.py", title=tr("nav.audit"), icon=":material/history:"),
+             st.Page("views/data/backup.py", title=tr("nav.backup"), icon=":material/backup:")]
 sections = {tr("nav.section.maps"): maps, tr("nav.section.daily"): day, tr("nav.section.data"): data}
 st.navigation({name: pages for name, pages in sections.items() if pages}, expanded=True).run()

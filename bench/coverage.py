@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 
 from bench.overview import machine
-from geo.local_metres import offset
+from geo.distance import local_matrix, offset
 from resilient.core import db
 from resilient.core.scope import Scope
 from resilient.coverage import volunteers as coverage
@@ -40,7 +40,7 @@ def bench_synthetic(households: int, volunteers: int, seed: int, reach_m: float 
     """Distances and the exact solver on generated positions."""
     h_lon, h_lat, v_lon, v_lat, free = synthetic(households, volunteers, seed=seed)
     started = time.perf_counter()
-    dist = coverage.distance_m(h_lon[:, None], h_lat[:, None], v_lon[None, :], v_lat[None, :])
+    dist = local_matrix(h_lon, h_lat, v_lon, v_lat)
     pairs = coverage.match(dist, free, reach_m)
     seconds = time.perf_counter() - started
     return {"households": households, "volunteers": volunteers, "free_slots": int(free.sum()),

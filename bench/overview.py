@@ -73,7 +73,7 @@ def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 def map_html_bytes(con: duckdb.DuckDBPyConnection, today) -> int:
     """Bytes the browser receives for the overview map's first view as the page builds it (count mode, plain
-    basemap, Chinese): every building up to area_maps.MAX_FEATURES, areas past that."""
+    basemap, Chinese): every building up to geo.zoom.MAX_FEATURES, areas past that."""
     from bench.scale import map_figures  # it imports this module's helpers
 
     return map_figures(con, today)["map_bytes_first"]

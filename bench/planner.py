@@ -13,7 +13,7 @@ from datetime import datetime
 import pandas as pd
 
 from bench.overview import machine
-from geo.local_metres import offset
+from geo.distance import offset
 from resilient.testing.planner import plan_round, suggest_sizing
 
 CENTRE_LON, CENTRE_LAT = 119.95, 31.70

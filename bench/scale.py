@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from bench.overview import cpu_model, machine, timed
-from geo import area_maps, maps
+from geo import area_maps, maps, zoom
 from resilient.core import config, db
 from resilient.core.i18n import CATEGORIES, DEFAULT_LANGUAGE, density_labels, t
 from resilient.core.scope import EVERYTHING
@@ -144,14 +144,14 @@ def map_labels(lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
             "none": t("overview.legend_none", lang)}
 
 
-def zoomed_value(bounds, zoom: int = area_maps.BUILDING_ZOOM) -> dict:
+def zoomed_value(bounds, level: int = zoom.BUILDING_ZOOM) -> dict:
     """What st_folium reports for a map of the usual size zoomed in on the middle of `bounds` (by default as
     far out as buildings are drawn one by one: the most of them)."""
     lon, lat = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
-    half_w = area_maps.MAP_WIDTH_PX * area_maps.pixel_degrees(zoom) / 2
-    half_h = area_maps.MAP_HEIGHT_PX * area_maps.pixel_degrees(zoom) * np.cos(np.radians(lat)) / 2
+    half_w = zoom.MAP_WIDTH_PX * zoom.pixel_degrees(level) / 2
+    half_h = zoom.MAP_HEIGHT_PX * zoom.pixel_degrees(level) * np.cos(np.radians(lat)) / 2
     return {"bounds": {"_southWest": {"lat": lat - half_h, "lng": lon - half_w},
-                       "_northEast": {"lat": lat + half_h, "lng": lon + half_w}}, "zoom": zoom}
+                       "_northEast": {"lat": lat + half_h, "lng": lon + half_w}}, "zoom": level}
 
 
 DRAWN = {"building": "buildings", "grid": "grid cells", "compound": "compounds", "community": "communities"}
@@ -161,7 +161,7 @@ def map_figures(con: duckdb.DuckDBPyConnection, today: date) -> dict:
     """The overview map as the page builds it (count mode, plain basemap, Chinese): first view and zoomed in."""
     filters, labels = measures.Filters(), map_labels()
     extent = measures.map_extent(con, EVERYTHING, filters)
-    if not area_maps.is_scaled(extent):
+    if not area_maps.is_scaled(extent.buildings):
         density = measures.building_density(con, EVERYTHING, filters, today)
         fmap = maps.building_density_map(density, "active", density_labels(DEFAULT_LANGUAGE), labels["legend"],
                                          labels["none"])
@@ -170,10 +170,10 @@ def map_figures(con: duckdb.DuckDBPyConnection, today: date) -> dict:
         return {"map_first": drawn, "map_bytes_first": size, "map_zoomed": drawn, "map_bytes_zoomed": size}
     figures = {}
     for key, value in (("first", None), ("zoomed", zoomed_value(extent.bounds))):
-        shown = area_maps.density_layer(con, EVERYTHING, filters, today, "active",
-                                        area_maps.view_from(value, extent), labels)
+        shown = measures.density_in_view(con, EVERYTHING, filters, today, area_maps.view_from(value, extent.bounds))
+        group = area_maps.density_layer(shown.frame, shown.level, shown.view.zoom, "active", labels)
         figures[f"map_{key}"] = f"{len(shown.frame):,} {DRAWN[shown.level]}"
-        figures[f"map_bytes_{key}"] = area_maps.html_bytes(area_maps.base_map(extent), [shown.group])
+        figures[f"map_bytes_{key}"] = area_maps.html_bytes(area_maps.base_map(extent.bounds), [group])
     return figures
 
 
@@ -181,7 +181,7 @@ def query_figures(con: duckdb.DuckDBPyConnection, today: date, now, runs: int) -
     """Median times of the overview's reads at this size: whole scope, and the view zoomed in at the centre."""
     everything = measures.Filters()
     extent = measures.map_extent(con, EVERYTHING, everything)
-    view = area_maps.view_from(zoomed_value(extent.bounds), extent).bbox
+    view = area_maps.view_from(zoomed_value(extent.bounds), extent.bounds).bbox
     figures = {
         "density_ms": median_ms(lambda: measures.building_density(con, EVERYTHING, everything, today), runs),
         "density_view_ms": median_ms(lambda: measures.building_density(con, EVERYTHING, everything, today, view),

@@ -9,8 +9,6 @@ bounds and zoom the map reports back, with its legend.
 
 import html
 import math
-from dataclasses import dataclass
-from datetime import date
 
 import folium
 import pandas as pd
@@ -20,81 +18,39 @@ from jinja2 import Template
 
 from geo import basemaps, chinese_coords, maps
 from geo.basemaps import BasemapSettings
-from resilient.core.scope import Scope
-from resilient.places import measures
-from resilient.places.measures import Bbox, Extent, Filters
+from geo.zoom import MAX_FEATURES, Bbox, View, fitted_zoom, pixel_degrees
 
-MAX_FEATURES = 1_500  # shapes one view may hold: Leaflet slows past a few thousand; 1,500 buildings ≈ 0.6 MB
-BUILDING_ZOOM = 15  # from here a building is a few metres a pixel wide and worth drawing; farther out, areas
-AREA_ZOOM = [(14, "grid"), (13, "compound")]  # farther out than BUILDING_ZOOM; below 13, communities
 VIEW_PADDING = 0.1  # fetch a tenth of the view more on each side, so a small pan shows no empty edge
-MAP_WIDTH_PX, MAP_HEIGHT_PX = 900, 520  # the overview map's usual size, to guess the zoom fit_bounds picks
 RETURNED = ["last_active_drawing", "bounds", "zoom"]  # what a scaled map reports: clicks, and where it is
 
 
-def is_scaled(extent: Extent) -> bool:
+def is_scaled(buildings: int) -> bool:
     """Whether the overview needs areas and view cutting, or can draw every building at once as it always has."""
-    return extent.buildings > MAX_FEATURES
+    return buildings > MAX_FEATURES
 
 
-@dataclass(frozen=True)
-class View:
-    """Where the map looks, in WGS-84, and its zoom; bbox None means everything the viewer may see."""
+def view_from(value: dict | None, whole: Bbox | None, basemap: str = "plain") -> View:
+    """The view st_folium last reported, padded, back in WGS-84; all of `whole` (the bounds of everything the
+    viewer may see) until the map has reported.
 
-    bbox: Bbox | None
-    zoom: int
-
-
-def pixel_degrees(zoom: int) -> float:
-    """Degrees of longitude one screen pixel spans at a Web Mercator zoom level."""
-    return 360 / (256 * 2 ** zoom)
-
-
-def fitted_zoom(bounds: Bbox | None, width: int = MAP_WIDTH_PX, height: int = MAP_HEIGHT_PX) -> int:
-    """The zoom Leaflet's fitBounds picks for these bounds in a map of this size (before the map says so)."""
-    if bounds is None:
-        return BUILDING_ZOOM
-
-    def y(lat: float) -> float:
-        phi = math.radians(lat)
-        return (1 - math.log(math.tan(phi) + 1 / math.cos(phi)) / math.pi) / 2
-
-    dx = max((bounds[2] - bounds[0]) / 360, 1e-12)
-    dy = max(y(bounds[1]) - y(bounds[3]), 1e-12)
-    return max(0, min(18, math.floor(min(math.log2(width / 256 / dx), math.log2(height / 256 / dy)))))
-
-
-def view_from(value: dict | None, extent: Extent, basemap: str = "plain") -> View:
-    """The view st_folium last reported, padded, back in WGS-84; the whole extent until the map has reported.
-
-    A reported view that misses the extent altogether is from another map (another community chosen): ignored.
+    A reported view that misses `whole` altogether is from another map (another community chosen): ignored.
     """
-    first = View(None, fitted_zoom(extent.bounds))
+    first = View(None, fitted_zoom(whole))
     value = value or {}
     bounds, zoom = value.get("bounds") or {}, value.get("zoom")
     south_west, north_east = bounds.get("_southWest") or {}, bounds.get("_northEast") or {}
     corners = [south_west.get("lng"), south_west.get("lat"), north_east.get("lng"), north_east.get("lat")]
-    if extent.bounds is None or not isinstance(zoom, int | float) or not all(
+    if whole is None or not isinstance(zoom, int | float) or not all(
             isinstance(c, int | float) for c in corners):
         return first
     box = shapely.box(*corners)
     if basemaps.resolve(basemap).gcj02:
         box = chinese_coords.gcj02_to_wgs84(box)  # the map reports where it draws, on GCJ-02 tiles
-    if not box.intersects(shapely.box(*extent.bounds)):
+    if not box.intersects(shapely.box(*whole)):
         return first
     minx, miny, maxx, maxy = box.bounds
     pad_x, pad_y = (maxx - minx) * VIEW_PADDING, (maxy - miny) * VIEW_PADDING
     return View((minx - pad_x, miny - pad_y, maxx + pad_x, maxy + pad_y), int(zoom))
-
-
-def level_for(in_view: int, zoom: int) -> str:
-    """'building' when close enough and few enough to draw one by one, else the area to sum them into."""
-    if zoom >= BUILDING_ZOOM and in_view <= MAX_FEATURES:
-        return "building"
-    for lowest, level in AREA_ZOOM:
-        if zoom >= lowest:
-            return level
-    return "community"
 
 
 def decimals_for(zoom: int) -> int:
@@ -102,39 +58,19 @@ def decimals_for(zoom: int) -> int:
     return min(maps.COORD_DECIMALS, max(3, math.ceil(-math.log10(pixel_degrees(zoom) / 2))))
 
 
-@dataclass
-class DensityLayer:
-    """What a scaled overview map draws for one view: the level, the rows drawn and the layer to send."""
-
-    level: str
-    frame: pd.DataFrame
-    group: folium.FeatureGroup
-    view: View
-    in_view: int  # buildings in the (padded) view
-
-
-def density_layer(con, scope: Scope, filters: Filters, today: date, value_key: str, view: View,
-                  labels: dict[str, str], basemap: str = "plain") -> DensityLayer:
-    """Buildings or areas in view coloured by `value_key`, with tooltip and legend, all counted in DuckDB.
+def density_layer(frame: pd.DataFrame, level: str, zoom: int, value_key: str, labels: dict[str, str],
+                  basemap: str = "plain") -> folium.FeatureGroup:
+    """Buildings or areas of one view (the domain's density_in_view) coloured by `value_key`, with tooltip and
+    legend; coordinates rounded to what the zoom shows.
 
     `labels` holds the tooltip's column labels (density_labels plus 'area', 'community', 'buildings') and
     'legend' and 'none'.
     """
-    in_view = measures.map_extent(con, scope, filters, view.bbox).in_view
-    level = level_for(in_view, view.zoom)
-    if level == "building":
-        frame = measures.building_density(con, scope, filters, today, view.bbox)
-        fields = ["name", "compound", "grid"]
-    else:
-        # One pixel: an area's outline need not be finer than the screen draws it.
-        frame = measures.area_density(con, scope, filters, today, level, view.bbox, pixel_degrees(view.zoom))
-        fields = ["name", "community", "buildings"]
+    fields = ["name", "compound", "grid"] if level == "building" else ["name", "community", "buildings"]
     figures = [k for k in labels if k not in ("name", "compound", "grid", "area", "community", "buildings",
                                               "legend", "none")]
     tooltip = {f: labels["area" if f == "name" and level != "building" else f] for f in fields + figures}
-    group = layer(frame, level, value_key, tooltip, labels["legend"], labels["none"], basemap,
-                  decimals_for(view.zoom))
-    return DensityLayer(level, frame, group, view, in_view)
+    return layer(frame, level, value_key, tooltip, labels["legend"], labels["none"], basemap, decimals_for(zoom))
 
 
 class _LiveLegend(MacroElement):
@@ -183,10 +119,10 @@ def layer(frame: pd.DataFrame, level: str, value_key: str, tooltip: dict[str, st
     return group
 
 
-def base_map(extent: Extent, basemap: str = "plain", settings: BasemapSettings | None = None) -> folium.Map:
-    """Tiles and the first view around everything the viewer may see, no shapes: the same on every run while
-    scope, filter and basemap stay, so the map keeps its place. Canvas, not SVG, for a thousand shapes."""
-    m = maps.new_map(extent.bounds, basemap, settings)
+def base_map(bounds: Bbox | None, basemap: str = "plain", settings: BasemapSettings | None = None) -> folium.Map:
+    """Tiles and the first view around `bounds` (everything the viewer may see), no shapes: the same on every run
+    while scope, filter and basemap stay, so the map keeps its place. Canvas, not SVG, for a thousand shapes."""
+    m = maps.new_map(bounds, basemap, settings)
     m.options["prefer_canvas"] = True
     return m
 

@@ -78,7 +78,8 @@ BASEMAPS: dict[str, Basemap] = {
 
 
 def load_settings(environ: Mapping[str, str] | None = None, secrets: Mapping | None = None) -> BasemapSettings:
-    """Tile keys now: RC_TIANDITU_TOKEN, else st.secrets["tianditu_token"]; blank counts as not configured."""
+    """Tile keys now: RC_TIANDITU_TOKEN, else secrets["tianditu_token"] (ui.session passes st.secrets; geo/ never
+    imports Streamlit); blank counts as not configured."""
     environ = os.environ if environ is None else environ
     token = (environ.get(TIANDITU_TOKEN_ENV) or "").strip()
     if not token:
@@ -87,14 +88,10 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets: Mapping | N
 
 
 def _secret(name: str, secrets: Mapping | None):
-    """One value from Streamlit secrets (or the mapping given); None when there is no secrets file at all."""
+    """One value from the secrets given; None without any, or when reading them fails (no secrets file)."""
     try:
-        if secrets is None:
-            import streamlit as st
-
-            secrets = st.secrets
-        return secrets[name] if name in secrets else None
-    except Exception:  # no .streamlit/secrets.toml, or not running under Streamlit
+        return None if secrets is None or name not in secrets else secrets[name]
+    except Exception:  # st.secrets with no .streamlit/secrets.toml raises on any look-up
         return None
 
 

@@ -1,6 +1,6 @@
 """Building footprints from the files communities actually have: GeoJSON, zipped Shapefile, GeoPackage, KML, OSM.
 
-Everything a file can get wrong ends in FootprintError with a translation key (resilient/core/i18n.py), never
+Everything a file can get wrong ends in FootprintError with a translation key (the domain's i18n table), never
 in a GDAL traceback: the person uploading is a community worker, not a GIS technician.
 """
 

@@ -6,7 +6,7 @@ import shapely
 from shapely import affinity
 from shapely.geometry import Polygon, box
 
-from geo.local_metres import to_lonlat, to_metres
+from geo.distance import to_lonlat, to_metres
 
 
 def long_axis_angle(local: Polygon) -> float:

@@ -61,35 +61,20 @@ ORDER BY a.household_id, a.volunteer_id;
 
 -- name: coverage_teams
 -- The 三包一 team of each household in scope on $today and the isolated people that team looks after in all.
-WITH isolated AS (
-    SELECT r.household_id, count(DISTINCT r.resident_id) AS people
-    FROM resident r JOIN control_measure m ON m.resident_id = r.resident_id
-    WHERE m.category = 'home_isolation' AND active_on(m.start_date, m.released_at, CAST($today AS DATE))
-    GROUP BY r.household_id
-), current AS (
-    SELECT DISTINCT team_id, household_id FROM team_household
-    WHERE start_date <= $today AND (end_date IS NULL OR end_date >= $today)
-), load AS (
-    SELECT c.team_id, coalesce(sum(i.people), 0) AS team_load
-    FROM current c LEFT JOIN isolated i ON i.household_id = c.household_id
-    GROUP BY c.team_id
-)
-SELECT c.household_id, c.team_id, l.team_load
-FROM current c
-JOIN load l ON l.team_id = c.team_id
-JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.household_id = c.household_id
-ORDER BY c.household_id, c.team_id;
+WITH flats AS (SELECT * FROM team_flats($today, NULL, NULL, NULL)),
+load AS (SELECT team_id, sum(isolated_people) AS team_load FROM flats GROUP BY team_id)
+SELECT f.household_id, f.team_id, l.team_load
+FROM flats f
+JOIN load l ON l.team_id = f.team_id
+JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.household_id = f.household_id
+ORDER BY f.household_id, f.team_id;
 
 -- name: coverage_team_loads
--- Teams of the communities in scope with the isolated people of their households on $today.
-SELECT t.team_id, t.community_id, count(DISTINCT r.resident_id) AS team_load
+-- Teams of the communities in scope with the isolated people of their households (those in scope) on $today.
+WITH flats AS (SELECT * FROM team_flats($today, $community_ids, $grid_ids, $household_ids))
+SELECT t.team_id, t.community_id, CAST(coalesce(sum(f.isolated_people), 0) AS BIGINT) AS team_load
 FROM team t
-LEFT JOIN team_household th ON th.team_id = t.team_id AND th.start_date <= $today
-    AND (th.end_date IS NULL OR th.end_date >= $today)
-    AND th.household_id IN (SELECT household_id FROM scoped_household($community_ids, $grid_ids, $household_ids))
-LEFT JOIN resident r ON r.household_id = th.household_id AND EXISTS (
-    SELECT 1 FROM control_measure m WHERE m.resident_id = r.resident_id AND m.category = 'home_isolation'
-      AND active_on(m.start_date, m.released_at, CAST($today AS DATE)))
+LEFT JOIN flats f ON f.team_id = t.team_id
 WHERE allowed($community_ids, t.community_id)
 GROUP BY t.team_id, t.community_id
 ORDER BY t.team_id;

@@ -42,17 +42,3 @@ RETURNING building_id;
 UPDATE stairwell SET geom = NULL
 WHERE list_contains($building_ids, building_id)
   AND building_id IN (SELECT building_id FROM scoped_building($community_ids, $grid_ids, $household_ids));
-
--- name: footprint_stairwells_to_cut
--- The stairwells of the given buildings with their footprint, shaped as stairwells_missing_geometry, to recut.
-SELECT
-    s.stairwell_id,
-    s.building_id,
-    ST_AsWKB(b.geom) AS footprint,
-    row_number() OVER (PARTITION BY s.building_id ORDER BY s.unit_no) AS position,
-    count(*) OVER (PARTITION BY s.building_id) AS units,
-    s.geom IS NULL AS missing
-FROM stairwell s
-JOIN scoped_building($community_ids, $grid_ids, $household_ids) b USING (building_id)
-WHERE b.geom IS NOT NULL AND list_contains($building_ids, s.building_id)
-ORDER BY s.building_id, position;

@@ -1,6 +1,7 @@
--- name: stairwells_missing_geometry
--- Stairwells with no shape of their own, with their building's footprint (WKB) and how many stairwells the
--- building has, so the footprint can be cut into that many pieces. Whole database: run after imports.
+-- name: stairwells_to_cut
+-- The stairwells of buildings with a footprint, with that footprint (WKB), each one's place in unit order and
+-- how many the building has, so the footprint can be cut into that many pieces: of the buildings in
+-- $building_ids, or ($building_ids NULL) of every building with a stairwell lacking a shape. Within scope.
 SELECT
     s.stairwell_id,
     s.building_id,
@@ -9,9 +10,10 @@ SELECT
     count(*) OVER (PARTITION BY s.building_id) AS units,
     s.geom IS NULL AS missing
 FROM stairwell s
-JOIN building b USING (building_id)
+JOIN scoped_building($community_ids, $grid_ids, $household_ids) b USING (building_id)
 WHERE b.geom IS NOT NULL
-  AND s.building_id IN (SELECT building_id FROM stairwell WHERE geom IS NULL)
+  AND CASE WHEN $building_ids IS NULL THEN s.building_id IN (SELECT building_id FROM stairwell WHERE geom IS NULL)
+           ELSE list_contains($building_ids, s.building_id) END
 ORDER BY s.building_id, position;
 
 -- name: set_stairwell_geometry

@@ -11,27 +11,17 @@ h AS (
     SELECT * FROM scoped_household($community_ids, $grid_ids, $household_ids)
     WHERE allowed($compound_ids, compound_id) AND building_id IN (SELECT building_id FROM b)
 ),
-people AS (
-    SELECT h.building_id, count(DISTINCT h.household_id) AS households, count(r.resident_id) AS residents
+residents AS (
+    SELECT h.building_id AS key, h.household_id, r.resident_id
     FROM h
     JOIN resident r USING (household_id)
-    GROUP BY h.building_id
 ),
-active AS (
-    SELECT
-        h.building_id,
-        count(*) AS active,
-        count(*) FILTER (WHERE m.category = 'centralised_quarantine') AS centralised_quarantine,
-        count(*) FILTER (WHERE m.category = 'medical_observation') AS medical_observation,
-        count(*) FILTER (WHERE m.category = 'home_isolation') AS home_isolation,
-        count(*) FILTER (WHERE m.category = 'home_observation') AS home_observation,
-        count(*) FILTER (WHERE m.category = 'health_monitoring') AS health_monitoring
-    FROM h
-    JOIN resident r USING (household_id)
-    JOIN control_measure m USING (resident_id)
-    WHERE active_on(m.start_date, m.released_at, $today) AND allowed($categories, m.category)
-    GROUP BY h.building_id
-)
+people AS (
+    SELECT key AS building_id, count(DISTINCT household_id) AS households, count(*) AS residents
+    FROM residents
+    GROUP BY key
+),
+active AS (SELECT * FROM active_by_category(residents, $today, $categories))
 SELECT
     b.building_id,
     b.name,
@@ -40,19 +30,14 @@ SELECT
     b.floors,
     coalesce(p.households, 0) AS households,
     coalesce(p.residents, 0) AS residents,
-    coalesce(a.active, 0) AS active,
-    coalesce(a.centralised_quarantine, 0) AS centralised_quarantine,
-    coalesce(a.medical_observation, 0) AS medical_observation,
-    coalesce(a.home_isolation, 0) AS home_isolation,
-    coalesce(a.home_observation, 0) AS home_observation,
-    coalesce(a.health_monitoring, 0) AS health_monitoring,
+    coalesce(COLUMNS(a.* EXCLUDE (key)), 0),  -- active and one column per category (active_by_category)
     round(100.0 * coalesce(a.active, 0) / nullif(p.residents, 0), 1) AS per_100,
     ST_AsGeoJSON(CASE WHEN $tolerance > 0 THEN ST_SimplifyPreserveTopology(b.geom, $tolerance) ELSE b.geom END)
         AS geojson
 FROM b
 LEFT JOIN grid_cell g USING (grid_id)
 LEFT JOIN people p USING (building_id)
-LEFT JOIN active a USING (building_id)
+LEFT JOIN active a ON a.key = b.building_id
 ORDER BY b.building_id;
 
 -- name: map_extent
@@ -82,27 +67,17 @@ h AS (
     FROM scoped_household($community_ids, $grid_ids, $household_ids) h
     JOIN b USING (building_id)
 ),
+residents AS (
+    SELECT h.area_id AS key, h.household_id, r.resident_id
+    FROM h
+    JOIN resident r USING (household_id)
+),
 people AS (
-    SELECT h.area_id, count(DISTINCT h.household_id) AS households, count(r.resident_id) AS residents
-    FROM h
-    JOIN resident r USING (household_id)
-    GROUP BY h.area_id
+    SELECT key AS area_id, count(DISTINCT household_id) AS households, count(*) AS residents
+    FROM residents
+    GROUP BY key
 ),
-active AS (
-    SELECT
-        h.area_id,
-        count(*) AS active,
-        count(*) FILTER (WHERE m.category = 'centralised_quarantine') AS centralised_quarantine,
-        count(*) FILTER (WHERE m.category = 'medical_observation') AS medical_observation,
-        count(*) FILTER (WHERE m.category = 'home_isolation') AS home_isolation,
-        count(*) FILTER (WHERE m.category = 'home_observation') AS home_observation,
-        count(*) FILTER (WHERE m.category = 'health_monitoring') AS health_monitoring
-    FROM h
-    JOIN resident r USING (household_id)
-    JOIN control_measure m USING (resident_id)
-    WHERE active_on(m.start_date, m.released_at, $today) AND allowed($categories, m.category)
-    GROUP BY h.area_id
-),
+active AS (SELECT * FROM active_by_category(residents, $today, $categories)),
 shapes AS (
     SELECT area_id, any_value(community_id) AS community_id, count(*) AS buildings,
            ST_ConvexHull(ST_Collect(list(geom))) AS hull
@@ -122,12 +97,7 @@ SELECT
     s.buildings,
     coalesce(p.households, 0) AS households,
     coalesce(p.residents, 0) AS residents,
-    coalesce(a.active, 0) AS active,
-    coalesce(a.centralised_quarantine, 0) AS centralised_quarantine,
-    coalesce(a.medical_observation, 0) AS medical_observation,
-    coalesce(a.home_isolation, 0) AS home_isolation,
-    coalesce(a.home_observation, 0) AS home_observation,
-    coalesce(a.health_monitoring, 0) AS health_monitoring,
+    coalesce(COLUMNS(a.* EXCLUDE (key)), 0),  -- active and one column per category (active_by_category)
     round(100.0 * coalesce(a.active, 0) / nullif(p.residents, 0), 1) AS per_100,
     ST_X(ST_Centroid(s.hull)) AS lon,
     ST_Y(ST_Centroid(s.hull)) AS lat,
@@ -137,7 +107,7 @@ FROM shapes s
 LEFT JOIN names n ON n.level = $level AND n.area_id = s.area_id
 LEFT JOIN community c ON c.community_id = s.community_id
 LEFT JOIN people p ON p.area_id = s.area_id
-LEFT JOIN active a ON a.area_id = s.area_id
+LEFT JOIN active a ON a.key = s.area_id
 WHERE $bbox IS NULL OR s.hull && ST_MakeEnvelope($bbox[1], $bbox[2], $bbox[3], $bbox[4])
 ORDER BY s.area_id;
 
@@ -145,7 +115,7 @@ ORDER BY s.area_id;
 -- One row: residents, households, active measures by category, releases due today and tomorrow,
 -- measures created in the 24 hours before $now. Follows scope and compound filter, not the category filter.
 WITH r AS (
-    SELECT r.resident_id, r.household_id
+    SELECT 0 AS key, r.resident_id, r.household_id
     FROM scoped_household($community_ids, $grid_ids, $household_ids) h
     JOIN resident r USING (household_id)
     WHERE allowed($compound_ids, h.compound_id)
@@ -154,20 +124,22 @@ m AS (
     SELECT m.*, active_on(m.start_date, m.released_at, $today) AS is_active
     FROM control_measure m
     WHERE m.resident_id IN (SELECT resident_id FROM r)
-)
+),
+dates AS (
+    SELECT
+        count(*) FILTER (WHERE is_active AND planned_end = $today) AS due_today,
+        count(*) FILTER (WHERE is_active AND planned_end = $today + INTERVAL 1 DAY) AS due_tomorrow,
+        count(*) FILTER (WHERE created_at > $now - INTERVAL 24 HOUR AND created_at <= $now) AS new_24h
+    FROM m
+),
+active AS (SELECT * FROM active_by_category(r, $today, NULL))
 SELECT
     (SELECT count(*) FROM r) AS residents,
     (SELECT count(DISTINCT household_id) FROM r) AS households,
-    count(*) FILTER (WHERE is_active) AS active,
-    count(*) FILTER (WHERE is_active AND category = 'centralised_quarantine') AS centralised_quarantine,
-    count(*) FILTER (WHERE is_active AND category = 'medical_observation') AS medical_observation,
-    count(*) FILTER (WHERE is_active AND category = 'home_isolation') AS home_isolation,
-    count(*) FILTER (WHERE is_active AND category = 'home_observation') AS home_observation,
-    count(*) FILTER (WHERE is_active AND category = 'health_monitoring') AS health_monitoring,
-    count(*) FILTER (WHERE is_active AND planned_end = $today) AS due_today,
-    count(*) FILTER (WHERE is_active AND planned_end = $today + INTERVAL 1 DAY) AS due_tomorrow,
-    count(*) FILTER (WHERE created_at > $now - INTERVAL 24 HOUR AND created_at <= $now) AS new_24h
-FROM m;
+    coalesce(COLUMNS(a.* EXCLUDE (key)), 0),  -- active and one column per category (active_by_category)
+    d.*
+FROM dates d
+LEFT JOIN active a ON TRUE;
 
 -- name: active_measures_by_day
 -- Active measures per day and category over the $days days ending $today (days with none are absent).

@@ -2,26 +2,16 @@
 -- 三包一 teams of the communities in scope (a grid worker: the teams of their own grid cells) with their members,
 -- grid cells, households looked after on $today and the home-isolated people in them. The grid cells of a team
 -- are those of its grid worker.
-WITH isolated AS (
-    SELECT r.household_id, count(DISTINCT r.resident_id) AS people
-    FROM resident r JOIN control_measure m ON m.resident_id = r.resident_id
-    WHERE m.category = 'home_isolation' AND active_on(m.start_date, m.released_at, CAST($today AS DATE))
-    GROUP BY r.household_id
-), current AS (
-    SELECT DISTINCT th.team_id, th.household_id FROM team_household th
-    WHERE th.start_date <= $today AND (th.end_date IS NULL OR th.end_date >= $today)
-      AND th.household_id IN (SELECT household_id FROM scoped_household($community_ids, $grid_ids, $household_ids))
-)
+WITH flats AS (SELECT * FROM team_flats($today, $community_ids, $grid_ids, $household_ids))
 SELECT t.team_id, t.community_id, t.grid_worker_id, t.doctor_id, t.police_id,
        gw.name AS grid_worker, d.name AS doctor, p.name AS police,
        (SELECT list(g.grid_id ORDER BY g.grid_id) FROM grid_cell g WHERE g.grid_worker_id = t.grid_worker_id)
            AS grid_ids,
-       count(c.household_id) AS households,
-       count(c.household_id) FILTER (WHERE i.people > 0) AS isolated_households,
-       CAST(coalesce(sum(i.people), 0) AS INTEGER) AS isolated_people
+       count(f.household_id) AS households,
+       count(f.household_id) FILTER (WHERE f.isolated_people > 0) AS isolated_households,
+       CAST(coalesce(sum(f.isolated_people), 0) AS INTEGER) AS isolated_people
 FROM team t
-LEFT JOIN current c ON c.team_id = t.team_id
-LEFT JOIN isolated i ON i.household_id = c.household_id
+LEFT JOIN flats f ON f.team_id = t.team_id
 LEFT JOIN staff gw ON gw.staff_id = t.grid_worker_id
 LEFT JOIN staff d ON d.staff_id = t.doctor_id
 LEFT JOIN staff p ON p.staff_id = t.police_id

@@ -10,7 +10,7 @@ import geopandas as gpd
 import shapely
 from shapely.geometry import Point, box
 
-from geo.local_metres import to_metres
+from geo.distance import to_metres
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 

@@ -16,7 +16,7 @@ def database(page_db):
 
 
 def open_page(path, monkeypatch, username, lang="zh"):
-    return conftest.open_page(path, monkeypatch, username, "views/arrivals.py", lang)
+    return conftest.open_page(path, monkeypatch, username, "views/daily/arrivals.py", lang)
 
 
 def query(path, sql, params=None):
@@ -203,7 +203,7 @@ def test_rules_edit_saves_and_a_bad_edit_names_its_row(database, monkeypatch):
     assert not at.exception, at.exception
     assert any("第 5 行" in e.value for e in at.error)
     assert query(database, "SELECT count(*) FROM arrival_rule")[0][0] == 0
-    at.session_state[editor.key] = {"edited_rows": {4: {"days": 7}, 3: {"category": "居家隔离"}},
+    at.session_state[editor.key] = {"edited_rows": {4: {"days": 7}, 3: {"category": "home_isolation"}},
                                     "added_rows": [], "deleted_rows": []}
     at.run()
     button(at, "保存规则").click().run()

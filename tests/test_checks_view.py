@@ -13,7 +13,7 @@ def database(page_db):
     return page_db
 
 
-def open_page(path, monkeypatch, username, page="views/checks.py", lang="zh"):
+def open_page(path, monkeypatch, username, page="views/daily/checks.py", lang="zh"):
     return conftest.open_page(path, monkeypatch, username, page, lang)
 
 
@@ -81,7 +81,7 @@ def test_report_page_shows_the_reports_figures(database, monkeypatch):
     from resilient.daily import report as daily_report
     from tests.test_views import _user
 
-    at = open_page(database, monkeypatch, "leader", page="views/report.py")
+    at = open_page(database, monkeypatch, "leader", page="views/daily/report.py")
     assert at.title[0].value == "日报"
     con = db.connect(database)
     day = date.fromisoformat(con.execute("SELECT value FROM meta WHERE key = 'demo_as_of'").fetchone()[0])
@@ -97,6 +97,6 @@ def test_report_page_shows_the_reports_figures(database, monkeypatch):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("username", ["admin", "grid1", "viewer"])
 def test_report_runs_for_each_role(database, monkeypatch, username, lang):
-    at = open_page(database, monkeypatch, username, page="views/report.py", lang=lang)
+    at = open_page(database, monkeypatch, username, page="views/daily/report.py", lang=lang)
     assert at.title[0].value in ("日报", "Daily report")
     assert len(at.dataframe) >= 3

@@ -90,20 +90,6 @@ def test_elderly_only_needs_everyone_elderly(needy):
     assert 21 not in reasons(coverage.needs(needy, ALL, CoverageSettings(), TODAY))
 
 
-# --- distance -------------------------------------------------------------------------------------------------
-
-def test_distance_against_known_values(con):
-    one_degree = 6_371_008.8 * math.pi / 180
-    assert coverage.distance_m(120.0, 31.0, 120.0, 32.0) == pytest.approx(one_degree, rel=1e-9)
-    assert coverage.distance_m(0.0, 0.0, 1.0, 0.0) == pytest.approx(one_degree, rel=1e-9)
-    # Along a parallel, a degree of longitude shrinks with cos(latitude): ~94.6 m per 0.001° at 31.7° N.
-    assert coverage.distance_m(119.950, 31.70, 119.951, 31.70) == pytest.approx(94.65, abs=0.1)
-    # DuckDB's ST_Distance_Sphere reads the first coordinate as latitude: given (lat, lon) it agrees (it uses a
-    # 6,371,000 m radius, the mean radius here is 6,371,008.8 m: 1.4 ppm apart).
-    duck = con.execute("SELECT ST_Distance_Sphere(ST_Point(31.70, 119.950), ST_Point(31.70, 119.951))").fetchone()[0]
-    assert coverage.distance_m(119.950, 31.70, 119.951, 31.70) == pytest.approx(duck, rel=1e-5)
-
-
 # --- coverage rules -------------------------------------------------------------------------------------------
 
 def test_coverage_rules(needy):

@@ -15,7 +15,7 @@ def database(page_db):
 
 
 def open_page(path, monkeypatch, username, lang="zh"):
-    return conftest.open_page(path, monkeypatch, username, "views/coverage.py", lang)
+    return conftest.open_page(path, monkeypatch, username, "views/maps/coverage.py", lang)
 
 
 def figures(path, username):

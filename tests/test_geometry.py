@@ -4,6 +4,7 @@ import pytest
 import shapely
 
 from resilient.core import db, queries
+from resilient.core.scope import EVERYTHING
 from resilient.places import geometry
 
 
@@ -36,8 +37,13 @@ def test_buildings_without_footprint_are_left_alone(small):
     assert shapes(small)[1] is None
 
 
+def to_cut(con):
+    """Every stairwell of a building that has one without a shape, as fill_stairwell_geometry reads them."""
+    return queries.fetch_df(con, "stairwells_to_cut", **EVERYTHING.params(), building_ids=None)
+
+
 def test_shapes_are_computed_without_writing(small):
-    rows = queries.fetch_df(small, "stairwells_missing_geometry")
+    rows = to_cut(small)
     frame = geometry.stairwell_shapes(rows)
     assert sorted(frame["stairwell_id"]) == [1, 2, 3, 4] and list(frame.columns) == ["stairwell_id", "wkb"]
     assert all(shapes(small)[s] is None for s in (1, 2, 3, 4))  # nothing stored yet
@@ -45,7 +51,7 @@ def test_shapes_are_computed_without_writing(small):
 
 
 def test_writing_shapes_joins_the_callers_transaction(small):
-    frame = geometry.stairwell_shapes(queries.fetch_df(small, "stairwells_missing_geometry"))
+    frame = geometry.stairwell_shapes(to_cut(small))
     with pytest.raises(RuntimeError), db.transaction(small):
         assert geometry.write_stairwell_shapes(small, frame) == 4
         raise RuntimeError("the import failed after the stairwells were written")

@@ -34,7 +34,7 @@ def open_imports(username="leader"):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
     sign_in(at, username)
-    at.switch_page("views/imports.py").run()
+    at.switch_page("views/data/imports.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -133,7 +133,7 @@ def test_roles_that_do_not_import_are_refused(town, monkeypatch):
 
     volunteer = accounts._user(accounts._row(con, "user_by_username", username="volunteer"))
     con.close()
-    at = AppTest.from_file(str(ROOT / "views" / "imports.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "views" / "data" / "imports.py"), default_timeout=60)
     at.session_state["user"] = volunteer
     at.run()
     assert at.error and "无权" in at.error[0].value

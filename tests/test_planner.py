@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from bench import planner as bench_planner
-from geo.local_metres import offset
+from geo.distance import metres_xy, offset
 from resilient.testing import planner
 from resilient.testing.planner import plan_round, suggest_sizing, walking_route
 
@@ -72,7 +72,7 @@ def test_sizing_adds_desks_when_the_round_must_be_shorter():
 
 def test_metres_and_distances_match_offsets():
     lon, lat = offset(LON, LAT, 300, -400)
-    x, y = planner.metres_xy([lon], [lat], LON, LAT)
+    x, y = metres_xy([lon], [lat], LON, LAT)
     assert (x[0], y[0]) == (pytest.approx(300, abs=0.01), pytest.approx(-400, abs=0.01))
     dist = planner.distance_matrix(stairwells_frame([(1, 300, 400, 5)]), sites_frame([(1, 0, 0, 2), (2, 300, 0, 2)]))
     assert dist[0] == pytest.approx([500, 400], abs=0.1)
@@ -322,7 +322,7 @@ def random_points(n: int, seed: int) -> pd.DataFrame:
 
 def matrix(points: pd.DataFrame) -> np.ndarray:
     """Metres between the start (index 0) and the doors, as the planner measures them."""
-    x, y = planner.metres_xy([LON, *points["lon"]], [LAT, *points["lat"]], LON, LAT)
+    x, y = metres_xy([LON, *points["lon"]], [LAT, *points["lat"]], LON, LAT)
     return np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
 
 

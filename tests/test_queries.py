@@ -34,8 +34,8 @@ def test_bind_keeps_only_used_parameters():
 
 # Whole-database upkeep and the demo's own set-up, never shown to a viewer.
 # households_of_volunteer is where a volunteer's scope comes from, so it cannot take one.
-UNSCOPED = {"reference_problems", "stairwells_missing_geometry", "set_stairwell_geometry", "demo_account_links",
-            "households_of_volunteer", "example_register", "example_outlines"}
+UNSCOPED = {"reference_problems", "set_stairwell_geometry", "demo_account_links", "households_of_volunteer",
+            "example_register", "example_outlines"}
 # Lookups and writes of the set-up functions, run only after they checked the community against the actor's
 # scope (resilient/places/setup.py `_in_scope`); only whole-community roles set up places.
 CHECKED_BEFORE = {"setup_building", "setup_building_names", "setup_stairwells", "setup_room_clashes",

@@ -17,7 +17,7 @@ def database(page_db):
 
 
 def open_page(path, monkeypatch, username, lang="zh"):
-    return conftest.open_page(path, monkeypatch, username, "views/releases.py", lang)
+    return conftest.open_page(path, monkeypatch, username, "views/daily/releases.py", lang)
 
 
 def section(at, name):

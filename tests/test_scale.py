@@ -4,12 +4,13 @@ and the overview page switching to them past MAX_FEATURES buildings while its ma
 import json
 import re
 
+import folium
 import pandas as pd
 import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
 
-from geo import area_maps, chinese_coords
+from geo import area_maps, chinese_coords, zoom
 from resilient.core import db
 from resilient.core.i18n import CATEGORIES, density_labels, t
 from resilient.core.scope import EVERYTHING, Scope
@@ -125,27 +126,27 @@ def test_a_view_keeps_the_buildings_touching_it_with_whole_counts(street):
 def test_simplified_outlines_have_fewer_vertices(street):
     fine = measures.area_density(street, EVERYTHING, Filters(), TODAY, "community")
     coarse = measures.area_density(street, EVERYTHING, Filters(), TODAY, "community",
-                                   tolerance=area_maps.pixel_degrees(11))
+                                   tolerance=zoom.pixel_degrees(11))
     vertices = [shapely.get_num_coordinates(shapely.from_geojson(list(f["geojson"]))).sum() for f in (fine, coarse)]
     assert vertices[1] < vertices[0]
 
 
 def test_level_follows_zoom_and_count():
-    assert area_maps.level_for(100, 17) == "building"
-    assert area_maps.level_for(area_maps.MAX_FEATURES + 1, 17) == "grid"  # too many even close in
-    assert area_maps.level_for(100, 14) == "grid"
-    assert area_maps.level_for(100, 13) == "compound"
-    assert area_maps.level_for(100, 10) == "community"
+    assert zoom.level_for(100, 17) == "building"
+    assert zoom.level_for(zoom.MAX_FEATURES + 1, 17) == "grid"  # too many even close in
+    assert zoom.level_for(100, 14) == "grid"
+    assert zoom.level_for(100, 13) == "compound"
+    assert zoom.level_for(100, 10) == "community"
     assert [area_maps.decimals_for(z) for z in (18, 16, 12, 9)] == [5, 5, 4, 3]
 
 
 def test_fitted_zoom_is_what_leaflet_would_pick():
     # At zoom 14 a pixel is 8.6e-5 degrees of longitude: 900 px hold 0.077 degrees, at 15 only 0.039.
-    assert area_maps.fitted_zoom((119.930, 31.700, 119.974, 31.701)) == 14
-    assert area_maps.fitted_zoom((119.930, 31.700, 119.960, 31.701)) == 15
+    assert zoom.fitted_zoom((119.930, 31.700, 119.974, 31.701)) == 14
+    assert zoom.fitted_zoom((119.930, 31.700, 119.960, 31.701)) == 15
     # Here the height decides: 520 px at zoom 12 hold about 0.15 degrees of latitude near 31.7 N.
-    assert area_maps.fitted_zoom((119.88, 31.66, 119.89, 31.76)) == 12
-    assert area_maps.fitted_zoom((119.95, 31.70, 119.9505, 31.7003)) == 18  # one building: as close as allowed
+    assert zoom.fitted_zoom((119.88, 31.66, 119.89, 31.76)) == 12
+    assert zoom.fitted_zoom((119.95, 31.70, 119.9505, 31.7003)) == 18  # one building: as close as allowed
 
 
 def reported(minx, miny, maxx, maxy, zoom):
@@ -155,16 +156,16 @@ def reported(minx, miny, maxx, maxy, zoom):
 
 def test_view_from_what_the_map_reports():
     extent = Extent(5_000, 5_000, (119.90, 31.65, 120.00, 31.75))
-    assert area_maps.view_from(None, extent) == area_maps.View(None, area_maps.fitted_zoom(extent.bounds))
-    view = area_maps.view_from(reported(119.95, 31.70, 119.96, 31.71, 16), extent)
+    assert area_maps.view_from(None, extent.bounds) == zoom.View(None, zoom.fitted_zoom(extent.bounds))
+    view = area_maps.view_from(reported(119.95, 31.70, 119.96, 31.71, 16), extent.bounds)
     assert view.zoom == 16
     assert view.bbox == pytest.approx((119.949, 31.699, 119.961, 31.711))  # a tenth more on each side
-    elsewhere = area_maps.view_from(reported(116.3, 39.9, 116.4, 40.0, 15), extent)  # another map's view
+    elsewhere = area_maps.view_from(reported(116.3, 39.9, 116.4, 40.0, 15), extent.bounds)  # another map's view
     assert elsewhere.bbox is None
-    broken = area_maps.view_from({"bounds": {"_southWest": {"lat": None, "lng": None}}, "zoom": 15}, extent)
+    broken = area_maps.view_from({"bounds": {"_southWest": {"lat": None, "lng": None}}, "zoom": 15}, extent.bounds)
     assert broken.bbox is None  # before the map has reported (st_folium's default value)
     gcj = chinese_coords.wgs84_to_gcj02(shapely.box(119.95, 31.70, 119.96, 31.71)).bounds
-    on_gaode = area_maps.view_from(reported(*gcj, 16), extent, "gaode")
+    on_gaode = area_maps.view_from(reported(*gcj, 16), extent.bounds, "gaode")
     assert on_gaode.bbox == pytest.approx(view.bbox, abs=1e-4)  # back where the data is stored, within 10 m
 
 
@@ -172,7 +173,7 @@ def test_area_layer_zooms_on_click_and_brings_its_legend(street):
     frame = measures.area_density(street, EVERYTHING, Filters(), TODAY, "compound")
     labels = {"name": "名称", "community": "社区", "buildings": "楼栋数", "active": "在管人数"}
     group = area_maps.layer(frame, "compound", "active", labels, "在管人数", "无", decimals=4)
-    m = area_maps.base_map(Extent(BUILDINGS, BUILDINGS, (119.9, 31.6, 120.0, 31.7)))
+    m = area_maps.base_map((119.9, 31.6, 120.0, 31.7))
     group.add_to(m)
     html = m.get_root().render()
     assert html.count('"type": "Feature"') == len(frame) == 6
@@ -186,14 +187,19 @@ def test_layer_for_a_close_view_draws_buildings(street):
     extent = measures.map_extent(street, EVERYTHING, Filters())
     x, y = shapely.from_geojson(measures.building_density(street, EVERYTHING, Filters(), TODAY)
                                 .set_index("building_id").loc[700, "geojson"]).centroid.coords[0]
-    view = area_maps.view_from(reported(x - 0.002, y - 0.001, x + 0.002, y + 0.001, 17), extent)
+    view = area_maps.view_from(reported(x - 0.002, y - 0.001, x + 0.002, y + 0.001, 17), extent.bounds)
     labels = {**density_labels("zh"), "area": "名称", "community": "社区", "buildings": "楼栋数", "legend": "在管",
               "none": "无"}
-    close = area_maps.density_layer(street, EVERYTHING, Filters(), TODAY, "active", view, labels)
+    close = measures.density_in_view(street, EVERYTHING, Filters(), TODAY, view)
     assert close.level == "building" and 700 in set(close.frame["building_id"])
-    far = area_maps.density_layer(street, EVERYTHING, Filters(), TODAY, "active",
-                                  area_maps.view_from(None, extent), labels)
+    far = measures.density_in_view(street, EVERYTHING, Filters(), TODAY, area_maps.view_from(None, extent.bounds))
     assert far.level in measures.LEVELS and len(far.frame) < 50 and far.in_view == BUILDINGS
+    for shown in (close, far):
+        group = area_maps.density_layer(shown.frame, shown.level, shown.view.zoom, "active", labels)
+        html = folium.Map().add_child(group).get_root().render()
+        assert html.count('"type": "Feature"') == len(shown.frame) and "rc-legend-live" in html
+    assert '"building_id": 700' in folium.Map().add_child(area_maps.density_layer(
+        close.frame, "building", 17, "active", labels)).get_root().render()
 
 
 # --- the page ----------------------------------------------------------------------------------------------------
@@ -239,7 +245,7 @@ def test_overview_switches_to_areas_and_keeps_its_map_while_the_view_moves(stree
     assert set(first["returned_objects"]) == {"last_active_drawing", "bounds", "zoom"}
     assert "rc-legend-live" in first["feature_group"] and '"area_id"' in first["feature_group"]
     assert '"building_id"' not in first["feature_group"]
-    level = t(f"scale.level.{area_maps.level_for(BUILDINGS, area_maps.fitted_zoom(extent_of(street)))}", "zh")
+    level = t(f"scale.level.{zoom.level_for(BUILDINGS, zoom.fitted_zoom(extent_of(street)))}", "zh")
     assert t("scale.areas_note", "zh", n=f"{BUILDINGS:,}", level=level) in [c.value for c in at.caption]
 
     # The map reports a close view on building 700: its buildings come as the layer, the map itself unchanged.

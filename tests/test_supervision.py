@@ -60,7 +60,7 @@ def test_per_team_counts(week):
 
 
 def test_reassigning_a_person_moves_their_checks_and_keeps_history(week):
-    assert supervision.reassign(week, LEADER, 6, 2, "网格员甲超负荷", now=EVENING) == 1
+    assert supervision.reassign_many(week, LEADER, [6], 2, "网格员甲超负荷", now=EVENING) == [1]
     frame = supervision.workers(week, ALL, SUNDAY, EVENING).set_index("staff_id")
     assert frame.loc[1, "followed"] == 1 and frame.loc[2, "followed"] == 2
     assert frame.loc[2, "open_alerts"] == 1
@@ -76,7 +76,7 @@ def test_reassigning_a_person_moves_their_checks_and_keeps_history(week):
     before = week.execute("SELECT * FROM measure_follower").fetchall()
     for actor, measure, staff, code in cases:
         with pytest.raises(DailyError) as refused:
-            supervision.reassign(week, actor, measure, staff, now=EVENING)
+            supervision.reassign_many(week, actor, [measure], staff, now=EVENING)
         assert refused.value.code == code
     assert week.execute("SELECT * FROM measure_follower").fetchall() == before
 

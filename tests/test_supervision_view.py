@@ -12,7 +12,7 @@ from resilient.daily import supervision, teams
 from tests.conftest import ROOT, button, button_group, choose, demo_account, signed_in_on
 from tests.test_views import sign_in
 
-PAGE = "views/supervision.py"
+PAGE = "views/daily/supervision.py"
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_a_grid_worker_is_not_offered_the_page(database):
     sign_in(at, "grid1")
     with pytest.raises(ValueError, match="Could not find a navigation page") as refused:
         at.switch_page(PAGE)
-    assert "views/checks.py" in str(refused.value)       # the grid worker's own pages are there
+    assert "views/daily/checks.py" in str(refused.value)       # the grid worker's own pages are there
     # Opened by its path all the same, the page refuses before reading anything.
     con = db.connect(database)
     worker = demo_account(con, "grid1")

@@ -54,16 +54,6 @@ def test_load_counts_isolated_people_against_the_standard(crews):
     assert set(loads(crews, Scope(community_ids=(1,), grid_ids=(2,)))) == {3}
 
 
-def test_suggestion_is_the_least_loaded_team_of_the_grid_cell(crews):
-    assert teams.suggest_team(crews, ALL, 13, TODAY) == 2      # team 1 has one isolated person, team 2 none
-    assert teams.suggest_team(crews, ALL, 12, TODAY) == 2
-    assert teams.suggest_team(crews, ALL, 31, TODAY) == 3      # grid 2 has only team 3
-    teams.assign_team(crews, LEADER, 13, 2, TODAY, now=NOW)
-    assert teams.suggest_team(crews, ALL, 12, TODAY) == 1      # now team 2 holds one isolated person too: 1 < 2
-    crews.execute("UPDATE grid_cell SET grid_worker_id = NULL WHERE grid_id = 2")
-    assert teams.suggest_team(crews, ALL, 31, TODAY) is None
-
-
 def test_unassigned_isolated_households_are_listed_with_a_suggestion(crews):
     frame = teams.unassigned(crews, ALL, TODAY)
     assert frame[["household_id", "isolated_people", "suggested_team_id"]].values.tolist() == [[13, 1, 2]]

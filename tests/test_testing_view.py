@@ -17,7 +17,7 @@ def page(tmp_path, monkeypatch):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
     sign_in(at, "leader")
-    at.switch_page("views/testing.py").run()
+    at.switch_page("views/maps/testing.py").run()
     assert not at.exception, at.exception
     return at, path
 

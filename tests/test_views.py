@@ -11,8 +11,8 @@ from resilient.core import config, db, roles
 from resilient.demo import generator as demo
 from tests.conftest import ROOT, demo_account
 
-VIEWS = ["views/overview.py", "views/coverage.py", "views/imports.py", "views/account.py"]
-ADMIN_VIEWS = ["views/users.py", "views/audit.py", "views/backup.py"]
+VIEWS = ["views/maps/overview.py", "views/maps/coverage.py", "views/data/imports.py", "views/data/account.py"]
+ADMIN_VIEWS = ["views/data/users.py", "views/data/audit.py", "views/data/backup.py"]
 LOGIN_TITLE = {"zh": "韧性社区 · 登录", "en": "Resilient Community · Sign in"}
 
 
@@ -119,7 +119,7 @@ def test_each_role_sees_exactly_its_scope_on_the_overview(fresh, demo_file, user
 
 
 def test_audit_page_lists_what_happened(app):
-    app.switch_page("views/audit.py").run()
+    app.switch_page("views/data/audit.py").run()
     log = app.dataframe[0].value
     assert {"登录", "新建账户"} <= set(log["action"])
     assert "admin" in set(log["username"])
@@ -184,7 +184,7 @@ def test_shown_tables_download_as_excel_with_the_readers_headers(app):
 
     from ui import session
 
-    app.switch_page("views/audit.py").run()
+    app.switch_page("views/data/audit.py").run()
     button = next(b for b in app.get("download_button") if "下载Excel" in str(b.proto))
     assert button is not None
     shown = app.dataframe[0].value

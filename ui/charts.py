@@ -32,3 +32,15 @@ def active_by_day(frame: pd.DataFrame, lang: str) -> go.Figure:
     )
     fig.update_xaxes(tickformat="%m月%d日" if lang == "zh" else "%d %b")
     return fig
+
+
+def round_curve(planned: pd.DataFrame, sampled: pd.DataFrame, lang: str) -> go.Figure:
+    """A testing round's people sampled so far against the plan (cumulative, per time bin)."""
+    fig = go.Figure()
+    fig.add_scatter(x=planned["bin_start"], y=planned["cumulative"], name=t("testing.planned_curve", lang),
+                    line={"dash": "dash", "color": "#888888"})
+    fig.add_scatter(x=sampled["bin_start"], y=sampled["cumulative"], name=t("testing.sampled_curve", lang),
+                    line={"color": "#1a9850", "width": 3})
+    fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h"},
+                      title=t("testing.curve_title", lang))
+    return fig

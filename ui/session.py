@@ -6,6 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from geo import basemaps
+from geo.basemaps import BasemapSettings
 from resilient.core import accounts, audit, config, db, roles
 from resilient.core.accounts import User
 from resilient.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
@@ -125,7 +127,7 @@ def excel_button(frame, headers: dict[str, str], name: str, key: str) -> None:
 def require_administrator() -> User:
     """Stop a view for anyone but an administrator, whatever the navigation offered."""
     user = current_user()
-    if not roles.is_administrator(user):
+    if not roles.may(user, "administer"):
         st.error(tr("app.not_allowed"))
         st.stop()
     return user
@@ -137,6 +139,11 @@ def sso_configured() -> bool:
         return "auth" in st.secrets
     except Exception:  # no secrets file at all
         return False
+
+
+def basemap_settings() -> BasemapSettings:
+    """Tile keys from the environment, else .streamlit/secrets.toml: geo/ is handed the secrets, never reads them."""
+    return basemaps.load_settings(secrets=st.secrets)
 
 
 def viewer_scope() -> Scope:

@@ -3,15 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from resilient.core import accounts, config
+from resilient.core import accounts
 from resilient.core.accounts import AccountError
-from resilient.core.i18n import fmt_date
 from resilient.demo import generator as demo
-from ui import session
+from ui import kit, session
 
-lang = session.lang()
-tr = session.translator(lang)
-con = session.cursor()
+page = kit.page()
+tr, con = page.tr, page.con
 
 st.title(tr("login.title"))
 if st.session_state.pop("expired", False):
@@ -23,7 +21,7 @@ if session.sso_configured():
             session.sign_in(accounts.sso_user(con, st.user.get("email")))
             st.rerun()
         except AccountError as error:
-            st.error(tr(error.code, **error.values))
+            kit.fail(error)
     else:
         st.button(tr("login.sso"), on_click=st.login, type="primary")
         st.divider()
@@ -34,13 +32,10 @@ with st.form("login", clear_on_submit=False):
     submitted = st.form_submit_button(tr("login.submit"), type="primary", use_container_width=True)
 if submitted:
     try:
-        session.sign_in(accounts.authenticate(con, username, password, config.now()))
+        session.sign_in(accounts.authenticate(con, username, password, page.now))
         st.rerun()
     except AccountError as error:
-        values = dict(error.values)
-        if "until" in values:
-            values["until"] = fmt_date(values["until"], lang, with_time=True)
-        st.error(tr(error.code, **values))
+        kit.fail(error)   # a lockout's end in the reader's date format
 
 if demo.is_demo(con):
     # Demo databases only: a newcomer can try every role at once. A real database has no such accounts.

@@ -8,12 +8,30 @@ from resilient.core import queries
 from resilient.core.accounts import User
 from resilient.core.scope import NOTHING, Scope
 
-# Roles that may see a person's full name and phone, one person at a time, each time logged.
-MAY_REVEAL = {"community_leader", "grid_worker", "doctor", "volunteer"}
-# Roles that bring data in: registers, staff and volunteer lists, footprints (each import checks rows by scope).
-MAY_IMPORT = {"street_admin", "community_leader", "grid_worker"}
-# Roles that manage accounts and read the audit log.
-ADMINISTRATORS = {"street_admin"}
+# Who may do what: every permission of the dashboard, action -> roles. Scope still limits which rows; a page is
+# offered with `may`, and every write checks again with `need` (each module raising its own refusal type).
+ADMIN, LEADER, GRID, DOCTOR = "street_admin", "community_leader", "grid_worker", "doctor"
+VOLUNTEER, VIEWER = "volunteer", "viewer"
+PERMISSIONS: dict[str, frozenset[str]] = {name: frozenset(allowed) for name, allowed in {
+    "reveal": {LEADER, GRID, DOCTOR, VOLUNTEER},             # one person's full name and phone, each time logged
+    "import": {ADMIN, LEADER, GRID},                         # registers, staff, volunteers, footprints (by scope)
+    "create_buildings": {ADMIN, LEADER},                     # add buildings a footprint file has and the register lacks
+    "create_community": {ADMIN},                             # a community under the street office
+    "set_up_places": {ADMIN, LEADER},                        # grid cells, compounds, buildings, outlines by hand
+    "administer": {ADMIN},                                   # accounts, the audit log, backups
+    "set_rules": {ADMIN, LEADER},                            # arrival rules and check settings
+    "register_arrivals": {ADMIN, LEADER, GRID},              # arrivals at the gate
+    "check": {ADMIN, LEADER, GRID, DOCTOR},                  # twice-daily temperatures
+    "handle_alerts": {ADMIN, LEADER, DOCTOR},                # fever alerts
+    "decide": {ADMIN, LEADER, GRID, DOCTOR},                 # release, extend, transfer
+    "supervise": {ADMIN, LEADER},                            # teams, reassignments
+    "assign_teams": {ADMIN, LEADER, GRID},                   # put a flat with a 三包一 team
+    "report": {ADMIN, LEADER, GRID, DOCTOR, VIEWER},         # the daily report
+    "organise_testing": {ADMIN, LEADER, GRID, DOCTOR},       # rounds, sites, plans, lab results, positives
+    "record_samples": {ADMIN, LEADER, GRID, DOCTOR, VOLUNTEER},   # swabs at a desk (viewers see totals only)
+    "manage_coverage": {ADMIN, LEADER, GRID},                # coverage settings and assignments
+    "record_contacts": {ADMIN, LEADER, GRID, VOLUNTEER},     # a visit, call or delivery to a household
+}.items()}
 
 
 def scope_for(con: duckdb.DuckDBPyConnection, user: User | None, today: date) -> Scope:
@@ -39,13 +57,13 @@ def scope_for(con: duckdb.DuckDBPyConnection, user: User | None, today: date) ->
     return NOTHING
 
 
-def may_reveal(user: User | None) -> bool:
-    return user is not None and user.role in MAY_REVEAL
+def may(user: User | None, action: str) -> bool:
+    """Whether this person may do `action` (a key of PERMISSIONS; an unknown action is a programming error)."""
+    allowed = PERMISSIONS[action]
+    return user is not None and user.role in allowed
 
 
-def may_import(user: User | None) -> bool:
-    return user is not None and user.role in MAY_IMPORT
-
-
-def is_administrator(user: User | None) -> bool:
-    return user is not None and user.role in ADMINISTRATORS
+def need(user: User | None, action: str, refusal: Exception) -> None:
+    """Raise `refusal` (the calling module's own error type) unless this person may do `action`."""
+    if not may(user, action):
+        raise refusal

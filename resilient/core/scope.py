@@ -3,7 +3,7 @@
 Every read takes one, so a role's limits are applied where data is read, never by hiding widgets.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 # Which people a viewer may see one by one: everyone in scope, only those under a control measure (doctors),
@@ -37,9 +37,6 @@ class Scope:
             _meet(self.household_ids, other.household_ids),
             min(self.personal, other.personal, key=PERSONAL_ORDER.get),
         )
-
-    def without_personal_rows(self) -> "Scope":
-        return replace(self, personal="none")
 
 
 def _as_list(ids: tuple[int, ...] | None) -> list[int] | None:

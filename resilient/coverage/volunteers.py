@@ -1,8 +1,9 @@
 """Volunteer coverage of vulnerable households (issue 6): who needs cover, who has it, and suggested assignments.
 
 The rules' numbers (age, reasons, walking reach, 三包一 team load, days without contact) are settings stored in
-the meta table, not code. Distances are great-circle metres between building footprint centroids (haversine on
-WGS-84 lon/lat), computed here in Python so the coordinate order is never in doubt.
+the meta table, not code. Distances are metres between building footprint centroids, computed in Python
+(geo.distance) so the coordinate order is never in doubt: the rules and the solver on the local frame, the
+figures shown and audited as WGS-84 geodesics.
 """
 
 import json
@@ -16,10 +17,12 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
+from geo import distance
 from resilient.core import audit, config, db, queries, roles
 from resilient.core.accounts import User
 from resilient.core.masking import mask_people
 from resilient.core.scope import Scope
+from resilient.places import places as place_lists  # (`places` is a local name in suggest)
 
 REASONS = ("elderly_alone", "elderly_only", "disabled", "bedridden", "chronic_illness", "low_income", "pregnant",
            "home_isolation", "home_observation")
@@ -27,10 +30,6 @@ CONTACT_KINDS = ("visit", "call", "delivery")
 # Why a needy household is not covered, in the order the rules are checked.
 GAPS = ("assigned_out_of_reach", "no_volunteer_in_reach", "all_in_reach_full", "not_assigned",
         "volunteer_over_capacity", "team_overloaded")
-# Who may change settings and write assignments (volunteers record contacts only).
-MAY_MANAGE = {"street_admin", "community_leader", "grid_worker"}
-MAY_RECORD = {"street_admin", "community_leader", "grid_worker", "volunteer"}
-EARTH_RADIUS_M = 6_371_008.8
 RETRIES = db.WRITE_ATTEMPTS
 
 NEEDS_COLUMNS = ["household_id", "building_id", "reasons", "people"]
@@ -76,7 +75,7 @@ def load_settings(con: duckdb.DuckDBPyConnection) -> CoverageSettings:
 
 def save_settings(con: duckdb.DuckDBPyConnection, actor: User | None, settings: CoverageSettings) -> None:
     """Store the settings as JSON under 'coverage_settings', audited in the same transaction."""
-    _need(actor, MAY_MANAGE)
+    _need(actor, "manage_coverage")
     old = load_settings(con)
     value = json.dumps(asdict(settings), ensure_ascii=False, sort_keys=True)
 
@@ -87,31 +86,13 @@ def save_settings(con: duckdb.DuckDBPyConnection, actor: User | None, settings: 
     _retrying(con, work)
 
 
-def may_manage(user: User | None) -> bool:
-    """May change settings and apply suggested assignments."""
-    return user is not None and user.role in MAY_MANAGE
-
-
-def may_record(user: User | None) -> bool:
-    """May record a contact (volunteers for their own households)."""
-    return user is not None and user.role in MAY_RECORD
-
-
-def _need(actor: User | None, allowed: set[str]) -> None:
-    if actor is None or actor.role not in allowed:
-        raise CoverageError("coverage.error.not_allowed")
+def _need(actor: User | None, action: str) -> None:
+    roles.need(actor, action, CoverageError("coverage.error.not_allowed"))
 
 
 def _retrying(con: duckdb.DuckDBPyConnection, work, attempts: int = RETRIES):
     """db.retrying with this module's 'busy' refusal."""
     return db.retrying(con, work, lambda: CoverageError("coverage.error.busy"), attempts)
-
-
-def distance_m(lon1, lat1, lon2, lat2):
-    """Great-circle metres between WGS-84 points (haversine); numpy arrays broadcast."""
-    lon1, lat1, lon2, lat2 = (np.radians(np.asarray(x, dtype=float)) for x in (lon1, lat1, lon2, lat2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 # --- who needs cover ------------------------------------------------------------------------------------------
@@ -177,9 +158,17 @@ def _pair_distances(needy: pd.DataFrame, vols: pd.DataFrame) -> np.ndarray:
     """Metres from every needy household (rows) to every volunteer's home (columns); inf where unknown."""
     if needy.empty or vols.empty:
         return np.full((len(needy), len(vols)), np.inf)
-    d = distance_m(needy["lon"].to_numpy(float)[:, None], needy["lat"].to_numpy(float)[:, None],
-                   vols["lon"].to_numpy(float)[None, :], vols["lat"].to_numpy(float)[None, :])
+    d = distance.local_matrix(needy["lon"], needy["lat"], vols["lon"], vols["lat"])
     return np.where(np.isnan(d), np.inf, d)
+
+
+def _reported_distances(needy: pd.DataFrame, vols: pd.DataFrame, rows: list[int], cols: list[int]) -> np.ndarray:
+    """Geodesic metres of chosen pairs, the figures shown and audited (the rules use the local matrix, ~0.3 %
+    apart)."""
+    if not rows:
+        return np.zeros(0)
+    return np.atleast_1d(distance.geodesic_m(needy["lon"].to_numpy(float)[rows], needy["lat"].to_numpy(float)[rows],
+                                             vols["lon"].to_numpy(float)[cols], vols["lat"].to_numpy(float)[cols]))
 
 
 def coverage(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSettings, today: date) -> pd.DataFrame:
@@ -203,7 +192,7 @@ def coverage(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSet
     for h, o in team_over.items():
         team_over_any[h] = team_over_any.get(h, False) or o
     last = dict(queries.fetch_all(con, "coverage_last_contact", **scope.params(), today=today))
-    rows = []
+    rows, chosen = [], []
     for i, h in enumerate(needy.itertuples(index=False)):
         hid = int(h.household_id)
         mine = [j for j in assigned.get(hid, []) if in_reach[i, j]]
@@ -222,13 +211,19 @@ def coverage(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSet
             gap = "team_overloaded"
         else:
             gap = None
-        volunteer = int(vols["volunteer_id"].iloc[min(mine, key=lambda j: dist[i, j])]) if mine else None
+        nearest = min(mine, key=lambda j: dist[i, j]) if mine else None
+        if nearest is not None:
+            chosen.append((i, nearest))
         when = last.get(hid)
         quiet = when is None or (today - when.date()).days >= settings.not_contacted_days
-        rows.append((hid, int(h.building_id), h.reasons, int(h.people), gap is None, gap, volunteer,
-                     float(dist[i, mine].min()) if mine else None, when, quiet))
-    return pd.DataFrame(rows, columns=["household_id", "building_id", "reasons", "people", "covered", "reason",
-                                       "volunteer_id", "distance_m", "last_contact", "not_contacted"])
+        rows.append((hid, int(h.building_id), h.reasons, int(h.people), gap is None, gap,
+                     None if nearest is None else int(vols["volunteer_id"].iloc[nearest]), None, when, quiet))
+    frame = pd.DataFrame(rows, columns=["household_id", "building_id", "reasons", "people", "covered", "reason",
+                                        "volunteer_id", "distance_m", "last_contact", "not_contacted"])
+    metres = np.full(len(frame), np.nan)
+    metres[[i for i, _ in chosen]] = _reported_distances(needy, vols, [i for i, _ in chosen], [j for _, j in chosen])
+    frame["distance_m"] = metres
+    return frame
 
 
 def kpis(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSettings, today: date) -> dict:
@@ -313,7 +308,7 @@ def leader_list(con: duckdb.DuckDBPyConnection, scope: Scope, settings: Coverage
 def set_leader(con: duckdb.DuckDBPyConnection, actor: User | None, volunteer_id: int, building_id: int,
                stairwell_id: int | None, today: date) -> None:
     """Make a volunteer the leader of a building (or one stairwell) from today; the previous one steps down."""
-    _need(actor, MAY_MANAGE)
+    _need(actor, "manage_coverage")
     scope = roles.scope_for(con, actor, today)
     if building_id not in set(queries.fetch_df(con, "buildings_in_scope", **scope.params())["building_id"]):
         raise CoverageError("coverage.error.building_out_of_scope", building_id=building_id)
@@ -335,7 +330,7 @@ def set_leader(con: duckdb.DuckDBPyConnection, actor: User | None, volunteer_id:
 def record_contact(con: duckdb.DuckDBPyConnection, actor: User | None, volunteer_id: int, household_id: int,
                    kind: str, at: datetime | None = None) -> int:
     """One contact, only by or for the volunteer assigned to the household and within the actor's scope."""
-    _need(actor, MAY_RECORD)
+    _need(actor, "record_contacts")
     if kind not in CONTACT_KINDS:
         raise CoverageError("coverage.error.kind", kind=kind)
     at = at or config.now()
@@ -424,9 +419,10 @@ def suggest(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSett
     dist = _pair_distances(places, vols)
     free = (vols["capacity"] - vols["assigned"]).clip(lower=0).to_numpy()
     pairs = match(dist, free, settings.reach_m)
+    metres = _reported_distances(places, vols, [i for i, _ in pairs], [j for _, j in pairs])
     assignments = pd.DataFrame(
-        [(int(vols["volunteer_id"].iloc[j]), int(places["household_id"].iloc[i]), float(dist[i, j]))
-         for i, j in pairs], columns=["volunteer_id", "household_id", "distance_m"])
+        [(int(vols["volunteer_id"].iloc[j]), int(places["household_id"].iloc[i]), float(d))
+         for (i, j), d in zip(pairs, metres)], columns=["volunteer_id", "household_id", "distance_m"])
     done = {i for i, _ in pairs}
     in_reach = dist <= settings.reach_m
     uncovered = pd.DataFrame(
@@ -446,7 +442,7 @@ def suggest(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSett
 def apply(con: duckdb.DuckDBPyConnection, actor: User | None, suggestion: Suggestion,
           chosen_household_ids=None) -> int:
     """Write the chosen suggested assignments (all when None) in one audited transaction: all or nothing."""
-    _need(actor, MAY_MANAGE)
+    _need(actor, "manage_coverage")
     rows = suggestion.assignments
     if chosen_household_ids is not None:
         rows = rows[rows["household_id"].isin([int(h) for h in chosen_household_ids])]
@@ -482,3 +478,67 @@ def apply(con: duckdb.DuckDBPyConnection, actor: User | None, suggestion: Sugges
 
     return _retrying(con, work)
 
+
+
+# --- the coverage page: what it lists and chooses from --------------------------------------------------------
+
+def building_gaps(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSettings,
+                  today: date) -> pd.DataFrame:
+    """Every building in scope (name, compound, grid cell, outline) with its vulnerable, uncovered and not
+    contacted households, 0 where it has none: what the gap map colours."""
+    found = place_lists.buildings(con, scope)[["building_id", "name", "compound", "grid", "geojson"]]
+    frame = found.merge(by_building(coverage(con, scope, settings, today)), on="building_id", how="left")
+    for column in ("vulnerable", "uncovered", "not_contacted"):
+        frame[column] = frame[column].fillna(0).astype(int)
+    return frame
+
+
+def gap_counts(gaps: pd.DataFrame) -> dict[str, int]:
+    """Households of gap_list() per reason, in the order of GAPS (not contacted last), the reasons it has only."""
+    counts = gaps["reason"].value_counts()
+    return {r: int(counts[r]) for r in (*GAPS, "not_contacted") if r in counts}
+
+
+def active_volunteers(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSettings,
+                      today: date) -> pd.DataFrame:
+    """volunteer_load() of the volunteers who take households now: the ones a leader can choose."""
+    load = volunteer_load(con, scope, settings, today)
+    return load[load["active"]].reset_index(drop=True)
+
+
+def leads(con: duckdb.DuckDBPyConnection, scope: Scope, volunteer_id: int | None, today: date) -> bool:
+    """Whether a volunteer is a building leader (楼长) of a building in scope today."""
+    return volunteer_id is not None and int(volunteer_id) in set(leaders(con, scope, today)["volunteer_id"])
+
+
+def leaders_by_volunteer(con: duckdb.DuckDBPyConnection, scope: Scope, today: date) -> pd.DataFrame:
+    """One row per building leader in scope (volunteer_id, name) with `places`, what they lead: a list of
+    (compound, building, unit_no), unit_no None for a whole building; in leaders()' order."""
+    found = leaders(con, scope, today)
+    led = [(c, b, None if pd.isna(u) else u) for c, b, u in zip(found["compound"], found["building"],
+                                                                  found["unit_no"])]
+    grouped = found.assign(volunteer_id=found["volunteer_id"].astype(int), places=led) \
+        .groupby("volunteer_id", sort=False).agg(name=("name", "first"), places=("places", list))
+    return grouped.reset_index()
+
+
+def suggestion_rows(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSettings,
+                    suggestion: Suggestion, revealed: set[int] = frozenset()) -> pd.DataFrame:
+    """The suggested assignments as a leader reviews them: volunteer, household (compound, building, unit_no,
+    room), distance in whole metres, and `replaces`, the names of the far volunteers each one takes over from."""
+    names = volunteer_load(con, scope, settings, suggestion.today).set_index("volunteer_id")["name"]
+    where = household_labels(con, scope, suggestion.assignments["household_id"], suggestion.today, revealed)
+    rows = suggestion.assignments.merge(where, on="household_id")
+    return pd.DataFrame({
+        "volunteer": rows["volunteer_id"].map(names), "compound": rows["compound"], "building": rows["building"],
+        "unit_no": rows["unit_no"], "room": rows["room"], "distance_m": rows["distance_m"].round().astype(int),
+        "replaces": [[str(names.get(v, v)) for v in suggestion.replaces.get(int(h), [])]
+                     for h in rows["household_id"]],
+        "household_id": rows["household_id"]})
+
+
+def suggestion_uncovered(con: duckdb.DuckDBPyConnection, scope: Scope, suggestion: Suggestion,
+                         revealed: set[int] = frozenset()) -> pd.DataFrame:
+    """The households the suggestion still leaves uncovered, where they are and why (`reason`)."""
+    where = household_labels(con, scope, suggestion.uncovered["household_id"], suggestion.today, revealed)
+    return suggestion.uncovered.merge(where, on="household_id")

@@ -20,8 +20,6 @@ from resilient.core.i18n import CATEGORIES, TEXT
 from resilient.core.masking import mask_people
 from resilient.core.scope import Scope
 from resilient.daily.rules import (
-    MAY_REGISTER,
-    MAY_SET_RULES,
     DailyError,
     as_date,
     event,
@@ -107,7 +105,7 @@ def _int(value) -> int | None:
 def save_rules(con: duckdb.DuckDBPyConnection, actor: User | None, community_id: int, frame: pd.DataFrame,
                today: date | None = None) -> int:
     """Replace the community's rules, all or nothing; refused with every problem named by row."""
-    need(actor, MAY_SET_RULES)
+    need(actor, "set_rules")
     scope = scope_of(con, actor, today or config.today())
     if scope.community_ids is not None and int(community_id) not in scope.community_ids:
         raise DailyError("teams.error.community_out_of_scope", community_id=community_id)
@@ -175,7 +173,7 @@ class Arrival:
 def register(con: duckdb.DuckDBPyConnection, actor: User | None, arrival: Arrival,
              now: datetime | None = None) -> dict:
     """Record one arrival and open its measure, all in one transaction; returns the ids written."""
-    need(actor, MAY_REGISTER)
+    need(actor, "register_arrivals")
     now = now or config.now()
     scope = scope_of(con, actor, now.date())
 
@@ -403,7 +401,7 @@ class SheetPreview:
 def validate_sheet(con: duckdb.DuckDBPyConnection, actor: User | None, frame: pd.DataFrame, community_id: int,
                    today: date, mapping: dict[str, str] | None = None) -> SheetPreview:
     """Every row of a gate sheet checked against the rules and the register; rows are spreadsheet rows."""
-    need(actor, MAY_REGISTER)
+    need(actor, "register_arrivals")
     scope = scope_of(con, actor, today)
     if frame.index.name != "row":
         frame = frame.reset_index(drop=True)
@@ -569,7 +567,7 @@ def _decision(con, community_id: int, arrival: Arrival) -> None:
 def commit_sheet(con: duckdb.DuckDBPyConnection, actor: User | None, preview: SheetPreview, source_name: str,
                  now: datetime | None = None) -> dict:
     """Register every row of a clean preview in one transaction: all rows or none."""
-    need(actor, MAY_REGISTER)
+    need(actor, "register_arrivals")
     if not preview.ok:
         raise DailyError("arrivals.error.sheet_problems", n=len(preview.problems))
     now = now or config.now()
@@ -668,3 +666,23 @@ def template_bytes() -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# --- the arrivals page ----------------------------------------------------------------------------------------
+
+def flat_code(building: str, unit_no, room: str) -> str | None:
+    """'3-2-1502' for 3栋, stairwell 2, room 1502: the flat as a gate worker types it into a search; None when
+    the building's name has no number."""
+    number = re.search(r"\d+", str(building))
+    return f"{number.group()}-{unit_no}-{room}" if number else None
+
+
+def planned_end(arrival_date: date, days: int) -> date:
+    """The end of a measure of `days` days starting on the day of arrival (as register() writes it)."""
+    return arrival_date + timedelta(days=int(days))
+
+
+def origin_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """arrivals() rows per origin, every origin of ORIGINS listed (0 when none came from there)."""
+    counts = frame["origin"].value_counts()
+    return {origin: int(counts.get(origin, 0)) for origin in ORIGINS}

@@ -16,14 +16,13 @@ from resilient.core.accounts import User
 from resilient.core.masking import mask_people
 from resilient.core.scope import Scope
 from resilient.daily.rules import (
-    MAY_CHECK,
-    MAY_HANDLE_ALERTS,
     PERIODS,
     DailyError,
     DailySettings,
     as_date,
     event,
     load_settings,
+    measure_in_scope,
     missing,
     need,
     retrying,
@@ -31,7 +30,6 @@ from resilient.daily.rules import (
 )
 
 SYMPTOMS = ("cough", "sore_throat", "fatigue", "short_breath", "diarrhoea", "taste_smell", "muscle_ache", "other")
-STATUSES = ("done", "late", "due", "missed", "not_required")
 LOWEST, HIGHEST = 34.0, 43.0   # °C a thermometer reading can be; outside is a typing error
 LIST_COLUMNS = ["measure_id", "resident_id", "household_id", "name", "phone", "compound", "building", "unit_no",
                 "room", "grid_id", "follower_id", "category", "start_date", "planned_end", "days_left",
@@ -97,6 +95,49 @@ def _natural(column: pd.Series) -> pd.Series:
     return column.str.extract(r"(\d+)", expand=False).fillna("0").astype(int) * 1000 + column.str.len()
 
 
+# --- the check list as the worker works it ---------------------------------------------------------------------
+
+DONE = ("done", "late")      # a reading recorded (late: at or after the deadline)
+TO_DO = ("due", "missed")    # no reading yet
+
+
+def default_period(settings: DailySettings, now: datetime) -> str:
+    """Morning until its deadline, then afternoon: the half-day a worker is most likely filling in."""
+    return "am" if now < settings.due(now.date(), "am") else "pm"
+
+
+def viewer_staff_id(user: User | None) -> int | None:
+    """A grid worker's own staff id (their list adds the people they follow outside their grid cells)."""
+    return user.staff_id if user is not None and user.role == "grid_worker" else None
+
+
+def period_counts(people: pd.DataFrame, period: str) -> dict[str, int]:
+    """A check list's figures for one half-day: people on it, readings recorded, readings still to take."""
+    status = people[f"{period}_status"]
+    return {"people": len(people), "done": int(status.isin(DONE).sum()), "todo": int(status.isin(TO_DO).sum())}
+
+
+def narrow(people: pd.DataFrame, period: str, todo_only: bool = False, find: str = "") -> pd.DataFrame:
+    """A check list as the worker filters it: only those still to check in `period`, and the flat or building
+    typed (3栋-2-1502, or part of 'A苑3栋')."""
+    shown = people[people[f"{period}_status"].isin(TO_DO)] if todo_only else people
+    find = (find or "").strip()
+    if find:
+        flat = shown["building"].str.cat([shown["unit_no"].astype(str), shown["room"]], sep="-")
+        building = shown["compound"] + shown["building"]
+        shown = shown[flat.str.contains(find, regex=False) | building.str.contains(find, regex=False)]
+    return shown
+
+
+def missed_recently(con: duckdb.DuckDBPyConnection, scope: Scope, today: date, now: datetime,
+                    settings: DailySettings | None = None, own_staff_id: int | None = None,
+                    days: int = 7) -> pd.DataFrame:
+    """The half-days nobody recorded in time over the last `days` days, today included: whom to chase (names
+    and phones masked)."""
+    found = slots(con, scope, today - timedelta(days=days - 1), today, now, settings, own_staff_id)
+    return mask_people(found[found["status"] == "missed"].reset_index(drop=True))
+
+
 def is_abnormal(temperature: float, symptoms, settings: DailySettings) -> bool:
     """Fever (at or above the threshold) or any symptom."""
     return round(float(temperature), 1) >= float(settings.fever_threshold) or bool(list(symptoms or []))
@@ -116,22 +157,6 @@ def _checked_reading(temperature, symptoms) -> tuple[float, list[str]]:
     return value, chosen
 
 
-def _measure_for(con, actor: User, measure_id: int, day: date) -> dict:
-    """The measure, refused unless the actor's scope covers it or the actor follows it."""
-    scope = scope_of(con, actor, day)
-    frame = queries.fetch_df(con, "daily_measure", **scope.params(), measure_id=int(measure_id))
-    if frame.empty:
-        raise DailyError("daily.error.unknown_measure", measure_id=measure_id)
-    row = frame.iloc[0].to_dict()
-    follows = actor.staff_id is not None and not missing(row["follower_id"]) and \
-        int(row["follower_id"]) == int(actor.staff_id)
-    if not row["in_scope"] and not follows:
-        raise DailyError("daily.error.out_of_scope", measure_id=measure_id)
-    row["start_date"], row["planned_end"] = as_date(row["start_date"]), as_date(row["planned_end"])
-    row["released_at"] = None if missing(row["released_at"]) else pd.Timestamp(row["released_at"]).to_pydatetime()
-    return row
-
-
 def _in_term(measure: dict, day: date) -> bool:
     released = measure["released_at"]
     return measure["start_date"] <= day < measure["planned_end"] and (
@@ -141,7 +166,7 @@ def _in_term(measure: dict, day: date) -> bool:
 def record_check(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int, day: date, period: str,
                  temperature: float, symptoms=(), note: str | None = None, now: datetime | None = None) -> dict:
     """One reading; a fever or a symptom raises an alert at once. A second reading of a slot is refused."""
-    need(actor, MAY_CHECK)
+    need(actor, "check")
     now = now or config.now()
     if period not in PERIODS:
         raise DailyError("checks.error.period", value=period)
@@ -151,7 +176,7 @@ def record_check(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id:
     settings = load_settings(con)
 
     def work():
-        measure = _measure_for(con, actor, measure_id, now.date())
+        measure = measure_in_scope(con, scope_of(con, actor, now.date()), measure_id, actor.staff_id)
         if not _in_term(measure, day):
             raise DailyError("checks.error.not_in_term", day=day, start=measure["start_date"],
                              end=measure["planned_end"])
@@ -186,7 +211,7 @@ def correct_check(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id
                   temperature: float, symptoms=(), reason: str | None = None, note: str | None = None,
                   now: datetime | None = None) -> dict:
     """Change a recorded reading on purpose, with a reason; the old values stay in the history and the audit."""
-    need(actor, MAY_CHECK)
+    need(actor, "check")
     now = now or config.now()
     value, found = _checked_reading(temperature, symptoms)
     why = (reason or "").strip()
@@ -195,7 +220,7 @@ def correct_check(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id
     settings = load_settings(con)
 
     def work():
-        measure = _measure_for(con, actor, measure_id, now.date())
+        measure = measure_in_scope(con, scope_of(con, actor, now.date()), measure_id, actor.staff_id)
         earlier = queries.fetch_df(con, "check_of_slot", resident_id=int(measure["resident_id"]), day=day,
                                    period=period)
         if earlier.empty:
@@ -231,7 +256,7 @@ def alerts(con: duckdb.DuckDBPyConnection, scope: Scope, now: datetime, open_onl
 def handle_alert(con: duckdb.DuckDBPyConnection, actor: User | None, alert_id: int, note: str | None,
                  now: datetime | None = None) -> None:
     """A doctor closes an alert with what was done; an alert already handled is refused, naming who did it."""
-    need(actor, MAY_HANDLE_ALERTS)
+    need(actor, "handle_alerts")
     now = now or config.now()
     text = (note or "").strip()
     if not text:
@@ -253,10 +278,3 @@ def handle_alert(con: duckdb.DuckDBPyConnection, actor: User | None, alert_id: i
 
     retrying(con, work)
 
-
-def may_check(user: User | None) -> bool:
-    return user is not None and user.role in MAY_CHECK
-
-
-def may_handle_alerts(user: User | None) -> bool:
-    return user is not None and user.role in MAY_HANDLE_ALERTS

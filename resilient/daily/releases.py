@@ -17,12 +17,12 @@ from resilient.core.masking import mask_people
 from resilient.core.scope import Scope
 from resilient.daily import arrivals, checks
 from resilient.daily.rules import (
-    MAY_DECIDE,
     DailyError,
     DailySettings,
     as_date,
     event,
     load_settings,
+    measure_in_scope,
     missing,
     need,
     reason_text,
@@ -95,21 +95,17 @@ def due(con: duckdb.DuckDBPyConnection, scope: Scope, today: date, now: datetime
     return mask_people(frame[DUE_COLUMNS].reset_index(drop=True), revealed)
 
 
-def _measure(con, actor: User, measure_id: int, day: date) -> dict:
-    return checks._measure_for(con, actor, measure_id, day)
-
-
 def release(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int, today: date | None = None,
             now: datetime | None = None) -> None:
     """Release a measure whose term has ended and whose last days' readings were normal; records who did it."""
-    need(actor, MAY_DECIDE)
+    need(actor, "decide")
     now = now or config.now()
     today = today or now.date()
     settings = load_settings(con)
     scope = scope_of(con, actor, today)
 
     def work():
-        measure = _measure(con, actor, measure_id, today)
+        measure = measure_in_scope(con, scope, measure_id, actor.staff_id)
         if measure["released_at"] is not None:
             raise DailyError("releases.error.ended", measure_id=measure_id, at=measure["released_at"])
         if today < measure["planned_end"]:
@@ -142,7 +138,7 @@ def _end(con, actor: User, scope: Scope, measure_id: int, now: datetime) -> None
 def extend(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int, days: int, reason: str | None,
            now: datetime | None = None) -> date:
     """Move the end of a running measure (also one whose term has ended) by `days`, with a reason; the new end."""
-    need(actor, MAY_DECIDE)
+    need(actor, "decide")
     now = now or config.now()
     why = reason_text(reason)
     if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
@@ -150,7 +146,7 @@ def extend(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int, 
     scope = scope_of(con, actor, now.date())
 
     def work():
-        measure = _measure(con, actor, measure_id, now.date())
+        measure = measure_in_scope(con, scope, measure_id, actor.staff_id)
         if measure["released_at"] is not None:
             raise DailyError("releases.error.ended", measure_id=measure_id, at=measure["released_at"])
         found = queries.fetch_all(con, "measure_extend", **scope.params(), own_staff_id=actor.staff_id,
@@ -171,7 +167,7 @@ def transfer(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int
              now: datetime | None = None, days: int = CENTRALISED_DAYS) -> int | None:
     """End a measure because the person went to hospital or to centralised quarantine (which opens a new measure
     from today for `days`); returns the new measure's id, None for hospital."""
-    need(actor, MAY_DECIDE)
+    need(actor, "decide")
     now = now or config.now()
     why = reason_text(reason)
     if to not in TRANSFER_TO:
@@ -181,7 +177,7 @@ def transfer(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int
     scope = scope_of(con, actor, now.date())
 
     def work():
-        measure = _measure(con, actor, measure_id, now.date())
+        measure = measure_in_scope(con, scope, measure_id, actor.staff_id)
         if measure["released_at"] is not None:
             raise DailyError("releases.error.ended", measure_id=measure_id, at=measure["released_at"])
         if to == "centralised_quarantine" and measure["category"] == "centralised_quarantine":
@@ -214,13 +210,51 @@ def history(con: duckdb.DuckDBPyConnection, scope: Scope, resident_id: int, toda
     return frame[HISTORY_COLUMNS]
 
 
-def may_decide(user: User | None) -> bool:
-    return user is not None and user.role in MAY_DECIDE
-
-
 def under_measure(con: duckdb.DuckDBPyConnection, scope: Scope, query: str, today: date,
                   revealed: set[int] = frozenset()) -> pd.DataFrame:
     """Measures not yet ended of the residents a search finds (arrivals.find_residents: flat '3-2-1502', phone
     digits or part of the name), one row per measure; names and phones masked except `revealed`."""
     found = arrivals.find_residents(con, scope, query, today, revealed)
     return found[found["measure_id"].notna()].reset_index(drop=True)
+
+
+# --- the releases page: which list, which actions, which new end ------------------------------------------------
+
+DUE_ORDER = ("overdue", "today", "tomorrow")   # how due() groups measures, the most urgent first
+SHOWS = ("ready", "all", "blocked")
+
+
+def due_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """due() measures per group of DUE_ORDER (overdue, ending today, ending tomorrow)."""
+    return {when: int((frame["due"] == when).sum()) for when in DUE_ORDER}
+
+
+def show_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """due() measures per SHOWS choice: ready to release now, all, and blocked (not ready)."""
+    ready = int(frame["ready"].sum())
+    return {"ready": ready, "all": len(frame), "blocked": len(frame) - ready}
+
+
+def shown_due(frame: pd.DataFrame, show: str) -> pd.DataFrame:
+    """due() narrowed to a SHOWS choice."""
+    if show == "ready":
+        return frame[frame["ready"].astype(bool)]
+    if show == "blocked":
+        return frame[~frame["ready"].astype(bool)]
+    return frame
+
+
+def actions_for(category: str) -> list[str]:
+    """What may be done to a running measure: extend it, or end it by a transfer to hospital or (unless it is
+    one already) to centralised quarantine."""
+    return ["extend", "hospital"] + ([] if category == "centralised_quarantine" else ["centralised_quarantine"])
+
+
+def new_end(action: str, planned_end: date, days: int, today: date) -> date | None:
+    """The end a change would give: an extension moves the planned end by `days`, a transfer to centralised
+    quarantine opens a measure from today for `days`; a transfer to hospital sets none."""
+    if action == "extend":
+        return planned_end + timedelta(days=days)
+    if action == "centralised_quarantine":
+        return today + timedelta(days=days)
+    return None

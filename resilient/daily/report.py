@@ -17,13 +17,11 @@ from resilient.core.scope import Scope
 from resilient.coverage import volunteers as coverage
 from resilient.daily import arrivals, checks, teams
 from resilient.daily.rules import DailySettings, load_settings
-from resilient.ops import exports
 from resilient.testing import rounds as testing
 
 COLUMNS = ["section", "item", "value", "previous", "change"]
 SECTIONS = ("measures", "arrivals", "checks", "teams", "testing", "coverage")
 MEASURE_METRICS = ("new", "released", "transferred", "active", "due")
-CHECK_METRICS = ("required", "done", "late", "missed", "alerts_raised", "alerts_open")
 COVERAGE_METRICS = ("vulnerable_households", "covered_households", "not_contacted", "overloaded_volunteers")
 
 
@@ -110,12 +108,6 @@ def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def headers(lang: str) -> dict[str, str]:
     return {c: t(f"report.column.{c}", lang) for c in COLUMNS}
-
-
-def excel(frame: pd.DataFrame, day: date, lang: str) -> bytes:
-    """The report as an Excel workbook, one sheet named by the date (the caller audits the export)."""
-    return exports.excel_bytes({t("report.sheet", lang, day=day.isoformat()): labelled(frame, lang)},
-                               headers(lang))
 
 
 FONTS = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "SimHei", '

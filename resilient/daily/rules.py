@@ -21,14 +21,6 @@ RETRIES = db.WRITE_ATTEMPTS
 PERIODS = ("am", "pm")
 EVENT_KINDS = ("arrival", "created", "extended", "released", "transferred", "reassigned", "team_assigned",
                "check_corrected")
-# Who may do what (roles.py names the roles; scope still limits which people).
-MAY_SET_RULES = {"street_admin", "community_leader"}          # arrival rules and check settings
-MAY_REGISTER = {"street_admin", "community_leader", "grid_worker"}   # arrivals at the gate
-MAY_CHECK = {"street_admin", "community_leader", "grid_worker", "doctor"}   # temperatures
-MAY_HANDLE_ALERTS = {"street_admin", "community_leader", "doctor"}
-MAY_DECIDE = {"street_admin", "community_leader", "grid_worker", "doctor"}  # release, extend, transfer
-MAY_SUPERVISE = {"street_admin", "community_leader"}          # teams, reassignments
-MAY_REPORT = {"street_admin", "community_leader", "grid_worker", "doctor", "viewer"}   # the daily report
 
 
 class DailyError(ValueError):
@@ -89,7 +81,7 @@ def load_settings(con: duckdb.DuckDBPyConnection) -> DailySettings:
 
 def save_settings(con: duckdb.DuckDBPyConnection, actor: User | None, settings: DailySettings) -> None:
     """Store the settings as JSON under 'daily_settings', audited in the same transaction."""
-    need(actor, MAY_SET_RULES)
+    need(actor, "set_rules")
     old = load_settings(con)
     value = json.dumps(asdict(settings), ensure_ascii=False, sort_keys=True)
 
@@ -101,14 +93,9 @@ def save_settings(con: duckdb.DuckDBPyConnection, actor: User | None, settings: 
     retrying(con, work)
 
 
-def may(user: User | None, allowed: set[str]) -> bool:
-    """Whether a page is offered to this user (each write checks again with `need`)."""
-    return user is not None and user.role in allowed
-
-
-def need(actor: User | None, allowed: set[str]) -> None:
-    if actor is None or actor.role not in allowed:
-        raise DailyError("daily.error.not_allowed")
+def need(actor: User | None, action: str) -> None:
+    """roles.need with this module's refusal."""
+    roles.need(actor, action, DailyError("daily.error.not_allowed"))
 
 
 def retrying(con: duckdb.DuckDBPyConnection, work, attempts: int = RETRIES):
@@ -120,13 +107,17 @@ def scope_of(con: duckdb.DuckDBPyConnection, actor: User, day: date) -> Scope:
     return roles.scope_for(con, actor, day)
 
 
-def measure_in_scope(con: duckdb.DuckDBPyConnection, scope: Scope, measure_id: int) -> dict:
-    """The measure with its household and grid cell, refused when unknown or outside the actor's scope."""
+def measure_in_scope(con: duckdb.DuckDBPyConnection, scope: Scope, measure_id: int,
+                     follower_id: int | None = None) -> dict:
+    """The measure with its household, grid cell and follower, for every write to it: refused when unknown, or
+    when the scope does not cover it and `follower_id` (the actor's staff id) is not the one following it."""
     frame = queries.fetch_df(con, "daily_measure", **scope.params(), measure_id=int(measure_id))
     if frame.empty:
         raise DailyError("daily.error.unknown_measure", measure_id=measure_id)
     row = frame.iloc[0].to_dict()
-    if not row["in_scope"]:
+    follows = follower_id is not None and not missing(row["follower_id"]) and \
+        int(row["follower_id"]) == int(follower_id)
+    if not row["in_scope"] and not follows:
         raise DailyError("daily.error.out_of_scope", measure_id=measure_id)
     for key in ("start_date", "planned_end"):
         row[key] = as_date(row[key])
@@ -168,3 +159,9 @@ def reason_text(reason: str | None, field: str = "reason") -> str:
     if not text:
         raise DailyError("daily.error.reason_required", field=field)
     return text
+
+
+def settings_fields(error: DailyError) -> list[str]:
+    """The settings a 'daily.error.settings' refusal names, one each ('am_due / pm_due' names two), so a page
+    can name them in the reader's words."""
+    return [f.strip() for f in str(error.values.get("field", "")).replace(",", "/").split("/") if f.strip()]

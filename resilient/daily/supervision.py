@@ -12,11 +12,11 @@ from resilient.core.accounts import User
 from resilient.core.scope import Scope
 from resilient.daily import checks, teams
 from resilient.daily.rules import (
-    MAY_SUPERVISE,
     DailyError,
     DailySettings,
     event,
     load_settings,
+    measure_in_scope,
     missing,
     need,
     retrying,
@@ -99,17 +99,12 @@ def followed(con: duckdb.DuckDBPyConnection, scope: Scope, staff_id: int, today:
     return checks.check_list(con, scope, today, now, follower_id=int(staff_id), settings=settings)
 
 
-def reassign(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id: int, staff_id: int,
-             reason: str | None = None, now: datetime | None = None) -> int | None:
-    """Hand a person over to another grid worker or doctor of the community; returns the previous follower.
-    Their checks then show in the new follower's list, even outside that worker's grid cells."""
-    return reassign_many(con, actor, [measure_id], staff_id, reason, now)[0]
-
-
 def reassign_many(con: duckdb.DuckDBPyConnection, actor: User | None, measure_ids, staff_id: int,
                   reason: str | None = None, now: datetime | None = None) -> list[int | None]:
-    """Hand several people over at once, all or none: one refusal (naming its measure) writes nothing."""
-    need(actor, MAY_SUPERVISE)
+    """Hand people over to another grid worker or doctor of the community, all or none (one refusal, naming its
+    measure, writes nothing); returns each one's previous follower. Their checks then show in the new
+    follower's list, even outside that worker's grid cells."""
+    need(actor, "supervise")
     now = now or config.now()
     scope = scope_of(con, actor, now.date())
 
@@ -121,11 +116,8 @@ def reassign_many(con: duckdb.DuckDBPyConnection, actor: User | None, measure_id
 
 def _reassign(con, actor: User, scope, measure_id: int, staff_id: int, reason: str | None,
               now: datetime) -> int | None:
-    measure = queries.fetch_df(con, "daily_measure", **scope.params(), measure_id=measure_id)
-    if measure.empty or not measure.iloc[0]["in_scope"]:
-        raise DailyError("daily.error.out_of_scope", measure_id=measure_id)
-    row = measure.iloc[0]
-    if not missing(row["released_at"]):
+    row = measure_in_scope(con, scope, measure_id)
+    if row["released_at"] is not None:
         raise DailyError("releases.error.ended", measure_id=measure_id, at=row["released_at"])
     staff = queries.fetch_df(con, "follower_staff", staff_id=staff_id)
     if staff.empty or int(staff.iloc[0]["community_id"]) != int(row["community_id"]):
@@ -140,3 +132,42 @@ def _reassign(con, actor: User, scope, measure_id: int, staff_id: int, reason: s
     audit.record(con, actor, "follower_reassigned", f"control_measure:{measure_id}",
                  old={"staff_id": old}, new={"staff_id": staff_id})
     return old
+
+
+# --- the supervisor's page: order, totals, whom to hand over to -------------------------------------------------
+
+PROBLEMS = ("overloaded", "alerts", "missed")   # a row's problems, in the order its flags name them
+
+
+def problems_first(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Workers or teams with problems on top (overloaded, then open alerts, missed and late checks), then by
+    `name`; `problems` lists each row's (PROBLEMS), for the flags the supervisor scans."""
+    ordered = frame.sort_values(["overloaded", "open_alerts", "missed_week", "late_week", name],
+                                ascending=[False, False, False, False, True], kind="stable")
+    found = [[p for p, bad in zip(PROBLEMS, (bool(o), a > 0, m > 0)) if bad]
+             for o, a, m in zip(ordered["overloaded"], ordered["open_alerts"], ordered["missed_week"])]
+    return ordered.assign(problems=pd.Series(found, index=ordered.index, dtype=object))
+
+
+def totals(frame: pd.DataFrame) -> dict[str, int]:
+    """The page's headline figures: overloaded rows, and the sums of people followed, missed checks this week
+    and open alerts (the columns `frame` has)."""
+    return {c: int(frame[c].sum()) for c in ("overloaded", "followed", "missed_week", "open_alerts") if c in frame}
+
+
+def handover_candidates(con: duckdb.DuckDBPyConnection, scope: Scope, staff_id: int,
+                        loads: pd.DataFrame) -> pd.DataFrame:
+    """Whom one worker's people can be handed to: the other grid workers and doctors of the worker's community,
+    grid workers first with the least loaded on top (the likeliest choice), then the doctors. `loads` is
+    workers() over everyone the supervisor may see: `load` is the people each follows today, NA for those it
+    does not count (doctors)."""
+    staff = teams.staff(con, scope)
+    community = staff.loc[staff["staff_id"] == staff_id, "community_id"]
+    found = staff[staff["role"].isin(["grid_worker", "doctor"]) & (staff["staff_id"] != staff_id)]
+    if not community.empty:
+        found = found[found["community_id"] == int(community.iloc[0])]
+    followed = dict(zip(loads["staff_id"].astype(int), loads["followed"].astype(int)))
+    found = found.assign(load=pd.array([followed.get(int(s)) for s in found["staff_id"]], dtype="Int64"),
+                         doctor=found["role"] == "doctor")
+    found = found.assign(by_load=found["load"].fillna(0)).sort_values(["doctor", "by_load", "staff_id"])
+    return found.drop(columns=["doctor", "by_load"]).reset_index(drop=True)

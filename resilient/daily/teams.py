@@ -14,10 +14,8 @@ from resilient.core import audit, config, queries
 from resilient.core.accounts import User
 from resilient.core.scope import Scope
 from resilient.coverage import volunteers as coverage
-from resilient.daily.rules import MAY_SUPERVISE, DailyError, event, missing, need, retrying, scope_of
+from resilient.daily.rules import DailyError, event, missing, need, retrying, scope_of
 
-# Grid workers may also put a flat of their own cells with a team; creating teams is for supervisors.
-MAY_ASSIGN = MAY_SUPERVISE | {"grid_worker"}
 LOAD_COLUMNS = ["team_id", "community_id", "grid_ids", "grid_worker_id", "grid_worker", "doctor_id", "doctor",
                 "police_id", "police", "households", "isolated_households", "isolated_people", "standard",
                 "overloaded"]
@@ -44,19 +42,6 @@ def _household(con, scope: Scope, household_id: int, today: date) -> dict:
     row["team_id"] = None if missing(row["team_id"]) else int(row["team_id"])
     row["under_measure"] = [] if missing(row["under_measure"]) else [int(r) for r in row["under_measure"]]
     return row
-
-
-def suggest_team(con: duckdb.DuckDBPyConnection, scope: Scope, household_id: int, today: date) -> int | None:
-    """The least loaded team of the flat's grid cell (fewest isolated people, then flats, then lowest id);
-    None when the cell has no team."""
-    flat = _household(con, scope, household_id, today)
-    if missing(flat["grid_worker_id"]):
-        return None
-    loads = team_load(con, Scope(community_ids=(int(flat["community_id"]),)), today)
-    mine = loads[loads["grid_worker_id"] == int(flat["grid_worker_id"])]
-    if mine.empty:
-        return None
-    return int(mine.sort_values(["isolated_people", "households", "team_id"]).iloc[0]["team_id"])
 
 
 def unassigned(con: duckdb.DuckDBPyConnection, scope: Scope, today: date) -> pd.DataFrame:
@@ -91,7 +76,7 @@ def unassigned(con: duckdb.DuckDBPyConnection, scope: Scope, today: date) -> pd.
 def create_team(con: duckdb.DuckDBPyConnection, actor: User | None, community_id: int, grid_worker_id: int,
                 doctor_id: int, police_id: int, today: date | None = None) -> int:
     """A new team of three from the community's staff, each in the right post; returns its id."""
-    need(actor, MAY_SUPERVISE)
+    need(actor, "supervise")
     scope = scope_of(con, actor, today or config.today())
     if scope.community_ids is not None and int(community_id) not in scope.community_ids:
         raise DailyError("teams.error.community_out_of_scope", community_id=community_id)
@@ -124,7 +109,7 @@ def assign_teams(con: duckdb.DuckDBPyConnection, actor: User | None, pairs, toda
                  now: datetime | None = None, reason: str | None = None) -> list[int | None]:
     """Several (household, team) assignments at once, all or none: one refusal (naming its flat) writes
     nothing, so a leader's "assign all" never leaves half the flats moved."""
-    need(actor, MAY_ASSIGN)
+    need(actor, "assign_teams")
     now = now or config.now()
     scope = scope_of(con, actor, today)
 
@@ -170,3 +155,40 @@ def staff(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """Grid workers, doctors and police of the communities in scope (staff_id, community_id, role, name): who
     can be put on a team, and (grid workers and doctors) who can follow a person."""
     return queries.fetch_df(con, "team_staff_choices", **scope.params())
+
+
+# --- the supervisor's page: where a flat can move, who can join a team ------------------------------------------
+
+POSTS = ("grid_worker", "doctor", "police")
+
+
+def move_candidates(con: duckdb.DuckDBPyConnection, scope: Scope, team_id: int, today: date) -> pd.DataFrame:
+    """The teams a flat of `team_id` can move to (team_load rows): the others of its community, those of the
+    same grid worker first, then the least loaded (isolated people, then flats), so the likeliest is on top."""
+    loads = team_load(con, scope, today)
+    own = loads[loads["team_id"] == int(team_id)]
+    if own.empty:
+        return loads.iloc[0:0]
+    worker, community = own.iloc[0]["grid_worker_id"], own.iloc[0]["community_id"]
+    found = loads[(loads["community_id"] == community) & (loads["team_id"] != int(team_id))]
+    found = found.assign(other_worker=found["grid_worker_id"] != worker)
+    return found.sort_values(["other_worker", "isolated_people", "households", "team_id"]) \
+        .drop(columns="other_worker").reset_index(drop=True)
+
+
+def member_choices(con: duckdb.DuckDBPyConnection, scope: Scope, community_id: int,
+                   today: date) -> dict[str, pd.DataFrame]:
+    """Per post (POSTS), the community's staff who can fill it, with the number of teams each serves on
+    already (`serving`), so a new team does not pile on the same people."""
+    loads = team_load(con, scope, today)
+    serving = pd.concat([loads["grid_worker_id"], loads["doctor_id"], loads["police_id"]]).value_counts()
+    found = staff(con, scope)
+    found = found[found["community_id"] == int(community_id)]
+    return {post: found[found["role"] == post].assign(
+        serving=lambda f: [int(serving.get(s, 0)) for s in f["staff_id"]]).reset_index(drop=True) for post in POSTS}
+
+
+def flats_of(con: duckdb.DuckDBPyConnection, scope: Scope, team_id: int, today: date) -> pd.DataFrame:
+    """One team's flats on `today` in scope (team_households narrowed to it)."""
+    frame = team_households(con, scope, today)
+    return frame[frame["team_id"] == int(team_id)].reset_index(drop=True)

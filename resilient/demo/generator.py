@@ -20,7 +20,7 @@ import shapely
 from shapely import affinity
 from shapely.geometry import box
 
-from geo.local_metres import offset, to_lonlat
+from geo.distance import offset, to_lonlat
 from resilient.core import accounts, db, ids, queries
 from resilient.core.config import today
 from resilient.demo import daily as demo_daily

@@ -21,8 +21,6 @@ from resilient.core.accounts import User
 from resilient.core.scope import Scope
 from resilient.places import geometry
 
-IMPORT_ROLES = roles.MAY_IMPORT                                       # may set footprints of buildings in scope
-CREATE_ROLES = {"street_admin", "community_leader"}                  # may also add buildings to the register
 UNNAMED = "未命名"
 
 CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
@@ -227,10 +225,9 @@ def commit_footprints(con: duckdb.DuckDBPyConnection, actor: User, matching: Mat
 
 def check_may_import(actor: User | None, create_in_compound: int | None) -> None:
     """Refuse roles that may not import footprints at all, and creating buildings to all but leaders and admins."""
-    if actor is None or actor.role not in IMPORT_ROLES:
-        raise FootprintError("footprint.error.not_allowed", role=getattr(actor, "role", ""))
-    if create_in_compound is not None and actor.role not in CREATE_ROLES:
-        raise FootprintError("footprint.error.cannot_create", role=actor.role)
+    roles.need(actor, "import", FootprintError("footprint.error.not_allowed", role=getattr(actor, "role", "")))
+    if create_in_compound is not None:
+        roles.need(actor, "create_buildings", FootprintError("footprint.error.cannot_create", role=actor.role))
 
 
 def _check_geometries(matching: Matching) -> None:
@@ -312,7 +309,7 @@ def new_building_names(labels: list, taken: set[str]) -> list[str]:
 def _recut_stairwells(con: duckdb.DuckDBPyConnection, scope: Scope, building_ids: list[int]) -> int:
     """Stairwell shapes of these buildings cut afresh from their new footprints."""
     queries.fetch_all(con, "footprint_reset_stairwells", building_ids=building_ids, **scope.params())
-    rows = queries.fetch_df(con, "footprint_stairwells_to_cut", building_ids=building_ids, **scope.params())
+    rows = queries.fetch_df(con, "stairwells_to_cut", building_ids=building_ids, **scope.params())
     return geometry.write_stairwell_shapes(con, geometry.stairwell_shapes(rows))
 
 

@@ -688,7 +688,7 @@ def _insert_places(con: duckdb.DuckDBPyConnection, scope: dict, counts: dict[str
 def _cut_stairwells(con: duckdb.DuckDBPyConnection, building_ids: list[int], scope: Scope) -> None:
     """New stairwells get their slice of a drawn footprint in this transaction, so the map never lacks them."""
     if building_ids:
-        rows = queries.fetch_df(con, "footprint_stairwells_to_cut", building_ids=building_ids, **scope.params())
+        rows = queries.fetch_df(con, "stairwells_to_cut", building_ids=building_ids, **scope.params())
         geometry.write_stairwell_shapes(con, geometry.stairwell_shapes(rows))
 
 
@@ -715,8 +715,7 @@ def _same_as_preview(preview: Preview, counts: dict[str, int]) -> None:
 
 def _refuse_actor(actor) -> None:
     """Imports write on someone's behalf: only roles that bring data in (volunteers and viewers never do)."""
-    if not roles.may_import(actor):
-        raise ImportProblemError("import.error.not_allowed")
+    roles.need(actor, "import", ImportProblemError("import.error.not_allowed"))
 
 
 def _refuse_preview(preview: Preview, kind: str) -> None:

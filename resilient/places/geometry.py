@@ -6,11 +6,12 @@ import shapely
 
 from geo.stairwells import split_footprint
 from resilient.core import db, queries
+from resilient.core.scope import EVERYTHING
 
 
 def fill_stairwell_geometry(con: duckdb.DuckDBPyConnection) -> int:
     """Give every stairwell without a shape its slice of the footprint, in unit order; returns how many."""
-    frame = stairwell_shapes(queries.fetch_df(con, "stairwells_missing_geometry"))
+    frame = stairwell_shapes(queries.fetch_df(con, "stairwells_to_cut", **EVERYTHING.params(), building_ids=None))
     if frame.empty:
         return 0
     with db.transaction(con):
@@ -19,7 +20,7 @@ def fill_stairwell_geometry(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def stairwell_shapes(rows: pd.DataFrame) -> pd.DataFrame:
-    """Each missing stairwell's slice of its building's footprint (rows shaped as stairwells_missing_geometry)."""
+    """Each missing stairwell's slice of its building's footprint (rows of the query stairwells_to_cut)."""
     updates = []
     for _, building in rows.groupby("building_id", sort=False):
         footprint = shapely.from_wkb(bytes(building["footprint"].iloc[0]))

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pandas as pd
 
+from geo.zoom import Bbox, View, level_for, pixel_degrees
 from resilient.core import queries
 from resilient.core.i18n import CATEGORIES
 from resilient.core.scope import Scope
@@ -23,9 +24,6 @@ class Filters:
             "compound_ids": None if self.compound_ids is None else list(self.compound_ids),
             "categories": None if self.categories is None else list(self.categories),
         }
-
-
-Bbox = tuple[float, float, float, float]  # min lon, min lat, max lon, max lat (WGS-84)
 
 
 def building_density(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, today: date,
@@ -64,6 +62,29 @@ def map_extent(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, b
     bounds = None if pd.isna(row["min_lon"]) else \
         tuple(float(row[k]) for k in ("min_lon", "min_lat", "max_lon", "max_lat"))
     return Extent(int(row["buildings"]), int(row["in_view"]), bounds)
+
+
+@dataclass
+class DensityView:
+    """What a scaled overview map draws for one view: the level, its rows (for geo.area_maps.density_layer)."""
+
+    level: str
+    frame: pd.DataFrame
+    view: View
+    in_view: int  # buildings in the (padded) view
+
+
+def density_in_view(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, today: date,
+                    view: View) -> DensityView:
+    """Buildings in view when close and few enough to draw one by one, else areas, all counted in DuckDB."""
+    in_view = map_extent(con, scope, filters, view.bbox).in_view
+    level = level_for(in_view, view.zoom)
+    if level == "building":
+        frame = building_density(con, scope, filters, today, view.bbox)
+    else:
+        # One pixel: an area's outline need not be finer than the screen draws it.
+        frame = area_density(con, scope, filters, today, level, view.bbox, pixel_degrees(view.zoom))
+    return DensityView(level, frame, view, in_view)
 
 
 def _bbox(bbox: Bbox | None) -> list[float] | None:

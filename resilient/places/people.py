@@ -24,7 +24,7 @@ def under_measure_in_building(con: duckdb.DuckDBPyConnection, scope: Scope, buil
 def reveal(con: duckdb.DuckDBPyConnection, user: User, scope: Scope, resident_id: int, today: date) -> dict:
     """One person's full name and phone; refused outside the user's role or scope; logged either way."""
     rows = queries.fetch_df(con, "person_contact", **scope.params(), resident_id=resident_id, today=today)
-    allowed = roles.may_reveal(user) and not rows.empty
+    allowed = roles.may(user, "reveal") and not rows.empty
     with db.transaction(con):
         audit.record(con, user, "reveal" if allowed else "reveal_refused", f"resident:{resident_id}",
                      detail="name, phone")

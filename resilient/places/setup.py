@@ -27,9 +27,6 @@ NEAR_COMMUNITY_M = 3_000.0          # an outline drawn farther from the communit
 CHINA = (73.0, 18.0, 135.5, 53.6)   # lon/lat box: a shape outside it came from the wrong file or the wrong datum
 GEOD = Geod(ellps="WGS84")
 
-# Who may set up what (the permission table in roles names the actions).
-CREATE_COMMUNITY = {"street_admin"}
-SET_UP_PLACES = {"street_admin", "community_leader"}
 
 
 class SetupError(ValueError):
@@ -41,9 +38,8 @@ class SetupError(ValueError):
         self.values = values
 
 
-def _need(actor: User | None, allowed: set[str]) -> None:
-    if actor is None or actor.role not in allowed:
-        raise SetupError("setup.error.not_allowed", role=getattr(actor, "role", ""))
+def _need(actor: User | None, action: str) -> None:
+    roles.need(actor, action, SetupError("setup.error.not_allowed", role=getattr(actor, "role", "")))
 
 
 def _scope(con: duckdb.DuckDBPyConnection, actor: User) -> Scope:
@@ -88,7 +84,7 @@ def _one(con: duckdb.DuckDBPyConnection, query: str, code: str, **params) -> dic
 def create_community(con: duckdb.DuckDBPyConnection, actor: User | None, name: str, street: str,
                      district: str | None = None) -> int:
     """A community under a street office; a second one of the same name in the same street is refused."""
-    _need(actor, CREATE_COMMUNITY)
+    _need(actor, "create_community")
     name, street = _clean_name(name, "community"), _clean_name(street, "street")
     district = _clean_name(district, "district") if district and str(district).strip() else None
     with db.transaction(con):
@@ -105,7 +101,7 @@ def create_community(con: duckdb.DuckDBPyConnection, actor: User | None, name: s
 def create_grid_cell(con: duckdb.DuckDBPyConnection, actor: User | None, community_id: int, name: str,
                      grid_worker_id: int | None = None) -> int:
     """A grid cell of a community, with its grid worker when they are on the staff list already."""
-    _need(actor, SET_UP_PLACES)
+    _need(actor, "set_up_places")
     name = _clean_name(name, "grid")
     with db.transaction(con):
         _in_scope(con, actor, community_id)
@@ -122,7 +118,7 @@ def create_grid_cell(con: duckdb.DuckDBPyConnection, actor: User | None, communi
 def set_grid_worker(con: duckdb.DuckDBPyConnection, actor: User | None, grid_id: int,
                     staff_id: int | None) -> None:
     """Who looks after a grid cell; None leaves it without a worker (the set-up page then lists it)."""
-    _need(actor, SET_UP_PLACES)
+    _need(actor, "set_up_places")
     with db.transaction(con):
         grid = _one(con, "setup_grid_cell", "setup.error.no_grid", grid_id=int(grid_id))
         _in_scope(con, actor, grid["community_id"])
@@ -142,7 +138,7 @@ def _check_grid_worker(con: duckdb.DuckDBPyConnection, community_id: int, staff_
 
 def create_compound(con: duckdb.DuckDBPyConnection, actor: User | None, community_id: int, name: str) -> int:
     """A compound (小区) of a community; its buildings come from a census import, a footprint file or by hand."""
-    _need(actor, SET_UP_PLACES)
+    _need(actor, "set_up_places")
     name = _clean_name(name, "compound")
     with db.transaction(con):
         _in_scope(con, actor, community_id)
@@ -161,7 +157,7 @@ MOBILE = re.compile(r"^1[3-9]\d{9}$")
 def create_staff(con: duckdb.DuckDBPyConnection, actor: User | None, community_id: int, role: str, name: str,
                  phone: str | None = None) -> int:
     """One staff member by hand (the staff sheet brings many): a grid worker can then be given a grid cell."""
-    _need(actor, SET_UP_PLACES)
+    _need(actor, "set_up_places")
     if role not in STAFF_ROLES:
         raise SetupError("setup.error.staff_role", role=role)
     name = _clean_name(name, "staff")
@@ -187,7 +183,7 @@ def staff(con: duckdb.DuckDBPyConnection, scope: Scope, community_id: int) -> pd
 def create_building(con: duckdb.DuckDBPyConnection, actor: User | None, compound_id: int, name: str, *,
                     units: int = 1, floors: int | None = None, grid_id: int | None = None) -> int:
     """A building by hand, with its stairwells and no outline yet (it is listed as not on the map)."""
-    _need(actor, SET_UP_PLACES)
+    _need(actor, "set_up_places")
     name = _clean_name(name, "building")
     if not 1 <= int(units) <= MAX_UNITS:
         raise SetupError("setup.error.units", limit=MAX_UNITS)
@@ -223,7 +219,7 @@ def _building(con: duckdb.DuckDBPyConnection, actor: User, building_id: int) -> 
 
 
 def rename_building(con: duckdb.DuckDBPyConnection, actor: User | None, building_id: int, name: str) -> None:
-    _need(actor, SET_UP_PLACES)
+    _need(actor, "set_up_places")
     name = _clean_name(name, "building")
     with db.transaction(con):
         building = _building(con, actor, building_id)
@@ -237,7 +233,7 @@ def rename_building(con: duckdb.DuckDBPyConnection, actor: User | None, building
 def move_building(con: duckdb.DuckDBPyConnection, actor: User | None, building_id: int, *,
                   compound_id: int | None = None, grid_id: int | None = None) -> None:
     """Another compound or grid cell of the same community; a name the new compound has already is refused."""
-    _need(actor, SET_UP_PLACES)
+    _need(actor, "set_up_places")
     with db.transaction(con):
         building = _building(con, actor, building_id)
         community = int(building["community_id"])
@@ -260,7 +256,7 @@ def move_building(con: duckdb.DuckDBPyConnection, actor: User | None, building_i
 
 def delete_building(con: duckdb.DuckDBPyConnection, actor: User | None, building_id: int) -> None:
     """Only an empty building goes: one with households is refused with their count (merge it instead)."""
-    _need(actor, SET_UP_PLACES)
+    _need(actor, "set_up_places")
     with db.transaction(con):
         building = _building(con, actor, building_id)
         if int(building["households"]):
@@ -292,7 +288,7 @@ def merge_buildings(con: duckdb.DuckDBPyConnection, actor: User | None, source_i
     A room both twins have (two households behind one door) is refused, naming it; everything that named the
     source (volunteers' homes, sampling sites, building leaders, testing plans) names the target afterwards.
     """
-    _need(actor, SET_UP_PLACES)
+    _need(actor, "set_up_places")
     if int(source_id) == int(target_id):
         raise SetupError("setup.error.merge_itself")
     with db.transaction(con):
@@ -333,7 +329,7 @@ def set_outline(con: duckdb.DuckDBPyConnection, actor: User | None, building_id:
 
     Only a valid polygon of a building's size, in China and near the community's other buildings, is stored.
     """
-    _need(actor, SET_UP_PLACES)
+    _need(actor, "set_up_places")
     polygon = outline_from(shape)
     with db.transaction(con):
         building = _building(con, actor, building_id)
@@ -388,7 +384,7 @@ def _distance_to(centre: tuple[float, float] | None, shape) -> float | None:
 def _recut(con: duckdb.DuckDBPyConnection, building_id: int) -> int:
     """Stairwell shapes cut afresh from the building's outline (none while it has no outline)."""
     queries.fetch_all(con, "setup_reset_stairwell_shapes", building_id=building_id)
-    rows = queries.fetch_df(con, "footprint_stairwells_to_cut", building_ids=[building_id], community_ids=None,
+    rows = queries.fetch_df(con, "stairwells_to_cut", building_ids=[building_id], community_ids=None,
                             grid_ids=None, household_ids=None)
     return geometry.write_stairwell_shapes(con, geometry.stairwell_shapes(rows))
 

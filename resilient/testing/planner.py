@@ -23,7 +23,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from geo.local_metres import EARTH_RADIUS_M
+from geo import distance
 
 GUIDE_RESIDENTS_PER_SITE = 2_500  # national guide: one site per 2,000-3,000 residents
 GUIDE_RESIDENTS_PER_DESK = 700  # one desk per 600-800 residents
@@ -52,20 +52,10 @@ def suggest_sizing(residents: int, hours: float = 6, *, desk_rate: float = DESK_
             "desks_per_site": math.ceil(desks / sites) if sites else 0, "finish_hours": finish_hours}
 
 
-def metres_xy(lon, lat, lon0: float, lat0: float) -> tuple[np.ndarray, np.ndarray]:
-    """Equirectangular metres east and north of (lon0, lat0): exact enough across a street office's area."""
-    k = math.radians(1) * EARTH_RADIUS_M
-    x = (np.asarray(lon, dtype=float) - lon0) * k * math.cos(math.radians(lat0))
-    y = (np.asarray(lat, dtype=float) - lat0) * k
-    return x, y
-
-
 def distance_matrix(stairwells: pd.DataFrame, sites: pd.DataFrame) -> np.ndarray:
-    """Metres from every stairwell (rows) to every site (columns)."""
-    lon0, lat0 = float(sites["lon"].mean()), float(sites["lat"].mean())
-    sx, sy = metres_xy(stairwells["lon"], stairwells["lat"], lon0, lat0)
-    tx, ty = metres_xy(sites["lon"], sites["lat"], lon0, lat0)
-    return np.hypot(sx[:, None] - tx[None, :], sy[:, None] - ty[None, :])
+    """Metres from every stairwell (rows) to every site (columns), in the local frame around the sites."""
+    origin = (float(sites["lon"].mean()), float(sites["lat"].mean()))
+    return distance.local_matrix(stairwells["lon"], stairwells["lat"], sites["lon"], sites["lat"], origin)
 
 
 def site_rates(sites: pd.DataFrame) -> np.ndarray:
@@ -345,8 +335,7 @@ def walking_route(points: pd.DataFrame, start: tuple[float, float]) -> list:
         return []
     lon = np.concatenate([[start[0]], points["lon"].to_numpy(dtype=float)])
     lat = np.concatenate([[start[1]], points["lat"].to_numpy(dtype=float)])
-    x, y = metres_xy(lon, lat, start[0], start[1])
-    dist = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :])
+    dist = distance.local_matrix(lon, lat, lon, lat, start)
     order = two_opt(nearest_neighbour(dist), dist)
     ids = points["id"].tolist()
     return [ids[k - 1] for k in order]

@@ -17,14 +17,9 @@ from resilient.core.masking import mask_people
 from resilient.core.scope import Scope
 
 POOL_SIZES = (1, 5, 10, 20)
-RESULTS = ("negative", "positive")
 RESULT_WORDS = {"negative": "negative", "阴性": "negative", "neg": "negative", "-": "negative",
                 "positive": "positive", "阳性": "positive", "pos": "positive", "+": "positive"}
 ISOLATION_DAYS = 14
-# Who may set up rounds, store plans, record lab results and act on a positive tube.
-MAY_ORGANISE = {"street_admin", "community_leader", "grid_worker", "doctor"}
-# Who may record swabs at a desk (anyone with a personal scope; viewers see totals only).
-MAY_RECORD = {"street_admin", "community_leader", "grid_worker", "doctor", "volunteer"}
 RETRIES = db.WRITE_ATTEMPTS
 
 ROOM_QUERY = re.compile(r"^\s*(\d+)\s*[-－]\s*(\d+)\s*[-－]\s*(\d+)\s*$")
@@ -56,9 +51,8 @@ def _now() -> datetime:
     return config.now()
 
 
-def _need(actor: User | None, allowed: set[str]) -> None:
-    if actor is None or actor.role not in allowed:
-        raise TestingError("testing.error.not_allowed")
+def _need(actor: User | None, action: str) -> None:
+    roles.need(actor, action, TestingError("testing.error.not_allowed"))
 
 
 def _scope(con: duckdb.DuckDBPyConnection, actor: User, day: date) -> Scope:
@@ -90,7 +84,7 @@ def _missing(value) -> bool:
 def create_round(con: duckdb.DuckDBPyConnection, actor: User, community_id: int, name: str, round_date: date,
                  start_at: datetime, pool_size: int = 10, household_tubes: bool = False) -> int:
     """A new round for one community the actor may see; returns its id."""
-    _need(actor, MAY_ORGANISE)
+    _need(actor, "organise_testing")
     if pool_size not in POOL_SIZES:
         raise TestingError("testing.error.pool_size", pool_size=pool_size)
     if not name.strip():
@@ -115,7 +109,7 @@ def add_site(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, name: s
              lat: float | None, desks: int, swabs_per_desk_hour: int = 120, opens_at: datetime | None = None,
              closes_at: datetime | None = None, building_id: int | None = None) -> int:
     """A sampling site of the round; placed at a building, it stands at the footprint's centroid."""
-    _need(actor, MAY_ORGANISE)
+    _need(actor, "organise_testing")
     rnd = _round(con, round_id)
     if desks < 1 or swabs_per_desk_hour < 1:
         raise TestingError("testing.error.site_capacity")
@@ -172,7 +166,7 @@ def sites_frame(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
 
 def save_plan(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, batches: pd.DataFrame) -> int:
     """Replace the round's stored groups with the planner's, all or nothing; returns the groups stored."""
-    _need(actor, MAY_ORGANISE)
+    _need(actor, "organise_testing")
     _round(con, round_id)
     needed = ["stairwell_id", "site_id", "group_no", "people", "slot_start", "slot_end"]
     missing = [c for c in needed if c not in batches.columns]
@@ -225,7 +219,7 @@ def find_people(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: int, que
 
 def open_tube(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, code: str, site_id: int | None) -> dict:
     """A new tube at a site, holding as many swabs as the round pools."""
-    _need(actor, MAY_RECORD)
+    _need(actor, "record_samples")
     code = str(code).strip()
     if not code:
         raise TestingError("testing.error.tube_code")
@@ -249,7 +243,7 @@ def open_tube(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, code: 
 def add_sample(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, tube_code: str, resident_id: int,
                site_id: int | None, taken_at: datetime | None = None) -> int:
     """One swab into a tube; refuses (changing nothing) a second swab, a full, closed or unknown tube, a stranger."""
-    _need(actor, MAY_RECORD)
+    _need(actor, "record_samples")
     rnd = _round(con, round_id)
     taken_at = taken_at or _now()
     scope = _scope(con, actor, taken_at.date())
@@ -288,7 +282,7 @@ def add_sample(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, tube_
 
 def close_tube(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, code: str) -> None:
     """Seal a tube for the lab; a sealed tube takes no more swabs."""
-    _need(actor, MAY_RECORD)
+    _need(actor, "record_samples")
 
     def work():
         tube = _tube(con, round_id, code)
@@ -374,7 +368,7 @@ def _result_problem(tube: dict | None, result: str | None) -> str | None:
 
 def record_result(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, tube_code: str, result: str) -> bool:
     """The lab's result for one sealed tube; the same result again changes nothing, a different one is refused."""
-    _need(actor, MAY_ORGANISE)
+    _need(actor, "organise_testing")
     word = _result_word(result)
 
     def work():
@@ -388,7 +382,7 @@ def record_result(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, tu
 
 def import_lab_results(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, frame: pd.DataFrame) -> dict:
     """A lab's file of (code, result), all or nothing; problems come back by row (1 = the first data row)."""
-    _need(actor, MAY_ORGANISE)
+    _need(actor, "organise_testing")
     _round(con, round_id)
     if not {"code", "result"} <= set(frame.columns):
         raise TestingError("testing.error.plan_columns", columns="code, result")
@@ -437,7 +431,7 @@ def trace_tube(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: int, tube
 def act_on_positive(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, tube_code: str,
                     today: date) -> dict:
     """A positive tube's flats under home isolation for 14 days and its people on the re-test list, all at once."""
-    _need(actor, MAY_ORGANISE)
+    _need(actor, "organise_testing")
     scope = _scope(con, actor, today)
 
     def work():
@@ -482,14 +476,6 @@ def round_info(con: duckdb.DuckDBPyConnection, round_id: int) -> dict:
 def tube_status(con: duckdb.DuckDBPyConnection, round_id: int, code: str) -> dict:
     """A tube's fill and state, for the desk to show what is in hand."""
     return _tube(con, round_id, code)
-
-
-def may_organise(user: User | None) -> bool:
-    return user is not None and user.role in MAY_ORGANISE
-
-
-def may_record(user: User | None) -> bool:
-    return user is not None and user.role in MAY_RECORD
 
 
 def stairwell_names(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
@@ -542,3 +528,54 @@ def estimated_finish(expected: int, sampled: int, over_time: pd.DataFrame, now: 
     if per_minute <= 0:
         return None
     return now + pd.Timedelta(minutes=remaining / per_minute).to_pytimedelta()
+
+
+# --- the testing page: figures, the plan in one step, progress, a lab's file ------------------------------------
+
+MODES = ("site", "door_to_door", "excluded")
+
+
+def mode_counts(people: pd.DataFrame) -> dict[str, int]:
+    """eligible_people() per way of being sampled (MODES): at a site, at home, not at all."""
+    counts = people["mode"].value_counts()
+    return {mode: int(counts.get(mode, 0)) for mode in MODES}
+
+
+def make_plan(con: duckdb.DuckDBPyConnection, actor: User, scope: Scope, round_id: int, today: date):
+    """Plan the round's batches from its sites and its stairwells' people, and store the plan; returns the
+    planner's Plan (finish, lower bound, longest wait)."""
+    from resilient.testing import planner
+
+    info = round_info(con, round_id)
+    plan = planner.plan_round(stairwell_load(con, scope, round_id, today), sites_frame(con, round_id),
+                              pd.Timestamp(info["start_at"]).to_pydatetime())
+    save_plan(con, actor, round_id, plan.batches)
+    return plan
+
+
+def progress_view(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: int, today: date) -> pd.DataFrame:
+    """progress_by_stairwell() with each stairwell's building and unit_no and `percent` sampled (whole, 0 when
+    nobody is expected), the furthest behind first: the call list's order."""
+    progress = progress_by_stairwell(con, scope, round_id, today)
+    if progress.empty:
+        return progress.assign(unit_no=[], building=[], percent=[])
+    names = stairwell_names(con, scope)[["stairwell_id", "unit_no", "building"]]
+    progress = progress.merge(names, on="stairwell_id")
+    progress["percent"] = (100 * progress["share"].fillna(0)).round().astype(int)
+    return progress.sort_values("share", kind="stable").reset_index(drop=True)
+
+
+def progress_totals(progress: pd.DataFrame) -> tuple[int, int]:
+    """People sampled and people expected over the stairwells of progress_view(): the round's headline."""
+    return int(progress["sampled"].sum()), int(progress["expected"].sum())
+
+
+def read_lab_file(data: bytes, name: str) -> pd.DataFrame:
+    """A lab's results file (spreadsheet or CSV): its first column the tube code, its second the result, whatever
+    their headers say; as import_lab_results() reads it. Raises ImportProblemError for a file it cannot read."""
+    from resilient.imports.sheets import read_table
+
+    frame = read_table(data, name)
+    if len(frame.columns) < 2:
+        raise TestingError("testing.error.plan_columns", columns="code, result")
+    return frame.rename(columns={frame.columns[0]: "code", frame.columns[1]: "result"})[["code", "result"]]

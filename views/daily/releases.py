@@ -1,59 +1,40 @@
 """Ending measures on time: who is due and may be released, extensions and transfers, a resident's history."""
 
-from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
 
-from resilient.core import config
-from resilient.core.i18n import fmt_date, refusal
-from resilient.core.masking import markdown_safe as escape
+from resilient.core import roles
+from resilient.core.i18n import fmt_date
 from resilient.daily import arrivals, releases
 from resilient.daily import rules as daily
 from resilient.daily.rules import DailyError
-from ui import session
+from ui import kit
 
-KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone
 # Error values that hold a code, and the translation prefix that names it.
 VALUE_WORDS = {"to": "transfer", "value": "transfer"}
 
-lang = session.lang()
-tr = session.translator(lang)
-con = session.cursor()
-user = session.current_user()
-scope = session.scope()
-today, now = config.today(), config.now()
+page = kit.page()
+tr, con, user, lang = page.tr, page.con, page.user, page.lang
+scope, today, now = page.scope, page.today, page.now
 settings = daily.load_settings(con)
-if not daily.may(user, daily.MAY_DECIDE):
+if not roles.may(user, "decide"):
     st.error(tr("app.not_allowed"))
     st.stop()
 
 
-def message(code: str, values: dict) -> str:
-    """A refusal in the reader's words, the codes inside it translated too."""
-    return refusal(code, values, lang, VALUE_WORDS)
-
-
 def fail(error: DailyError) -> None:
-    st.error(message(error.code, error.values), icon=":material/block:")
+    kit.fail(error, VALUE_WORDS, icon=":material/block:")
 
 
-def flat_text(building: str, unit_no, room: str, compound: str = "") -> str:
-    return f"{compound}{building} {tr('arrivals.unit_room', unit=unit_no, room=room)}"
-
-
-def done_message() -> None:
-    """The last change's success, kept across the rerun that refreshed the lists."""
-    text = st.session_state.pop("rel_done", None)
-    if text:
-        st.success(text, icon=":material/check_circle:")
+def flat_text(row) -> str:
+    return kit.flat(row.building, row.unit_no, row.room, row.compound, short=True)
 
 
 def finished(text: str) -> None:
-    st.session_state["rel_done"] = text
-    st.session_state["rel_form"] = st.session_state.get("rel_form", 0) + 1   # clears the change form's fields
+    """The change's success, kept across the rerun that refreshes the lists; the change form starts empty."""
     st.session_state.pop("rel_confirm", None)
-    st.rerun()
+    kit.flash(text, renew="rel_form")
 
 
 # --- due today and tomorrow -----------------------------------------------------------------------------------
@@ -65,33 +46,26 @@ def problem_text(row) -> str:
     values = {"day": fmt_date(row.problem_day, lang) if pd.notna(row.problem_day) else "",
               "period": tr(f"period.{row.problem_period}") if isinstance(row.problem_period, str) else "",
               "temperature": "" if pd.isna(row.problem_temperature) else f"{float(row.problem_temperature):.1f}"}
-    return message(row.problem, values)
+    return kit.text(row.problem, values, VALUE_WORDS)
 
 
 def due_section() -> None:
     """One row per measure ending by tomorrow: ready ones get a release button (tap, then confirm)."""
-    due = releases.due(con, scope, today, now, settings, session.revealed())
+    due = releases.due(con, scope, today, now, settings, kit.revealed())
     if due.empty:
         st.success(tr("releases.none_due"))
         return
-    with st.container(horizontal=True, gap="small"):
-        for when in ("overdue", "today", "tomorrow"):
-            st.metric(tr(f"release.due.{when}"), int((due["due"] == when).sum()), width=KPI_WIDTH)
-    ready = int(due["ready"].sum())
-    shown = {"ready": ready, "all": len(due), "blocked": len(due) - ready}
+    kit.kpis(*[(tr(f"release.due.{when}"), n) for when, n in releases.due_counts(due).items()])
+    shown = releases.show_counts(due)
     show = st.segmented_control(tr("releases.show"), list(shown), default="ready",
                                 format_func=lambda s: tr(f"releases.show.{s}", n=shown[s]),
-                                key=session.widget_key("rel_show"))
-    show = show or "ready"
-    if show == "ready":
-        due = due[due["ready"]]
-    elif show == "blocked":
-        due = due[~due["ready"]]
+                                key=kit.widget_key("rel_show")) or "ready"
+    due = releases.shown_due(due, show)
     if due.empty:
         st.info(tr(f"releases.empty.{show}"))
         return
     st.caption(tr("releases.rule", days=settings.release_normal_days))
-    for when in ("overdue", "today", "tomorrow"):
+    for when in releases.DUE_ORDER:
         part = due[due["due"] == when]
         if part.empty:
             continue
@@ -103,9 +77,9 @@ def due_section() -> None:
 
 def due_row(row) -> None:
     measure_id = int(row.measure_id)
-    where = flat_text(row.building, row.unit_no, row.room, row.compound)
+    where = flat_text(row)
     with st.container(border=True):
-        head = f"**{where}** {escape(row.name)} {escape(row.phone or '')}"
+        head = f"**{where}** {kit.plain(row.name, row.phone)}"
         what = tr("releases.term", category=tr(f"category.{row.category}"), start=fmt_date(row.start_date, lang),
                   end=fmt_date(row.planned_end, lang))
         if row.ready:
@@ -123,7 +97,7 @@ def due_row(row) -> None:
                 st.session_state["rel_confirm"] = measure_id
                 st.rerun()
             return
-        st.warning(tr("releases.confirm", who=escape(f"{where} {row.name}"),
+        st.warning(tr("releases.confirm", who=kit.plain(where, row.name),
                       category=tr(f"category.{row.category}")))
         left, right = st.columns(2)
         if left.button(tr("releases.confirm_yes"), key=f"rel_yes_{measure_id}", type="primary", width="stretch"):
@@ -133,7 +107,7 @@ def due_row(row) -> None:
                 st.session_state.pop("rel_confirm", None)
                 fail(error)
                 return
-            finished(tr("releases.released", who=escape(f"{where} {row.name}"),
+            finished(tr("releases.released", who=kit.plain(where, row.name),
                         category=tr(f"category.{row.category}")))
         if right.button(tr("releases.cancel"), key=f"rel_no_{measure_id}", width="stretch"):
             st.session_state.pop("rel_confirm", None)
@@ -144,44 +118,40 @@ def due_row(row) -> None:
 
 def change_section() -> None:
     """Find the person, then extend (days and reason) or transfer (hospital or centralised, with reason)."""
-    form = st.session_state.setdefault("rel_form", 0)
+    form = kit.version("rel_form")
     query = st.text_input(tr("releases.find"), key=f"chg_find_{form}", placeholder="3-2-1502 / 5678 / 张").strip()
     if not query:
         st.caption(tr("releases.find_help"))
         return
-    found = releases.under_measure(con, scope, query, today, session.revealed())
+    found = releases.under_measure(con, scope, query, today, kit.revealed())
     if found.empty:
         st.warning(tr("releases.nobody_under_measure", query=query))
         return
-    label = {int(r.measure_id): escape(
-        f"{flat_text(r.building, r.unit_no, r.room, r.compound)} {r.name} · "
-        + tr("releases.term", category=tr(f"category.{r.category}"), start=fmt_date(r.start_date, lang),
-             end=fmt_date(r.planned_end, lang))) for r in found.itertuples()}
+    label = {int(r.measure_id): kit.plain(flat_text(r), r.name, "·", tr(
+        "releases.term", category=tr(f"category.{r.category}"), start=fmt_date(r.start_date, lang),
+        end=fmt_date(r.planned_end, lang))) for r in found.itertuples()}
     measure_id = st.radio(tr("releases.pick"), list(label), format_func=label.__getitem__,
-                          key=session.widget_key(f"chg_pick_{form}_{query}"))
-    row = found[found["measure_id"] == measure_id].iloc[0]
-    who = escape(f"{flat_text(row['building'], row['unit_no'], row['room'], row['compound'])} {row['name']}")
-    actions = ["extend", "hospital"] + ([] if row["category"] == "centralised_quarantine"
-                                        else ["centralised_quarantine"])
-    action = st.radio(tr("releases.action"), actions, horizontal=True,
-                      format_func=lambda a: tr(f"releases.action.{a}"),
-                      key=session.widget_key(f"chg_action_{form}"))
+                          key=kit.widget_key(f"chg_pick_{form}_{query}"))
+    row = next(found[found["measure_id"] == measure_id].itertuples())
+    who = kit.plain(flat_text(row), row.name)
+    action = st.radio(tr("releases.action"), releases.actions_for(row.category), horizontal=True,
+                      format_func=lambda a: tr(f"releases.action.{a}"), key=kit.widget_key(f"chg_action_{form}"))
+    category = tr(f"category.{row.category}")
     days = None
     if action == "extend":
         days = int(st.number_input(tr("releases.extend_days"), min_value=1, max_value=releases.MAX_EXTENSION_DAYS,
                                    value=7, step=1, key=f"chg_days_{form}"))
-        effect = tr("releases.effect.extend", who=who, category=tr(f"category.{row['category']}"),
-                    old=fmt_date(row["planned_end"], lang), new=fmt_date(row["planned_end"] + timedelta(days=days),
-                                                                         lang))
-        if row["category"] in settings.check_categories:
+        effect = tr("releases.effect.extend", who=who, category=category, old=fmt_date(row.planned_end, lang),
+                    new=fmt_date(releases.new_end(action, row.planned_end, days, today), lang))
+        if row.category in settings.check_categories:
             effect += tr("releases.effect.checks_continue")
     elif action == "hospital":
-        effect = tr("releases.effect.hospital", who=who, category=tr(f"category.{row['category']}"))
+        effect = tr("releases.effect.hospital", who=who, category=category)
     else:
         days = int(st.number_input(tr("releases.centralised_days"), min_value=1, max_value=60,
                                    value=releases.CENTRALISED_DAYS, step=1, key=f"chg_cdays_{form}"))
-        effect = tr("releases.effect.centralised", who=who, category=tr(f"category.{row['category']}"), days=days,
-                    end=fmt_date(today + timedelta(days=days), lang))
+        effect = tr("releases.effect.centralised", who=who, category=category, days=days,
+                    end=fmt_date(releases.new_end(action, row.planned_end, days, today), lang))
     reason = st.text_area(tr("releases.reason"), key=f"chg_reason_{form}", height=80,
                           placeholder=tr(f"releases.reason_hint.{action}"))
     st.info(effect, icon=":material/info:")
@@ -226,14 +196,13 @@ def history_section() -> None:
     if not query:
         st.caption(tr("releases.find_help"))
         return
-    found = arrivals.find_residents(con, scope, query, today, session.revealed()).drop_duplicates("resident_id")
+    found = arrivals.find_residents(con, scope, query, today, kit.revealed()).drop_duplicates("resident_id")
     if found.empty:
         st.warning(tr("arrivals.nobody", query=query))
         return
-    label = {int(r.resident_id): escape(f"{flat_text(r.building, r.unit_no, r.room, r.compound)} {r.name} "
-                                        f"{r.phone or ''}") for r in found.itertuples()}
+    label = {int(r.resident_id): kit.plain(flat_text(r), r.name, r.phone) for r in found.itertuples()}
     resident_id = st.radio(tr("releases.pick_person"), list(label), format_func=label.__getitem__,
-                           key=session.widget_key(f"hist_pick_{query}"))
+                           key=kit.widget_key(f"hist_pick_{query}"))
     steps = releases.history(con, scope, int(resident_id), today)
     if steps.empty:
         st.info(tr("releases.no_history"))
@@ -249,13 +218,10 @@ def history_section() -> None:
     headers = {"event_at": tr("releases.col.when"), "kind": tr("releases.col.event"),
                "category": tr("col.category"), "detail": tr("releases.col.detail"),
                "reason": tr("releases.col.reason"), "by_user": tr("releases.col.by")}
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=headers)
-    session.excel_button(shown, headers, tr("releases.history_file"), "hist_excel")
+    kit.table(shown, headers, tr("releases.history_file"), "hist_excel")
 
 
 st.title(tr("releases.title"))
-done_message()
+kit.flashed()
 sections = {"due": due_section, "change": change_section, "history": history_section}
-chosen = st.segmented_control(tr("releases.section"), list(sections), default="due", key="releases_section",
-                              format_func=lambda k: tr(f"releases.tab.{k}"), label_visibility="collapsed")
-sections[chosen or "due"]()
+sections[kit.section("releases", sections)]()

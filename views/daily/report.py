@@ -3,31 +3,27 @@
 import pandas as pd
 import streamlit as st
 
-from resilient.core import config
 from resilient.core.i18n import fmt_date
 from resilient.daily import report as daily_report
 from resilient.places import places
-from ui import session
+from ui import kit, session
 
-lang = session.lang()
-tr = session.translator(lang)
-con = session.cursor()
-user = session.current_user()
-scope = session.scope()
-today, now = config.today(), config.now()
+page = kit.page()
+tr, con, user, lang = page.tr, page.con, page.user, page.lang
+scope, today, now = page.scope, page.today, page.now
 
 st.title(tr("report.page_title"))
 day = st.date_input(tr("report.day"), value=today, max_value=today, key="report_day")
 frame = daily_report.report(con, scope, day, now)
 names = places.communities(con, scope)["name"].tolist()
-place = "、".join(names) if len(names) <= 3 else tr("report.communities", n=len(names))
+place = kit.join(names) if len(names) <= 3 else tr("report.communities", n=len(names))
 st.caption(tr("report.as_of", place=place, when=fmt_date(daily_report.as_of(day, now), lang, with_time=True)))
 
 shown = daily_report.labelled(frame, lang)
 headers = daily_report.headers(lang)
 left, right = st.columns(2)
 with left:
-    session.excel_button(shown, headers, tr("report.file", day=day.isoformat()), "report_excel")
+    kit.excel_button(shown, headers, tr("report.file", day=day.isoformat()), "report_excel")
 database = session.database()
 right.download_button(
     tr("report.printable"), key="report_html", mime="text/html", icon=":material/print:",
@@ -45,13 +41,11 @@ for section in [s for s in daily_report.SECTIONS if s in set(frame["section"])]:
     st.subheader(tr(f"report.section.{section}"))
     if section == "measures":
         st.caption(tr("report.grid_help"))
-        st.dataframe(daily_report.measure_grid(frame, lang), hide_index=True, width="stretch")
+        kit.table(daily_report.measure_grid(frame, lang), {})
         continue
     table = pd.DataFrame({
         "item": [daily_report.item_label(i, lang) for i in rows["item"]],
         "value": rows["value"].to_numpy(), "previous": rows["previous"].to_numpy(),
         "change": [change_text(int(c)) for c in rows["change"]],
     })
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"item": headers["item"], "value": headers["value"],
-                                "previous": headers["previous"], "change": headers["change"]})
+    kit.table(table, {c: headers[c] for c in ("item", "value", "previous", "change")})

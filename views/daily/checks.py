@@ -5,40 +5,29 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from resilient.core import config
-from resilient.core.i18n import fmt_date, fmt_number, refusal
-from resilient.core.masking import markdown_safe, mask_name
+from resilient.core import roles
+from resilient.core.i18n import fmt_date
 from resilient.daily import checks
 from resilient.daily import rules as daily
 from resilient.daily.rules import DailyError
-from ui import session
+from ui import kit
 
-KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone
-
-lang = session.lang()
-tr = session.translator(lang)
-con = session.cursor()
-user = session.current_user()
-scope = session.scope()
-today, now = config.today(), config.now()
+page = kit.page()
+tr, con, user, lang = page.tr, page.con, page.user, page.lang
+scope, today, now = page.scope, page.today, page.now
 settings = daily.load_settings(con)
-own = user.staff_id if user.role == "grid_worker" else None
-
-
-def fail(error: DailyError) -> None:
-    st.error(refusal(error.code, error.values, lang))
+own = checks.viewer_staff_id(user)
 
 
 def symptoms_text(codes) -> str:
-    return "、".join(tr(f"symptom.{c}") for c in codes) if lang == "zh" else ", ".join(tr(f"symptom.{c}")
-                                                                                       for c in codes)
+    return kit.join(tr(f"symptom.{c}") for c in codes)
 
 
 def reading_text(row, period: str) -> str:
     """'36.6℃' / '37.8℃ 咳嗽（迟报）' / '待测' / '漏报' for one half-day, as plain text (Excel)."""
     status = getattr(row, f"{period}_status")
     temperature = getattr(row, f"{period}_temperature")
-    if status in ("done", "late") and pd.notna(temperature):
+    if status in checks.DONE and pd.notna(temperature):
         extra = symptoms_text(getattr(row, f"{period}_symptoms"))
         late = f"（{tr('check.status.late')}）" if status == "late" else ""
         return f"{temperature:.1f}℃ {extra}{late}".strip()
@@ -53,16 +42,11 @@ BADGES = {"ok": ":green[:material/check_circle:", "abnormal": ":red[:material/wa
 def reading_badge(row, period: str) -> str:
     """The same reading with an icon and a colour for the list."""
     status = getattr(row, f"{period}_status")
-    if status in ("done", "late"):
+    if status in checks.DONE:
         kind = "abnormal" if getattr(row, f"{period}_abnormal") else "ok"
     else:
         kind = status if status in BADGES else "not_required"
     return f"{BADGES[kind]} {reading_text(row, period)}]"
-
-
-def default_period() -> str:
-    """Morning until its deadline, then afternoon: the half-day a worker is most likely filling in."""
-    return "am" if now < settings.due(today, "am") else "pm"
 
 
 # --- check list -----------------------------------------------------------------------------------------------
@@ -72,8 +56,9 @@ def list_section() -> None:
     left, right = st.columns([1, 1])
     day = left.date_input(tr("checks.day"), value=today, min_value=today - timedelta(days=14), max_value=today,
                           key="checks_day")
-    period = right.segmented_control(tr("checks.period"), list(daily.PERIODS), default=default_period(),
-                                     format_func=lambda p: tr(f"period.{p}"), key="checks_period") or default_period()
+    first = checks.default_period(settings, now)
+    period = right.segmented_control(tr("checks.period"), list(daily.PERIODS), default=first,
+                                     format_func=lambda p: tr(f"period.{p}"), key="checks_period") or first
     people = checks.check_list(con, scope, day, now, own_staff_id=own)
     if scope.personal == "none":
         st.info(tr("checks.aggregates_only"))
@@ -81,39 +66,29 @@ def list_section() -> None:
     if people.empty:
         st.info(tr("checks.nobody"))
         return
-    status = people[f"{period}_status"]
-    with st.container(horizontal=True, gap="small"):
-        st.metric(tr("checks.kpi.people"), fmt_number(len(people), lang), width=KPI_WIDTH)
-        st.metric(tr("checks.kpi.done"), fmt_number(int(status.isin(["done", "late"]).sum()), lang), width=KPI_WIDTH)
-        st.metric(tr("checks.kpi.todo"), fmt_number(int(status.isin(["due", "missed"]).sum()), lang),
-                  width=KPI_WIDTH)
+    counts = checks.period_counts(people, period)
+    kit.kpis(*[(tr(f"checks.kpi.{k}"), counts[k]) for k in ("people", "done", "todo")])
     deadline = settings.am_due if period == "am" else settings.pm_due
     st.caption(tr("checks.deadline", period=tr(f"period.{period}"), time=deadline,
                   threshold=f"{settings.fever_threshold:.1f}"))
     todo_only = st.toggle(tr("checks.todo_only"), value=True, key="checks_todo_only")
     find = st.text_input(tr("checks.find"), key="checks_find", placeholder=tr("checks.find_hint")).strip()
-    shown = people[status.isin(["due", "missed"])] if todo_only else people
-    if find:
-        place = shown["building"].str.cat([shown["unit_no"].astype(str), shown["room"]], sep="-")
-        building = shown["compound"] + shown["building"]
-        shown = shown[place.str.contains(find, regex=False) | building.str.contains(find, regex=False)]
+    shown = checks.narrow(people, period, todo_only, find)
     if shown.empty:
         st.success(tr("checks.all_done", period=tr(f"period.{period}")))
     for row in shown.itertuples(index=False):
         person_form(row, day, period)
-    session.excel_button(export_frame(people), export_labels(), tr("checks.file", day=day.isoformat()),
-                         "checks_excel")
+    kit.excel_button(export_frame(people), export_labels(), tr("checks.file", day=day.isoformat()), "checks_excel")
 
 
 def person_form(row, day, period: str) -> None:
     """One person: where, who, both readings, and for the chosen half-day a temperature, symptoms and save."""
-    who = markdown_safe(f"{row.name} {row.phone}")
     with st.container(border=True):
-        st.markdown(f"**{row.compound}{row.building} {tr('checks.unit_room', unit=row.unit_no, room=row.room)}** "
-                    f"{who}  \n"
+        st.markdown(f"**{kit.flat(row.building, row.unit_no, row.room, row.compound)}** "
+                    f"{kit.plain(row.name, row.phone)}  \n"
                     f"{tr(f'category.{row.category}')} · {tr('checks.days_left', days=row.days_left)}  \n"
                     f"{tr('period.am')} {reading_badge(row, 'am')} · {tr('period.pm')} {reading_badge(row, 'pm')}")
-        if getattr(row, f"{period}_status") not in ("due", "missed"):
+        if getattr(row, f"{period}_status") not in checks.TO_DO:
             return
         with st.form(f"check_{row.measure_id}_{day}_{period}", border=False, enter_to_submit=True):
             temperature = st.number_input(tr("checks.temperature", period=tr(f"period.{period}")), min_value=34.0,
@@ -130,13 +105,11 @@ def person_form(row, day, period: str) -> None:
                 result = checks.record_check(con, user, int(row.measure_id), day, period, float(temperature),
                                              symptoms or [], now=now)
             except DailyError as error:
-                fail(error)
+                kit.fail(error)
                 return
-            if result["abnormal"]:
-                st.session_state["checks_flash"] = ("warning", tr("checks.saved_alert", temperature=temperature))
-            else:
-                st.session_state["checks_flash"] = ("success", tr("checks.saved", temperature=temperature))
-            st.rerun()
+            alert = result["abnormal"]
+            kit.flash(tr("checks.saved_alert" if alert else "checks.saved", temperature=temperature),
+                      "warning" if alert else "success")
 
 
 def export_frame(people: pd.DataFrame) -> pd.DataFrame:
@@ -150,9 +123,8 @@ def export_frame(people: pd.DataFrame) -> pd.DataFrame:
 
 
 def export_labels() -> dict[str, str]:
-    return {"building": tr("col.building"), "unit_no": tr("col.unit"), "room": tr("col.room"),
-            "name": tr("col.name"), "phone": tr("col.phone"), "category": tr("col.category"),
-            "days_left": tr("col.days_left"), "am": tr("period.am"), "pm": tr("period.pm")}
+    return kit.headers("building", "unit_no", "room", "name", "phone", "category", "days_left",
+                       am=tr("period.am"), pm=tr("period.pm"))
 
 
 # --- alerts ---------------------------------------------------------------------------------------------------
@@ -166,14 +138,13 @@ def alerts_section() -> None:
     if found.empty:
         st.success(tr("checks.no_alerts"))
         return
-    may_handle = checks.may_handle_alerts(user)
+    may_handle = roles.may(user, "handle_alerts")
     for row in found.itertuples(index=False):
-        who = markdown_safe(f"{row.name} {row.phone}")
         symptoms = symptoms_text(checks.codes(row.symptoms))
         with st.container(border=True):
             st.markdown(f":red[:material/warning: **{row.temperature:.1f}℃** {symptoms}]  \n"
-                        f"**{row.compound}{row.building} {tr('checks.unit_room', unit=row.unit_no, room=row.room)}** "
-                        f"{who}  \n"
+                        f"**{kit.flat(row.building, row.unit_no, row.room, row.compound)}** "
+                        f"{kit.plain(row.name, row.phone)}  \n"
                         f"{tr('checks.raised', when=fmt_date(pd.Timestamp(row.raised_at).to_pydatetime(), lang, True))}"
                         f" · {fmt_date(pd.Timestamp(row.day).date(), lang)} {tr(f'period.{row.period}')}")
             if not may_handle:
@@ -184,19 +155,16 @@ def alerts_section() -> None:
                 if st.form_submit_button(tr("checks.handle"), type="primary"):
                     try:
                         checks.handle_alert(con, user, int(row.alert_id), note, now)
-                        st.session_state["checks_flash"] = ("success", tr("checks.handled"))
-                        st.rerun()
+                        kit.flash(tr("checks.handled"))
                     except DailyError as error:
-                        fail(error)
+                        kit.fail(error)
 
 
 def missed_section() -> None:
     """Half-days nobody recorded in time, over the last days: whom to chase, and which worker."""
-    since = today - timedelta(days=6)
-    found = checks.slots(con, scope, since, today, now, settings, own)
-    missed = found[found["status"] == "missed"]
+    missed = checks.missed_recently(con, scope, today, now, settings, own)
     if scope.personal == "none":
-        st.metric(tr("checks.kpi.missed_week"), fmt_number(len(missed), lang))
+        kit.kpis((tr("checks.kpi.missed_week"), len(missed)))
         return
     if missed.empty:
         st.success(tr("checks.no_missed"))
@@ -205,24 +173,17 @@ def missed_section() -> None:
         "day": [fmt_date(pd.Timestamp(d).date(), lang) for d in missed["day"]],
         "period": missed["period"].map(lambda p: tr(f"period.{p}")),
         "building": missed["compound"] + missed["building"], "unit_no": missed["unit_no"], "room": missed["room"],
-        "name": missed["name"].map(mask_name),
-    }).reset_index(drop=True)
-    labels = {"day": tr("checks.col.day"), "period": tr("checks.period"), "building": tr("col.building"),
-              "unit_no": tr("col.unit"), "room": tr("col.room"), "name": tr("col.name")}
+        "name": missed["name"]})
+    labels = {"day": tr("checks.col.day"), "period": tr("checks.period"),
+              **kit.headers("building", "unit_no", "room", "name")}
     st.caption(tr("checks.missed_help", n=len(missed)))
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
-    session.excel_button(shown, labels, tr("checks.missed_file"), "checks_missed_excel")
+    kit.table(shown, labels, tr("checks.missed_file"), "checks_missed_excel")
 
 
 st.title(tr("checks.title"))
-flash = st.session_state.pop("checks_flash", None)
-if flash:
-    getattr(st, flash[0])(flash[1])
+kit.flashed()
 open_alerts = len(checks.alerts(con, scope, now)) if scope.personal != "none" else 0
 sections = {"list": list_section, "alerts": alerts_section, "missed": missed_section}
-first = "alerts" if user.role == "doctor" else "list"
-chosen = st.segmented_control(tr("checks.section"), list(sections), default=first, key="checks_section",
-                              label_visibility="collapsed",
-                              format_func=lambda k: tr("checks.tab.alerts", n=open_alerts) if k == "alerts"
-                              else tr(f"checks.tab.{k}"))
-sections[chosen or first]()
+chosen = kit.section("checks", sections, default="alerts" if user.role == "doctor" else "list",
+                     label=lambda k: tr("checks.tab.alerts", n=open_alerts) if k == "alerts" else tr(f"checks.tab.{k}"))
+sections[chosen]()

@@ -5,9 +5,10 @@ import streamlit as st
 from resilient.core import config
 from resilient.ops import backup
 from resilient.ops.backup import BackupError
-from ui import session
+from ui import kit, session
 
-tr = session.translator(session.lang())
+page = kit.page()
+tr = page.tr
 admin = session.require_administrator()
 database = session.database()
 
@@ -15,7 +16,7 @@ st.title(tr("backup.title"))
 st.caption(tr("backup.intro"))
 st.download_button(tr("backup.download"), key="backup_zip", mime="application/zip", type="primary",
                    data=lambda: backup.backup_zip(database.cursor(), actor=admin),
-                   file_name=f"community-backup-{config.now():%Y%m%d-%H%M}.zip")
+                   file_name=f"community-backup-{page.now:%Y%m%d-%H%M}.zip")
 
 st.subheader(tr("backup.restore"))
 st.warning(tr("backup.restore_warning"))
@@ -26,6 +27,6 @@ if upload is not None and st.button(tr("backup.restore_now"), key="restore_now")
             manifest = backup.restore_for_next_start(upload.getvalue(), config.database_path(), actor=admin)
         st.success(tr("backup.restore_pending", created=manifest["created_at"]))
     except BackupError as error:
-        st.error(tr(error.code, **error.values))
+        kit.fail(error)
 if backup.pending_path(config.database_path()).exists():
     st.info(tr("backup.pending_exists"))

@@ -4,14 +4,13 @@ import streamlit as st
 
 from resilient.core import accounts
 from resilient.core.accounts import AccountError
-from ui import session
+from ui import kit
 
-tr = session.translator(session.lang())
-con = session.cursor()
-user = session.current_user()
+page = kit.page()
+tr, user = page.tr, page.user
 
 st.title(tr("account.title"))
-st.markdown(f"**{user.display_name}** (`{user.username}`) · {tr(f'role.{user.role}')}")
+st.markdown(f"**{kit.plain(user.display_name)}** (`{user.username}`) · {tr(f'role.{user.role}')}")
 st.caption(tr(f"role.{user.role}.sees"))
 
 st.subheader(tr("account.change_password"))
@@ -25,7 +24,7 @@ if submitted:
         st.error(tr("account.error.mismatch"))
     else:
         try:
-            accounts.change_password(con, user, old, new)
+            accounts.change_password(page.con, user, old, new)
             st.success(tr("account.saved"))
         except AccountError as error:
-            st.error(tr(error.code, **error.values))
+            kit.fail(error)

@@ -4,21 +4,14 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import area_maps, basemaps, maps
-from resilient.core import config, roles
-from resilient.core.accounts import AccountError
+from geo import area_maps, maps
 from resilient.core.i18n import CATEGORIES, density_labels, fmt_date, fmt_number
 from resilient.places import measures, people, places
-from ui import charts, session
+from ui import charts, kit, session
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone
-
-lang = session.lang()
-tr = session.translator(lang)
-con = session.cursor()
-scope = session.scope()
-today, now = config.today(), config.now()
+page = kit.page()
+tr, con, lang = page.tr, page.con, page.lang
+scope, today, now = page.scope, page.today, page.now
 
 st.title(tr("overview.title"))
 
@@ -27,26 +20,22 @@ compound_names = dict(zip(compounds["compound_id"], compounds["name"]))
 left, middle, right, far = st.columns([2, 3, 2, 2])
 chosen_compounds = left.multiselect(tr("overview.compound"), list(compound_names),
                                     format_func=compound_names.__getitem__,
-                                    placeholder=tr("app.all"), key=session.widget_key("overview_compounds"))
+                                    placeholder=tr("app.all"), key=kit.widget_key("overview_compounds"))
 chosen_categories = middle.multiselect(tr("overview.category"), CATEGORIES, placeholder=tr("app.all"),
                                        format_func=lambda c: tr(f"category.{c}"),
-                                       key=session.widget_key("overview_categories"))
+                                       key=kit.widget_key("overview_categories"))
 mode = right.radio(tr("overview.measure"), ["active", "per_100"], horizontal=True,
-                   key=session.widget_key("overview_mode"),
+                   key=kit.widget_key("overview_mode"),
                    format_func=lambda m: tr("overview.mode.count" if m == "active" else "overview.mode.per_100"))
-map_settings = basemaps.load_settings()
+map_settings = session.basemap_settings()
 basemap = far.selectbox(tr("overview.basemap"), list(maps.available_basemaps(map_settings)),
-                        format_func=lambda b: tr(f"overview.basemap.{b}"), key=session.widget_key("overview_basemap"))
+                        format_func=lambda b: tr(f"overview.basemap.{b}"), key=kit.widget_key("overview_basemap"))
 filters = measures.Filters(tuple(chosen_compounds) or None, tuple(chosen_categories) or None)
 
 kpi = measures.kpis(con, scope, filters, today, now)
-# Fixed-width cards that wrap: one row each on a desk, three abreast on a phone instead of eleven stacked.
-with st.container(horizontal=True, gap="small"):
-    for key in ["residents", "households", "active", "due_today", "due_tomorrow", "new_24h"]:
-        st.metric(tr(f"overview.kpi.{key}"), fmt_number(kpi[key], lang), width=KPI_WIDTH)
-with st.container(horizontal=True, gap="small"):
-    for category in CATEGORIES:
-        st.metric(tr(f"category.{category}"), fmt_number(kpi[category], lang), width=KPI_WIDTH)
+kit.kpis(*[(tr(f"overview.kpi.{k}"), kpi[k]) for k in ("residents", "households", "active", "due_today",
+                                                        "due_tomorrow", "new_24h")])
+kit.kpis(*[(tr(f"category.{c}"), kpi[c]) for c in CATEGORIES])
 st.caption(tr("overview.kpi_note"))
 
 
@@ -62,15 +51,16 @@ def building_map() -> None:
     legend = tr("overview.legend" if mode == "active" else "overview.legend_per_100")
     # The click (or pan) that re-ran this fragment is already stored under the map's key.
     stored = st.session_state.get("overview_map")
-    if area_maps.is_scaled(extent):
+    if area_maps.is_scaled(extent.buildings):
         # A street or a district: the map stays mounted, the shapes in view come as a layer with its legend.
         labels = {**density_labels(lang, filters.categories), "area": tr("scale.col.area"),
                   "community": tr("scale.col.community"), "buildings": tr("scale.col.buildings"),
                   "legend": legend, "none": tr("overview.legend_none")}
-        shown = area_maps.density_layer(con, scope, filters, today, mode, area_maps.view_from(stored, extent, basemap),
-                                        labels, basemap)
-        density, layers = shown.frame, [shown.group]
-        fmap = area_maps.base_map(extent, basemap, map_settings)
+        shown = measures.density_in_view(con, scope, filters, today,
+                                         area_maps.view_from(stored, extent.bounds, basemap))
+        density = shown.frame
+        layers = [area_maps.density_layer(shown.frame, shown.level, shown.view.zoom, mode, labels, basemap)]
+        fmap = area_maps.base_map(extent.bounds, basemap, map_settings)
         returned = area_maps.RETURNED
         if shown.level == "building":
             st.caption(tr("scale.buildings_note", n=fmt_number(len(density), lang),
@@ -110,11 +100,9 @@ def building_map() -> None:
     building = density.set_index("building_id").loc[building_id]
     st.subheader(tr("overview.breakdown", building=building["name"], compound=building["compound"]))
     st.markdown(f"**{tr('overview.stairwells')}**")
-    unit_labels = {"label": tr("col.unit"), "households": tr("col.households"), "residents": tr("col.residents"),
-                   "active": tr("col.active"), "households_under_measure": tr("col.households_under_measure")}
-    shown = units[list(unit_labels)]
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=unit_labels)
-    session.excel_button(shown, unit_labels, f"{building['name']}_{tr('overview.stairwells')}", "excel_units")
+    unit_labels = {"label": tr("col.unit"), **kit.headers("households", "residents", "active",
+                                                          "households_under_measure")}
+    kit.table(units[list(unit_labels)], unit_labels, f"{building['name']}_{tr('overview.stairwells')}", "excel_units")
     if scope.personal == "none":
         st.caption(tr("overview.aggregates_only"))
         return
@@ -123,15 +111,13 @@ def building_map() -> None:
     if homes.empty:
         st.info(tr("overview.no_households"))
         return
-    home_labels = {"unit_no": tr("col.unit"), "floor": tr("col.floor"), "room": tr("col.room"),
-                   "category": tr("col.category"), "people": tr("col.people"), "start_date": tr("col.start"),
-                   "planned_end": tr("col.planned_end"), "days_left": tr("col.days_left")}
+    home_labels = kit.headers("unit_no", "floor", "room", "category", "people", "start_date", "planned_end",
+                              "days_left")
     shown = homes.assign(unit_no=homes["unit_no"].map(lambda n: tr("unit.name", n=n)),
                          category=homes["category"].map(lambda c: tr(f"category.{c}")),
                          start_date=homes["start_date"].map(lambda d: fmt_date(d, lang)),
                          planned_end=homes["planned_end"].map(lambda d: fmt_date(d, lang)))[list(home_labels)]
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=home_labels)
-    session.excel_button(shown, home_labels, f"{building['name']}_{tr('overview.households')}", "excel_homes")
+    kit.table(shown, home_labels, f"{building['name']}_{tr('overview.households')}", "excel_homes")
     call_list(building_id, building["name"])
 
 
@@ -139,8 +125,8 @@ def call_list(building_id: int, building_name: str) -> None:
     """Who to call in this building: masked rows for roles that may see people, reveal one at a time, export."""
     if scope.personal == "none":
         return
-    user = session.current_user()
-    people_frame = people.under_measure_in_building(con, scope, building_id, today, session.revealed())
+    user = page.user
+    people_frame = people.under_measure_in_building(con, scope, building_id, today, kit.revealed())
     st.markdown(f"**{tr('overview.people')}**")
     st.dataframe(
         people_frame.drop(columns="resident_id").assign(
@@ -150,20 +136,10 @@ def call_list(building_id: int, building_name: str) -> None:
         hide_index=True, width="stretch", column_config=people.people_labels(lang))
     if people_frame.empty:
         return
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
-    if roles.may_reveal(user):
-        label = {r.resident_id: f"{r.unit_no}-{r.room} {r.name}" for r in people_frame.itertuples()}
-        who = left.selectbox(tr("overview.reveal_who"), list(label), format_func=label.__getitem__,
-                             key=session.widget_key("reveal_who"))
-        if left.button(tr("overview.reveal"), key="reveal"):
-            try:
-                session.revealed().add(people.reveal(con, user, scope, who, today)["resident_id"])
-                st.rerun(scope="fragment")
-            except AccountError as error:
-                st.error(tr(error.code))
+    kit.reveal_picker(page, people_frame, "overview", lambda r: f"{r.unit_no}-{r.room} {r.name}", fragment=True)
     database = session.database()
-    right.download_button(
-        tr("overview.export"), key="export_people", mime=XLSX,
+    st.download_button(
+        tr("overview.export"), key="export_people", mime=kit.XLSX,
         data=lambda: people.export_under_measure(database.cursor(), user, scope, building_id, building_name,
                                                  today, lang),
         file_name=f"{building_name}_{tr('overview.people')}_{today:%Y%m%d}.xlsx")

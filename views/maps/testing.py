@@ -3,38 +3,32 @@
 from datetime import datetime, time
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import maps
-from resilient.core import config
+from resilient.core import config, roles
+from resilient.imports.sheets import ImportProblemError
 from resilient.ops import exports
 from resilient.places import measures
 from resilient.testing import planner
 from resilient.testing import rounds as testing
 from resilient.testing.rounds import TestingError
-from ui import session
+from ui import charts, kit
 
-lang = session.lang()
-tr = session.translator(lang)
-con = session.cursor()
-user = session.current_user()
-scope = session.scope()
-today, now = config.today(), config.now()
-XLSX = session.XLSX
+page = kit.page()
+tr, con, user = page.tr, page.con, page.user
+scope, today = page.scope, page.today
 
 
-def fail(error: TestingError) -> None:
-    values = {k: v for k, v in error.values.items() if k != "problems"}
-    st.error(tr(error.code, **values))
-    if "problems" in error.values:
-        st.dataframe(pd.DataFrame(error.values["problems"]), hide_index=True)
+def fail(error: TestingError | ImportProblemError) -> None:
+    kit.fail(error)
+    kit.problems(error.values.get("problems", []), column_header=tr("testing.tube_code"))
 
 
 def round_picker() -> int | None:
     rounds = testing.rounds(con, scope)
-    if testing.may_organise(user):
+    if roles.may(user, "organise_testing"):
         with st.expander(tr("testing.new_round"), expanded=rounds.empty):
             with st.form("new_round"):
                 name = st.text_input(tr("testing.round_name"), value=tr("testing.round_default", day=today))
@@ -44,10 +38,10 @@ def round_picker() -> int | None:
                 pool = right.selectbox(tr("testing.pooling"), [10, 5, 20, 1],
                                        format_func=lambda n: tr("testing.pool", n=n) if n > 1 else tr("testing.single"))
                 household = st.checkbox(tr("testing.household_tubes"))
-                if st.form_submit_button(tr("testing.create_round"), type="primary"):
-                    community = (scope.community_ids or (None,))[0] or st.session_state.get("chosen_community")
+                community = kit.chosen_community(page)
+                if st.form_submit_button(tr("testing.create_round"), type="primary", disabled=community is None):
                     try:
-                        testing.create_round(con, user, int(community), name, day, datetime.combine(day, start),
+                        testing.create_round(con, user, community, name, day, datetime.combine(day, start),
                                              pool_size=pool, household_tubes=household)
                         st.rerun()
                     except TestingError as error:
@@ -56,39 +50,34 @@ def round_picker() -> int | None:
         st.info(tr("testing.no_round"))
         return None
     labels = {r.round_id: f"{r.name}（{pd.Timestamp(r.round_date):%Y-%m-%d}）" for r in rounds.itertuples()}
-    return st.selectbox(tr("testing.round"), list(labels), format_func=labels.__getitem__, key="round_id")
+    return kit.choose(tr("testing.round"), labels, "round_id", per_language=False)
 
 
 def plan_tab(round_id: int) -> None:
     people = testing.eligible_people(con, scope, round_id, today)
-    modes = people["mode"].value_counts()
-    sizing = planner.suggest_sizing(int(modes.get("site", 0)))
-    cols = st.columns(4)
-    cols[0].metric(tr("testing.at_sites"), f"{int(modes.get('site', 0)):,}")
-    cols[1].metric(tr("testing.door_to_door"), f"{int(modes.get('door_to_door', 0)):,}")
-    cols[2].metric(tr("testing.excluded"), f"{int(modes.get('excluded', 0)):,}")
-    cols[3].metric(tr("testing.suggested"), f"{sizing['sites']} / {sizing['desks']}")
+    modes = testing.mode_counts(people)
+    sizing = planner.suggest_sizing(modes["site"])
+    kit.kpis((tr("testing.at_sites"), modes["site"]), (tr("testing.door_to_door"), modes["door_to_door"]),
+             (tr("testing.excluded"), modes["excluded"]),
+             (tr("testing.suggested"), f"{sizing['sites']} / {sizing['desks']}"))
     st.caption(tr("testing.sizing_note", hours=f"{sizing['finish_hours']:.1f}"))
     excluded = people[people["mode"] == "excluded"]
     if not excluded.empty:
         with st.expander(tr("testing.excluded_list", n=len(excluded))):
-            st.dataframe(excluded.assign(reason=excluded["reason"].map(lambda r: tr(f"testing.reason.{r}")))
-                         [["building", "unit_no", "room", "name", "reason"]], hide_index=True, width="stretch",
-                         column_config={"building": tr("col.building"), "unit_no": tr("col.unit"),
-                                        "room": tr("col.room"), "name": tr("col.name"),
-                                        "reason": tr("testing.reason")})
+            headers = kit.headers("building", "unit_no", "room", "name", reason=tr("testing.reason"))
+            kit.table(excluded.assign(reason=excluded["reason"].map(lambda r: tr(f"testing.reason.{r}")))
+                      [list(headers)], headers)
 
     sites = testing.sites_frame(con, round_id)
     st.subheader(tr("testing.sites"))
-    st.dataframe(sites[["name", "desks", "swabs_per_desk_hour"]], hide_index=True, width="stretch",
-                 column_config={"name": tr("testing.site"), "desks": tr("testing.desks"),
-                                "swabs_per_desk_hour": tr("testing.rate")})
-    if testing.may_organise(user):
+    headers = {"name": tr("testing.site"), "desks": tr("testing.desks"), "swabs_per_desk_hour": tr("testing.rate")}
+    kit.table(sites[list(headers)], headers)
+    if roles.may(user, "organise_testing"):
         buildings = measures.building_density(con, scope, measures.Filters(), today)
         names = dict(zip(buildings["building_id"], buildings["compound"] + buildings["name"]))
         with st.form("add_site"):
             left, middle, right = st.columns(3)
-            building = left.selectbox(tr("testing.site_at"), list(names), format_func=names.__getitem__)
+            building = kit.choose(tr("testing.site_at"), names, "site_at", where=left)
             desks = middle.number_input(tr("testing.desks"), 1, 50, 4)
             rate = right.number_input(tr("testing.rate"), 10, 400, 120)
             if st.form_submit_button(tr("testing.add_site")):
@@ -99,10 +88,7 @@ def plan_tab(round_id: int) -> None:
                 except TestingError as error:
                     fail(error)
         if not sites.empty and st.button(tr("testing.make_plan"), type="primary"):
-            info = testing.round_info(con, round_id)
-            load = testing.stairwell_load(con, scope, round_id, today)
-            plan = planner.plan_round(load, sites, pd.Timestamp(info["start_at"]).to_pydatetime())
-            testing.save_plan(con, user, round_id, plan.batches)
+            plan = testing.make_plan(con, user, scope, round_id, today)
             st.success(tr("testing.planned", finish=f"{plan.finish:%H:%M}", bound=f"{plan.lower_bound:%H:%M}",
                           wait=f"{plan.max_wait_minutes:.0f}"))
     plan = testing.batches_frame(con, round_id)
@@ -111,23 +97,19 @@ def plan_tab(round_id: int) -> None:
     names = testing.stairwell_names(con, scope)
     sheets = testing.call_down_sheets(plan, names, sites, {"master": tr("testing.master")})
     st.subheader(tr("testing.plan"))
-    st.dataframe(sheets[tr("testing.master")], hide_index=True, width="stretch", height=320,
-                 column_config=sheet_labels())
-    st.download_button(tr("testing.call_down"), key="call_down", mime=XLSX, file_name=f"call-down-{round_id}.xlsx",
+    kit.table(sheets[tr("testing.master")], sheet_labels(), height=320)
+    st.download_button(tr("testing.call_down"), key="call_down", mime=kit.XLSX, file_name=f"call-down-{round_id}.xlsx",
                        data=lambda: exports.excel_bytes(sheets, sheet_labels()))
     route = testing.door_to_door_route(con, scope, round_id, today)
     if not route.empty:
         st.subheader(tr("testing.route"))
-        st.dataframe(route[["stop", "building", "unit_no", "room", "name", "phone"]], hide_index=True,
-                     column_config={"stop": tr("testing.stop"), "building": tr("col.building"),
-                                    "unit_no": tr("col.unit"), "room": tr("col.room"), "name": tr("col.name"),
-                                    "phone": tr("col.phone")})
+        headers = {"stop": tr("testing.stop"), **kit.headers("building", "unit_no", "room", "name", "phone")}
+        kit.table(route[list(headers)], headers, width="content")
 
 
 def sheet_labels() -> dict[str, str]:
-    return {"compound": tr("col.compound"), "building": tr("col.building"), "unit_no": tr("col.unit"),
-            "group_no": tr("testing.group"), "slot": tr("testing.slot"), "site": tr("testing.site"),
-            "people": tr("col.people")}
+    return kit.headers("compound", "building", "unit_no", group_no=tr("testing.group"), slot=tr("testing.slot"),
+                       site=tr("testing.site"), people=tr("col.people"))
 
 
 def desk_tab(round_id: int) -> None:
@@ -136,8 +118,7 @@ def desk_tab(round_id: int) -> None:
     if sites.empty:
         st.info(tr("testing.no_sites"))
         return
-    site_names = dict(zip(sites["site_id"], sites["name"]))
-    site = st.selectbox(tr("testing.site"), list(site_names), format_func=site_names.__getitem__, key="desk_site")
+    site = kit.choose(tr("testing.site"), dict(zip(sites["site_id"], sites["name"])), "desk_site", per_language=False)
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     code = left.text_input(tr("testing.tube_code"), key="desk_tube_code").strip()
     if right.button(tr("testing.open_tube"), key="open_tube", disabled=not code):
@@ -169,7 +150,7 @@ def desk_tab(round_id: int) -> None:
         st.warning(tr("testing.nobody"))
     for person in found.head(12).itertuples():
         left, right = st.columns([3, 1], vertical_alignment="center")
-        left.markdown(f"**{person.building}{person.unit_no}-{person.room}** {person.name} {person.phone or ''}")
+        left.markdown(f"**{person.building}{person.unit_no}-{person.room}** {kit.plain(person.name, person.phone)}")
         if person.sampled:
             right.caption(tr("testing.done", tube=person.tube_code))
         elif person.mode == "excluded":
@@ -187,57 +168,37 @@ def desk_tab(round_id: int) -> None:
 @st.fragment(run_every=30)
 def progress_tab(round_id: int) -> None:
     """Refreshes every 30 s on its own, so the map keeps its place and the rest of the page stays put."""
-    progress = testing.progress_by_stairwell(con, scope, round_id, today)
+    progress = testing.progress_view(con, scope, round_id, today)
     if progress.empty:
         st.info(tr("testing.nothing_planned"))
         return
-    names = testing.stairwell_names(con, scope)
-    progress = progress.merge(names[["stairwell_id", "unit_no", "building"]], on="stairwell_id")
-    progress = progress.assign(label=progress["building"] + progress["unit_no"].map(lambda n: tr("unit.name", n=n)),
-                               percent=(100 * progress["share"].fillna(0)).round().astype(int))
-    done, expected = int(progress["sampled"].sum()), int(progress["expected"].sum())
+    progress["label"] = progress["building"] + progress["unit_no"].map(lambda n: tr("unit.name", n=n))
+    done, expected = testing.progress_totals(progress)
     over_time = testing.samples_over_time(con, scope, round_id)
     finish = testing.estimated_finish(expected, done, over_time, config.now())
-    left, right = st.columns(2)
-    left.metric(tr("testing.sampled"), f"{done:,} / {expected:,}")
-    right.metric(tr("testing.estimated_finish"), "—" if finish is None else f"{finish:%H:%M}")
+    kit.kpis((tr("testing.sampled"), f"{done:,} / {expected:,}"),
+             (tr("testing.estimated_finish"), "—" if finish is None else f"{finish:%H:%M}"))
     tooltip = {"label": tr("col.unit"), "sampled": tr("testing.sampled"), "expected": tr("testing.expected"),
                "percent": "%"}
     highlight = set(st.session_state.get("traced_stairwells", []))
     st_folium(maps.progress_map(progress, tr("testing.progress_legend")), height=480, use_container_width=True,
               returned_objects=[], key="progress_map",
               feature_group_to_add=maps.progress_layer(progress, tooltip, highlight))
-    curve(round_id, over_time)
+    st.plotly_chart(charts.round_curve(testing.planned_over_time(con, round_id), over_time, page.lang),
+                    width="stretch")
     queues = testing.site_queues(con, round_id, config.now())
-    st.dataframe(queues.drop(columns=["site_id"]), hide_index=True, width="stretch",
-                 column_config={"name": tr("testing.site"), "groups_due": tr("testing.groups_due"),
-                                "people_due": tr("testing.people_due"), "sampled_30min": tr("testing.last_30"),
-                                "open_tubes": tr("testing.open_tubes")})
-    behind = progress.sort_values("share")
-    labels = dict(zip(behind["stairwell_id"], behind["label"] + " · " + behind["percent"].astype(str) + "%"))
-    chosen = st.selectbox(tr("testing.call_list_for"), list(labels),
-                          format_func=labels.__getitem__, key="call_stairwell")
+    kit.table(queues.drop(columns=["site_id"]), {
+        "name": tr("testing.site"), "groups_due": tr("testing.groups_due"), "people_due": tr("testing.people_due"),
+        "sampled_30min": tr("testing.last_30"), "open_tubes": tr("testing.open_tubes")})
+    labels = dict(zip(progress["stairwell_id"], progress["label"] + " · " + progress["percent"].astype(str) + "%"))
+    chosen = kit.choose(tr("testing.call_list_for"), labels, "call_stairwell", per_language=False)
     missing = testing.not_yet_sampled(con, scope, round_id, int(chosen), today)
-    shown = missing[["floor", "room", "name", "phone"]]
-    headers = {"floor": tr("col.floor"), "room": tr("col.room"), "name": tr("col.name"), "phone": tr("col.phone")}
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=headers)
-    session.excel_button(shown, headers, f"{labels[chosen]}_{tr('testing.not_yet')}", "excel_missing")
-
-
-def curve(round_id: int, sampled: pd.DataFrame) -> None:
-    planned = testing.planned_over_time(con, round_id)
-    fig = go.Figure()
-    fig.add_scatter(x=planned["bin_start"], y=planned["cumulative"], name=tr("testing.planned_curve"),
-                    line={"dash": "dash", "color": "#888888"})
-    fig.add_scatter(x=sampled["bin_start"], y=sampled["cumulative"], name=tr("testing.sampled_curve"),
-                    line={"color": "#1a9850", "width": 3})
-    fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h"},
-                      title=tr("testing.curve_title"))
-    st.plotly_chart(fig, width="stretch")
+    headers = kit.headers("floor", "room", "name", "phone")
+    kit.table(missing[list(headers)], headers, f"{labels[chosen]}_{tr('testing.not_yet')}", "excel_missing")
 
 
 def results_tab(round_id: int) -> None:
-    if not testing.may_organise(user):
+    if not roles.may(user, "organise_testing"):
         st.info(tr("app.not_allowed"))
         return
     with st.form("result"):
@@ -253,17 +214,12 @@ def results_tab(round_id: int) -> None:
                 fail(error)
     upload = st.file_uploader(tr("testing.lab_file"), type=["xlsx", "csv"], key="lab_file")
     if upload is not None and st.button(tr("testing.import_lab"), key="import_lab"):
-        from resilient.imports import register as register_import
-
         try:
-            frame = register_import.read_table(upload.getvalue(), upload.name)
-            frame = frame.rename(columns={frame.columns[0]: "code", frame.columns[1]: "result"})
-            counts = testing.import_lab_results(con, user, round_id, frame[["code", "result"]])
+            frame = testing.read_lab_file(upload.getvalue(), upload.name)
+            counts = testing.import_lab_results(con, user, round_id, frame)
             st.success(tr("testing.lab_done", n=counts["recorded"], positive=len(counts["positive"])))
-        except TestingError as error:
+        except (TestingError, ImportProblemError) as error:
             fail(error)
-        except register_import.ImportProblemError as error:
-            st.error(tr(error.code, **error.values))
     st.subheader(tr("testing.trace"))
     traced = st.text_input(tr("testing.positive_tube"), key="trace_code").strip()
     if not traced:
@@ -276,10 +232,8 @@ def results_tab(round_id: int) -> None:
     st.session_state["traced_stairwells"] = sorted(set(people["stairwell_id"].astype(int)))
     st.markdown(tr("testing.traced", people=len(people), households=people["household_id"].nunique(),
                    stairwells=people["stairwell_id"].nunique()))
-    st.dataframe(people[["building", "unit_no", "room", "name", "phone", "taken_at"]], hide_index=True,
-                 width="stretch", column_config={"building": tr("col.building"), "unit_no": tr("col.unit"),
-                                                 "room": tr("col.room"), "name": tr("col.name"),
-                                                 "phone": tr("col.phone"), "taken_at": tr("testing.taken_at")})
+    headers = kit.headers("building", "unit_no", "room", "name", "phone", taken_at=tr("testing.taken_at"))
+    kit.table(people[list(headers)], headers)
     st.caption(tr("testing.traced_on_map"))
     if st.button(tr("testing.act"), type="primary", key="act_on_positive"):
         try:
@@ -292,8 +246,5 @@ def results_tab(round_id: int) -> None:
 st.title(tr("testing.title"))
 round_id = round_picker()
 if round_id is not None:
-    # One section at a time (not st.tabs): a map drawn in a hidden tab gets no size and shows the whole world.
     sections = {"plan": plan_tab, "desk": desk_tab, "progress": progress_tab, "results": results_tab}
-    chosen = st.segmented_control(tr("testing.section"), list(sections), default="plan", key="testing_section",
-                                  format_func=lambda k: tr(f"testing.tab.{k}"), label_visibility="collapsed")
-    sections[chosen or "plan"](round_id)
+    sections[kit.section("testing", sections)](round_id)

@@ -5,11 +5,10 @@ import streamlit as st
 from resilient.core import accounts
 from resilient.core.accounts import ROLES, AccountError
 from resilient.core.scope import EVERYTHING
-from resilient.places import places
-from ui import session
+from ui import kit, session
 
-tr = session.translator(session.lang())
-con = session.cursor()
+page = kit.page()
+tr, con = page.tr, page.con
 admin = session.require_administrator()
 
 st.title(tr("users.title"))
@@ -19,24 +18,19 @@ labels = {"username": tr("login.username"), "display_name": tr("login.name"), "r
           "failed_logins": tr("users.failed"), "locked_until": tr("users.locked_until"),
           "created_at": tr("users.created_at")}
 shown = users.assign(role=users["role"].map(lambda r: tr(f"role.{r}")))[list(labels)]
-st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
-session.excel_button(shown, labels, tr("users.title"), "excel_users")
+kit.table(shown, labels, tr("users.title"), "excel_users")
 
 st.subheader(tr("users.create"))
 role = st.selectbox(tr("login.role"), ROLES, format_func=lambda r: tr(f"role.{r}"), key="new_role")
-communities = places.communities(con, EVERYTHING)
-community_names = dict(zip(communities["community_id"], communities["name"]))
 community_id = staff_id = volunteer_id = None
 if role != "street_admin":
-    community_id = st.selectbox(tr("app.community"), list(community_names), format_func=community_names.__getitem__,
-                                key="new_community")
+    community_id = kit.pick_community(page, "new_community", EVERYTHING)
 if role in ("grid_worker", "doctor") and community_id is not None:
-    staff = accounts.staff_choices(con, community_id, role)
-    staff_id = st.selectbox(tr("users.person"), list(staff), format_func=staff.__getitem__, key="new_staff")
+    staff_id = kit.choose(tr("users.person"), accounts.staff_choices(con, community_id, role), "new_staff",
+                          per_language=False)
 if role == "volunteer" and community_id is not None:
-    volunteers = accounts.volunteer_choices(con, community_id)
-    volunteer_id = st.selectbox(tr("users.person"), list(volunteers),
-                                format_func=volunteers.__getitem__, key="new_volunteer")
+    volunteer_id = kit.choose(tr("users.person"), accounts.volunteer_choices(con, community_id), "new_volunteer",
+                              per_language=False)
 with st.form("create_user", clear_on_submit=True):
     username = st.text_input(tr("login.username"))
     name = st.text_input(tr("login.name"))
@@ -49,12 +43,12 @@ if create:
                                     staff_id=staff_id, volunteer_id=volunteer_id, email=email.strip() or None)
         st.success(tr("users.created", username=made.username))
     except AccountError as error:
-        st.error(tr(error.code, **error.values))
+        kit.fail(error)
 
 st.subheader(tr("users.change"))
 names = dict(zip(users["user_id"], users["username"]))
 if names:
-    chosen = st.selectbox(tr("login.username"), list(names), format_func=names.__getitem__, key="change_user")
+    chosen = kit.choose(tr("login.username"), names, "change_user", per_language=False)
     with st.form("reset_password", clear_on_submit=True):
         new = st.text_input(tr("account.new_password"), type="password", autocomplete="new-password")
         reset = st.form_submit_button(tr("users.reset"))
@@ -63,7 +57,7 @@ if names:
             accounts.set_password(con, admin, int(chosen), names[chosen], new)
             st.success(tr("account.saved"))
         except AccountError as error:
-            st.error(tr(error.code, **error.values))
+            kit.fail(error)
     active = bool(users.set_index("user_id").loc[chosen, "active"])
     if st.button(tr("users.deactivate" if active else "users.activate"), key="toggle_active",
                  disabled=chosen == admin.user_id):

@@ -13,24 +13,22 @@ from streamlit_folium import st_folium
 from geo import maps
 from geo.footprints import FootprintError, attribute_guess, clean_polygons, read_footprints, to_wgs84
 from resilient.core import roles
+from resilient.core.scope import Scope
 from resilient.imports import footprints as footprint_import
 from resilient.imports import register as register_import
 from resilient.imports.register import ImportProblemError
 from resilient.places import places
-from ui import session
+from ui import kit
 
-lang = session.lang()
-tr = session.translator(lang)
-con = session.cursor()
-user = session.current_user()
-scope = session.viewer_scope()
-if not roles.may_import(user):
+page = kit.page()
+tr, con, user = page.tr, page.con, page.user
+scope = page.viewer_scope  # an import reaches the whole community, whatever grid cell the sidebar shows
+if not roles.may(user, "import"):
     st.error(tr("app.not_allowed"))
     st.stop()
 
 SHEET_TYPES = ["xlsx", "xlsm", "csv", "txt"]
 FOOTPRINT_TYPES = ["geojson", "json", "zip", "gpkg", "kml", "osm", "pbf"]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = {
     "register": (register_import.REGISTER_FIELDS, register_import.validate_register, register_import.commit_register),
     "staff": (register_import.STAFF_FIELDS, register_import.validate_staff, register_import.commit_staff),
@@ -41,24 +39,13 @@ IGNORE = ""
 
 
 def field_label(field: str) -> str:
-    labels = register_import.FIELD_LABELS if lang == "zh" else register_import.FIELD_LABELS_EN
+    labels = register_import.FIELD_LABELS if page.lang == "zh" else register_import.FIELD_LABELS_EN
     return labels.get(field, field)
-
-
-def message(code: str, values: dict) -> str:
-    try:
-        return tr(code, **values)
-    except (KeyError, IndexError, ValueError):  # a message whose values are missing still says what is wrong
-        return f"{tr(code)} {values}"
 
 
 def choose_community(key: str) -> int | None:
     """Leaders and grid workers import into their own community; a street administrator picks one."""
-    communities = places.communities(con, scope)
-    names = dict(zip(communities["community_id"], communities["name"]))
-    if len(names) == 1:
-        return int(next(iter(names)))
-    return st.selectbox(tr("app.community"), list(names), format_func=names.__getitem__, key=session.widget_key(key))
+    return kit.pick_community(page, key, scope)
 
 
 def column_mapping(kind: str, columns: list[str]) -> dict[str, str]:
@@ -73,7 +60,7 @@ def column_mapping(kind: str, columns: list[str]) -> dict[str, str]:
             target = (left if i % 2 == 0 else right).selectbox(
                 tr("import.map_column", column=column), [IGNORE, *fields],
                 format_func=lambda f: tr("import.ignore") if f == IGNORE else field_label(f),
-                key=session.widget_key(f"map_{kind}_{column}"))
+                key=kit.widget_key(f"map_{kind}_{column}"))
             overrides[column] = target or None
         mapping, _ = register_import.match_headers(columns, fields, overrides)
     with st.expander(tr("import.mapping_shown")):
@@ -85,19 +72,13 @@ def column_mapping(kind: str, columns: list[str]) -> dict[str, str]:
 
 def show_problems(problems) -> None:
     st.error(tr("import.problems", n=len(problems)))
-    frame = pd.DataFrame({
-        tr("import.row"): [p.row for p in problems],
-        tr("import.column"): [p.column for p in problems],
-        tr("import.problem"): [message(p.code, p.values) for p in problems],
-    })
-    st.dataframe(frame, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(frame)))
-    session.excel_button(frame, {c: c for c in frame.columns}, tr("import.problem"), "excel_problems")
+    kit.problems(problems, excel=tr("import.problem"), key="excel_problems")
 
 
 def sheet_import(kind: str) -> None:
     """One spreadsheet kind end to end: template, upload, mapping, check, confirm."""
     fields, validate, commit = KINDS[kind]
-    st.download_button(tr("import.template"), register_import.template_bytes(kind), mime=XLSX,
+    st.download_button(tr("import.template"), register_import.template_bytes(kind), mime=kit.XLSX,
                        file_name=f"{tr(f'import.kind.{kind}')}_{tr('import.template_suffix')}.xlsx",
                        key=f"template_{kind}")
     upload = st.file_uploader(tr("import.file"), type=SHEET_TYPES, key=f"upload_{kind}")
@@ -109,7 +90,7 @@ def sheet_import(kind: str) -> None:
         sheet = st.selectbox(tr("import.sheet"), sheets, key=f"sheet_{kind}") if len(sheets) > 1 else None
         frame = register_import.read_table(data, upload.name, sheet)
     except ImportProblemError as error:
-        st.error(message(error.code, error.values))
+        kit.fail(error)
         return
     st.caption(tr("import.read", file=upload.name, rows=len(frame), columns=len(frame.columns)))
     mapping = column_mapping(kind, list(frame.columns))
@@ -121,7 +102,7 @@ def sheet_import(kind: str) -> None:
         with st.spinner(tr("import.checking")):
             preview = validate(con, frame, mapping, community_id=community_id, scope=scope, **options)
     except ImportProblemError as error:
-        st.error(message(error.code, error.values))
+        kit.fail(error)
         return
     if not preview.ok:
         show_problems(preview.problems)
@@ -136,7 +117,7 @@ def sheet_import(kind: str) -> None:
             counts = commit(con, user, preview, source_name=upload.name,
                             progress=lambda f: bar.progress(min(1.0, f), text=tr("import.writing")))
         except ImportProblemError as error:
-            st.error(message(error.code, error.values))
+            kit.fail(error)
             return
         bar.empty()
         st.success(tr("import.done", created=counts.get("created", 0), updated=counts.get("updated", 0),
@@ -149,46 +130,64 @@ def outline_import() -> None:
     if upload is None:
         st.caption(tr("import.footprint_help"))
         return
-    data = upload.getvalue()
     try:
-        footprints = read_footprints(data, upload.name)
-        if len(footprints.layers) > 1:
-            layer = st.selectbox(tr("import.layer"), footprints.layers, key="footprint_layer")
-            if layer != footprints.layer:
-                footprints = read_footprints(data, upload.name, layer)
-        declared = st.radio(tr("import.declared"), ["file", "gcj02", "bd09"], horizontal=True,
-                            format_func=lambda d: tr(f"footprint.declared.{d}"),
-                            key=session.widget_key("footprint_declared"))
-        wgs84 = to_wgs84(footprints.gdf, declared)
+        footprints, wgs84 = read_outlines(upload)
     except FootprintError as error:
-        st.error(message(error.code, error.values))
+        kit.fail(error)
         return
     clean, report = clean_polygons(wgs84)
     st.caption(tr("import.footprints_read", file=upload.name, n=len(footprints.gdf), clean=len(clean),
                   crs=footprints.crs.to_string() if footprints.crs else "?"))
-    name_guess, floors_guess = attribute_guess(clean)
-    columns = [c for c in clean.columns if c != clean.geometry.name]
-    none = [None]
-    left, right = st.columns(2)
-    name_column = left.selectbox(tr("import.name_column"), none + columns,
-                                 index=(none + columns).index(name_guess) if name_guess in columns else 0,
-                                 format_func=lambda c: tr("import.none") if c is None else c, key="fp_name")
-    floors_column = right.selectbox(tr("import.floors_column"), none + columns,
-                                    index=(none + columns).index(floors_guess) if floors_guess in columns else 0,
-                                    format_func=lambda c: tr("import.none") if c is None else c, key="fp_floors")
+    name_column, floors_column = outline_columns(clean)
     community_id = choose_community("community_footprints")
-    compounds = places.compounds(con, scope)
-    compounds = compounds[compounds["community_id"] == community_id]
+    compounds = places.compounds(con, scope.narrow(Scope(() if community_id is None else (int(community_id),))))
     compound_names = dict(zip(compounds["compound_id"], compounds["name"]))
     compound_id = st.selectbox(tr("import.compound"), [None, *compound_names],
                                format_func=lambda c: tr("import.any_compound") if c is None else compound_names[c],
-                               key=session.widget_key("fp_compound"))
+                               key=kit.widget_key("fp_compound"))
     try:
         matching = footprint_import.match_to_register(con, scope, community_id, clean, name_column, floors_column,
                                                       compound_id=compound_id)
     except FootprintError as error:
-        st.error(message(error.code, error.values))
+        kit.fail(error)
         return
+    outline_preview(matching, report)
+    outline_commit(upload, matching, compound_names)
+
+
+def read_outlines(upload):
+    """The file's layer (the one chosen, when it has several) and its shapes in WGS-84, from the coordinates
+    the person says it was drawn in."""
+    data = upload.getvalue()
+    footprints = read_footprints(data, upload.name)
+    if len(footprints.layers) > 1:
+        layer = st.selectbox(tr("import.layer"), footprints.layers, key="footprint_layer")
+        if layer != footprints.layer:
+            footprints = read_footprints(data, upload.name, layer)
+    declared = st.radio(tr("import.declared"), ["file", "gcj02", "bd09"], horizontal=True,
+                        format_func=lambda d: tr(f"footprint.declared.{d}"), key=kit.widget_key("footprint_declared"))
+    return footprints, to_wgs84(footprints.gdf, declared)
+
+
+def outline_columns(clean) -> tuple[str | None, str | None]:
+    """The attributes holding each building's name and floors: guessed from the file, changed by the person."""
+    name_guess, floors_guess = attribute_guess(clean)
+    columns = [c for c in clean.columns if c != clean.geometry.name]
+    options = [None, *columns]
+
+    def shown(column):
+        return tr("import.none") if column is None else column
+
+    left, right = st.columns(2)
+    name_column = left.selectbox(tr("import.name_column"), options, format_func=shown, key="fp_name",
+                                 index=options.index(name_guess) if name_guess in columns else 0)
+    floors_column = right.selectbox(tr("import.floors_column"), options, format_func=shown, key="fp_floors",
+                                    index=options.index(floors_guess) if floors_guess in columns else 0)
+    return name_column, floors_column
+
+
+def outline_preview(matching, report) -> None:
+    """Matched and unmatched outlines on the map, then what was cleaned or left out and why."""
     st.markdown(tr("import.matching", matched=len(matching.matched), unmatched=len(matching.unmatched_footprints),
                    buildings=len(matching.unmatched_buildings)))
     labels = {"title": tr("import.preview_legend"), "matched": tr("import.matched"),
@@ -210,20 +209,22 @@ def outline_import() -> None:
             st.dataframe(matching.unmatched_buildings[["compound_name", "name", "has_geom"]], hide_index=True,
                          column_config={"compound_name": tr("col.compound"), "name": tr("col.building"),
                                         "has_geom": tr("import.has_outline")})
+
+
+def outline_commit(upload, matching, compound_names: dict) -> None:
+    """Write the matched outlines, and new buildings for the unmatched ones when the role may create them."""
     create_in = None
-    if not matching.unmatched_footprints.empty and user.role in footprint_import.CREATE_ROLES and compound_names:
+    if not matching.unmatched_footprints.empty and roles.may(user, "create_buildings") and compound_names:
         if st.checkbox(tr("import.create_unmatched", n=len(matching.unmatched_footprints)), key="fp_create"):
-            create_in = st.selectbox(tr("import.create_in"), list(compound_names),
-                                     format_func=compound_names.__getitem__,
-                                     key=session.widget_key("fp_create_in"))
-    token = hashlib.sha256(data).hexdigest()[:16]
+            create_in = kit.choose(tr("import.create_in"), compound_names, "fp_create_in")
+    token = hashlib.sha256(upload.getvalue()).hexdigest()[:16]
     if st.button(tr("import.commit_footprints"), type="primary", key=f"commit_fp_{token}",
                  disabled=matching.matched.empty and create_in is None):
         try:
             counts = footprint_import.commit_footprints(con, user, matching, create_in_compound=create_in,
                                                         source_name=upload.name)
         except FootprintError as error:
-            st.error(message(error.code, error.values))
+            kit.fail(error)
             return
         st.success(tr("import.footprints_done", set=counts.get("footprints_set", 0),
                       created=counts.get("buildings_created", 0)))

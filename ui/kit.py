@@ -1,0 +1,277 @@
+"""What every page repeats, written once: the preamble, refusals, messages kept across a rerun, KPI cards,
+tables with their Excel download, choices shown by label, the reveal picker and personal data as plain text."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cached_property
+from numbers import Integral
+from typing import NoReturn
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from resilient.core import config, roles
+from resilient.core.accounts import AccountError, User
+from resilient.core.i18n import fmt_number, refusal
+from resilient.core.masking import markdown_safe
+from resilient.core.scope import Scope
+from resilient.places import people, places
+from ui import session
+
+ALL = session.ALL  # the sidebar's "all" choice
+XLSX = session.XLSX
+widget_key = session.widget_key  # a key per language, for widgets whose labels are translated
+excel_button = session.excel_button  # a table's download, for a table drawn another way than kit.table
+revealed = session.revealed  # the residents whose name and phone this session was shown
+KPI_WIDTH = 104  # px: three cards abreast on a 390 px phone
+FLASH = "kit_flash"  # the message a change leaves for the run that shows it
+ICONS = {"success": ":material/check_circle:", "warning": ":material/warning:", "info": ":material/info:"}
+
+
+@dataclass
+class Page:
+    """The run's reader, language, connection and moment; the scopes are read only by pages that need them."""
+
+    lang: str
+    tr: Callable[..., str]
+    con: duckdb.DuckDBPyConnection
+    user: User | None
+    today: date
+    now: datetime
+
+    @cached_property
+    def scope(self) -> Scope:
+        """What the user may see, narrowed by the sidebar's community and grid cell."""
+        return session.scope()
+
+    @cached_property
+    def viewer_scope(self) -> Scope:
+        """What the user may see, whatever the sidebar narrows the page to."""
+        return session.viewer_scope()
+
+
+def page() -> Page:
+    """The top of every page, read once: what the page's widgets, domain calls and words need."""
+    lang = session.lang()
+    return Page(lang, session.translator(lang), session.cursor(), session.current_user(), config.today(),
+                config.now())
+
+
+def _tr() -> Callable[..., str]:
+    """tr bound to this run's language (format_func callbacks may be called after the run)."""
+    return session.translator(session.lang())
+
+
+# --- words ----------------------------------------------------------------------------------------------------
+
+def text(code: str, values: dict | None = None, words: dict[str, str] | None = None) -> str:
+    """A refusal or problem in the reader's words, the codes and dates inside it translated too."""
+    return refusal(code, values or {}, session.lang(), words)
+
+
+def fail(error: Exception, words: dict[str, str] | None = None, icon: str | None = None, **values) -> None:
+    """A domain refusal (its `code` a translation key) shown as an error; `values` replace the error's own."""
+    shown = {k: v for k, v in getattr(error, "values", {}).items() if k != "problems"} | values
+    st.error(text(error.code, shown, words), icon=icon)
+
+
+def join(items: Iterable, zh: str = "、", en: str = ", ") -> str:
+    """Items listed as the reader writes them: 、 in Chinese, commas in English."""
+    return (zh if session.lang() == "zh" else en).join(str(i) for i in items)
+
+
+def plain(*parts) -> str:
+    """Personal data for markdown and widget labels: masked names and phones hold '*' (张*三, 138****1234),
+    which markdown would read as emphasis. Missing parts are left out."""
+    return markdown_safe(" ".join(str(p) for p in parts if not _missing(p) and str(p)))
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
+
+
+def flat(building, unit_no, room, compound="", short: bool = False) -> str:
+    """Where a household lives: A苑3栋 2单元1502, or short as a gate worker types it (A苑3栋 2-1502)."""
+    key = "arrivals.unit_room" if short else "checks.unit_room"
+    return f"{compound or ''}{building} {_tr()(key, unit=unit_no, room=room)}"
+
+
+def flats(frame: pd.DataFrame, short: bool = False) -> list[str]:
+    """flat() for every row of a frame with building, unit_no, room (and compound) columns."""
+    compounds = frame["compound"] if "compound" in frame else [""] * len(frame)
+    return [flat(b, u, r, c, short) for c, b, u, r in zip(compounds, frame["building"], frame["unit_no"],
+                                                          frame["room"])]
+
+
+def reason_given(reason: str | None, field: str) -> bool:
+    """Whether a reason was typed for a change that needs one; when not, the refusal says which field."""
+    if (reason or "").strip():
+        return True
+    st.error(_tr()("daily.error.reason_required", field=field))
+    return False
+
+
+# --- messages kept across a rerun -----------------------------------------------------------------------------
+
+def version(name: str) -> int:
+    """A counter in widget keys: a new number gives the form new, empty widgets."""
+    return st.session_state.get(name, 0)
+
+
+def flash(message: str, kind: str = "success", renew: str | None = None, toast: bool = False) -> NoReturn:
+    """Keep `message` for the rerun that redraws the page with the change; `renew` names the version() counter
+    of a form to clear. `toast` also shows it where the reader is scrolled to."""
+    st.session_state[FLASH] = (kind, message, toast)
+    if renew:
+        st.session_state[renew] = version(renew) + 1
+    st.rerun()
+
+
+def flashed() -> None:
+    """The message the last change kept, shown once."""
+    kept = st.session_state.pop(FLASH, None)
+    if kept:
+        kind, message, toast = kept
+        getattr(st, kind)(message, icon=ICONS.get(kind))
+        if toast:
+            st.toast(message, icon=ICONS.get(kind))
+
+
+# --- figures, tables, choices ---------------------------------------------------------------------------------
+
+def kpis(*cards) -> None:
+    """Fixed-width cards that wrap: one row on a desk, three abreast on a phone instead of a tall stack.
+    A card is (label, value[, help[, delta]]); whole numbers are grouped as the reader reads them."""
+    lang = session.lang()
+    with st.container(horizontal=True, gap="small"):
+        for label, value, *more in cards:
+            help_text, delta = (*more, None, None)[:2]
+            shown = fmt_number(int(value), lang) if isinstance(value, Integral) else value
+            st.metric(label, shown, delta=delta, help=help_text, width=KPI_WIDTH)
+
+
+# The usual columns' names and their headers' keys, so each page does not spell them out again.
+COLUMNS = {"compound": "col.compound", "building": "col.building", "grid": "col.grid", "unit_no": "col.unit",
+           "floor": "col.floor", "room": "col.room", "name": "col.name", "phone": "col.phone",
+           "id_number": "col.id_number", "category": "col.category", "people": "col.people",
+           "households": "col.households", "residents": "col.residents", "active": "col.active",
+           "households_under_measure": "col.households_under_measure", "start_date": "col.start",
+           "planned_end": "col.planned_end", "days_left": "col.days_left"}
+
+
+def headers(*names: str, **more: str) -> dict[str, str]:
+    """The reader's headers for the usual columns `names` (COLUMNS), then `more` as given, in that order."""
+    tr = _tr()
+    return {**{name: tr(COLUMNS[name]) for name in names}, **more}
+
+
+def height(rows: int, most: int = 15) -> int:
+    """Every row in sight up to `most`, then the table scrolls."""
+    return 38 + 35 * min(max(rows, 1), most)
+
+
+def table(frame: pd.DataFrame, headers: dict[str, str], excel: str | None = None, key: str | None = None,
+          look: dict | None = None, **options) -> None:
+    """A table with the reader's headers (`look` for typed columns), and its Excel download when `excel` names
+    the file: the download holds what is shown, with the same headers."""
+    st.dataframe(frame, hide_index=True, column_config={**headers, **(look or {})}, **{"width": "stretch", **options})
+    if excel:
+        session.excel_button(frame, headers, excel, key)
+
+
+def whole(label: str, **options) -> st.column_config.NumberColumn:
+    """A column of whole numbers (counts, days)."""
+    return st.column_config.NumberColumn(label, format="%d", **options)
+
+
+def choose(label: str, labels: dict, key: str, where=st, per_language: bool = True, **options):
+    """A selectbox of ids or codes shown by their labels; keyed per language when the labels are translated."""
+    return where.selectbox(label, list(labels), format_func=labels.__getitem__,
+                           key=widget_key(key) if per_language else key, **options)
+
+
+def section(prefix: str, names: Iterable[str], default: str | None = None,
+            label: Callable[[str], str] | None = None) -> str:
+    """One section of the page at a time, chosen above it (not st.tabs: a map drawn in a hidden tab gets no
+    size and shows the whole world). Labels are `{prefix}.tab.{name}` unless `label` says otherwise."""
+    tr = _tr()
+    names = list(names)
+    first = default or names[0]
+    chosen = st.segmented_control(tr(f"{prefix}.section"), names, default=first, key=f"{prefix}_section",
+                                  format_func=label or (lambda k: tr(f"{prefix}.tab.{k}")),
+                                  label_visibility="collapsed")
+    return chosen or first
+
+
+# --- communities ----------------------------------------------------------------------------------------------
+
+def chosen_community(page: Page) -> int | None:
+    """The user's community, or the one a street administrator chose in the sidebar (None, with a note asking
+    to choose one, when they chose them all)."""
+    if page.user.community_id is not None:
+        return int(page.user.community_id)
+    chosen = st.session_state.get("chosen_community", ALL)
+    if chosen == ALL:
+        st.info(page.tr("arrivals.pick_community"))
+        return None
+    return int(chosen)
+
+
+def pick_community(page: Page, key: str, scope: Scope | None = None) -> int | None:
+    """A community of `scope`: the only one there is, or the one picked; None when there is none."""
+    found = places.communities(page.con, scope or page.scope)
+    names = dict(zip(found["community_id"].astype(int), found["name"]))
+    if len(names) <= 1:
+        return next(iter(names), None)
+    return choose(page.tr("app.community"), names, key)
+
+
+# --- personal data --------------------------------------------------------------------------------------------
+
+def reveal_picker(page: Page, frame: pd.DataFrame, key: str, label: Callable, fragment: bool = False) -> None:
+    """Choose one person of `frame` and show their full name and phone (logged), for roles whose work is
+    calling them; `label(row)` names each. In a fragment, only the fragment runs again."""
+    if not roles.may(page.user, "reveal") or frame.empty or "resident_id" not in frame:
+        return
+    rows = frame[frame["resident_id"].notna()].drop_duplicates("resident_id")
+    labels = {int(r.resident_id): label(r) for r in rows.itertuples()}
+    if not labels:
+        return
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    who = choose(page.tr("overview.reveal_who"), labels, f"{key}_who", where=left)
+    if right.button(page.tr("overview.reveal"), key=f"{key}_reveal"):
+        try:
+            session.revealed().add(people.reveal(page.con, page.user, page.scope, who, page.today)["resident_id"])
+            st.rerun(scope="fragment" if fragment else "app")
+        except AccountError as error:
+            fail(error)
+
+
+# --- problems in a file ---------------------------------------------------------------------------------------
+
+def problems(found: list, words: dict[str, str] | None = None, columns: dict[str, str] | None = None,
+             column_header: str | None = None, excel: str | None = None, key: str | None = None,
+             as_text: int = 0) -> None:
+    """Every problem by row and column, in words (`columns` names the columns a reader does not see as such);
+    the first `as_text` also as sentences, readable on a phone where the table's last column is cut off."""
+    if not found:
+        return
+    tr = _tr()
+    rows = [_problem(p) for p in found]
+    frame = pd.DataFrame({"row": [r for r, _, _, _ in rows],
+                          "column": [(columns or {}).get(c, c) for _, c, _, _ in rows],
+                          "problem": [text(code, values, words) for _, _, code, values in rows]})
+    if as_text:
+        st.markdown("\n".join(f"- {plain(tr('arrivals.problem_line', row=r, column=c or '—', problem=t))}"
+                              for r, c, t in frame.head(as_text).itertuples(index=False)))
+    labels = {"row": tr("import.row"), "column": column_header or tr("import.column"), "problem": tr("import.problem")}
+    table(frame, labels, excel, key, height=min(420, height(len(frame), 11)))
+
+
+def _problem(found) -> tuple:
+    """(row, column, code, values) of an import Problem, or of a dict {row, code, problem} from a lab file."""
+    if isinstance(found, dict):
+        return found.get("row") or "", found.get("column", found.get("code", "")), found["problem"], {}
+    return found.row or "", found.column, found.code, found.values
