@@ -7,7 +7,7 @@ from geo import basemaps, maps
 from resilient.core import roles
 from resilient.places import setup
 from resilient.places.setup import SetupError
-from ui import kit
+from ui import kit, session
 
 ACTIONS = ("outline", "add", "rename", "move", "merge", "delete")
 WORDS = {"field": "setup.field"}
@@ -25,7 +25,7 @@ if community_id is None:
     st.info(tr("setup.no_community_yet"))
     st.page_link("views/data/setup.py", label=tr("nav.setup"), icon=":material/checklist:")
     st.stop()
-compounds = setup.compounds(page.con, community_id)
+compounds = setup.compounds(page.con, page.viewer_scope, community_id)
 if compounds.empty:
     st.info(tr("setup.next.compounds"))
     st.page_link("views/data/setup.py", label=tr("nav.setup"), icon=":material/checklist:")
@@ -42,10 +42,10 @@ def attempt(write, done: str) -> None:
 
 
 form = kit.version("buildings_form")
-register = setup.community_buildings(page.con, community_id)
+register = setup.community_buildings(page.con, page.viewer_scope, community_id)
 labels = dict(zip(register["building_id"].astype(int), register["label"]))
 compound_names = dict(zip(compounds["compound_id"].astype(int), compounds["name"]))
-grids = setup.grid_cells(page.con, community_id)
+grids = setup.grid_cells(page.con, page.viewer_scope, community_id)
 grid_names = {None: tr("setup.none_yet"), **dict(zip(grids["grid_id"].astype(int), grids["name"]))}
 
 action = kit.section("buildings", ACTIONS)
@@ -55,7 +55,7 @@ if action != "add" and not labels:
 
 if action == "outline":
     chosen = kit.choose(tr("col.building"), labels, "buildings_outline_pick")
-    map_settings = basemaps.load_settings()
+    map_settings = session.basemap_settings()
     basemap = kit.choose(tr("overview.basemap"), {b: tr(f"overview.basemap.{b}")
                                                   for b in maps.available_basemaps(map_settings)},
                          "buildings_basemap")

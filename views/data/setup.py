@@ -62,7 +62,7 @@ if communities.empty:
 community_id = kit.pick_community(page, "setup_community", page.viewer_scope)
 if community_id is None:
     st.stop()
-steps = {s.step: s for s in setup.status(page.con, community_id)}
+steps = {s.step: s for s in setup.status(page.con, page.viewer_scope, community_id)}
 
 # --- what is done and what is next ------------------------------------------------------------------------------
 st.subheader(tr("setup.progress"))
@@ -78,18 +78,18 @@ else:
 
 # --- step 2: grid cells and their grid workers ------------------------------------------------------------------
 with st.expander(tr("setup.step.grid_cells"), expanded=next_step is steps["grid_cells"], icon=":material/grid_view:"):
-    grids = setup.grid_cells(page.con, community_id)
+    grids = setup.grid_cells(page.con, page.viewer_scope, community_id)
     if grids.empty:
         st.info(tr("setup.no_grid_cells"))
     else:
         kit.table(grids[["name", "grid_worker", "buildings"]], {"name": tr("app.grid"),
                   "grid_worker": tr("role.grid_worker"), "buildings": tr("scale.col.buildings")})
-    staff = setup.staff(page.con, community_id)
+    staff = setup.staff(page.con, page.viewer_scope, community_id)
     workers = {int(s.staff_id): s.name for s in staff.itertuples() if s.role == "grid_worker"}
     left, right = st.columns(2)
     with left.form(f"new_staff_{form_version}"):
         st.markdown(f"**{tr('setup.add_staff')}**")
-        role = st.selectbox(tr("login.role"), setup.STAFF_ROLES, format_func=lambda r: tr(f"staff_role.{r}"))
+        role = st.selectbox(tr("login.role"), setup.STAFF_ROLES, format_func=lambda r: tr(f"setup.staff_role.{r}"))
         person = st.text_input(tr("login.name"))
         phone = st.text_input(tr("setup.phone"))
         if st.form_submit_button(tr("setup.add_staff")):
@@ -113,7 +113,7 @@ with st.expander(tr("setup.step.grid_cells"), expanded=next_step is steps["grid_
 
 # --- step 3: compounds ------------------------------------------------------------------------------------------
 with st.expander(tr("setup.step.compounds"), expanded=next_step is steps["compounds"], icon=":material/apartment:"):
-    compounds = setup.compounds(page.con, community_id)
+    compounds = setup.compounds(page.con, page.viewer_scope, community_id)
     if compounds.empty:
         st.info(tr("setup.no_compounds"))
     else:
