@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from resilient.core import audit, db
-from resilient.core.i18n import TEXT as BACKUP_TEXT
+from resilient.core.i18n import texts
 from resilient.core.scope import EVERYTHING
 from resilient.demo import generator as demo
 from resilient.ops import backup
@@ -280,8 +280,10 @@ def test_a_truncated_or_unsafe_zip_is_refused(made, tmp_path):
 
 
 def test_every_backup_message_has_both_languages():
-    for key, entry in BACKUP_TEXT.items():
-        assert entry.get("zh") and entry.get("en"), key
+    zh, en = texts("zh"), texts("en")
+    assert zh.keys() == en.keys()
+    for key in zh:
+        assert all(zh[key]) and all(en[key]), key
     assert backup.message("backup.error.incomplete", "en", file="a.parquet").startswith("The backup is incomplete")
 
 

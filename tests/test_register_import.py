@@ -869,31 +869,34 @@ def test_every_code_in_the_code_has_both_texts_and_they_format():
     import re
     import string
 
-    from resilient.core.i18n import TEXT as IMPORT_TEXT
+    from resilient.core.i18n import texts
     from tests.conftest import ROOT
 
     used = set()
     for name in ["imports/sheets", "imports/values", "imports/register", "core/ids"]:
         used |= set(re.findall(r'"(import\.error\.[a-z_]+)"', (ROOT / "resilient" / f"{name}.py").read_text("utf-8")))
-    assert used - IMPORT_TEXT.keys() == set()
+    assert used, "the pattern found no codes"
+    assert used - texts("zh").keys() == set() and used - texts("en").keys() == set()
     placeholders = {"value", "file", "sheet", "limit", "label", "label_en", "field", "columns", "community_id",
                     "building", "unit", "first_row", "expected", "expected_zh", "expected_en", "compounds",
                     "floors", "old", "old_zh", "old_en", "count", "references", "kind"}
-    for code, text in IMPORT_TEXT.items():
-        if not code.startswith("import.error."):
-            continue
-        for language in ("zh", "en"):
-            names = {f for _, f, _, _ in string.Formatter().parse(text[language]) if f}
-            assert names <= placeholders, (code, language, names - placeholders)
+    for language in ("zh", "en"):
+        for code, forms in texts(language).items():
+            if not code.startswith("import.error."):
+                continue
+            for text in forms:
+                names = {f for _, f, _, _ in string.Formatter().parse(text) if f}
+                assert names <= placeholders, (code, language, names - placeholders)
 
 
 def test_problem_values_fill_their_messages(small):
-    from resilient.core.i18n import TEXT as IMPORT_TEXT
+    from resilient.core.i18n import texts
 
     rows = changed(changed(changed(PEOPLE, 0, "性别", "女"), 1, "房号", "909"), 2, "姓名", "")
     for problem in validate(small, rows).problems:
         for language in ("zh", "en"):
-            assert "{" not in IMPORT_TEXT[problem.code][language].format(**problem.values)
+            for text in texts(language)[problem.code]:
+                assert "{" not in text.format(**problem.values)
 
 
 def test_every_write_applies_the_scope_again(small):

@@ -492,13 +492,15 @@ def test_every_error_code_has_both_languages():
     import re
     from pathlib import Path
 
-    from resilient.core.i18n import TEXT as TESTING_TEXT
+    from resilient.core.i18n import texts
 
     source = (Path(testing.__file__)).read_text(encoding="utf-8")
     used = set(re.findall(r'"(testing\.error\.[a-z_]+)"', source))
-    assert used and used <= set(TESTING_TEXT)
-    for key, entry in TESTING_TEXT.items():
-        assert entry.get("zh") and entry.get("en"), key
+    zh, en = texts("zh"), texts("en")
+    assert used and used <= set(zh) and used <= set(en)
+    assert zh.keys() == en.keys()
+    for key in zh:
+        assert all(zh[key]) and all(en[key]), key
 
 
 def test_closing_a_tube_while_desks_fill_it_keeps_its_count_exact(town):

@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from resilient.core.i18n import CATEGORIES, t
+from resilient.core.i18n import CATEGORIES, chart_date_formats, chart_time_formats, t
 
 # Strictest measure darkest; the same colours on every chart.
 CATEGORY_COLOURS = {
@@ -30,7 +30,8 @@ def active_by_day(frame: pd.DataFrame, lang: str) -> go.Figure:
         title=t("overview.chart_title", lang), height=340, margin={"l": 10, "r": 10, "t": 50, "b": 10},
         legend={"orientation": "h", "y": -0.2}, hovermode="x unified",
     )
-    fig.update_xaxes(tickformat="%m月%d日" if lang == "zh" else "%d %b")
+    ticks, hover = chart_date_formats(lang)  # fmt_date's look, not plotly's own "Dec 1, 2026"
+    fig.update_xaxes(tickformat=ticks, hoverformat=hover)
     return fig
 
 
@@ -43,4 +44,6 @@ def round_curve(planned: pd.DataFrame, sampled: pd.DataFrame, lang: str) -> go.F
                     line={"color": "#1a9850", "width": 3})
     fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h"},
                       title=t("testing.curve_title", lang))
+    ticks, hover = chart_time_formats(lang)
+    fig.update_xaxes(tickformat=ticks, hoverformat=hover)
     return fig

@@ -14,7 +14,7 @@ import streamlit as st
 
 from resilient.core import config, roles
 from resilient.core.accounts import AccountError, User
-from resilient.core.i18n import fmt_number, refusal
+from resilient.core.i18n import fmt_list, fmt_number, refusal
 from resilient.core.masking import markdown_safe
 from resilient.core.scope import Scope
 from resilient.places import people, places, setup
@@ -36,6 +36,7 @@ class Page:
 
     lang: str
     tr: Callable[..., str]
+    ntr: Callable[..., str]   # for a message that states a count: ntr(key, n, **values)
     con: duckdb.DuckDBPyConnection
     user: User | None
     today: date
@@ -55,8 +56,8 @@ class Page:
 def page() -> Page:
     """The top of every page, read once: what the page's widgets, domain calls and words need."""
     lang = session.lang()
-    return Page(lang, session.translator(lang), session.cursor(), session.current_user(), config.today(),
-                config.now())
+    return Page(lang, session.translator(lang), session.ntranslator(lang), session.cursor(), session.current_user(),
+                config.today(), config.now())
 
 
 def _tr() -> Callable[..., str]:
@@ -77,9 +78,9 @@ def fail(error: Exception, words: dict[str, str] | None = None, icon: str | None
     st.error(text(error.code, shown, words), icon=icon)
 
 
-def join(items: Iterable, zh: str = "、", en: str = ", ") -> str:
-    """Items listed as the reader writes them: 、 in Chinese, commas in English."""
-    return (zh if session.lang() == "zh" else en).join(str(i) for i in items)
+def join(items: Iterable) -> str:
+    """Items listed as the reader writes them (Babel: 甲、乙和丙 / a, b, and c)."""
+    return fmt_list((str(i) for i in items), session.lang())
 
 
 def plain(*parts) -> str:
@@ -236,7 +237,7 @@ def not_on_map(page: Page) -> None:
     missing = setup.buildings_without_outline(page.con, page.scope)
     if missing.empty:
         return
-    with st.expander(page.tr("map.not_on_map", n=fmt_number(len(missing), page.lang)), icon=":material/info:"):
+    with st.expander(page.ntr("map.not_on_map", len(missing)), icon=":material/info:"):
         table(missing[["compound", "name", "grid", "households"]], {
             "compound": page.tr("col.compound"), "name": page.tr("col.building"), "grid": page.tr("col.grid"),
             "households": page.tr("setup.households")}, height=height(len(missing), 8))

@@ -10,7 +10,7 @@ from geo import basemaps
 from geo.basemaps import BasemapSettings
 from resilient.core import accounts, audit, config, db, roles
 from resilient.core.accounts import User
-from resilient.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from resilient.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, column_date_format, column_datetime_format, nt, t
 from resilient.core.scope import NOTHING, Scope
 from resilient.demo import generator as demo
 from resilient.ops import backup, exports
@@ -56,9 +56,29 @@ def tr(key: str, **values) -> str:
     return t(key, lang(), **values)
 
 
+def ntr(key: str, n: int, **values) -> str:
+    """A text stating a count, in the form `n` takes in the reader's language; {n} shows it."""
+    return nt(key, n, lang(), **values)
+
+
 def translator(language: str):
     """tr bound to one language, for format_func callbacks that Streamlit may call outside this run."""
     return lambda key, **values: t(key, language, **values)
+
+
+def ntranslator(language: str):
+    """ntr bound to one language, as translator binds tr."""
+    return lambda key, n, **values: nt(key, n, language, **values)
+
+
+def date_format() -> str:
+    """A table column's date format (st.column_config.DateColumn) in the reader's language, as fmt_date shows it."""
+    return column_date_format(lang())
+
+
+def datetime_format() -> str:
+    """The same for a DatetimeColumn, as fmt_datetime shows it."""
+    return column_datetime_format(lang())
 
 
 def widget_key(name: str) -> str:

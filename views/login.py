@@ -10,10 +10,11 @@ from ui import kit, session
 
 page = kit.page()
 tr, con = page.tr, page.con
+ntr = page.ntr
 
 st.title(tr("login.title"))
 if st.session_state.pop("expired", False):
-    st.warning(tr("login.expired", minutes=session.IDLE_MINUTES))
+    st.warning(ntr("login.expired", session.IDLE_MINUTES))
 
 if session.sso_configured():
     if st.user.is_logged_in:

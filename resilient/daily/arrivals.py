@@ -16,7 +16,7 @@ import pandas as pd
 
 from resilient.core import audit, config, ids, queries
 from resilient.core.accounts import User
-from resilient.core.i18n import CATEGORIES, TEXT
+from resilient.core.i18n import CATEGORIES, DEFAULT_LANGUAGE, t
 from resilient.core.masking import mask_people
 from resilient.core.scope import Scope
 from resilient.daily.rules import (
@@ -379,8 +379,8 @@ def match_arrival_headers(columns) -> dict[str, str]:
 def _category_word(text: str) -> str:
     key = normalise_header(text)
     for code in CATEGORIES:
-        labels = TEXT[f"category.{code}"]
-        if key in {normalise_header(code), normalise_header(labels["zh"]), normalise_header(labels["en"])}:
+        labels = [t(f"category.{code}", lang) for lang in ("zh", "en")]
+        if key in {normalise_header(code), *map(normalise_header, labels)}:
             return code
     raise ValueError
 
@@ -620,21 +620,17 @@ TEMPLATE_COLUMNS = [("name", "姓名"), ("id_number", "身份证号"), ("phone",
                     ("risk", "风险等级"), ("temperature", "体温"), ("transport", "交通工具"),
                     ("category", "管控措施"), ("days", "管控天数"), ("reason", "调整原因")]
 TEMPLATE_CHOICES = {"origin": ["境外", "重点地区", "其他地区", "密接"], "risk": ["高", "低"],
-                    "category": [TEXT[f"category.{c}"]["zh"] for c in CATEGORIES]}
-TEMPLATE_NOTES = [
-    ("姓名、身份证号、到达日期", "必填。到达日期如 2026-11-23，不能晚于今天。"),
-    ("居住地址", "新来人员必填，写本社区的房屋，如 3-2-1502 或 3栋2单元1502；已登记居民可不填（按身份证号匹配）。"),
-    ("来源类别", "境外 / 重点地区 / 其他地区 / 密接，从下拉列表选。"),
-    ("风险等级", "高 / 低，不填按高风险。"),
-    ("管控措施、管控天数", "不填则按社区规则自动建议；与建议不同时必须填写调整原因。"),
-    ("身份证号、联系电话", "已设为文本格式，请勿改为数字（会丢失末位）。"),
+                    "category": [t(f"category.{c}", "zh") for c in CATEGORIES]}
+TEMPLATE_NOTES = [  # the sheet's own headers a note is about, and the note's key (arrivals.template.note.*)
+    ("姓名、身份证号、到达日期", "required"), ("居住地址", "address"), ("来源类别", "origin"), ("风险等级", "risk"),
+    ("管控措施、管控天数", "decision"), ("身份证号、联系电话", "text_columns"),
 ]
 TEMPLATE_ROWS = 500
 
 
-def template_bytes() -> bytes:
+def template_bytes(lang: str = DEFAULT_LANGUAGE) -> bytes:
     """A blank gate sheet (.xlsx): the recognised Chinese headers, text-formatted ID and phone columns,
-    drop-down lists for origin, risk and measure, and a second sheet saying how to fill it in."""
+    drop-down lists for origin, risk and measure, and a second sheet saying, in `lang`, how to fill it in."""
     import openpyxl
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -657,10 +653,10 @@ def template_bytes() -> bytes:
             choice.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
             sheet.add_data_validation(choice)
     sheet.freeze_panes = "A2"
-    notes = workbook.create_sheet("填写说明")
-    notes.append(["列", "说明"])
-    for row in TEMPLATE_NOTES:
-        notes.append(list(row))
+    notes = workbook.create_sheet(t("arrivals.template.notes_sheet", lang))
+    notes.append([t("arrivals.template.column", lang), t("arrivals.template.note", lang)])
+    for columns, note in TEMPLATE_NOTES:
+        notes.append([columns, t(f"arrivals.template.note.{note}", lang)])
     notes.column_dimensions["A"].width = 20
     notes.column_dimensions["B"].width = 90
     buffer = io.BytesIO()

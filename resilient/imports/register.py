@@ -21,8 +21,6 @@ import pyarrow as pa
 from resilient.core import audit, config, db, ids, queries, roles
 from resilient.core.scope import NOTHING, Scope
 from resilient.imports.sheets import (
-    FIELD_LABELS,
-    FIELD_LABELS_EN,
     REGISTER_FIELDS,
     STAFF_FIELDS,
     VOLUNTEER_FIELDS,
@@ -55,7 +53,7 @@ from resilient.ops import integrity
 from resilient.places import geometry
 
 __all__ = [  # the import API the page uses
-    "FIELD_LABELS", "FIELD_LABELS_EN", "REGISTER_FIELDS", "STAFF_FIELDS", "VOLUNTEER_FIELDS", "ImportProblemError",
+    "REGISTER_FIELDS", "STAFF_FIELDS", "VOLUNTEER_FIELDS", "ImportProblemError",
     "Preview", "Problem", "commit_register", "commit_staff", "commit_volunteers", "match_headers", "parse_address",
     "read_table", "sheet_names", "template_bytes", "validate_register", "validate_staff", "validate_volunteers",
 ]
@@ -133,13 +131,12 @@ def _apply(frame: pd.DataFrame, column: str | None, parse: Callable, problems: l
 
 
 def _field(name: str) -> dict[str, str]:
-    """Problem values naming a field in both languages, for 'missing column' and 'required' messages."""
-    return {"field": name, "label": FIELD_LABELS[name], "label_en": FIELD_LABELS_EN[name]}
+    """Problem values naming a field, for 'missing column' and 'required' messages (its label: field.<name>)."""
+    return {"field": name}
 
 
 def _sex_values(sex: str) -> dict[str, str]:
-    return {"expected": sex, "expected_zh": "男" if sex == "M" else "女", "expected_en": "male" if sex == "M" else
-            "female"}
+    return {"expected": sex}  # the page names it: import.sex.<M|F>
 
 
 def _put(rows: pd.DataFrame, name: str, values: list) -> None:
@@ -170,7 +167,7 @@ def _header_problems(frame: pd.DataFrame, mapping: dict[str, str], fields: dict[
     for name, sources in by_field.items():
         if len(sources) > 1:
             problems.append(Problem(header, sources[1], "import.error.column_twice",
-                                    {**_field(name), "columns": "、".join(sources)}))
+                                    {**_field(name), "columns": sources}))
     for alternatives in required:
         if not any(a in by_field for a in alternatives):
             problems.append(Problem(header, "", "import.error.missing_column",
@@ -284,7 +281,7 @@ def _people(frame: pd.DataFrame, source: dict[str, str], problems: list[Problem]
         for row, stated, derived, number in zip(rows.index, given, rows["birth_date"], rows["id_number"]):
             if stated and derived and not _same_birth(stated, derived):
                 problems.append(Problem(int(row), source["birth_date"], "import.error.id_birth_mismatch",
-                                        {"value": number, "expected": derived.isoformat()}))
+                                        {"value": number, "expected": derived}))
     for flag in FLAGS:
         # A flag column that is present says no with a blank cell; an absent column changes nothing (None).
         values = _apply(frame, source.get(flag), parse_flag, problems)
@@ -767,8 +764,6 @@ def _check_references(con: duckdb.DuckDBPyConnection, before: dict[str, int]) ->
         raise ImportProblemError("import.error.integrity", references=", ".join(sorted(worse)))
 
 
-ROLE_LABELS = {"grid_worker": ("网格员", "grid worker"), "doctor": ("医生", "doctor"), "police": ("民警", "police")}
-
 # --- staff and volunteers --------------------------------------------------------------------------------------
 
 
@@ -820,8 +815,7 @@ def validate_staff(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, mapping:
         old_role = known.get(phone, (None, None))[1]
         if old_role and role and old_role != role:
             problems.append(Problem(int(row), source["role"], "import.error.staff_role_changed",
-                                    {"value": name, "old": old_role, "old_zh": ROLE_LABELS[old_role][0],
-                                     "old_en": ROLE_LABELS[old_role][1]}))
+                                    {"value": name, "old": old_role}))  # the page names it: import.role.<old>
     _put(rows, "grid_ids", found_grids)
     problems.sort(key=lambda p: (p.row, p.column))
     state = [known.get(p) for p in rows["phone"]]
@@ -835,7 +829,7 @@ def _staff_grids(row: int, role: str | None, names: list[str], source: dict[str,
                  assigned: dict[int, int], problems: list[Problem]) -> list[int]:
     """The grid cells a grid worker's row names: known cells, each given to one person only."""
     if names and role and role != "grid_worker":
-        problems.append(Problem(row, source["grid"], "import.error.grid_not_for_role", {"value": "、".join(names)}))
+        problems.append(Problem(row, source["grid"], "import.error.grid_not_for_role", {"value": names}))
         return []
     found = []
     for name in names:

@@ -250,21 +250,6 @@ VOLUNTEER_FIELDS: dict[str, list[str]] = {
     "capacity": ["可服务户数", "服务能力", "服务户数", "可服务户", "capacity"],
     "active": ["状态", "在岗状态", "是否在岗", "status", "active"],
 }
-FIELD_LABELS = {  # the Chinese header each field gets in templates and in problem texts
-    "community": "社区", "compound": "小区", "building": "楼栋", "unit": "单元", "room": "房号", "address": "居住地址",
-    "name": "姓名", "id_number": "身份证号", "phone": "联系电话", "sex": "性别", "birth_date": "出生日期",
-    "disabled": "残疾", "bedridden": "卧床", "chronic_illness": "慢性病", "low_income": "低保", "pregnant": "孕妇",
-    "floors": "楼层数", "grid": "网格", "role": "岗位", "home_building": "居住楼栋", "capacity": "可服务户数",
-    "active": "状态",
-}
-FIELD_LABELS_EN = {
-    "community": "community", "compound": "compound", "building": "building", "unit": "unit", "room": "room",
-    "address": "address", "name": "name", "id_number": "ID number", "phone": "phone", "sex": "sex",
-    "birth_date": "date of birth", "disabled": "disabled", "bedridden": "bedridden",
-    "chronic_illness": "chronic illness", "low_income": "low income (dibao)", "pregnant": "pregnant",
-    "floors": "floors", "grid": "grid cell", "role": "post", "home_building": "home building",
-    "capacity": "households they can serve", "active": "status",
-}
 BRACKETED = re.compile(r"[(\[【].*?[)\]】]")
 HEADER_NOISE = re.compile(r"[\s*:_\-./#]")
 

@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 import duckdb
 
 from resilient.core import audit, config, db
-from resilient.core.i18n import TEXT
+from resilient.core.i18n import t
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -45,8 +45,7 @@ class BackupError(ValueError):
 
 def message(code: str, lang: str, **values) -> str:
     """A backup text in one language, for the command line."""
-    entry = TEXT.get(code)
-    return code if entry is None else entry[lang].format(**values)
+    return t(code, lang, **values)
 
 
 def _sql_text(value: str | Path) -> str:

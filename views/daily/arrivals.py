@@ -8,12 +8,13 @@ from resilient.core.i18n import CATEGORIES, fmt_date
 from resilient.daily import arrivals
 from resilient.daily.arrivals import Arrival, Newcomer
 from resilient.daily.rules import DailyError
-from ui import kit
+from ui import kit, session
 from views.daily import arrivals_sheets as sheets
 from views.daily.arrivals_sheets import fail
 
 page = kit.page()
 tr, con, user, lang = page.tr, page.con, page.user, page.lang
+ntr = page.ntr
 scope, today, now = page.scope, page.today, page.now
 if not roles.may(user, "register_arrivals"):
     st.error(tr("app.not_allowed"))
@@ -33,7 +34,7 @@ def register_section() -> None:
     community_id = person.pop("community_id")
     left, right = st.columns(2)
     arrived = left.date_input(tr("arrivals.date"), value=today, max_value=today, key=f"arr_date_{form}",
-                              format="YYYY-MM-DD")
+                              format=session.date_format())
     from_place = right.text_input(tr("arrivals.from_place"), key=f"arr_from_{form}",
                                   placeholder=tr("arrivals.from_place_hint"))
     with st.expander(tr("arrivals.more")):
@@ -49,7 +50,7 @@ def register_section() -> None:
         st.caption(tr("arrivals.origin_first"))
         return
     category, days = arrivals.suggest(con, community_id, origin, risk)
-    st.info(tr("arrivals.suggestion", category=tr(f"category.{category}"), days=days),
+    st.info(ntr("arrivals.suggestion", days, category=tr(f"category.{category}")),
             icon=":material/rule:")
     follow = st.toggle(tr("arrivals.follow"), value=True, key=f"arr_follow_{form}")
     reason = None
@@ -66,10 +67,10 @@ def register_section() -> None:
         reason = st.text_area(tr("arrivals.reason_required") if differs else tr("arrivals.reason"),
                               key=f"arr_reason_{form}", height=80, placeholder=tr("arrivals.reason_hint"))
         if differs and not (reason or "").strip():
-            st.warning(tr("arrivals.reason_needed", category=tr(f"category.{category}"), days=days),
+            st.warning(ntr("arrivals.reason_needed", days, category=tr(f"category.{category}")),
                        icon=":material/edit_note:")
     end = arrivals.planned_end(arrived, chosen_days)
-    st.markdown(tr("arrivals.will_register", category=tr(f"category.{chosen}"), days=int(chosen_days),
+    st.markdown(ntr("arrivals.will_register", int(chosen_days), category=tr(f"category.{chosen}"),
                    end=fmt_date(end, lang)))
     if st.button(tr("arrivals.register"), type="primary", width="stretch", key=f"arr_register_{form}",
                  icon=":material/how_to_reg:"):
@@ -81,8 +82,8 @@ def register_section() -> None:
         except DailyError as error:
             fail(error)
             return
-        kit.flash(tr("arrivals.registered", who=kit.plain(person["label"]),
-                     category=tr(f"category.{written['category']}"), days=written["days"],
+        kit.flash(ntr("arrivals.registered", written["days"], who=kit.plain(person["label"]),
+                     category=tr(f"category.{written['category']}"),
                      end=fmt_date(written["planned_end"], lang)), renew="arr_form")
 
 
@@ -103,7 +104,7 @@ def pick_resident(form: int) -> dict | None:
                                      end=fmt_date(r.planned_end, lang))] if pd.notna(r.measure_id) else []))
              for i, r in rows.items()}
     if len(found) == arrivals.FIND_LIMIT:
-        st.caption(tr("arrivals.more_found", n=arrivals.FIND_LIMIT))
+        st.caption(ntr("arrivals.more_found", arrivals.FIND_LIMIT))
     resident_id = st.radio(tr("arrivals.pick"), list(label), format_func=label.__getitem__,
                            key=kit.widget_key(f"arr_pick_{form}_{query}"))
     row = rows[resident_id]

@@ -15,7 +15,7 @@ from resilient.core.i18n import CATEGORIES
 from resilient.daily import arrivals
 from resilient.daily.rules import DailyError
 from resilient.imports.sheets import ImportProblemError, read_table
-from ui import kit
+from ui import kit, session
 
 SHEET_TYPES = ["xlsx", "xlsm", "csv", "txt"]
 PROBLEMS_AS_TEXT = 5
@@ -47,7 +47,7 @@ def sheet_section(page: kit.Page) -> None:
     community_id = kit.chosen_community(page)
     if community_id is None:
         return
-    st.download_button(tr("arrivals.template"), arrivals.template_bytes(), mime=kit.XLSX,
+    st.download_button(tr("arrivals.template"), arrivals.template_bytes(page.lang), mime=kit.XLSX,
                        file_name=f"{tr('arrivals.template_file')}.xlsx", key="arr_template",
                        icon=":material/download:")
     upload = st.file_uploader(tr("arrivals.sheet_file"), type=SHEET_TYPES, key="arr_upload")
@@ -62,14 +62,14 @@ def sheet_section(page: kit.Page) -> None:
         return
     try:
         frame = read_table(data, upload.name)
-        st.caption(tr("import.read", file=upload.name, rows=len(frame), columns=len(frame.columns)))
+        st.caption(page.ntr("import.read", len(frame), file=upload.name, columns=len(frame.columns)))
         with st.spinner(tr("import.checking")):
             preview = arrivals.validate_sheet(page.con, page.user, frame, community_id, page.today)
     except (ImportProblemError, DailyError) as error:
         fail(error)
         return
     if not preview.ok:
-        st.error(tr("arrivals.sheet_problems", n=len(preview.problems)))
+        st.error(page.ntr("arrivals.sheet_problems", len(preview.problems)))
         kit.problems(preview.problems, VALUE_WORDS, excel=tr("arrivals.problems_file"), key="arr_problems_excel",
                      as_text=PROBLEMS_AS_TEXT)
         return
@@ -77,7 +77,7 @@ def sheet_section(page: kit.Page) -> None:
         st.warning(tr("arrivals.sheet_empty"))
         return
     rows = arrivals.preview_rows(page.con, preview)
-    st.success(tr("arrivals.sheet_ready", n=len(rows), newcomers=int(rows["newcomer"].sum())))
+    st.success(page.ntr("arrivals.sheet_ready", len(rows), newcomers=int(rows["newcomer"].sum())))
     changed = [(c, d) != (oc, od) for c, d, oc, od in zip(rows["suggested_category"], rows["suggested_days"],
                                                           rows["category"], rows["days"])]
     suggested = decision_text(page, rows["suggested_category"], rows["suggested_days"], "arrivals.changed_from")
@@ -89,16 +89,16 @@ def sheet_section(page: kit.Page) -> None:
     kit.table(shown, {"row": tr("import.row"), "name": tr("col.name"), "who": tr("arrivals.col.who"),
                       "origin": tr("arrivals.col.origin"), "decision": tr("arrivals.col.decision"),
                       "changed": tr("arrivals.col.suggested"), "reason": tr("arrivals.col.reason")},
-              look={"arrival_date": st.column_config.DateColumn(tr("arrivals.col.date"), format="YYYY-MM-DD")},
+              look={"arrival_date": st.column_config.DateColumn(tr("arrivals.col.date"), format=session.date_format())},
               height=min(420, kit.height(len(shown), 11)))
-    if st.button(tr("arrivals.commit", n=len(rows)), type="primary", width="stretch", key=f"arr_commit_{token}"):
+    if st.button(page.ntr("arrivals.commit", len(rows)), type="primary", width="stretch", key=f"arr_commit_{token}"):
         try:
             counts = arrivals.commit_sheet(page.con, page.user, preview, upload.name, page.now)
         except DailyError as error:
             fail(error)
             return
         by = kit.join(f"{tr(f'category.{c}')} {n}" for c, n in counts["by_category"].items())
-        text = tr("arrivals.sheet_done", n=counts["arrivals"], newcomers=counts["newcomers"], by=by)
+        text = page.ntr("arrivals.sheet_done", counts["arrivals"], newcomers=counts["newcomers"], by=by)
         st.session_state["arr_sheet_written"] = {**written, token: text}
         st.rerun()
 
@@ -109,7 +109,7 @@ def list_section(page: kit.Page) -> None:
     """The recent arrivals in scope, masked, with the counts by origin and an Excel export."""
     tr, today = page.tr, page.today
     picked = st.date_input(tr("arrivals.range"), value=(today - timedelta(days=6), today), max_value=today,
-                           key="arr_range", format="YYYY-MM-DD")
+                           key="arr_range", format=session.date_format())
     since, until = (picked[0], picked[-1]) if isinstance(picked, tuple) and picked else (today, today)
     frame = arrivals.arrivals(page.con, page.scope, since, until, kit.revealed())
     kit.kpis((tr("arrivals.kpi.all"), len(frame)),
@@ -129,7 +129,7 @@ def list_section(page: kit.Page) -> None:
                "reason": tr("arrivals.col.reason"), "newcomer": tr("arrivals.col.who"),
                "recorded_by": tr("arrivals.col.recorded_by")}
     kit.table(shown, headers, tr("arrivals.list_file"), "arr_list_excel", height=420,
-              look={"arrival_date": st.column_config.DateColumn(headers["arrival_date"], format="YYYY-MM-DD")})
+              look={"arrival_date": st.column_config.DateColumn(headers["arrival_date"], format=session.date_format())})
     kit.reveal_picker(page, frame, "arr_reveal",
                       lambda r: f"{kit.flat(r.building, r.unit_no, r.room, r.compound, short=True)} {r.name}")
 

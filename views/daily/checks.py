@@ -14,6 +14,7 @@ from ui import kit
 
 page = kit.page()
 tr, con, user, lang = page.tr, page.con, page.user, page.lang
+ntr = page.ntr
 scope, today, now = page.scope, page.today, page.now
 settings = daily.load_settings(con)
 own = checks.viewer_staff_id(user)
@@ -86,7 +87,7 @@ def person_form(row, day, period: str) -> None:
     with st.container(border=True):
         st.markdown(f"**{kit.flat(row.building, row.unit_no, row.room, row.compound)}** "
                     f"{kit.plain(row.name, row.phone)}  \n"
-                    f"{tr(f'category.{row.category}')} · {tr('checks.days_left', days=row.days_left)}  \n"
+                    f"{tr(f'category.{row.category}')} · {ntr('checks.days_left', row.days_left)}  \n"
                     f"{tr('period.am')} {reading_badge(row, 'am')} · {tr('period.pm')} {reading_badge(row, 'pm')}")
         if getattr(row, f"{period}_status") not in checks.TO_DO:
             return
@@ -108,7 +109,8 @@ def person_form(row, day, period: str) -> None:
                 kit.fail(error)
                 return
             alert = result["abnormal"]
-            kit.flash(tr("checks.saved_alert" if alert else "checks.saved", temperature=temperature),
+            kit.flash((tr("checks.saved_alert", temperature=temperature) if alert
+                       else tr("checks.saved", temperature=temperature)),
                       "warning" if alert else "success")
 
 
@@ -176,7 +178,7 @@ def missed_section() -> None:
         "name": missed["name"]})
     labels = {"day": tr("checks.col.day"), "period": tr("checks.period"),
               **kit.headers("building", "unit_no", "room", "name")}
-    st.caption(tr("checks.missed_help", n=len(missed)))
+    st.caption(ntr("checks.missed_help", len(missed)))
     kit.table(shown, labels, tr("checks.missed_file"), "checks_missed_excel")
 
 

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from resilient.core import roles
-from resilient.core.i18n import fmt_date
+from resilient.core.i18n import fmt_date, fmt_datetime
 from resilient.daily import arrivals, releases
 from resilient.daily import rules as daily
 from resilient.daily.rules import DailyError
@@ -16,6 +16,7 @@ VALUE_WORDS = {"to": "transfer", "value": "transfer"}
 
 page = kit.page()
 tr, con, user, lang = page.tr, page.con, page.user, page.lang
+ntr = page.ntr
 scope, today, now = page.scope, page.today, page.now
 settings = daily.load_settings(con)
 if not roles.may(user, "decide"):
@@ -64,7 +65,7 @@ def due_section() -> None:
     if due.empty:
         st.info(tr(f"releases.empty.{show}"))
         return
-    st.caption(tr("releases.rule", days=settings.release_normal_days))
+    st.caption(ntr("releases.rule", settings.release_normal_days))
     for when in releases.DUE_ORDER:
         part = due[due["due"] == when]
         if part.empty:
@@ -150,7 +151,7 @@ def change_section() -> None:
     else:
         days = int(st.number_input(tr("releases.centralised_days"), min_value=1, max_value=60,
                                    value=releases.CENTRALISED_DAYS, step=1, key=f"chg_cdays_{form}"))
-        effect = tr("releases.effect.centralised", who=who, category=category, days=days,
+        effect = ntr("releases.effect.centralised", days, who=who, category=category,
                     end=fmt_date(releases.new_end(action, row.planned_end, days, today), lang))
     reason = st.text_area(tr("releases.reason"), key=f"chg_reason_{form}", height=80,
                           placeholder=tr(f"releases.reason_hint.{action}"))
@@ -181,7 +182,7 @@ def detail_text(kind: str, detail) -> str:
         return tr("releases.detail.created", category=tr(f"category.{detail['category']}"),
                   start=detail.get("start_date", ""), end=detail.get("planned_end", ""))
     if kind == "extended":
-        return tr("releases.detail.extended", days=detail.get("days", ""), old=detail.get("old_end", ""),
+        return ntr("releases.detail.extended", detail.get("days", ""), old=detail.get("old_end", ""),
                   new=detail.get("new_end", ""))
     if kind == "transferred" and detail.get("to"):
         return tr(f"transfer.{detail['to']}")
@@ -208,7 +209,7 @@ def history_section() -> None:
         st.info(tr("releases.no_history"))
         return
     shown = pd.DataFrame({
-        "event_at": [pd.Timestamp(t).strftime("%Y-%m-%d %H:%M") if pd.notna(t) else "" for t in steps["event_at"]],
+        "event_at": [fmt_datetime(pd.Timestamp(t), lang) if pd.notna(t) else "" for t in steps["event_at"]],
         "kind": [tr(f"event.{k}") for k in steps["kind"]],
         "category": [tr(f"category.{c}") if isinstance(c, str) else "" for c in steps["category"]],
         "detail": [detail_text(k, d) for k, d in zip(steps["kind"], steps["detail"])],

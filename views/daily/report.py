@@ -3,20 +3,21 @@
 import pandas as pd
 import streamlit as st
 
-from resilient.core.i18n import fmt_date
+from resilient.core.i18n import fmt_date, fmt_number
 from resilient.daily import report as daily_report
 from resilient.places import places
 from ui import kit, session
 
 page = kit.page()
 tr, con, user, lang = page.tr, page.con, page.user, page.lang
+ntr = page.ntr
 scope, today, now = page.scope, page.today, page.now
 
 st.title(tr("report.page_title"))
 day = st.date_input(tr("report.day"), value=today, max_value=today, key="report_day")
 frame = daily_report.report(con, scope, day, now)
 names = places.communities(con, scope)["name"].tolist()
-place = kit.join(names) if len(names) <= 3 else tr("report.communities", n=len(names))
+place = kit.join(names) if len(names) <= 3 else ntr("report.communities", len(names))
 st.caption(tr("report.as_of", place=place, when=fmt_date(daily_report.as_of(day, now), lang, with_time=True)))
 
 shown = daily_report.labelled(frame, lang)
@@ -33,7 +34,7 @@ right.download_button(
 
 
 def change_text(value: int) -> str:
-    return f"+{value:,}" if value > 0 else f"{value:,}" if value < 0 else "0"
+    return f"+{fmt_number(value, lang)}" if value > 0 else fmt_number(value, lang)
 
 
 for section in [s for s in daily_report.SECTIONS if s in set(frame["section"])]:

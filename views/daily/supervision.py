@@ -13,12 +13,13 @@ from resilient.daily import rules as daily
 from resilient.daily import supervision
 from resilient.daily.rules import DailyError, DailySettings
 from resilient.places import places
-from ui import kit
+from ui import kit, session
 from views.daily import supervision_teams as part
 from views.daily.supervision_teams import COUNTS, VERSION, count_headers, counts_look, done, flags, grid_text
 
 page = kit.page()
 tr, con, user = page.tr, page.con, page.user
+ntr = page.ntr
 if not roles.may(user, "supervise"):  # navigation offers the page only to these roles; a typed URL too
     st.error(tr("app.not_allowed"))
     st.stop()
@@ -52,7 +53,7 @@ def workers_section() -> None:
         return
     standard, total = settings.worker_standard_load, supervision.totals(frame)
     kit.kpis((tr("supervision.kpi.workers_overloaded"), total["overloaded"],
-              tr("supervision.kpi.workers_overloaded_help", n=standard)),
+              ntr("supervision.kpi.workers_overloaded_help", standard)),
              (tr("supervision.kpi.missed_week"), total["missed_week"], tr("supervision.kpi.missed_help")),
              (tr("supervision.kpi.open_alerts"), total["open_alerts"], tr("supervision.kpi.open_alerts_help")),
              (tr("supervision.kpi.followed"), total["followed"]))
@@ -90,7 +91,7 @@ def worker_detail(ordered: pd.DataFrame) -> None:
                "planned_end": tr("col.planned_end")}
     kit.table(shown, headers, tr("supervision.followed_file", name=name), "sup_followed_excel",
               look={"days_left": kit.whole(headers["days_left"]),
-                    "planned_end": st.column_config.DateColumn(headers["planned_end"], format="YYYY-MM-DD")},
+                    "planned_end": st.column_config.DateColumn(headers["planned_end"], format=session.date_format())},
               height=kit.height(len(shown)))
     reassign_form(staff_id, people, shown, ordered)
 
@@ -107,7 +108,7 @@ def reassign_form(staff_id: int, people: pd.DataFrame, shown: pd.DataFrame, orde
         return
     target_name = dict(zip(targets["staff_id"].astype(int), targets["name"]))
     target_label = {int(r.staff_id): staff_option(r.name, r.role, r.load) for r in targets.itertuples()}
-    who_label = {int(m): f"{p} {n} · {tr('supervision.days', n=d)}"
+    who_label = {int(m): f"{p} {n} · {ntr('supervision.days', d)}"
                  for m, p, n, d in zip(people["measure_id"], shown["place"], shown["name"], people["days_left"])}
     version = kit.version(VERSION)
     with st.container(border=True):
@@ -119,7 +120,7 @@ def reassign_form(staff_id: int, people: pd.DataFrame, shown: pd.DataFrame, orde
         reason = right.text_input(tr("supervision.reason"), key=f"sup_reassign_reason_{staff_id}_{version}",
                                   placeholder=tr("supervision.reason_placeholder"))
         # The button says how many and to whom: "select all" is one click away in the list above.
-        clicked = st.button(tr("supervision.reassign_button", n=len(chosen), name=target_name[target]),
+        clicked = st.button(ntr("supervision.reassign_button", len(chosen), name=target_name[target]),
                             type="primary", disabled=not chosen, key="sup_reassign")
     if not clicked or not kit.reason_given(reason, tr("supervision.reason_field")):
         return
@@ -128,7 +129,7 @@ def reassign_form(staff_id: int, people: pd.DataFrame, shown: pd.DataFrame, orde
     except DailyError as error:
         part.fail(page, error)   # all or none: nobody was handed over
         return
-    done(tr("supervision.reassigned", n=len(chosen), name=target_name[target]))
+    done(ntr("supervision.reassigned", len(chosen), name=target_name[target]))
 
 
 # --- check rules ----------------------------------------------------------------------------------------------
@@ -162,7 +163,7 @@ def settings_section() -> None:
             except DailyError as error:
                 part.fail(page, error)
     st.caption(tr("supervision.setting.note"))
-    st.caption(tr("supervision.team_standard_note", n=coverage.load_settings(con).team_standard_load))
+    st.caption(ntr("supervision.team_standard_note", coverage.load_settings(con).team_standard_load))
 
 
 # --- page -----------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from resilient.coverage import volunteers as coverage
 from resilient.daily import rules as daily
 from resilient.daily import supervision, teams
 from resilient.daily.rules import DailyError
-from ui import kit
+from ui import kit, session
 
 COUNTS = ("min_days_left", "done_week", "late_week", "missed_week", "open_alerts")
 VERSION = "sup_version"  # bumped by every change: selectboxes whose labels carry loads start afresh
@@ -109,8 +109,8 @@ def teams_table(page: kit.Page, grid_names: dict, view: pd.DataFrame, standard: 
     kit.table(shown, headers, tr("supervision.teams_file"), "sup_teams_excel", placeholder="—",
               height=kit.height(len(shown)),
               look=counts_look(headers, "team", "isolated_people", standard, ("households",),
-                               help=tr("supervision.team_standard_note", n=standard)))
-    st.caption(tr("supervision.team_standard_note", n=standard))
+                               help=page.ntr("supervision.team_standard_note", standard)))
+    st.caption(page.ntr("supervision.team_standard_note", standard))
 
 
 def unassigned_block(page: kit.Page, grid_names: dict, waiting: pd.DataFrame, view: pd.DataFrame) -> None:
@@ -129,7 +129,7 @@ def unassigned_block(page: kit.Page, grid_names: dict, waiting: pd.DataFrame, vi
     st.caption(tr("supervision.unassigned_help"))
     without = int(table["assign_to"].isna().sum())
     if without:
-        st.warning(tr("supervision.no_team_in_grid", n=without))
+        st.warning(page.ntr("supervision.no_team_in_grid", without))
     # The editor's key names the flats listed, so a choice made for one list never lands on another.
     listed = hashlib.sha1(",".join(map(str, waiting["household_id"])).encode()).hexdigest()[:10]
     edited = st.data_editor(
@@ -138,19 +138,19 @@ def unassigned_block(page: kit.Page, grid_names: dict, waiting: pd.DataFrame, vi
         column_config={"household": tr("supervision.move_household"), "grid": tr("col.grid"),
                        "isolated_people": kit.whole(tr("supervision.col.isolated_people")),
                        "first_end": st.column_config.DateColumn(tr("supervision.col.first_end"),
-                                                                format="YYYY-MM-DD"),
+                                                                format=session.date_format()),
                        "assign_to": st.column_config.SelectboxColumn(tr("supervision.col.assign_to"),
                                                                 options=list(options),
                                                                 format_func=options.__getitem__, width="medium")})
     chosen = [(int(h), int(t)) for h, t in zip(waiting["household_id"], edited["assign_to"]) if pd.notna(t)]
-    if st.button(tr("supervision.assign_button", n=len(chosen)), type="primary", disabled=not chosen,
+    if st.button(page.ntr("supervision.assign_button", len(chosen)), type="primary", disabled=not chosen,
                  key="sup_assign_all"):
         try:
             teams.assign_teams(page.con, page.user, chosen, page.today, now=page.now)
         except DailyError as error:
             fail(page, error)   # all or none: no flat was moved
             return
-        done(tr("supervision.assigned", n=len(chosen)))
+        done(page.ntr("supervision.assigned", len(chosen)))
 
 
 def team_detail(page: kit.Page, grid_names: dict, view: pd.DataFrame) -> None:
@@ -163,7 +163,7 @@ def team_detail(page: kit.Page, grid_names: dict, view: pd.DataFrame) -> None:
     row = view.set_index("team_id").loc[team_id]
     name = tr("supervision.team_name", id=team_id)
     flats = teams.flats_of(page.con, page.scope, team_id, page.today)
-    st.markdown(tr("supervision.team_households", team=name, n=len(flats), worker=row["grid_worker"],
+    st.markdown(page.ntr("supervision.team_households", len(flats), team=name, worker=row["grid_worker"],
                    doctor=row["doctor"], police=row["police"]))
     if flats.empty:
         st.info(tr("supervision.team_no_households"))
@@ -174,7 +174,7 @@ def team_detail(page: kit.Page, grid_names: dict, view: pd.DataFrame) -> None:
     headers = {"household": tr("supervision.move_household"), "grid": tr("col.grid"),
                "isolated_people": tr("supervision.col.isolated_people"), "since": tr("supervision.col.since")}
     kit.table(shown, headers, tr("supervision.team_households_file", team=name), "sup_team_excel",
-              look={"since": st.column_config.DateColumn(headers["since"], format="YYYY-MM-DD")},
+              look={"since": st.column_config.DateColumn(headers["since"], format=session.date_format())},
               height=kit.height(len(shown)))
     move_form(page, team_id, dict(zip(flats["household_id"].astype(int), shown["household"])))
 
@@ -223,7 +223,7 @@ def create_team(page: kit.Page) -> None:
                 column.warning(tr("supervision.no_staff", post=tr(f"supervision.post.{post}")))
                 picked[post] = None
                 continue
-            label = {int(s): tr("supervision.member_option", name=n, n=k)
+            label = {int(s): page.ntr("supervision.member_option", k, name=n)
                      for s, n, k in zip(members["staff_id"], members["name"], members["serving"])}
             picked[post] = kit.choose(tr(f"supervision.col.{'worker' if post == 'grid_worker' else post}"), label,
                                       f"sup_new_{post}", where=column)

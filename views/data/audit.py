@@ -7,6 +7,7 @@ from ui import kit, session
 
 page = kit.page()
 tr = page.tr
+ntr = page.ntr
 session.require_administrator()
 
 st.title(tr("audit.title"))
@@ -20,10 +21,11 @@ since = left.date_input(tr("audit.since"), value=None, key="audit_since")
 until = right.date_input(tr("audit.until"), value=None, key="audit_until")
 entries = audit.search(page.con, username=username.strip(), action=action, text=text.strip(), since=since,
                        until=until)
-st.caption(tr("audit.shown", n=len(entries)))
+st.caption(ntr("audit.shown", len(entries)))
 labels = {"logged_at": tr("audit.when"), "username": tr("audit.username"), "role": tr("login.role"),
           "action": tr("audit.action"), "target": tr("audit.target"), "old_value": tr("audit.old"),
           "new_value": tr("audit.new"), "detail": tr("audit.detail")}
 shown = entries.assign(action=entries["action"].map(lambda a: tr(f"action.{a}")),
                        role=entries["role"].map(lambda r: tr(f"role.{r}") if isinstance(r, str) else ""))[list(labels)]
-kit.table(shown, labels, tr("audit.title"), "excel_audit")
+kit.table(shown, labels, tr("audit.title"), "excel_audit",
+          look={"logged_at": st.column_config.DatetimeColumn(labels["logged_at"], format=session.datetime_format())})

@@ -1,5 +1,7 @@
 """Backup and restore, for street administrators: a full backup as a zip; a restore takes effect at restart."""
 
+from datetime import datetime
+
 import streamlit as st
 
 from resilient.core import config
@@ -25,7 +27,7 @@ if upload is not None and st.button(tr("backup.restore_now"), key="restore_now")
     try:
         with st.spinner(tr("backup.restoring")):
             manifest = backup.restore_for_next_start(upload.getvalue(), config.database_path(), actor=admin)
-        st.success(tr("backup.restore_pending", created=manifest["created_at"]))
+        st.success(tr("backup.restore_pending", created=datetime.fromisoformat(manifest["created_at"])))
     except BackupError as error:
         kit.fail(error)
 if backup.pending_path(config.database_path()).exists():

@@ -22,6 +22,7 @@ from ui import kit
 
 page = kit.page()
 tr, con, user = page.tr, page.con, page.user
+ntr = page.ntr
 scope = page.viewer_scope  # an import reaches the whole community, whatever grid cell the sidebar shows
 if not roles.may(user, "import"):
     st.error(tr("app.not_allowed"))
@@ -38,9 +39,12 @@ KINDS = {
 IGNORE = ""
 
 
+# Problem values that hold a code, and the translation prefix that names it.
+VALUE_WORDS = {"field": "field", "expected": "import.sex", "old": "import.role"}
+
+
 def field_label(field: str) -> str:
-    labels = register_import.FIELD_LABELS if page.lang == "zh" else register_import.FIELD_LABELS_EN
-    return labels.get(field, field)
+    return tr(f"field.{field}")
 
 
 def choose_community(key: str) -> int | None:
@@ -53,7 +57,7 @@ def column_mapping(kind: str, columns: list[str]) -> dict[str, str]:
     fields = KINDS[kind][0]
     mapping, unknown = register_import.match_headers(columns, fields)
     if unknown:
-        st.warning(tr("import.unknown_columns", n=len(unknown)))
+        st.warning(ntr("import.unknown_columns", len(unknown)))
         overrides = {}
         left, right = st.columns(2)
         for i, column in enumerate(unknown):
@@ -71,8 +75,8 @@ def column_mapping(kind: str, columns: list[str]) -> dict[str, str]:
 
 
 def show_problems(problems) -> None:
-    st.error(tr("import.problems", n=len(problems)))
-    kit.problems(problems, excel=tr("import.problem"), key="excel_problems")
+    st.error(ntr("import.problems", len(problems)))
+    kit.problems(problems, VALUE_WORDS, excel=tr("import.problem"), key="excel_problems")
 
 
 def sheet_import(kind: str) -> None:
@@ -92,7 +96,7 @@ def sheet_import(kind: str) -> None:
     except ImportProblemError as error:
         kit.fail(error)
         return
-    st.caption(tr("import.read", file=upload.name, rows=len(frame), columns=len(frame.columns)))
+    st.caption(ntr("import.read", len(frame), file=upload.name, columns=len(frame.columns)))
     mapping = column_mapping(kind, list(frame.columns))
     community_id = choose_community(f"community_{kind}")
     options = {}
@@ -107,7 +111,7 @@ def sheet_import(kind: str) -> None:
     if not preview.ok:
         show_problems(preview.problems)
         return
-    st.success(tr("import.ready", rows=len(preview.rows)))
+    st.success(ntr("import.ready", len(preview.rows)))
     st.dataframe(pd.DataFrame({tr("import.what"): [tr(f"import.count.{k}") for k in preview.counts],
                                tr("import.how_many"): list(preview.counts.values())}), hide_index=True)
     token = hashlib.sha256(data).hexdigest()[:16]
@@ -136,7 +140,7 @@ def outline_import() -> None:
         kit.fail(error)
         return
     clean, report = clean_polygons(wgs84)
-    st.caption(tr("import.footprints_read", file=upload.name, n=len(footprints.gdf), clean=len(clean),
+    st.caption(ntr("import.footprints_read", len(footprints.gdf), file=upload.name, clean=len(clean),
                   crs=footprints.crs.to_string() if footprints.crs else "?"))
     name_column, floors_column = outline_columns(clean)
     community_id = choose_community("community_footprints")
@@ -196,7 +200,7 @@ def outline_preview(matching, report) -> None:
     st_folium(maps.footprint_preview_map(matching.matched, matching.unmatched_footprints, labels),
               height=460, use_container_width=True, returned_objects=[], key="footprint_preview")
     if not report.empty or not matching.report.empty:
-        with st.expander(tr("import.footprint_report", n=len(report) + len(matching.report))):
+        with st.expander(ntr("import.footprint_report", len(report) + len(matching.report))):
             both = pd.concat([report, matching.report], ignore_index=True)
             st.dataframe(pd.DataFrame({
                 tr("import.feature"): both["feature"],
@@ -215,7 +219,7 @@ def outline_commit(upload, matching, compound_names: dict) -> None:
     """Write the matched outlines, and new buildings for the unmatched ones when the role may create them."""
     create_in = None
     if not matching.unmatched_footprints.empty and roles.may(user, "create_buildings") and compound_names:
-        if st.checkbox(tr("import.create_unmatched", n=len(matching.unmatched_footprints)), key="fp_create"):
+        if st.checkbox(ntr("import.create_unmatched", len(matching.unmatched_footprints)), key="fp_create"):
             create_in = kit.choose(tr("import.create_in"), compound_names, "fp_create_in")
     token = hashlib.sha256(upload.getvalue()).hexdigest()[:16]
     if st.button(tr("import.commit_footprints"), type="primary", key=f"commit_fp_{token}",

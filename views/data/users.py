@@ -18,7 +18,9 @@ labels = {"username": tr("login.username"), "display_name": tr("login.name"), "r
           "failed_logins": tr("users.failed"), "locked_until": tr("users.locked_until"),
           "created_at": tr("users.created_at")}
 shown = users.assign(role=users["role"].map(lambda r: tr(f"role.{r}")))[list(labels)]
-kit.table(shown, labels, tr("users.title"), "excel_users")
+kit.table(shown, labels, tr("users.title"), "excel_users", look={
+    c: st.column_config.DatetimeColumn(labels[c], format=session.datetime_format())
+    for c in ("locked_until", "created_at")})
 
 st.subheader(tr("users.create"))
 role = st.selectbox(tr("login.role"), ROLES, format_func=lambda r: tr(f"role.{r}"), key="new_role")
@@ -59,7 +61,7 @@ if names:
         except AccountError as error:
             kit.fail(error)
     active = bool(users.set_index("user_id").loc[chosen, "active"])
-    if st.button(tr("users.deactivate" if active else "users.activate"), key="toggle_active",
+    if st.button((tr("users.deactivate") if active else tr("users.activate")), key="toggle_active",
                  disabled=chosen == admin.user_id):
         accounts.set_active(con, admin, int(chosen), names[chosen], not active)
         st.rerun()

@@ -14,6 +14,7 @@ from views.maps.coverage_lists import household_labels, shown_households
 
 page = kit.page()
 tr, con, user = page.tr, page.con, page.user
+ntr = page.ntr
 scope, today = page.scope, page.today
 settings = coverage.load_settings(con)
 manager = roles.may(user, "manage_coverage")
@@ -26,11 +27,11 @@ st.title(tr("coverage.title"))
 kpi = coverage.kpis(con, scope, settings, today)
 kit.kpis((tr("coverage.kpi.vulnerable"), kpi["vulnerable_households"]),
          (tr("coverage.kpi.covered"), f"{kpi['covered_share']:.0%}",
-          tr("coverage.kpi.covered_help", n=kpi["covered_households"], reach=reach)),
-         (tr("coverage.kpi.not_contacted", days=settings.not_contacted_days), kpi["not_contacted"]),
+          ntr("coverage.kpi.covered_help", kpi["covered_households"], reach=reach)),
+         (ntr("coverage.kpi.not_contacted", settings.not_contacted_days), kpi["not_contacted"]),
          (tr("coverage.kpi.overloaded_volunteers"), kpi["overloaded_volunteers"]),
          (tr("coverage.kpi.overloaded_teams"), kpi["overloaded_teams"],
-          tr("coverage.kpi.teams_help", n=settings.team_standard_load)))
+          ntr("coverage.kpi.teams_help", settings.team_standard_load)))
 
 
 # --- sections -------------------------------------------------------------------------------------------------
@@ -79,7 +80,7 @@ def gaps_section() -> None:
     chosen = st.multiselect(tr("coverage.gap_filter"), list(counts), placeholder=tr("app.all"),
                             format_func=lambda r: f"{tr(f'coverage.gap.{r}')} ({counts[r]})",
                             key=kit.widget_key("cov_gap_filter"))
-    st.caption(tr("coverage.gap_help", days=settings.not_contacted_days, reach=reach))
+    st.caption(ntr("coverage.gap_help", settings.not_contacted_days, reach=reach))
     gaps = gaps[gaps["reason"].isin(chosen)] if chosen else gaps
     kit.table(shown_households(page, gaps), household_labels(page), tr("coverage.gaps_file"), "cov_gaps_excel",
               height=420)
@@ -116,15 +117,15 @@ def suggest_section() -> None:
                            **{c: tr(f"coverage.col.{c}") for c in ("volunteer", "household", "replaces")},
                            "distance_m": tr("coverage.col.distance")})
         chosen = edited.loc[edited["apply"], "household_id"].tolist()
-        if st.button(tr("coverage.apply", n=len(chosen)), type="primary", disabled=not chosen, key="cov_apply"):
+        if st.button(ntr("coverage.apply", len(chosen)), type="primary", disabled=not chosen, key="cov_apply"):
             try:
                 written = coverage.apply(con, user, suggestion, chosen)
                 del st.session_state["cov_suggestion"]
-                st.success(tr("coverage.applied", n=written))
+                st.success(ntr("coverage.applied", written))
             except CoverageError as error:
                 kit.fail(error)
     if not suggestion.uncovered.empty:
-        st.markdown(f"**{tr('coverage.left_uncovered', n=len(suggestion.uncovered))}**")
+        st.markdown(f"**{ntr('coverage.left_uncovered', len(suggestion.uncovered))}**")
         left = coverage.suggestion_uncovered(con, scope, suggestion)
         kit.table(pd.DataFrame({"household": kit.flats(left),
                                 "why": left["reason"].map(lambda r: tr(f"coverage.why.{r}", reach=reach))}),

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from resilient.core import roles
+from resilient.core.i18n import fmt_time
 from resilient.coverage import volunteers as coverage
 from resilient.coverage.volunteers import CoverageError, CoverageSettings
 from resilient.places import places
@@ -19,7 +20,9 @@ def last_contact_text(page: kit.Page, when) -> str:
     if when is None or pd.isna(when):
         return tr("coverage.never")
     days = (page.today - pd.Timestamp(when).date()).days
-    return tr("coverage.days_ago", days=days) if days else tr("coverage.today_at", time=f"{pd.Timestamp(when):%H:%M}")
+    if days:
+        return page.ntr("coverage.days_ago", days)
+    return tr("coverage.today_at", time=fmt_time(pd.Timestamp(when), page.lang))
 
 
 def shown_households(page: kit.Page, frame: pd.DataFrame) -> pd.DataFrame:

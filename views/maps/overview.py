@@ -11,6 +11,7 @@ from ui import charts, kit, session
 
 page = kit.page()
 tr, con, lang = page.tr, page.con, page.lang
+ntr = page.ntr
 scope, today, now = page.scope, page.today, page.now
 
 st.title(tr("overview.title"))
@@ -26,7 +27,7 @@ chosen_categories = middle.multiselect(tr("overview.category"), CATEGORIES, plac
                                        key=kit.widget_key("overview_categories"))
 mode = right.radio(tr("overview.measure"), ["active", "per_100"], horizontal=True,
                    key=kit.widget_key("overview_mode"),
-                   format_func=lambda m: tr("overview.mode.count" if m == "active" else "overview.mode.per_100"))
+                   format_func=lambda m: tr("overview.mode.count") if m == "active" else tr("overview.mode.per_100"))
 map_settings = session.basemap_settings()
 basemap = far.selectbox(tr("overview.basemap"), list(maps.available_basemaps(map_settings)),
                         format_func=lambda b: tr(f"overview.basemap.{b}"), key=kit.widget_key("overview_basemap"))
@@ -48,7 +49,7 @@ def stairwells_of(building_id: int):
 def building_map() -> None:
     """Map and breakdown re-run together on a click (and, on a large map, a pan), not the whole page."""
     extent = measures.map_extent(con, scope, filters)
-    legend = tr("overview.legend" if mode == "active" else "overview.legend_per_100")
+    legend = tr("overview.legend") if mode == "active" else tr("overview.legend_per_100")
     # The click (or pan) that re-ran this fragment is already stored under the map's key.
     stored = st.session_state.get("overview_map")
     if area_maps.is_scaled(extent.buildings):
@@ -63,11 +64,11 @@ def building_map() -> None:
         fmap = area_maps.base_map(extent.bounds, basemap, map_settings)
         returned = area_maps.RETURNED
         if shown.level == "building":
-            st.caption(tr("scale.buildings_note", n=fmt_number(len(density), lang),
+            st.caption(ntr("scale.buildings_note", len(density),
                           total=fmt_number(extent.buildings, lang)))
             st.caption(tr("overview.map_help"))
         else:
-            st.caption(tr("scale.areas_note", n=fmt_number(shown.in_view, lang),
+            st.caption(ntr("scale.areas_note", shown.in_view,
                           level=tr(f"scale.level.{shown.level}")))
             density = pd.DataFrame({"building_id": []})  # areas drawn: no building to break down
     else:

@@ -8,6 +8,7 @@ from streamlit_folium import st_folium
 
 from geo import maps
 from resilient.core import config, roles
+from resilient.core.i18n import fmt_date, fmt_number, fmt_time
 from resilient.imports.sheets import ImportProblemError
 from resilient.ops import exports
 from resilient.places import measures
@@ -18,6 +19,7 @@ from ui import charts, kit
 
 page = kit.page()
 tr, con, user = page.tr, page.con, page.user
+ntr = page.ntr
 scope, today = page.scope, page.today
 
 
@@ -49,7 +51,7 @@ def round_picker() -> int | None:
     if rounds.empty:
         st.info(tr("testing.no_round"))
         return None
-    labels = {r.round_id: f"{r.name}（{pd.Timestamp(r.round_date):%Y-%m-%d}）" for r in rounds.itertuples()}
+    labels = {r.round_id: f"{r.name}（{fmt_date(pd.Timestamp(r.round_date), page.lang)}）" for r in rounds.itertuples()}
     return kit.choose(tr("testing.round"), labels, "round_id", per_language=False)
 
 
@@ -89,8 +91,8 @@ def plan_tab(round_id: int) -> None:
                     fail(error)
         if not sites.empty and st.button(tr("testing.make_plan"), type="primary"):
             plan = testing.make_plan(con, user, scope, round_id, today)
-            st.success(tr("testing.planned", finish=f"{plan.finish:%H:%M}", bound=f"{plan.lower_bound:%H:%M}",
-                          wait=f"{plan.max_wait_minutes:.0f}"))
+            st.success(tr("testing.planned", finish=fmt_time(plan.finish, page.lang),
+                          bound=fmt_time(plan.lower_bound, page.lang), wait=f"{plan.max_wait_minutes:.0f}"))
     plan = testing.batches_frame(con, round_id)
     if plan.empty:
         return
@@ -176,8 +178,8 @@ def progress_tab(round_id: int) -> None:
     done, expected = testing.progress_totals(progress)
     over_time = testing.samples_over_time(con, scope, round_id)
     finish = testing.estimated_finish(expected, done, over_time, config.now())
-    kit.kpis((tr("testing.sampled"), f"{done:,} / {expected:,}"),
-             (tr("testing.estimated_finish"), "—" if finish is None else f"{finish:%H:%M}"))
+    kit.kpis((tr("testing.sampled"), f"{fmt_number(done, page.lang)} / {fmt_number(expected, page.lang)}"),
+             (tr("testing.estimated_finish"), "—" if finish is None else fmt_time(finish, page.lang)))
     tooltip = {"label": tr("col.unit"), "sampled": tr("testing.sampled"), "expected": tr("testing.expected"),
                "percent": "%"}
     highlight = set(st.session_state.get("traced_stairwells", []))
@@ -217,7 +219,7 @@ def results_tab(round_id: int) -> None:
         try:
             frame = testing.read_lab_file(upload.getvalue(), upload.name)
             counts = testing.import_lab_results(con, user, round_id, frame)
-            st.success(tr("testing.lab_done", n=counts["recorded"], positive=len(counts["positive"])))
+            st.success(ntr("testing.lab_done", counts["recorded"], positive=len(counts["positive"])))
         except (TestingError, ImportProblemError) as error:
             fail(error)
     st.subheader(tr("testing.trace"))
