@@ -12,7 +12,15 @@ from shapely.geometry import Point, box
 
 from geo.local_metres import to_metres
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+
+def _realdata() -> Path:
+    """shared/realdata beside the repository, or beside a worktree's parent folder (/work/wt/<name>)."""
+    here = Path(__file__).resolve()
+    found = [p / "shared" / "realdata" for p in here.parents if (p / "shared" / "realdata").is_dir()]
+    return found[0] if found else here.parents[2] / "shared" / "realdata"
+
+
+REALDATA = _realdata()
 
 LON, LAT = 119.9505, 31.7005  # the demo community's neighbourhood
 

@@ -873,7 +873,7 @@ def test_every_code_in_the_code_has_both_texts_and_they_format():
     from tests.conftest import ROOT
 
     used = set()
-    for name in ["import_sheets", "import_values", "register_import", "ids"]:
+    for name in ["imports/sheets", "imports/values", "imports/register", "core/ids"]:
         used |= set(re.findall(r'"(import\.error\.[a-z_]+)"', (ROOT / "resilient" / f"{name}.py").read_text("utf-8")))
     assert used - IMPORT_TEXT.keys() == set()
     placeholders = {"value", "file", "sheet", "limit", "label", "label_en", "field", "columns", "community_id",
