@@ -414,23 +414,35 @@ def _mostly_floors(values: pd.Series) -> bool:
     return not filled.empty and filled.map(parse_floors).notna().mean() >= 0.5
 
 
-FLOORS_TEXT = re.compile(r"^\s*(\d+(?:\.0+)?)\s*(?:层|f|floors?|levels?)?\s*$", re.IGNORECASE)
+FLOORS_TEXT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:层|f|floors?|levels?)?\s*$", re.IGNORECASE)
 
 
 def parse_floors(value) -> int | None:
-    """A floor count from 6, 6.0, '6', '６层', '6F'; None when missing or not a sensible count (1-200)."""
+    """A floor count from 6, 6.0, '6', '６层', '6F', 15.8 (16); None when missing or not a sensible count (1-200)."""
+    return read_floors(value)[0]
+
+
+def read_floors(value) -> tuple[int | None, float | None]:
+    """(floor count, the number as written when it had to be rounded to get it).
+
+    Averaged heights give 15.8 levels: the nearest whole floor, at least 1. A value exactly halfway (2.5) has no
+    nearest floor and is left for a person, as is 0 or anything above MAX_FLOORS.
+    """
     if not _filled(value) or isinstance(value, bool):
-        return None
+        return None, None
     if isinstance(value, numbers.Real):
         number = float(value)
     else:
         match = FLOORS_TEXT.match(unicodedata.normalize("NFKC", str(value)))
         if not match:
-            return None
+            return None, None
         number = float(match.group(1))
-    if not number.is_integer() or not 1 <= number <= MAX_FLOORS:
-        return None
-    return int(number)
+    if not math.isfinite(number) or number <= 0 or number - math.floor(number) == 0.5:
+        return None, None
+    floors = max(1, math.floor(number + 0.5))
+    if floors > MAX_FLOORS:
+        return None, None
+    return floors, (None if number.is_integer() else number)
 
 
 def _short(error: BaseException) -> str:

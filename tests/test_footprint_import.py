@@ -98,6 +98,14 @@ def test_footprints_match_by_name_or_number_and_the_rest_is_listed(small):
     assert m.matched.crs.to_epsg() == 4326 and m.source_crs == "EPSG:4326"
 
 
+def test_fractional_floors_are_rounded_and_noted(small):
+    m = match(small, frame(["1栋", "2栋"], [15.8, "6.2"]))
+    assert m.matched["floors"].tolist() == [16, 6]
+    assert m.report.to_dict("records") == [
+        {"feature": 1, "reason": "footprint.reason.floors_rounded", "action": "rounded", "detail": "15.8 → 16"},
+        {"feature": 2, "reason": "footprint.reason.floors_rounded", "action": "rounded", "detail": "6.2 → 6"}]
+
+
 def test_buildings_without_a_footprint_are_listed(small):
     m = match(small, frame(["1栋"]))
     assert sorted(m.unmatched_buildings["building_id"]) == [2, 3]

@@ -249,6 +249,20 @@ def test_parse_floors(value, floors):
     assert footprints.parse_floors(value) == floors
 
 
+@pytest.mark.parametrize("value, floors", [
+    (15.8, 16), ("15.8", 16), ("15.8层", 16), (15.2, 15), ("６.４F", 6), (0.4, 1), (199.6, 200), (200.6, None),
+])
+def test_fractional_floors_round_to_the_nearest_whole_floor(value, floors):
+    assert footprints.parse_floors(value) == floors
+    written = float(str(value).rstrip("层F").replace("６", "6"))
+    assert footprints.read_floors(value) == (floors, written if floors is not None else None)
+
+
+def test_whole_floors_are_not_reported_as_rounded():
+    assert footprints.read_floors("6") == (6, None) and footprints.read_floors(6.0) == (6, None)
+    assert footprints.read_floors("tall") == (None, None)
+
+
 def test_parse_hstore():
     assert footprints.parse_hstore('"building:levels"=>"5","name:en"=>"He\\"ao"') == {
         "building:levels": "5", "name:en": 'He"ao'}

@@ -1720,6 +1720,12 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "显示视野内的 {n} 栋楼（共 {total} 栋）；移动或缩放地图会随之更新。",
         "en": "Showing the {n} buildings in view (of {total}); panning or zooming updates the map.",
     },
+    # --- footprints placed where they are (issue 13) ---
+    "footprint.reason.floors_rounded": {
+        "zh": "第 {feature} 个要素的层数不是整数，已取最接近的整层（{detail}）。",
+        "en": "Feature {feature}: floors not a whole number, rounded to the nearest floor ({detail}).",
+    },
+    "footprint.action.rounded": {"zh": "已取整", "en": "rounded"},
 }
 
 CATEGORIES = [

@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.footprints import POLYGONAL, FootprintError, parse_floors
+from geo.footprints import POLYGONAL, FootprintError, read_floors
 from resilient.core import audit, config, db, queries, roles
 from resilient.core.accounts import User
 from resilient.core.scope import Scope
@@ -157,14 +157,18 @@ def _text(value) -> str:
 
 
 def _floors(gdf: gpd.GeoDataFrame, floors_column: str | None) -> tuple[pd.Series, list[tuple]]:
-    """Floor counts as nullable integers, and report rows for values given but not understood."""
+    """Floor counts as nullable integers; report rows for values not understood and for values rounded."""
     if floors_column is None:
         return pd.Series(pd.NA, index=gdf.index, dtype="Int64"), []
     raw = gdf[floors_column]
-    parsed = [parse_floors(v) for v in raw]
-    problems = [(f, "footprint.reason.floors_unreadable", "ignored", _text(v))
-                for f, v, p in zip(raw.index, raw, parsed) if p is None and _text(v)]
-    return pd.Series(parsed, index=gdf.index, dtype="Int64"), problems
+    read = [read_floors(v) for v in raw]
+    problems = []
+    for feature, value, (floors, written) in zip(raw.index, raw, read):
+        if floors is None and _text(value):
+            problems.append((feature, "footprint.reason.floors_unreadable", "ignored", _text(value)))
+        elif written is not None:
+            problems.append((feature, "footprint.reason.floors_rounded", "rounded", f"{written:g} → {floors}"))
+    return pd.Series([f for f, _ in read], index=gdf.index, dtype="Int64"), problems
 
 
 def _candidates(label: str | None, register: pd.DataFrame) -> pd.DataFrame:
