@@ -106,6 +106,14 @@ def test_fractional_floors_are_rounded_and_noted(small):
         {"feature": 2, "reason": "footprint.reason.floors_rounded", "action": "rounded", "detail": "6.2 → 6"}]
 
 
+def test_a_building_section_matches_its_own_building_only(small):
+    small.execute("INSERT INTO building VALUES (4, 1, 1, '314号楼A座', 6, TRUE, NULL), "
+                  "(5, 1, 1, '314号楼B座', 6, TRUE, NULL), (6, 1, 1, '314号楼', 6, TRUE, NULL)")
+    m = match(small, frame(["314栋A座", "314号楼B座", "314#", "A座"]))
+    assert m.matched["building_id"].to_dict() == {1: 4, 2: 5, 3: 6}
+    assert list(m.unmatched_footprints.index) == [4]
+
+
 def test_buildings_without_a_footprint_are_listed(small):
     m = match(small, frame(["1栋"]))
     assert sorted(m.unmatched_buildings["building_id"]) == [2, 3]

@@ -19,6 +19,7 @@ from geo.footprints import POLYGONAL, FootprintError, read_floors
 from resilient.core import audit, config, db, queries, roles
 from resilient.core.accounts import User
 from resilient.core.scope import Scope
+from resilient.imports.values import building_key
 from resilient.places import geometry
 
 IMPORT_ROLES = roles.MAY_IMPORT                                       # may set footprints of buildings in scope
@@ -27,13 +28,6 @@ UNNAMED = "未命名"
 
 CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
                   "九": 9}
-# "3栋", "3号楼", "3幢", "3#楼", "第3栋", "Building 3", "No.3", "B座", "B3栋", "三号楼":
-# the number (or letter) is the key.
-NUMBERED = re.compile(r"^(?:building|bldg|blk|block|no|第|#)?\.?"
-                      r"([0-9]+|[a-z][0-9]*|[0-9]+[a-z]|[零〇一二两三四五六七八九十]+)"
-                      r"(?:号楼|栋楼|幢楼|号栋|栋|幢|座|号|楼|#)*$")
-
-
 @dataclass
 class Matching:
     """Footprints of one file against one community's register, as the importer's scope shows it."""
@@ -47,21 +41,6 @@ class Matching:
     ambiguous: pd.DataFrame                # feature, label, building_ids, buildings: one footprint, several buildings
     contested: pd.DataFrame                # building_id, building_name, features: several footprints, one building
     report: pd.DataFrame                   # feature, reason, action, detail: all of the above problems, and floors
-
-
-def building_key(name) -> str | None:
-    """What a building name says once spelling is set aside: '3栋', '３号楼', 'Building 3', '三幢' all give '3'."""
-    text = _normal(name)
-    if not text:
-        return None
-    match = NUMBERED.match(text)
-    if not match:
-        return text
-    core = match.group(1)
-    if core[0] in CHINESE_DIGITS or core[0] == "十":
-        number = chinese_number(core)
-        return text if number is None else str(number)
-    return re.sub(r"\d+", lambda m: str(int(m.group())), core)
 
 
 def _normal(name) -> str:

@@ -35,8 +35,8 @@ from resilient.imports.sheets import (
 from resilient.imports.values import (
     SCIENTIFIC,
     address_parts,
+    building_key,
     nfkc,
-    normalise_building,
     normalise_phone,
     normalise_room,
     normalise_sex,
@@ -335,6 +335,7 @@ def _addresses(frame: pd.DataFrame, source: dict[str, str], problems: list[Probl
         rows["prefix"] = rows["prefix"].fillna("")
     for name in ["unit_no", "floor", "floors"]:
         rows[name] = pd.array(rows[name].tolist(), dtype="Int64")
+    _put(rows, "building_key", [building_key(b) if b else None for b in rows["building"]])
     return rows
 
 
@@ -391,7 +392,7 @@ class _Places:
         compounds = queries.fetch_df(con, "import_compounds", **wanted)
         compounds["key"] = [_key(n) for n in compounds["name"]]
         buildings = queries.fetch_df(con, "import_buildings", **wanted)
-        buildings["key"] = [normalise_building(n) for n in buildings["name"]]
+        buildings["key"] = [building_key(n) for n in buildings["name"]]
         households = queries.fetch_df(con, "import_households", **wanted)
         households["room_key"] = [str(r).lstrip("0") for r in households["room"]]
         grids = queries.fetch_df(con, "import_grids", **wanted)
@@ -453,10 +454,10 @@ def _row_compounds(rows: pd.DataFrame, where: _Columns, problems: list[Problem],
 def _row_buildings(rows: pd.DataFrame, where: _Columns, problems: list[Problem], places: _Places, census: bool,
                    scope: Scope) -> pd.DataFrame:
     """The building each row names within its community (and compound, when named); census makes missing ones."""
-    candidates = rows[["community_id", "compound_id", "compound_name", "building"]].reset_index().merge(
+    candidates = rows[["community_id", "compound_id", "compound_name", "building_key"]].reset_index().merge(
         places.buildings.rename(columns={"compound_id": "b_compound_id", "name": "b_name", "floors": "b_floors",
                                          "compound_name": "b_compound_name"}),
-        left_on=["community_id", "building"], right_on=["community_id", "key"], how="inner")
+        left_on=["community_id", "building_key"], right_on=["community_id", "key"], how="inner")
     named = candidates["compound_name"].notna()
     candidates = candidates[~named | (candidates["compound_id"] == candidates["b_compound_id"]).fillna(False)]
     hits = candidates.groupby("row").agg(n=("building_id", "size"), building_id=("building_id", "first"),
@@ -519,6 +520,10 @@ def _new_buildings(rows: pd.DataFrame, missing: pd.Series, where: _Columns, prob
         new_grid.append(grid)
     rows["grid_id"] = rows["grid_id"].where(~missing, pd.Series(new_grid, index=rows.index, dtype="Int64"))
     rows["new_building"] = missing
+    # One new building per key: 314号楼A座 and 314栋A座 on two rows are one building, named as first written.
+    first = rows[missing].groupby(["community_id", "compound_name", "building_key"], dropna=False)[
+        "building_name"].transform("first")
+    rows.loc[missing, "building_name"] = first
     return rows.drop(columns=["n", "b_compound_id", "b_name", "b_floors", "b_compound_name", "compounds"])
 
 
@@ -925,7 +930,7 @@ def _home_buildings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, source:
                     problems: list[Problem], community_id: int, scope: Scope) -> list[int | None]:
     """The building a volunteer lives in ('3栋', '丽景苑3栋'; a 小区 column settles which compound)."""
     buildings = queries.fetch_df(con, "import_buildings", communities=[community_id], **_scope_params(scope))
-    buildings["key"] = [normalise_building(n) for n in buildings["name"]]
+    buildings["key"] = [building_key(n) for n in buildings["name"]]
     buildings["compound_key"] = [_key(n) for n in buildings["compound_name"]]
     column = source.get("home_building")
     split = _apply(frame, column, split_building, problems)
@@ -936,7 +941,7 @@ def _home_buildings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, source:
             found.append(None)
             continue
         prefix = _key(compound or parts[0])
-        hits = buildings[buildings["key"] == parts[1]]
+        hits = buildings[buildings["key"] == building_key(parts[1])]
         if prefix:
             hits = hits[[bool(k) and k in prefix for k in hits["compound_key"]]]
         if len(hits) == 1:
