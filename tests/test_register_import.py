@@ -447,6 +447,24 @@ def test_building_in_two_compounds_is_ambiguous_until_the_compound_is_named(town
     assert ri.validate_register(town, frame, mapping, community_id=1, scope=EVERYTHING, today=TODAY).ok
 
 
+def test_a_compound_column_settles_a_building_in_two_compounds_even_when_spelt_longer(town):
+    frame = bench_import.register_frame(town).head(50)
+    frame["小区"] = frame["小区"].map({"永宁花园": "常州市永宁花园（一期）", "丽景苑": "丽景苑 小区"})
+    mapping, _ = ri.match_headers(frame.columns)
+    preview = ri.validate_register(town, frame, mapping, community_id=1, scope=EVERYTHING, today=TODAY)
+    assert preview.ok, preview.problems[:3]
+    assert set(preview.rows["compound_name"]) <= {"永宁花园", "丽景苑"}
+
+
+def test_an_unknown_compound_is_the_one_problem_of_its_row(town):
+    frame = bench_import.register_frame(town).head(50)
+    row = frame.index[frame["楼栋"] == "1栋"][0]
+    frame.loc[row, "小区"] = "翠竹苑"
+    mapping, _ = ri.match_headers(frame.columns)
+    preview = ri.validate_register(town, frame, mapping, community_id=1, scope=EVERYTHING, today=TODAY)
+    assert problems(preview) == [(row + 2, "小区", "import.error.unknown_compound")]
+
+
 def test_community_column_for_a_street_wide_file(town):
     frame = bench_import.register_frame(town).head(20)
     frame.loc[3, "社区"] = "不存在社区"

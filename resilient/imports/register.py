@@ -9,7 +9,6 @@ audit entry). Problems and errors carry translation keys (resilient/core/i18n.py
 import json
 import re
 import secrets
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,6 +35,8 @@ from resilient.imports.values import (
     SCIENTIFIC,
     address_parts,
     building_key,
+    find_name,
+    name_key,
     nfkc,
     normalise_phone,
     normalise_room,
@@ -206,10 +207,7 @@ def _communities(con: duckdb.DuckDBPyConnection, community_id: int | None, scope
     return found.reset_index(drop=True)
 
 
-def _key(text) -> str:
-    """Names compared loosely: width, spaces, and a trailing 小区/社区 do not matter."""
-    value = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or ""))).upper()
-    return re.sub(r"(小区|社区)$", "", value) or value
+_key = name_key
 
 
 def _problems_at(rows: pd.DataFrame, mask: pd.Series, column: str, code: str,
@@ -435,6 +433,11 @@ def _row_compounds(rows: pd.DataFrame, where: _Columns, problems: list[Problem],
         found = None
         if community is not pd.NA and text:
             found = by_key.get((int(community), _key(text)))
+            if found is None and int(community) in per_community.groups:
+                own = per_community.get_group(int(community))
+                position = find_name(text, own["name"].tolist())
+                found = None if position is None else (int(own["compound_id"].iloc[position]),
+                                                       own["name"].iloc[position])
             if found is None:
                 if census:
                     found = (None, nfkc(text))
@@ -476,7 +479,7 @@ def _row_buildings(rows: pd.DataFrame, where: _Columns, problems: list[Problem],
                                                         rows["b_compound_name"].where(single))
     rows["building_name"] = rows["b_name"].where(single, rows["building"])
     rows["building_floors"] = rows["b_floors"].where(single)
-    ambiguous = rows["n"] > 1
+    ambiguous = (rows["n"] > 1) & ~_compound_problem(rows)  # a compound named but not found is its own problem
     problems += _problems_at(rows, ambiguous, where.of("building"), "import.error.building_ambiguous",
                              lambda r: {"value": r["building"], "compounds": r["compounds"]})
     missing = rows["building"].notna() & rows["community_id"].notna() & rows["n"].isna()

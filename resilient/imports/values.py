@@ -130,6 +130,28 @@ def split_building(text: str) -> tuple[str, str]:
     return "", normalise_building(text)
 
 
+def name_key(text) -> str:
+    """Place names compared loosely: width, spaces, case and a trailing 小区/社区 do not matter."""
+    value = _compact(text)
+    return re.sub(r"(小区|社区)$", "", value) or value
+
+
+def find_name(text, names: list[str]) -> int | None:
+    """Position in `names` of the one place `text` means: the same key, else the only name its key contains
+    ('常州市永宁花园（一期）' is 永宁花园) or, failing that, the only name containing it; None when none or several."""
+    wanted = name_key(text)
+    if not wanted:
+        return None
+    keys = [name_key(n) for n in names]
+    for test in (lambda k: k == wanted, lambda k: k in wanted, lambda k: len(wanted) >= 2 and wanted in k):
+        hits = [i for i, k in enumerate(keys) if k and test(k)]
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            return None
+    return None
+
+
 def normalise_unit(text: str) -> int:
     """'2', '02', '2单元' and '二单元' are stairwell 2."""
     match = UNIT_TEXT.match(re.sub(r"\s+", "", nfkc(text)))
