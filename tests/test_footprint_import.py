@@ -14,6 +14,7 @@ from geo.footprints import FootprintError, read_footprints
 from resilient.core import audit, db
 from resilient.core.accounts import User
 from resilient.core.i18n import TEXT as FOOTPRINT_TEXT
+from resilient.core.i18n import t
 from resilient.core.scope import Scope
 from resilient.demo import generator as demo
 from resilient.imports import footprints as fi
@@ -137,6 +138,34 @@ def test_two_footprints_one_building_is_reported_not_guessed(small):
     assert m.matched["building_id"].to_dict() == {3: 2}
     assert list(m.report["reason"]) == ["footprint.reason.contested"] * 2
     assert m.unmatched_footprints.empty
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_report_reads_as_sentences_in_the_readers_language(small, lang):
+    small.execute("INSERT INTO building VALUES (4, 2, 2, '1栋', 6, TRUE, NULL)")
+    gdf = frame(["1号楼", "2栋", "2号楼", "3栋"], [6, "tall", None, 15.8])
+    m = match(small, gdf)
+    _, cleaning = footprints.clean_polygons(gdf.assign(geometry=[gdf.geometry[1], shapely.LineString(
+        [(119.96, 31.71), (119.961, 31.71)]), gdf.geometry[3], gdf.geometry[4]]))
+    rows = fi.report_rows(pd.concat([cleaning, m.report], ignore_index=True), lang)
+    assert list(rows.columns) == ["feature", "problem", "action", "detail"]
+    assert len(rows) == 6
+    for problem, action in zip(rows["problem"], rows["action"]):
+        assert "footprint." not in problem + action and "{" not in problem, problem
+    ambiguous = rows[rows["feature"] == 1]["problem"].iloc[0]
+    assert "A苑 1栋" in ambiguous and "B苑 1栋" in ambiguous and ("第 1 个" in ambiguous or "Feature 1 " in ambiguous)
+
+
+def test_registered_buildings_not_in_the_file_are_told_apart_by_their_outline(small):
+    small.execute("INSERT INTO building VALUES (4, 2, 2, '5栋', 6, TRUE, NULL)")
+    m = match(small, frame(["1栋"]))
+    assert sorted(m.not_in_file_with_outline["building_id"]) == [2, 3]
+    assert list(m.not_in_file_without_outline["building_id"]) == [4]
+    assert fi.summary(m) == {"matched": 1, "unmatched": 0, "too_far": 0, "not_in_file": 3, "with_outline": 2,
+                             "without_outline": 1}
+    for lang in ("zh", "en"):
+        text = t("footprint.summary", lang, **fi.summary(m))
+        assert "{" not in text and "3" in text
 
 
 def test_compound_narrows_the_register(small):

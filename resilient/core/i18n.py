@@ -1726,6 +1726,22 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Feature {feature}: floors not a whole number, rounded to the nearest floor ({detail}).",
     },
     "footprint.action.rounded": {"zh": "已取整", "en": "rounded"},
+    "footprint.summary": {
+        "zh": "已匹配 **{matched}** 个轮廓；**{unmatched}** 个轮廓找不到对应楼栋；**{too_far}** 个轮廓离登记位置太远，"
+              "未采用；**{not_in_file}** 栋登记楼栋不在此文件中（{with_outline} 栋保留原有轮廓，{without_outline} 栋"
+              "仍无轮廓）。",
+        "en": "**{matched}** outlines matched; **{unmatched}** match no building; **{too_far}** lie too far from "
+              "where the register places them and are not used; **{not_in_file}** registered buildings are not in "
+              "this file ({with_outline} keep the outline they have, {without_outline} still have none).",
+    },
+    "footprint.not_in_file_with_outline": {
+        "zh": "不在此文件中、保留原有轮廓的登记楼栋（{n}）",
+        "en": "Registered buildings not in this file that keep their outline ({n})",
+    },
+    "footprint.not_in_file_without_outline": {
+        "zh": "不在此文件中、仍无轮廓的登记楼栋（{n}）",
+        "en": "Registered buildings not in this file that still have no outline ({n})",
+    },
 }
 
 CATEGORIES = [

@@ -18,6 +18,7 @@ import shapely
 from geo.footprints import POLYGONAL, FootprintError, read_floors
 from resilient.core import audit, config, db, queries, roles
 from resilient.core.accounts import User
+from resilient.core.i18n import t
 from resilient.core.scope import Scope
 from resilient.imports.values import building_key
 from resilient.places import geometry
@@ -41,6 +42,16 @@ class Matching:
     ambiguous: pd.DataFrame                # feature, label, building_ids, buildings: one footprint, several buildings
     contested: pd.DataFrame                # building_id, building_name, features: several footprints, one building
     report: pd.DataFrame                   # feature, reason, action, detail: all of the above problems, and floors
+
+    @property
+    def not_in_file_with_outline(self) -> pd.DataFrame:
+        """Registered buildings this file does not name that keep the outline they have."""
+        return self.unmatched_buildings[self.unmatched_buildings["has_geom"].astype(bool)].reset_index(drop=True)
+
+    @property
+    def not_in_file_without_outline(self) -> pd.DataFrame:
+        """Registered buildings this file does not name and that still have no outline: the ones to chase."""
+        return self.unmatched_buildings[~self.unmatched_buildings["has_geom"].astype(bool)].reset_index(drop=True)
 
 
 def _normal(name) -> str:
@@ -182,6 +193,28 @@ def _report(ambiguous: pd.DataFrame, contested: pd.DataFrame, floor_report: list
     rows += floor_report
     frame = pd.DataFrame(rows, columns=["feature", "reason", "action", "detail"])
     return frame.sort_values("feature", kind="stable").reset_index(drop=True)
+
+
+def summary(matching: Matching) -> dict[str, int]:
+    """The counts the 'footprint.summary' text names, for the line above the preview."""
+    with_outline = len(matching.not_in_file_with_outline)
+    return {"matched": len(matching.matched), "unmatched": len(matching.unmatched_footprints),
+            "too_far": int((matching.report["reason"] == "footprint.reason.too_far").sum()),
+            "not_in_file": len(matching.unmatched_buildings), "with_outline": with_outline,
+            "without_outline": len(matching.unmatched_buildings) - with_outline}
+
+
+def report_rows(report: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Report rows (cleaning's and matching's alike) as the page shows them: each reason a sentence in `lang`.
+
+    A row's reason is a whole translation key and its action a word under footprint.action.; this is the one
+    place that turns them into text, so the page never builds keys of its own.
+    """
+    problems = [t(reason, lang, feature=feature, detail=detail) for feature, reason, detail in
+                zip(report["feature"], report["reason"], report["detail"])]
+    actions = [t(f"footprint.action.{action}", lang) for action in report["action"]]
+    return pd.DataFrame({"feature": report["feature"].to_numpy(), "problem": problems, "action": actions,
+                         "detail": report["detail"].to_numpy()})
 
 
 def commit_footprints(con: duckdb.DuckDBPyConnection, actor: User, matching: Matching, *,
