@@ -1738,6 +1738,27 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "不在此文件中、保留原有轮廓的登记楼栋（{n}）",
         "en": "Registered buildings not in this file that keep their outline ({n})",
     },
+    "footprint.reason.too_far": {
+        "zh": "第 {feature} 个要素离登记中的位置太远（{detail}），不像本社区的楼栋，未导入，也不会新建。",
+        "en": "Feature {feature} lies too far from where the register places it ({detail}): not this community's, "
+              "not imported and not created.",
+    },
+    "footprint.error.too_far": {
+        "zh": "第 {feature} 个要素离登记中的位置 {distance}，超过允许的 {limit}。未写入任何数据。",
+        "en": "Feature {feature} lies {distance} from where the register places it, beyond the {limit} allowed. "
+              "Nothing was written.",
+    },
+    "footprint.error.far_from_community": {
+        "zh": "文件的中心（{where}）离本社区已有的楼栋约 {distance}：这很可能是别处的文件，或选错了社区。"
+              "离得太远的轮廓不会写入。",
+        "en": "The file's centre ({where}) is about {distance} from this community's buildings: it is probably "
+              "another place's file, or the wrong community is chosen. Outlines that far are not written.",
+    },
+    "footprint.error.outside_china": {
+        "zh": "文件的中心在 {where}，不在中国境内：请检查文件和坐标系。未写入任何数据。",
+        "en": "The file's centre is at {where}, outside China: check the file and its coordinate system. "
+              "Nothing was written.",
+    },
     "footprint.not_in_file_without_outline": {
         "zh": "不在此文件中、仍无轮廓的登记楼栋（{n}）",
         "en": "Registered buildings not in this file that still have no outline ({n})",

@@ -1,8 +1,9 @@
 """Footprints from a file onto the register's buildings: matched by name or number, then written all at once.
 
 Nothing is guessed: a footprint that could be two buildings, or two footprints that claim one building, are
-reported and left out. The write sets footprints (and floors), may create the buildings the register lacks,
-recuts the stairwell shapes and logs the import, in one transaction.
+reported and left out, and so is a footprint far from where the register already places its building or its
+community (a file from another city has the same 1号楼…30号楼). The write sets footprints (and floors), may
+create the buildings the register lacks, recuts the stairwell shapes and logs the import, in one transaction.
 """
 
 import json
@@ -12,9 +13,11 @@ from dataclasses import dataclass
 
 import duckdb
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
+from geo import chinese_coords, local_metres
 from geo.footprints import POLYGONAL, FootprintError, read_floors
 from resilient.core import audit, config, db, queries, roles
 from resilient.core.accounts import User
@@ -27,8 +30,13 @@ IMPORT_ROLES = roles.MAY_IMPORT                                       # may set 
 CREATE_ROLES = {"street_admin", "community_leader"}                  # may also add buildings to the register
 UNNAMED = "未命名"
 
+MAX_DISTANCE_M = 3_000.0   # a footprint farther than this from its building (or its community) is another place
+FAR_FACTOR = 10            # a file whose centre is this many limits away is about another community
+
 CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
                   "九": 9}
+
+
 @dataclass
 class Matching:
     """Footprints of one file against one community's register, as the importer's scope shows it."""
@@ -36,12 +44,21 @@ class Matching:
     community_id: int
     source_crs: str
     matched: gpd.GeoDataFrame              # by feature: building_id, building_name, compound_id, compound_name,
-                                           # label, floors, geometry
-    unmatched_footprints: gpd.GeoDataFrame  # by feature: label, floors, geometry (no building of that name)
+                                           # label, floors, distance_m, geometry
+    unmatched_footprints: gpd.GeoDataFrame  # by feature: label, floors, distance_m, geometry (no building of that
+                                           # name; near enough to the community to be created as buildings)
     unmatched_buildings: pd.DataFrame      # building_id, compound_id, compound_name, name, has_geom
-    ambiguous: pd.DataFrame                # feature, label, building_ids, buildings: one footprint, several buildings
+    ambiguous: pd.DataFrame                # feature, label, building_ids, buildings, distances_m: one footprint,
+                                           # several buildings within reach
     contested: pd.DataFrame                # building_id, building_name, features: several footprints, one building
     report: pd.DataFrame                   # feature, reason, action, detail: all of the above problems, and floors
+    too_far: gpd.GeoDataFrame              # by feature: label, floors, building_id, building_name, distance_m,
+                                           # geometry: refused for where they are, never written nor created
+    distance_limit_m: float                # the limit the matching used
+    centre: tuple[float, float]            # lon, lat of the file's centre
+    far_from_community_m: float | None     # the file's centre from the community's nearest located building,
+                                           # when more than FAR_FACTOR limits: the file is about another place
+    notices: list[tuple[str, dict]]        # file-wide warnings: (translation key, values), e.g. far_from_community
 
     @property
     def not_in_file_with_outline(self) -> pd.DataFrame:
@@ -76,20 +93,34 @@ def chinese_number(text: str) -> int | None:
 
 def match_to_register(con: duckdb.DuckDBPyConnection, scope: Scope, community_id: int, gdf: gpd.GeoDataFrame,
                       name_column: str | None, floors_column: str | None, *,
-                      compound_id: int | None = None) -> Matching:
-    """Pair each cleaned WGS-84 footprint with the in-scope building of the same name or number, if exactly one.
+                      compound_id: int | None = None, max_distance_m: float = MAX_DISTANCE_M) -> Matching:
+    """Pair each cleaned WGS-84 footprint with the in-scope building of the same name or number, if exactly one
+    lies within `max_distance_m` of it (measured to the building's outline or point, or, for a building not yet
+    located, to the community's nearest located building).
 
     `compound_id` narrows the register to one compound, for files that hold a single compound; a name that starts
-    with a compound's name ("永宁花园3栋") is matched in that compound only.
+    with a compound's name ("永宁花园3栋") is matched in that compound only. A community with no located building
+    has nothing to measure against: names alone decide, but a file whose centre is outside China is refused.
     """
     if gdf.crs is None or gdf.crs.to_epsg() != 4326:
         raise ValueError("match footprints after geo.footprints.to_wgs84")
+    centre = _centre(gdf)
+    _refuse_outside_china(centre)
     register = _register(con, scope, community_id, compound_id)
+    located = _community_locations(con, scope, community_id)
     labels = _labels(gdf, name_column)
     floors, floor_report = _floors(gdf, floors_column)
-    candidates = {feature: _candidates(label, register) for feature, label in labels.items()}
+    near_community = pd.Series(local_metres.nearest_m(gdf.geometry.values, located)[0], index=gdf.index)
+    named = {feature: _candidates(label, register) for feature, label in labels.items()}
+    candidates = _with_distances(gdf, named, near_community)
+    reach = {f: c[~(c["distance_m"] > max_distance_m)] for f, c in candidates.items()}
+    too_far_rows = {f: c.sort_values("distance_m").iloc[0] for f, c in candidates.items()
+                    if not c.empty and reach[f].empty}
+    for feature, distance in near_community.items():
+        if candidates[feature].empty and distance > max_distance_m:
+            too_far_rows[feature] = pd.Series({"building_id": pd.NA, "name": None, "distance_m": distance})
 
-    single = {f: int(c["building_id"].iloc[0]) for f, c in candidates.items() if len(c) == 1}
+    single = {f: int(c["building_id"].iloc[0]) for f, c in reach.items() if len(c) == 1}
     claims = pd.Series(single, dtype="int64")
     contested_ids = sorted(set(claims[claims.duplicated(keep=False)]))
     matched_features = [f for f, b in single.items() if b not in contested_ids]
@@ -98,35 +129,115 @@ def match_to_register(con: duckdb.DuckDBPyConnection, scope: Scope, community_id
     matched = _footprint_frame(gdf, matched_features, labels, floors, {
         "building_id": buildings.index.to_numpy(dtype="int64"), "building_name": buildings["name"].to_numpy(),
         "compound_id": buildings["compound_id"].to_numpy(dtype="int64"),
-        "compound_name": buildings["compound_name"].to_numpy()})
-    unmatched = _footprint_frame(gdf, [f for f, c in candidates.items() if c.empty], labels, floors)
+        "compound_name": buildings["compound_name"].to_numpy()},
+        distances=[reach[f]["distance_m"].iloc[0] for f in matched_features])
+    creatable = [f for f, c in candidates.items() if c.empty and f not in too_far_rows]
+    unmatched = _footprint_frame(gdf, creatable, labels, floors, distances=near_community.reindex(creatable).tolist())
     ambiguous = pd.DataFrame([
-        (f, labels[f], c["building_id"].astype(int).tolist(), _names(c)) for f, c in candidates.items() if len(c) > 1],
-        columns=["feature", "label", "building_ids", "buildings"])
+        (f, labels[f], c["building_id"].astype(int).tolist(), _names(c), c["distance_m"].round(1).tolist())
+        for f, c in reach.items() if len(c) > 1],
+        columns=["feature", "label", "building_ids", "buildings", "distances_m"])
     contested = pd.DataFrame([
         (b, by_id.at[b, "name"], sorted(f for f, x in single.items() if x == b)) for b in contested_ids],
         columns=["building_id", "building_name", "features"])
     unmatched_buildings = register[~register["building_id"].isin(set(single[f] for f in matched_features))][
         ["building_id", "compound_id", "compound_name", "name", "has_geom"]].reset_index(drop=True)
+    too_far = _too_far_frame(gdf, too_far_rows, labels, floors)
+    far, notices = _far_from_community(centre, located, max_distance_m)
     return Matching(community_id, gdf.crs.to_string(), matched, unmatched, unmatched_buildings, ambiguous, contested,
-                    _report(ambiguous, contested, floor_report, by_id))
+                    _report(ambiguous, contested, too_far, floor_report, by_id), too_far=too_far,
+                    distance_limit_m=float(max_distance_m), centre=centre, far_from_community_m=far, notices=notices)
+
+
+def _centre(gdf: gpd.GeoDataFrame) -> tuple[float, float]:
+    """The middle of the file's extent, lon/lat."""
+    minx, miny, maxx, maxy = (float(v) for v in gdf.total_bounds) if not gdf.empty else (0.0, 0.0, 0.0, 0.0)
+    return (minx + maxx) / 2, (miny + maxy) / 2
+
+
+def where(lon: float, lat: float) -> str:
+    """'39.90°N, 116.40°E': a place as any reader can look it up."""
+    return f"{abs(lat):.2f}°{'N' if lat >= 0 else 'S'}, {abs(lon):.2f}°{'E' if lon >= 0 else 'W'}"
+
+
+def format_distance(metres: float) -> str:
+    """850 m, 3.5 km, 912 km: as precise as a person needs to judge it."""
+    if metres < 1_000:
+        return f"{metres:.0f} m"
+    return f"{metres / 1000:.1f} km" if metres < 10_000 else f"{metres / 1000:.0f} km"
+
+
+def _refuse_outside_china(centre: tuple[float, float]) -> None:
+    """No community this serves lies outside China: such a file is someone else's, whatever its names say."""
+    if not chinese_coords.in_china(*centre):
+        raise FootprintError("footprint.error.outside_china", where=where(*centre))
+
+
+def _community_locations(con: duckdb.DuckDBPyConnection, scope: Scope, community_id: int) -> np.ndarray:
+    """Outlines or points of the community's located buildings: where its footprints must be."""
+    rows = queries.fetch_df(con, "footprint_community_locations", community_ids=scope.params()["community_ids"],
+                            community_id=community_id)
+    return shapely.from_wkb([bytes(w) for w in rows["wkb"]]) if len(rows) else np.array([], dtype=object)
+
+
+def _with_distances(gdf: gpd.GeoDataFrame, candidates: dict, near_community: pd.Series) -> dict:
+    """Each footprint's candidates with distance_m: to the building's own shape, or (none yet) to the community."""
+    pairs = [(f, i) for f, c in candidates.items() for i in range(len(c))]
+    shapes = [candidates[f]["geom"].iloc[i] for f, i in pairs]
+    own = [k for k, shape in enumerate(shapes) if shape is not None]
+    measured = local_metres.distances_m(gdf.geometry.loc[[pairs[k][0] for k in own]].values,
+                                        [shapes[k] for k in own])
+    distance = [near_community[f] for f, _ in pairs]
+    for k, metres in zip(own, measured):
+        distance[k] = float(metres)
+    out, start = {}, 0
+    for feature, found in candidates.items():
+        out[feature] = found.assign(distance_m=pd.Series(distance[start:start + len(found)], index=found.index,
+                                                         dtype=float))
+        start += len(found)
+    return out
+
+
+def _too_far_frame(gdf: gpd.GeoDataFrame, rows: dict, labels: pd.Series, floors: pd.Series) -> gpd.GeoDataFrame:
+    """Footprints refused for where they are, with the building they named (if any) and how far it was."""
+    features = sorted(rows)
+    return _footprint_frame(gdf, features, labels, floors, {
+        "building_id": pd.array([rows[f]["building_id"] for f in features], dtype="Int64"),
+        "building_name": [rows[f]["name"] for f in features]},
+        distances=[float(rows[f]["distance_m"]) for f in features])
+
+
+def _far_from_community(centre: tuple[float, float], located: np.ndarray,
+                        limit: float) -> tuple[float | None, list[tuple[str, dict]]]:
+    """How far the file's centre is from the community, when that is so far the file must be about elsewhere."""
+    if len(located) == 0:
+        return None, []
+    metres = float(local_metres.nearest_m([shapely.Point(centre)], located)[0][0])
+    if metres <= FAR_FACTOR * limit:
+        return None, []
+    return metres, [("footprint.error.far_from_community", {"distance": format_distance(metres),
+                                                            "where": where(*centre)})]
 
 
 def _register(con: duckdb.DuckDBPyConnection, scope: Scope, community_id: int,
               compound_id: int | None) -> pd.DataFrame:
-    """The buildings footprints may be matched to, each with its name's key."""
+    """The buildings footprints may be matched to, each with its name's key and its shape (None if not located)."""
     register = queries.fetch_df(con, "footprint_register_buildings", **scope.params(), community_id=community_id)
     if compound_id is not None:
         register = register[register["compound_id"] == compound_id]
-    return register.assign(key=register["name"].map(building_key))
+    shapes = [shapely.from_wkb(bytes(w)) if isinstance(w, (bytes, bytearray, memoryview)) else None
+              for w in register.pop("wkb")]
+    return register.assign(key=register["name"].map(building_key), geom=pd.Series(shapes, index=register.index,
+                                                                                  dtype=object))
 
 
 def _footprint_frame(gdf: gpd.GeoDataFrame, features: list, labels: pd.Series, floors: pd.Series,
-                     columns: dict | None = None) -> gpd.GeoDataFrame:
-    """Some of the file's footprints by feature number, with their label and floors (and `columns` first)."""
+                     columns: dict | None = None, distances: list | None = None) -> gpd.GeoDataFrame:
+    """Some of the file's footprints by feature number, with their label, floors and distance (`columns` first)."""
     index = pd.Index(features, name="feature", dtype="int64")
     data = {**(columns or {}), "label": labels.reindex(index).to_numpy(dtype=object),
-            "floors": floors.reindex(index).array}
+            "floors": floors.reindex(index).array,
+            "distance_m": pd.array(distances if distances is not None else [None] * len(index), dtype="Float64")}
     return gpd.GeoDataFrame(data, index=index, geometry=gdf.geometry.reindex(index).values, crs=gdf.crs)
 
 
@@ -183,13 +294,17 @@ def _names(rows: pd.DataFrame) -> str:
     return ", ".join(f"{c} {n}" for c, n in zip(rows["compound_name"], rows["name"]))
 
 
-def _report(ambiguous: pd.DataFrame, contested: pd.DataFrame, floor_report: list[tuple],
+def _report(ambiguous: pd.DataFrame, contested: pd.DataFrame, too_far: gpd.GeoDataFrame, floor_report: list[tuple],
             by_id: pd.DataFrame) -> pd.DataFrame:
     """One table of every footprint left out or partly used, by feature, for the page to show."""
     rows = [(r.feature, "footprint.reason.ambiguous", "not_matched", r.buildings) for r in ambiguous.itertuples()]
     for r in contested.itertuples():
         name = f"{by_id.at[r.building_id, 'compound_name']} {r.building_name}"
         rows += [(f, "footprint.reason.contested", "not_matched", name) for f in r.features]
+    for feature, r in too_far.iterrows():
+        distance = format_distance(float(r["distance_m"]))
+        rows.append((feature, "footprint.reason.too_far", "rejected",
+                     f"{r['building_name']} · {distance}" if r["building_name"] else distance))
     rows += floor_report
     frame = pd.DataFrame(rows, columns=["feature", "reason", "action", "detail"])
     return frame.sort_values("feature", kind="stable").reset_index(drop=True)
@@ -222,6 +337,7 @@ def commit_footprints(con: duckdb.DuckDBPyConnection, actor: User, matching: Mat
     """Write the matching in one transaction, after checking the actor may touch every row; returns counts."""
     check_may_import(actor, create_in_compound)
     _check_geometries(matching)
+    _check_places(matching, creating=create_in_compound is not None)
     with db.transaction(con):
         scope = roles.scope_for(con, actor, config.today())
         _check_in_scope(con, scope, matching)
@@ -230,6 +346,8 @@ def commit_footprints(con: duckdb.DuckDBPyConnection, actor: User, matching: Mat
         if create_in_compound is not None and not matching.unmatched_footprints.empty:
             created = _create_buildings(con, scope, matching, create_in_compound)
         touched = matching.matched["building_id"].astype(int).tolist() + created
+        if not touched and matching.far_from_community_m is not None:
+            raise FootprintError("footprint.error.far_from_community", **matching.notices[0][1])
         if not touched:
             raise FootprintError("footprint.error.nothing", file=source_name)
         recut = _recut_stairwells(con, scope, touched)
@@ -256,6 +374,19 @@ def _check_geometries(matching: Matching) -> None:
         bad = ~(shapely.is_valid(geoms) & ~shapely.is_empty(geoms) & pd.Series(frame.geom_type).isin(POLYGONAL).values)
         if bad.any():
             raise FootprintError("footprint.error.not_clean", feature=int(frame.index[bad.argmax()]))
+
+
+def _check_places(matching: Matching, creating: bool) -> None:
+    """Nothing is written outside China, nor farther from its building or community than the matching allowed."""
+    _refuse_outside_china(matching.centre)
+    frames = [matching.matched] + ([matching.unmatched_footprints] if creating else [])
+    for frame in frames:
+        far = frame[frame["distance_m"].fillna(0) > matching.distance_limit_m]
+        if not far.empty:
+            feature = int(far.index[0])
+            raise FootprintError("footprint.error.too_far", feature=feature,
+                                 distance=format_distance(float(far.at[feature, "distance_m"])),
+                                 limit=format_distance(matching.distance_limit_m))
 
 
 def _check_in_scope(con: duckdb.DuckDBPyConnection, scope: Scope, matching: Matching) -> None:
