@@ -16,6 +16,23 @@ JOIN compound c USING (compound_id)
 WHERE c.community_id = $community_id AND allowed($community_ids, c.community_id) AND b.geom IS NOT NULL
 ORDER BY b.building_id;
 
+-- name: footprint_community_compounds
+-- The community's compounds, to find the ones a footprint file names (and create those it lacks).
+SELECT compound_id, name
+FROM compound
+WHERE community_id = $community_id AND allowed($community_ids, community_id)
+ORDER BY compound_id;
+
+-- name: footprint_insert_compounds
+-- Compounds a footprint file names that the community lacks, from the registered frame footprint_new_compounds
+-- (position, name), numbered after the last compound. Only for an importer who sees whole communities.
+INSERT INTO compound (compound_id, community_id, name)
+SELECT (SELECT coalesce(max(compound_id), 0) FROM compound) + row_number() OVER (ORDER BY f.position),
+       $community_id, f.name
+FROM footprint_new_compounds f
+WHERE allowed($community_ids, $community_id) AND $grid_ids IS NULL AND $household_ids IS NULL
+RETURNING compound_id, name;
+
 -- name: footprint_compound
 -- The compound new buildings are to go into, only if it lies in the import's community and the importer's scope.
 SELECT compound_id, name

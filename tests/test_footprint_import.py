@@ -296,6 +296,80 @@ def test_a_matching_edited_to_hold_a_far_match_is_refused_at_commit(small):
     assert caught.value.code == "footprint.error.too_far"
 
 
+# --- compounds named in the file ----------------------------------------------------------------------------
+
+def compound_file(small, compounds: int = 3) -> gpd.GeoDataFrame:
+    """compounds_geojson read and cleaned, with B苑 given a 1栋 of its own (so 1栋 alone would be ambiguous)."""
+    small.execute("INSERT INTO building VALUES (4, 2, 2, '1栋', 6, TRUE, ST_GeomFromText($w))",
+                  {"w": "POLYGON((119.954 31.70, 119.9544 31.70, 119.9544 31.7002, 119.954 31.7002, 119.954 31.70))"})
+    got = read_footprints(ff.compounds_geojson(compounds), "街道.geojson")
+    return footprints.clean_polygons(footprints.to_wgs84(got.gdf))[0]
+
+
+def match_compounds(small, gdf, **kwargs):
+    return fi.match_to_register(small, Scope(), 1, gdf, "name", None, compound_column="community", **kwargs)
+
+
+def test_each_footprint_matches_in_the_compound_its_file_names(small):
+    gdf = compound_file(small)
+    assert match(small, gdf.rename(columns={"name": "名称"}).iloc[:1]).ambiguous["feature"].tolist() == [1]
+    m = match_compounds(small, gdf)
+    assert m.matched["building_id"].to_dict() == {1: 1, 2: 2, 3: 4}
+    assert m.ambiguous.empty and m.contested.empty
+    assert m.unmatched_footprints["file_compound"].to_dict() == {4: "B苑", 5: "第3小区", 6: "第3小区"}
+    assert m.unmatched_footprints["compound_id"].tolist() == [2, pd.NA, pd.NA]
+    assert m.compounds == {"A苑": 2, "B苑": 2, "第3小区": 2} and m.new_compounds == ["第3小区"]
+    assert m.matched["file_compound"].tolist() == ["A苑", "A苑", "B苑"]
+
+
+def test_buildings_are_created_in_the_compounds_the_file_names(small):
+    m = match_compounds(small, compound_file(small))
+    counts = fi.commit_footprints(small, ADMIN, m, create_in_compound=None, source_name="街道.geojson",
+                                  create_in_file_compounds=True)
+    assert counts == {"footprints_set": 3, "floors_updated": 0, "buildings_created": 3, "stairwells_recut": 3,
+                      "community_id": 1, "compound_id": None, "compounds_created": 1}
+    rows = small.execute("""SELECT c.community_id, c.name, b.name FROM building b JOIN compound c USING (compound_id)
+        WHERE b.building_id > 4 ORDER BY b.building_id""").fetchall()
+    assert rows == [(1, "B苑", "2栋"), (1, "第3小区", "1栋"), (1, "第3小区", "2栋")]
+    assert integrity.reference_problems(small) == {}
+
+
+def test_creating_in_the_files_compounds_needs_a_leader(small):
+    m = match_compounds(small, compound_file(small))
+    before = snapshot(small)
+    with pytest.raises(FootprintError) as caught:
+        fi.commit_footprints(small, GRID_WORKER, m, create_in_compound=None, source_name="a.geojson",
+                             create_in_file_compounds=True)
+    assert caught.value.code == "footprint.error.cannot_create"
+    assert snapshot(small) == before
+
+
+def test_a_matching_is_narrowed_to_the_compounds_or_the_box_an_office_picks(small):
+    m = match_compounds(small, compound_file(small, compounds=16))
+    assert len(m.compounds) == 16
+    ours = fi.narrow(small, Scope(), m, compounds=["A苑", "B苑"])
+    assert ours.matched["building_id"].to_dict() == {1: 1, 2: 2, 3: 4}
+    assert list(ours.unmatched_footprints.index) == [4] and ours.compounds == {"A苑": 2, "B苑": 2}
+    assert ours.new_compounds == []
+    west = fi.narrow(small, Scope(), m, box=(ff.LON - 0.001, ff.LAT, ff.LON + 0.001, ff.LAT + 0.01))
+    assert west.matched["building_id"].to_dict() == {1: 1, 2: 2} and west.unmatched_footprints.empty
+    assert sorted(west.unmatched_buildings["building_id"]) == [3, 4]
+
+
+def test_an_osm_files_residential_areas_become_the_compounds_of_new_buildings(small):
+    got = read_footprints(ff.osm_with_compounds_bytes(), "小区.osm")
+    clean, _ = footprints.clean_polygons(footprints.to_wgs84(got.gdf))
+    m = fi.match_to_register(small, Scope(), 1, clean, "name", None, compound_column=got.compound_column)
+    assert m.matched.empty  # 1栋 of 龙湖一区 is not A苑's 1栋
+    assert m.new_compounds == ["龙湖一区", "龙湖二区"]
+    counts = fi.commit_footprints(small, LEADER, m, create_in_compound=2, source_name="小区.osm",
+                                  create_in_file_compounds=True)
+    assert counts["buildings_created"] == 3 and counts["compounds_created"] == 2
+    rows = small.execute("""SELECT c.name, b.name FROM building b JOIN compound c USING (compound_id)
+        WHERE b.building_id > 3 ORDER BY c.name, b.name""").fetchall()
+    assert rows == [("B苑", "门卫"), ("龙湖一区", "1栋"), ("龙湖二区", "1栋")]
+
+
 # --- committing --------------------------------------------------------------------------------------------------
 
 def test_commit_sets_footprints_floors_creates_buildings_and_recuts_stairwells(small):

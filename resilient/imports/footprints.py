@@ -18,12 +18,12 @@ import pandas as pd
 import shapely
 
 from geo import chinese_coords, local_metres
-from geo.footprints import POLYGONAL, FootprintError, read_floors
+from geo.footprints import POLYGONAL, FootprintError, in_box, in_compounds, read_floors, value_counts
 from resilient.core import audit, config, db, queries, roles
 from resilient.core.accounts import User
 from resilient.core.i18n import t
 from resilient.core.scope import Scope
-from resilient.imports.values import building_key
+from resilient.imports.values import building_key, find_name
 from resilient.places import geometry
 
 IMPORT_ROLES = roles.MAY_IMPORT                                       # may set footprints of buildings in scope
@@ -44,9 +44,10 @@ class Matching:
     community_id: int
     source_crs: str
     matched: gpd.GeoDataFrame              # by feature: building_id, building_name, compound_id, compound_name,
-                                           # label, floors, distance_m, geometry
-    unmatched_footprints: gpd.GeoDataFrame  # by feature: label, floors, distance_m, geometry (no building of that
-                                           # name; near enough to the community to be created as buildings)
+                                           # label, floors, distance_m, file_compound, geometry
+    unmatched_footprints: gpd.GeoDataFrame  # by feature: label, floors, distance_m, file_compound, compound_id (of
+                                           # the register's compound the file names, if any), geometry: no building
+                                           # of that name, near enough to the community to be created
     unmatched_buildings: pd.DataFrame      # building_id, compound_id, compound_name, name, has_geom
     ambiguous: pd.DataFrame                # feature, label, building_ids, buildings, distances_m: one footprint,
                                            # several buildings within reach
@@ -59,6 +60,10 @@ class Matching:
     far_from_community_m: float | None     # the file's centre from the community's nearest located building,
                                            # when more than FAR_FACTOR limits: the file is about another place
     notices: list[tuple[str, dict]]        # file-wide warnings: (translation key, values), e.g. far_from_community
+    compounds: dict[str, int]              # compounds the file names -> features, most first ({} without a column)
+    new_compounds: list[str]               # compounds named by creatable footprints that the community lacks
+    source: gpd.GeoDataFrame               # the footprints matched, to narrow() to the ones an office picks
+    options: dict                          # match_to_register's arguments, for narrow()
 
     @property
     def not_in_file_with_outline(self) -> pd.DataFrame:
@@ -93,25 +98,34 @@ def chinese_number(text: str) -> int | None:
 
 def match_to_register(con: duckdb.DuckDBPyConnection, scope: Scope, community_id: int, gdf: gpd.GeoDataFrame,
                       name_column: str | None, floors_column: str | None, *,
-                      compound_id: int | None = None, max_distance_m: float = MAX_DISTANCE_M) -> Matching:
+                      compound_id: int | None = None, max_distance_m: float = MAX_DISTANCE_M,
+                      compound_column: str | None = None) -> Matching:
     """Pair each cleaned WGS-84 footprint with the in-scope building of the same name or number, if exactly one
     lies within `max_distance_m` of it (measured to the building's outline or point, or, for a building not yet
     located, to the community's nearest located building).
 
     `compound_id` narrows the register to one compound, for files that hold a single compound; a name that starts
-    with a compound's name ("永宁花园3栋") is matched in that compound only. A community with no located building
-    has nothing to measure against: names alone decide, but a file whose centre is outside China is refused.
+    with a compound's name ("永宁花园3栋") is matched in that compound only, and so is a footprint whose
+    `compound_column` names a compound of the community; one naming a compound the community lacks matches
+    nothing (it is a building of that compound, to create). A community with no located building has nothing to
+    measure against: names alone decide, but a file whose centre is outside China is refused.
     """
     if gdf.crs is None or gdf.crs.to_epsg() != 4326:
         raise ValueError("match footprints after geo.footprints.to_wgs84")
+    options = {"name_column": name_column, "floors_column": floors_column, "compound_id": compound_id,
+               "max_distance_m": max_distance_m, "compound_column": compound_column}
     centre = _centre(gdf)
-    _refuse_outside_china(centre)
+    if not gdf.empty:
+        _refuse_outside_china(centre)
     register = _register(con, scope, community_id, compound_id)
     located = _community_locations(con, scope, community_id)
     labels = _labels(gdf, name_column)
     floors, floor_report = _floors(gdf, floors_column)
+    file_compounds = _labels(gdf, compound_column)
+    compound_ids = _file_compound_ids(con, scope, community_id, file_compounds)
     near_community = pd.Series(local_metres.nearest_m(gdf.geometry.values, located)[0], index=gdf.index)
-    named = {feature: _candidates(label, register) for feature, label in labels.items()}
+    named = {feature: _candidates(label, _compound_register(register, file_compounds[feature], compound_ids))
+             for feature, label in labels.items()}
     candidates = _with_distances(gdf, named, near_community)
     reach = {f: c[~(c["distance_m"] > max_distance_m)] for f, c in candidates.items()}
     too_far_rows = {f: c.sort_values("distance_m").iloc[0] for f, c in candidates.items()
@@ -130,9 +144,13 @@ def match_to_register(con: duckdb.DuckDBPyConnection, scope: Scope, community_id
         "building_id": buildings.index.to_numpy(dtype="int64"), "building_name": buildings["name"].to_numpy(),
         "compound_id": buildings["compound_id"].to_numpy(dtype="int64"),
         "compound_name": buildings["compound_name"].to_numpy()},
-        distances=[reach[f]["distance_m"].iloc[0] for f in matched_features])
+        distances=[reach[f]["distance_m"].iloc[0] for f in matched_features], file_compounds=file_compounds)
     creatable = [f for f, c in candidates.items() if c.empty and f not in too_far_rows]
-    unmatched = _footprint_frame(gdf, creatable, labels, floors, distances=near_community.reindex(creatable).tolist())
+    unmatched = _footprint_frame(gdf, creatable, labels, floors, distances=near_community.reindex(creatable).tolist(),
+                                 file_compounds=file_compounds)
+    unmatched["compound_id"] = pd.array([compound_ids.get(c) for c in unmatched["file_compound"]], dtype="Int64")
+    new_compounds = sorted({c for c, i in zip(unmatched["file_compound"], unmatched["compound_id"])
+                            if isinstance(c, str) and i is pd.NA})
     ambiguous = pd.DataFrame([
         (f, labels[f], c["building_id"].astype(int).tolist(), _names(c), c["distance_m"].round(1).tolist())
         for f, c in reach.items() if len(c) > 1],
@@ -142,11 +160,57 @@ def match_to_register(con: duckdb.DuckDBPyConnection, scope: Scope, community_id
         columns=["building_id", "building_name", "features"])
     unmatched_buildings = register[~register["building_id"].isin(set(single[f] for f in matched_features))][
         ["building_id", "compound_id", "compound_name", "name", "has_geom"]].reset_index(drop=True)
-    too_far = _too_far_frame(gdf, too_far_rows, labels, floors)
+    too_far = _too_far_frame(gdf, too_far_rows, labels, floors, file_compounds)
     far, notices = _far_from_community(centre, located, max_distance_m)
     return Matching(community_id, gdf.crs.to_string(), matched, unmatched, unmatched_buildings, ambiguous, contested,
                     _report(ambiguous, contested, too_far, floor_report, by_id), too_far=too_far,
-                    distance_limit_m=float(max_distance_m), centre=centre, far_from_community_m=far, notices=notices)
+                    distance_limit_m=float(max_distance_m), centre=centre, far_from_community_m=far, notices=notices,
+                    compounds=value_counts(gdf, compound_column), new_compounds=new_compounds, source=gdf,
+                    options=options)
+
+
+def narrow(con: duckdb.DuckDBPyConnection, scope: Scope, matching: Matching, *, compounds=None,
+           box: tuple[float, float, float, float] | None = None) -> Matching:
+    """The matching of only the footprints an office says are theirs: those of the chosen `compounds` (values of
+    the compound column), and/or those in a lon/lat `box` (west, south, east, north) drawn on the preview.
+
+    Matched afresh, so a building two footprints claimed goes to the one left, and buildings whose footprint was
+    left out count as not in the file again. Resolve choices after narrowing, not before.
+    """
+    subset = matching.source
+    if compounds is not None:
+        column = matching.options["compound_column"]
+        if column is None:
+            raise ValueError("this matching has no compound column to choose by")
+        subset = in_compounds(subset, compounds, column)
+    if box is not None:
+        subset = in_box(subset, box)
+    return match_to_register(con, scope, matching.community_id, subset, **matching.options)
+
+
+def _file_compound_ids(con: duckdb.DuckDBPyConnection, scope: Scope, community_id: int,
+                       file_compounds: pd.Series) -> dict[str, int]:
+    """{compound named in the file: the community's compound it means}, for the names the community has."""
+    named = sorted({c for c in file_compounds if isinstance(c, str) and c})
+    if not named:
+        return {}
+    known = queries.fetch_df(con, "footprint_community_compounds", community_id=community_id,
+                             community_ids=scope.params()["community_ids"])
+    found = {}
+    for name in named:
+        position = find_name(name, known["name"].tolist())
+        if position is not None:
+            found[name] = int(known["compound_id"].iloc[position])
+    return found
+
+
+def _compound_register(register: pd.DataFrame, file_compound: str | None, compound_ids: dict[str, int]):
+    """The part of the register a footprint may match: all of it, or the compound its file names (none if the
+    community has no such compound: the footprint is then a building to create there, not another's)."""
+    if not isinstance(file_compound, str) or not file_compound:
+        return register
+    compound_id = compound_ids.get(file_compound)
+    return register[register["compound_id"] == compound_id] if compound_id is not None else register.iloc[0:0]
 
 
 def _centre(gdf: gpd.GeoDataFrame) -> tuple[float, float]:
@@ -198,13 +262,14 @@ def _with_distances(gdf: gpd.GeoDataFrame, candidates: dict, near_community: pd.
     return out
 
 
-def _too_far_frame(gdf: gpd.GeoDataFrame, rows: dict, labels: pd.Series, floors: pd.Series) -> gpd.GeoDataFrame:
+def _too_far_frame(gdf: gpd.GeoDataFrame, rows: dict, labels: pd.Series, floors: pd.Series,
+                   file_compounds: pd.Series) -> gpd.GeoDataFrame:
     """Footprints refused for where they are, with the building they named (if any) and how far it was."""
     features = sorted(rows)
     return _footprint_frame(gdf, features, labels, floors, {
         "building_id": pd.array([rows[f]["building_id"] for f in features], dtype="Int64"),
         "building_name": [rows[f]["name"] for f in features]},
-        distances=[float(rows[f]["distance_m"]) for f in features])
+        distances=[float(rows[f]["distance_m"]) for f in features], file_compounds=file_compounds)
 
 
 def _far_from_community(centre: tuple[float, float], located: np.ndarray,
@@ -232,20 +297,23 @@ def _register(con: duckdb.DuckDBPyConnection, scope: Scope, community_id: int,
 
 
 def _footprint_frame(gdf: gpd.GeoDataFrame, features: list, labels: pd.Series, floors: pd.Series,
-                     columns: dict | None = None, distances: list | None = None) -> gpd.GeoDataFrame:
-    """Some of the file's footprints by feature number, with their label, floors and distance (`columns` first)."""
+                     columns: dict | None = None, distances: list | None = None,
+                     file_compounds: pd.Series | None = None) -> gpd.GeoDataFrame:
+    """Some of the file's footprints by feature number, with their label, floors, distance and the compound the
+    file names (`columns` first)."""
     index = pd.Index(features, name="feature", dtype="int64")
     data = {**(columns or {}), "label": labels.reindex(index).to_numpy(dtype=object),
             "floors": floors.reindex(index).array,
-            "distance_m": pd.array(distances if distances is not None else [None] * len(index), dtype="Float64")}
+            "distance_m": pd.array(distances if distances is not None else [None] * len(index), dtype="Float64"),
+            "file_compound": (file_compounds.reindex(index).to_numpy(dtype=object) if file_compounds is not None
+                              else [None] * len(index))}
     return gpd.GeoDataFrame(data, index=index, geometry=gdf.geometry.reindex(index).values, crs=gdf.crs)
 
 
 def _labels(gdf: gpd.GeoDataFrame, name_column: str | None) -> pd.Series:
     """Each footprint's name as text (None where the file gives none)."""
-    if name_column is None:
-        return pd.Series(None, index=gdf.index, dtype=object)
-    return gdf[name_column].map(lambda v: (_text(v) or None))
+    values = gdf[name_column] if name_column is not None else [None] * len(gdf)
+    return pd.Series([_text(v) or None for v in values], index=gdf.index, dtype=object)  # None, never NaN
 
 
 def _text(value) -> str:
@@ -333,18 +401,31 @@ def report_rows(report: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def commit_footprints(con: duckdb.DuckDBPyConnection, actor: User, matching: Matching, *,
-                      create_in_compound: int | None, source_name: str) -> dict:
-    """Write the matching in one transaction, after checking the actor may touch every row; returns counts."""
-    check_may_import(actor, create_in_compound)
+                      create_in_compound: int | None, source_name: str,
+                      create_in_file_compounds: bool = False) -> dict:
+    """Write the matching in one transaction, after checking the actor may touch every row; returns counts.
+
+    Unmatched footprints become buildings in `create_in_compound`; with `create_in_file_compounds`, those whose
+    file names a compound go into that compound instead, created in the community if it lacks it (counted as
+    compounds_created).
+    """
+    by_file = create_in_file_compounds and matching.unmatched_footprints["file_compound"].notna().any()
+    creating = create_in_compound is not None or bool(by_file)
+    check_may_import(actor, create_in_compound, creating=creating)
     _check_geometries(matching)
-    _check_places(matching, creating=create_in_compound is not None)
+    _check_places(matching, creating=creating)
     with db.transaction(con):
         scope = roles.scope_for(con, actor, config.today())
         _check_in_scope(con, scope, matching)
         set_count = _set_footprints(con, scope, matching.matched)
-        created = []
-        if create_in_compound is not None and not matching.unmatched_footprints.empty:
-            created = _create_buildings(con, scope, matching, create_in_compound)
+        created, compounds_created = [], 0
+        targets = pd.Series(create_in_compound, index=matching.unmatched_footprints.index, dtype="Int64")
+        if by_file:
+            ids, compounds_created = _file_compounds_made(con, scope, matching)
+            named = matching.unmatched_footprints["file_compound"].map(ids).astype("Int64")
+            targets = named.fillna(targets) if create_in_compound is not None else named
+        if targets.notna().any():
+            created = _create_buildings(con, scope, matching, targets)
         touched = matching.matched["building_id"].astype(int).tolist() + created
         if not touched and matching.far_from_community_m is not None:
             raise FootprintError("footprint.error.far_from_community", **matching.notices[0][1])
@@ -354,16 +435,19 @@ def commit_footprints(con: duckdb.DuckDBPyConnection, actor: User, matching: Mat
         counts = {"footprints_set": set_count, "floors_updated": int(matching.matched["floors"].notna().sum()),
                   "buildings_created": len(created), "stairwells_recut": recut,
                   "community_id": matching.community_id, "compound_id": create_in_compound}
+        if create_in_file_compounds:
+            counts["compounds_created"] = compounds_created
         audit.record(con, actor, "import", f"file:{source_name}",
                      detail=json.dumps(counts, ensure_ascii=False, sort_keys=True))
     return counts
 
 
-def check_may_import(actor: User | None, create_in_compound: int | None) -> None:
+def check_may_import(actor: User | None, create_in_compound: int | None, *, creating: bool | None = None) -> None:
     """Refuse roles that may not import footprints at all, and creating buildings to all but leaders and admins."""
     if actor is None or actor.role not in IMPORT_ROLES:
         raise FootprintError("footprint.error.not_allowed", role=getattr(actor, "role", ""))
-    if create_in_compound is not None and actor.role not in CREATE_ROLES:
+    creating = create_in_compound is not None if creating is None else creating
+    if creating and actor.role not in CREATE_ROLES:
         raise FootprintError("footprint.error.cannot_create", role=actor.role)
 
 
@@ -378,6 +462,8 @@ def _check_geometries(matching: Matching) -> None:
 
 def _check_places(matching: Matching, creating: bool) -> None:
     """Nothing is written outside China, nor farther from its building or community than the matching allowed."""
+    if matching.matched.empty and matching.unmatched_footprints.empty:
+        return  # nothing to place: the commit says there is nothing to write
     _refuse_outside_china(matching.centre)
     frames = [matching.matched] + ([matching.unmatched_footprints] if creating else [])
     for frame in frames:
@@ -416,17 +502,43 @@ def _set_footprints(con: duckdb.DuckDBPyConnection, scope: Scope, matched: gpd.G
     return len(written)
 
 
-def _create_buildings(con: duckdb.DuckDBPyConnection, scope: Scope, matching: Matching, compound_id: int) -> list[int]:
-    """Add a building for every unmatched footprint, named from the file or 未命名N; returns their ids."""
+def _file_compounds_made(con: duckdb.DuckDBPyConnection, scope: Scope, matching: Matching) -> tuple[dict, int]:
+    """{compound named in the file: its id}, creating in the community those it lacks; and how many were made."""
     params = scope.params()
-    if not queries.fetch_all(con, "footprint_compound", compound_id=compound_id,
-                             community_id=matching.community_id, community_ids=params["community_ids"]):
-        raise FootprintError("footprint.error.compound", compound_id=compound_id)
-    taken = {row[0] for row in queries.fetch_all(con, "footprint_compound_names", compound_id=compound_id, **params)}
+    names = sorted({c for c in matching.unmatched_footprints["file_compound"] if isinstance(c, str) and c})
+    ids = _file_compound_ids(con, scope, matching.community_id, pd.Series(names, dtype=object))
+    missing = [n for n in names if n not in ids]
+    if missing:
+        frame = pd.DataFrame({"position": pd.Series(range(len(missing)), dtype="int64"), "name": missing})
+        made = _run_with_frame(con, "footprint_new_compounds", frame, "footprint_insert_compounds",
+                               community_id=matching.community_id, **params)
+        if len(made) != len(missing):
+            raise FootprintError("footprint.error.cannot_create", role="")
+        ids.update({name: int(compound_id) for compound_id, name in made})
+    return ids, len(missing)
+
+
+def _create_buildings(con: duckdb.DuckDBPyConnection, scope: Scope, matching: Matching,
+                      compound_id: int | pd.Series) -> list[int]:
+    """Add a building for every unmatched footprint with a compound to go in (one for all, or one per feature),
+    named from the file or 未命名N, unique in its compound; returns their ids."""
+    params = scope.params()
     new = matching.unmatched_footprints
+    targets = (compound_id if isinstance(compound_id, pd.Series)
+               else pd.Series(compound_id, index=new.index, dtype="Int64")).dropna().astype("int64")
+    new = new.loc[targets.index]
+    names = pd.Series(None, index=new.index, dtype=object)
+    for target in sorted(set(targets)):
+        if not queries.fetch_all(con, "footprint_compound", compound_id=int(target),
+                                 community_id=matching.community_id, community_ids=params["community_ids"]):
+            raise FootprintError("footprint.error.compound", compound_id=int(target))
+        taken = {row[0] for row in queries.fetch_all(con, "footprint_compound_names", compound_id=int(target),
+                                                     **params)}
+        here = targets.index[targets == target]
+        names[here] = new_building_names(new.loc[here, "label"].tolist(), taken)
     frame = pd.DataFrame({"position": pd.Series(range(len(new)), dtype="int64"),
-                          "compound_id": pd.Series([compound_id] * len(new), dtype="int64"),
-                          "name": new_building_names(new["label"].tolist(), taken),
+                          "compound_id": targets.to_numpy(dtype="int64"),
+                          "name": names.to_numpy(dtype=object),
                           "floors": new["floors"].astype("Int64").values,
                           "wkb": shapely.to_wkb(new.geometry.values)})
     created = _run_with_frame(con, "footprint_new_buildings", frame, "footprint_insert_buildings", **params)
