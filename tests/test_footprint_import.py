@@ -186,6 +186,53 @@ def test_matching_needs_wgs84(small):
         match(small, frame(["1栋"]).to_crs("EPSG:32650"))
 
 
+def test_an_ambiguous_footprint_is_offered_as_a_choice_and_resolved_to_the_building_picked(small):
+    small.execute("INSERT INTO building VALUES (4, 2, 2, '1栋', 6, TRUE, NULL)")  # B苑 also has a 1栋
+    m = match(small, frame(["1号楼", "2栋"], [9, None]))
+    offered = fi.choices(m)
+    assert offered[["feature", "label", "reason"]].to_dict("records") == [
+        {"feature": 1, "label": "1号楼", "reason": "footprint.reason.ambiguous"}]
+    assert sorted(offered.at[0, "building_ids"]) == [1, 4]  # nearest first
+    assert offered.at[0, "distances_m"] == sorted(offered.at[0, "distances_m"])
+    assert any(b.startswith("A苑 1栋 · ") and b.endswith(" km") for b in offered.at[0, "buildings"])
+    chosen = fi.resolve(m, 1, 4)
+    assert chosen.matched["building_id"].to_dict() == {1: 4, 2: 2}
+    assert chosen.matched.at[1, "floors"] == 9 and chosen.matched.at[1, "building_name"] == "1栋"
+    assert chosen.matched.at[1, "compound_name"] == "B苑" and chosen.matched.at[1, "distance_m"] > 0
+    assert chosen.ambiguous.empty and fi.choices(chosen).empty
+    assert "footprint.reason.ambiguous" not in set(chosen.report["reason"])
+    assert {1, 4} & set(chosen.unmatched_buildings["building_id"]) == {1}
+    assert m.matched["building_id"].to_dict() == {2: 2}  # the matching resolved is left as it was
+    fi.commit_footprints(small, LEADER, chosen, create_in_compound=None, source_name="a.geojson")
+    assert footprint(small, 4) is not None
+
+
+def test_a_contested_building_goes_to_the_footprint_picked(small):
+    m = match(small, frame(["1栋", "1号楼", "2栋"]))
+    offered = fi.choices(m)
+    assert list(offered["feature"]) == [1, 2] and set(offered["reason"]) == {"footprint.reason.contested"}
+    assert offered.at[0, "building_ids"] == [1]
+    chosen = fi.resolve(m, 2, 1)
+    assert chosen.matched["building_id"].to_dict() == {2: 1, 3: 2} and chosen.contested.empty
+    assert chosen.report[["feature", "reason", "action"]].to_dict("records") == [
+        {"feature": 1, "reason": "footprint.reason.not_chosen", "action": "not_matched"}]
+    assert fi.choices(chosen).empty
+    with pytest.raises(ValueError):
+        fi.resolve(m, 3, 1)  # feature 3 was never in doubt
+    with pytest.raises(ValueError):
+        fi.resolve(m, 1, 3)  # building 3 was not one of its choices
+
+
+def test_a_building_already_matched_cannot_be_chosen_again(small):
+    small.execute("INSERT INTO building VALUES (4, 2, 2, '2栋', 6, TRUE, NULL)")  # B苑 also has a 2栋
+    m = match(small, frame(["A苑2栋", "2号楼"]))
+    assert m.matched["building_id"].to_dict() == {1: 2}
+    with pytest.raises(FootprintError) as caught:
+        fi.resolve(m, 2, 2)
+    assert caught.value.code == "footprint.error.already_matched" and caught.value.values["feature"] == 1
+    assert fi.resolve(m, 2, 4).matched["building_id"].to_dict() == {1: 2, 2: 4}
+
+
 # --- where things are -------------------------------------------------------------------------------------------
 
 NORTH_OF_BUILDING_1 = 31.7002  # the north edge of building 1 (conftest.square(119.950, 31.70))

@@ -1759,6 +1759,19 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The file's centre is at {where}, outside China: check the file and its coordinate system. "
               "Nothing was written.",
     },
+    "footprint.reason.not_chosen": {
+        "zh": "第 {feature} 个要素与另一个要素都像 {detail}；已选用另一个，本要素未导入。",
+        "en": "Feature {feature} and another both look like {detail}; the other was chosen, this one is left out.",
+    },
+    "footprint.error.already_matched": {
+        "zh": "{building} 已与第 {feature} 个要素匹配，不能再选给别的要素。",
+        "en": "{building} is already matched to feature {feature}; it cannot be chosen for another.",
+    },
+    "footprint.choose": {
+        "zh": "第 {feature} 个要素（{label}）是哪栋楼？",
+        "en": "Which building is feature {feature} ({label})?",
+    },
+    "footprint.choose_none": {"zh": "（暂不导入）", "en": "(leave it out)"},
     "footprint.not_in_file_without_outline": {
         "zh": "不在此文件中、仍无轮廓的登记楼栋（{n}）",
         "en": "Registered buildings not in this file that still have no outline ({n})",

@@ -9,7 +9,7 @@ create the buildings the register lacks, recuts the stairwell shapes and logs th
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import geopandas as gpd
@@ -32,6 +32,8 @@ UNNAMED = "未命名"
 
 MAX_DISTANCE_M = 3_000.0   # a footprint farther than this from its building (or its community) is another place
 FAR_FACTOR = 10            # a file whose centre is this many limits away is about another community
+CANDIDATE_COLUMNS = ["feature", "reason", "building_id", "building_name", "compound_id", "compound_name",
+                     "distance_m", "label", "floors", "file_compound"]
 
 CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
                   "九": 9}
@@ -62,6 +64,9 @@ class Matching:
     notices: list[tuple[str, dict]]        # file-wide warnings: (translation key, values), e.g. far_from_community
     compounds: dict[str, int]              # compounds the file names -> features, most first ({} without a column)
     new_compounds: list[str]               # compounds named by creatable footprints that the community lacks
+    candidates: pd.DataFrame               # feature, reason, building_id, building_name, compound_id,
+                                           # compound_name, distance_m, label, floors, file_compound: the buildings
+                                           # an ambiguous or contested footprint may be, for choices() / resolve()
     source: gpd.GeoDataFrame               # the footprints matched, to narrow() to the ones an office picks
     options: dict                          # match_to_register's arguments, for narrow()
 
@@ -161,12 +166,72 @@ def match_to_register(con: duckdb.DuckDBPyConnection, scope: Scope, community_id
     unmatched_buildings = register[~register["building_id"].isin(set(single[f] for f in matched_features))][
         ["building_id", "compound_id", "compound_name", "name", "has_geom"]].reset_index(drop=True)
     too_far = _too_far_frame(gdf, too_far_rows, labels, floors, file_compounds)
+    doubt = [(f, "footprint.reason.ambiguous", c) for f, c in reach.items() if len(c) > 1]
+    doubt += [(f, "footprint.reason.contested", reach[f]) for f, b in single.items() if b in contested_ids]
+    choices_frame = pd.DataFrame([
+        (f, reason, int(b), name, int(cid), cname, float(d), labels[f], floors[f], file_compounds[f])
+        for f, reason, c in doubt
+        for b, name, cid, cname, d in zip(c["building_id"], c["name"], c["compound_id"], c["compound_name"],
+                                          c["distance_m"])], columns=CANDIDATE_COLUMNS)
     far, notices = _far_from_community(centre, located, max_distance_m)
     return Matching(community_id, gdf.crs.to_string(), matched, unmatched, unmatched_buildings, ambiguous, contested,
                     _report(ambiguous, contested, too_far, floor_report, by_id), too_far=too_far,
                     distance_limit_m=float(max_distance_m), centre=centre, far_from_community_m=far, notices=notices,
-                    compounds=value_counts(gdf, compound_column), new_compounds=new_compounds, source=gdf,
-                    options=options)
+                    compounds=value_counts(gdf, compound_column), new_compounds=new_compounds,
+                    candidates=choices_frame.sort_values(["feature", "distance_m"], kind="stable").reset_index(
+                        drop=True), source=gdf, options=options)
+
+
+def choices(matching: Matching) -> pd.DataFrame:
+    """Footprints a person must decide, one row each: feature, label, reason, building_ids and buildings (the
+    options, nearest first, as 'A苑 1栋 · 120 m'), distances_m; for a select box that calls resolve()."""
+    rows = []
+    for feature, group in matching.candidates.groupby("feature", sort=True):
+        rows.append((int(feature), group["label"].iloc[0], group["reason"].iloc[0],
+                     group["building_id"].astype(int).tolist(),
+                     [f"{c} {n} · {format_distance(d)}" if d == d else f"{c} {n}"
+                      for c, n, d in zip(group["compound_name"], group["building_name"], group["distance_m"])],
+                     group["distance_m"].tolist()))
+    return pd.DataFrame(rows, columns=["feature", "label", "reason", "building_ids", "buildings", "distances_m"])
+
+
+def resolve(matching: Matching, feature: int, building_id: int) -> Matching:
+    """The matching with an ambiguous or contested footprint given to the building a person chose (one of its
+    choices); the footprints that contested the building with it are then left out as not chosen. The matching
+    passed in is not changed."""
+    options = matching.candidates[matching.candidates["feature"] == feature]
+    if options.empty:
+        raise ValueError(f"feature {feature} is neither ambiguous nor contested")
+    picked = options[options["building_id"] == building_id]
+    if picked.empty:
+        raise ValueError(f"building {building_id} is not one of feature {feature}'s choices")
+    row = picked.iloc[0]
+    taken = matching.matched[matching.matched["building_id"].astype(int) == int(building_id)]
+    if not taken.empty:
+        raise FootprintError("footprint.error.already_matched", feature=int(taken.index[0]),
+                             building=f"{row['compound_name']} {row['building_name']}")
+    new = _footprint_frame(matching.source, [feature], pd.Series({feature: row["label"]}),
+                           pd.Series({feature: row["floors"]}, dtype="Int64"), {
+                               "building_id": [int(building_id)], "building_name": [row["building_name"]],
+                               "compound_id": [int(row["compound_id"])], "compound_name": [row["compound_name"]]},
+                           distances=[row["distance_m"]], file_compounds=pd.Series({feature: row["file_compound"]}))
+    matched = pd.concat([matching.matched, new]).sort_index() if not matching.matched.empty else new
+    report, contested, decided = matching.report, matching.contested, {feature}
+    if row["reason"] == "footprint.reason.contested":
+        group = contested[contested["building_id"] == building_id]
+        decided = set(group["features"].iloc[0])
+        contested = contested[contested["building_id"] != building_id].reset_index(drop=True)
+        name = f"{row['compound_name']} {row['building_name']}"
+        report = pd.concat([report, pd.DataFrame([(f, "footprint.reason.not_chosen", "not_matched", name)
+                                                  for f in sorted(decided - {feature})], columns=report.columns)])
+    doubt = report["reason"].isin(["footprint.reason.ambiguous", "footprint.reason.contested"])
+    report = report[~(doubt & report["feature"].isin(decided))].sort_values("feature", kind="stable")
+    return replace(matching, matched=matched, contested=contested, report=report.reset_index(drop=True),
+                   ambiguous=matching.ambiguous[matching.ambiguous["feature"] != feature].reset_index(drop=True),
+                   unmatched_buildings=matching.unmatched_buildings[
+                       matching.unmatched_buildings["building_id"] != building_id].reset_index(drop=True),
+                   candidates=matching.candidates[~matching.candidates["feature"].isin(decided)].reset_index(
+                       drop=True))
 
 
 def narrow(con: duckdb.DuckDBPyConnection, scope: Scope, matching: Matching, *, compounds=None,
