@@ -129,50 +129,52 @@ def match_to_register(con: duckdb.DuckDBPyConnection, scope: Scope, community_id
     file_compounds = _labels(gdf, compound_column)
     compound_ids = _file_compound_ids(con, scope, community_id, file_compounds)
     near_community = pd.Series(local_metres.nearest_m(gdf.geometry.values, located)[0], index=gdf.index)
-    named = {feature: _candidates(label, _compound_register(register, file_compounds[feature], compound_ids))
-             for feature, label in labels.items()}
-    candidates = _with_distances(gdf, named, near_community)
-    reach = {f: c[~(c["distance_m"] > max_distance_m)] for f, c in candidates.items()}
-    too_far_rows = {f: c.sort_values("distance_m").iloc[0] for f, c in candidates.items()
-                    if not c.empty and reach[f].empty}
-    for feature, distance in near_community.items():
-        if candidates[feature].empty and distance > max_distance_m:
-            too_far_rows[feature] = pd.Series({"building_id": pd.NA, "name": None, "distance_m": distance})
+    names = _Names(register)
+    named = {f: names.candidates(label, _compound_pool(compound, compound_ids))
+             for f, label, compound in zip(gdf.index, labels, file_compounds)}
+    measured = _with_distances(gdf, named, names.register, near_community)
+    reach = {f: [(p, d) for p, d in c if not d > max_distance_m] for f, c in measured.items()}
+    too_far_rows = {f: (c[0][0], c[0][1]) for f, c in measured.items() if c and not reach[f]}
+    too_far_rows.update({f: (None, d) for f, d in zip(near_community.index, near_community.to_numpy())
+                         if not measured[f] and d > max_distance_m})
 
-    single = {f: int(c["building_id"].iloc[0]) for f, c in reach.items() if len(c) == 1}
+    reg = names.register
+    building_ids = reg["building_id"].to_numpy(dtype="int64")
+    single = {f: int(building_ids[c[0][0]]) for f, c in reach.items() if len(c) == 1}
     claims = pd.Series(single, dtype="int64")
     contested_ids = sorted(set(claims[claims.duplicated(keep=False)]))
     matched_features = [f for f, b in single.items() if b not in contested_ids]
-    by_id = register.set_index("building_id")
-    buildings = by_id.loc[[single[f] for f in matched_features]]
+    rows = [reach[f][0][0] for f in matched_features]
     matched = _footprint_frame(gdf, matched_features, labels, floors, {
-        "building_id": buildings.index.to_numpy(dtype="int64"), "building_name": buildings["name"].to_numpy(),
-        "compound_id": buildings["compound_id"].to_numpy(dtype="int64"),
-        "compound_name": buildings["compound_name"].to_numpy()},
-        distances=[reach[f]["distance_m"].iloc[0] for f in matched_features], file_compounds=file_compounds)
-    creatable = [f for f, c in candidates.items() if c.empty and f not in too_far_rows]
+        "building_id": building_ids[rows], "building_name": reg["name"].to_numpy()[rows],
+        "compound_id": reg["compound_id"].to_numpy(dtype="int64")[rows],
+        "compound_name": reg["compound_name"].to_numpy()[rows]},
+        distances=[reach[f][0][1] for f in matched_features], file_compounds=file_compounds)
+    creatable = [f for f, c in measured.items() if not c and f not in too_far_rows]
     unmatched = _footprint_frame(gdf, creatable, labels, floors, distances=near_community.reindex(creatable).tolist(),
                                  file_compounds=file_compounds)
     unmatched["compound_id"] = pd.array([compound_ids.get(c) for c in unmatched["file_compound"]], dtype="Int64")
     new_compounds = sorted({c for c, i in zip(unmatched["file_compound"], unmatched["compound_id"])
                             if isinstance(c, str) and i is pd.NA})
     ambiguous = pd.DataFrame([
-        (f, labels[f], c["building_id"].astype(int).tolist(), _names(c), c["distance_m"].round(1).tolist())
-        for f, c in reach.items() if len(c) > 1],
+        (f, labels[f], [int(building_ids[p]) for p, _ in c], _names(reg, [p for p, _ in c]),
+         [round(float(d), 1) for _, d in c]) for f, c in reach.items() if len(c) > 1],
         columns=["feature", "label", "building_ids", "buildings", "distances_m"])
+    by_id = reg.set_index("building_id")
     contested = pd.DataFrame([
         (b, by_id.at[b, "name"], sorted(f for f, x in single.items() if x == b)) for b in contested_ids],
         columns=["building_id", "building_name", "features"])
-    unmatched_buildings = register[~register["building_id"].isin(set(single[f] for f in matched_features))][
+    unmatched_buildings = reg[~reg["building_id"].isin(set(single[f] for f in matched_features))][
         ["building_id", "compound_id", "compound_name", "name", "has_geom"]].reset_index(drop=True)
-    too_far = _too_far_frame(gdf, too_far_rows, labels, floors, file_compounds)
+    too_far = _too_far_frame(gdf, {f: (None if p is None else int(building_ids[p]),
+                                       None if p is None else reg["name"].iloc[p], d)
+                                   for f, (p, d) in too_far_rows.items()}, labels, floors, file_compounds)
     doubt = [(f, "footprint.reason.ambiguous", c) for f, c in reach.items() if len(c) > 1]
     doubt += [(f, "footprint.reason.contested", reach[f]) for f, b in single.items() if b in contested_ids]
     choices_frame = pd.DataFrame([
-        (f, reason, int(b), name, int(cid), cname, float(d), labels[f], floors[f], file_compounds[f])
-        for f, reason, c in doubt
-        for b, name, cid, cname, d in zip(c["building_id"], c["name"], c["compound_id"], c["compound_name"],
-                                          c["distance_m"])], columns=CANDIDATE_COLUMNS)
+        (f, reason, int(building_ids[p]), reg["name"].iloc[p], int(reg["compound_id"].iloc[p]),
+         reg["compound_name"].iloc[p], float(d), labels[f], floors[f], file_compounds[f])
+        for f, reason, c in doubt for p, d in c], columns=CANDIDATE_COLUMNS)
     far, notices = _far_from_community(centre, located, max_distance_m)
     return Matching(community_id, gdf.crs.to_string(), matched, unmatched, unmatched_buildings, ambiguous, contested,
                     _report(ambiguous, contested, too_far, floor_report, by_id), too_far=too_far,
@@ -269,13 +271,15 @@ def _file_compound_ids(con: duckdb.DuckDBPyConnection, scope: Scope, community_i
     return found
 
 
-def _compound_register(register: pd.DataFrame, file_compound: str | None, compound_ids: dict[str, int]):
-    """The part of the register a footprint may match: all of it, or the compound its file names (none if the
-    community has no such compound: the footprint is then a building to create there, not another's)."""
+ANY_COMPOUND, NO_COMPOUND = "any", "none"
+
+
+def _compound_pool(file_compound, compound_ids: dict[str, int]):
+    """Which compound a footprint may match in: any, the one its file names, or none (the file names a compound
+    the community lacks: the footprint is a building of that compound, to create, not another compound's)."""
     if not isinstance(file_compound, str) or not file_compound:
-        return register
-    compound_id = compound_ids.get(file_compound)
-    return register[register["compound_id"] == compound_id] if compound_id is not None else register.iloc[0:0]
+        return ANY_COMPOUND
+    return compound_ids.get(file_compound, NO_COMPOUND)
 
 
 def _centre(gdf: gpd.GeoDataFrame) -> tuple[float, float]:
@@ -309,21 +313,24 @@ def _community_locations(con: duckdb.DuckDBPyConnection, scope: Scope, community
     return shapely.from_wkb([bytes(w) for w in rows["wkb"]]) if len(rows) else np.array([], dtype=object)
 
 
-def _with_distances(gdf: gpd.GeoDataFrame, candidates: dict, near_community: pd.Series) -> dict:
-    """Each footprint's candidates with distance_m: to the building's own shape, or (none yet) to the community."""
-    pairs = [(f, i) for f, c in candidates.items() for i in range(len(c))]
-    shapes = [candidates[f]["geom"].iloc[i] for f, i in pairs]
-    own = [k for k, shape in enumerate(shapes) if shape is not None]
+def _with_distances(gdf: gpd.GeoDataFrame, candidates: dict[int, list[int]], register: pd.DataFrame,
+                    near_community: pd.Series) -> dict[int, list[tuple[int, float]]]:
+    """Each footprint's candidates as (register row, distance_m), nearest first: to the building's own shape, or
+    (not located yet) to the community's nearest located building; NaN when there is nothing to measure to."""
+    shapes = register["geom"].to_numpy(dtype=object)
+    pairs = [(f, p) for f, found in candidates.items() for p in found]
+    own = [k for k, (_, p) in enumerate(pairs) if shapes[p] is not None]
+    near = near_community.to_dict()
+    distance = [float(near[f]) for f, _ in pairs]
     measured = local_metres.distances_m(gdf.geometry.loc[[pairs[k][0] for k in own]].values,
-                                        [shapes[k] for k in own])
-    distance = [near_community[f] for f, _ in pairs]
+                                        [shapes[pairs[k][1]] for k in own])
     for k, metres in zip(own, measured):
         distance[k] = float(metres)
-    out, start = {}, 0
-    for feature, found in candidates.items():
-        out[feature] = found.assign(distance_m=pd.Series(distance[start:start + len(found)], index=found.index,
-                                                         dtype=float))
-        start += len(found)
+    out: dict[int, list[tuple[int, float]]] = {f: [] for f in candidates}
+    for (feature, position), metres in zip(pairs, distance):
+        out[feature].append((position, metres))
+    for found in out.values():
+        found.sort(key=lambda c: (c[1] != c[1], c[1]))
     return out
 
 
@@ -332,9 +339,9 @@ def _too_far_frame(gdf: gpd.GeoDataFrame, rows: dict, labels: pd.Series, floors:
     """Footprints refused for where they are, with the building they named (if any) and how far it was."""
     features = sorted(rows)
     return _footprint_frame(gdf, features, labels, floors, {
-        "building_id": pd.array([rows[f]["building_id"] for f in features], dtype="Int64"),
-        "building_name": [rows[f]["name"] for f in features]},
-        distances=[float(rows[f]["distance_m"]) for f in features], file_compounds=file_compounds)
+        "building_id": pd.array([rows[f][0] for f in features], dtype="Int64"),
+        "building_name": [rows[f][1] for f in features]},
+        distances=[float(rows[f][2]) for f in features], file_compounds=file_compounds)
 
 
 def _far_from_community(centre: tuple[float, float], located: np.ndarray,
@@ -405,26 +412,47 @@ def _floors(gdf: gpd.GeoDataFrame, floors_column: str | None) -> tuple[pd.Series
     return pd.Series([f for f, _ in read], index=gdf.index, dtype="Int64"), problems
 
 
-def _candidates(label: str | None, register: pd.DataFrame) -> pd.DataFrame:
-    """Register rows whose name means the same as the label; a leading compound name narrows to that compound."""
-    text = _normal(label)
-    if not text:
-        return register.iloc[0:0]
-    found = register[register["key"] == building_key(text)]
-    if not found.empty:
-        return found
-    compounds = register.drop_duplicates("compound_id")
-    for cid, cname in sorted(zip(compounds["compound_id"], compounds["compound_name"].map(_normal)),
-                             key=lambda c: -len(c[1])):
-        if cname and text.startswith(cname) and len(text) > len(cname):
-            pool = register[register["compound_id"] == cid]
-            return pool[pool["key"] == building_key(text[len(cname):])]
-    return found
+class _Names:
+    """The register indexed by building key, so each footprint's candidates are a dictionary look-up."""
+
+    def __init__(self, register: pd.DataFrame):
+        self.register = register.reset_index(drop=True)
+        self.by_key: dict[str, list[int]] = {}
+        self.by_compound_key: dict[tuple[int, str], list[int]] = {}
+        for position, (compound_id, key) in enumerate(zip(self.register["compound_id"], self.register["key"])):
+            self.by_key.setdefault(key, []).append(position)
+            self.by_compound_key.setdefault((int(compound_id), key), []).append(position)
+        compounds = self.register.drop_duplicates("compound_id")
+        self.compounds = sorted(zip(compounds["compound_id"].astype(int), compounds["compound_name"].map(_normal)),
+                                key=lambda c: -len(c[1]))
+        self.cache: dict[tuple, list[int]] = {}
+
+    def candidates(self, label: str | None, compound=ANY_COMPOUND) -> list[int]:
+        """Register rows whose name means the same as the label, within `compound` (a compound id, ANY_COMPOUND
+        or NO_COMPOUND); a leading compound name ('永宁花园3栋') narrows to that compound."""
+        text = _normal(label)
+        if not text or compound == NO_COMPOUND:
+            return []
+        if (text, compound) not in self.cache:
+            self.cache[text, compound] = self._find(text, compound)
+        return self.cache[text, compound]
+
+    def _find(self, text: str, compound) -> list[int]:
+        key = building_key(text)
+        found = self.by_key.get(key, []) if compound == ANY_COMPOUND else self.by_compound_key.get((compound, key), [])
+        if found:
+            return found
+        for cid, cname in self.compounds:
+            if compound != ANY_COMPOUND and cid != compound:
+                continue
+            if cname and text.startswith(cname) and len(text) > len(cname):
+                return self.by_compound_key.get((cid, building_key(text[len(cname):])), [])
+        return []
 
 
-def _names(rows: pd.DataFrame) -> str:
+def _names(register: pd.DataFrame, positions: list[int]) -> str:
     """'永宁花园 1栋, 丽景苑 1栋': buildings named with their compound, as a person tells them apart."""
-    return ", ".join(f"{c} {n}" for c, n in zip(rows["compound_name"], rows["name"]))
+    return ", ".join(f"{register['compound_name'].iloc[p]} {register['name'].iloc[p]}" for p in positions)
 
 
 def _report(ambiguous: pd.DataFrame, contested: pd.DataFrame, too_far: gpd.GeoDataFrame, floor_report: list[tuple],
@@ -434,10 +462,9 @@ def _report(ambiguous: pd.DataFrame, contested: pd.DataFrame, too_far: gpd.GeoDa
     for r in contested.itertuples():
         name = f"{by_id.at[r.building_id, 'compound_name']} {r.building_name}"
         rows += [(f, "footprint.reason.contested", "not_matched", name) for f in r.features]
-    for feature, r in too_far.iterrows():
-        distance = format_distance(float(r["distance_m"]))
-        rows.append((feature, "footprint.reason.too_far", "rejected",
-                     f"{r['building_name']} · {distance}" if r["building_name"] else distance))
+    for feature, name, metres in zip(too_far.index, too_far["building_name"], too_far["distance_m"]):
+        distance = format_distance(float(metres))
+        rows.append((feature, "footprint.reason.too_far", "rejected", f"{name} · {distance}" if name else distance))
     rows += floor_report
     frame = pd.DataFrame(rows, columns=["feature", "reason", "action", "detail"])
     return frame.sort_values("feature", kind="stable").reset_index(drop=True)
