@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import chinese_coords, distance
+from geo import chinese_coords
+from geo.distance import distances_m, nearest_m
 from geo.footprints import POLYGONAL, FootprintError, in_box, in_compounds, read_floors, value_counts
 from resilient.core import audit, config, db, queries, roles
 from resilient.core.accounts import User
@@ -126,7 +127,7 @@ def match_to_register(con: duckdb.DuckDBPyConnection, scope: Scope, community_id
     floors, floor_report = _floors(gdf, floors_column)
     file_compounds = _labels(gdf, compound_column)
     compound_ids = _file_compound_ids(con, scope, community_id, file_compounds)
-    near_community = pd.Series(distance.nearest_m(gdf.geometry.values, located)[0], index=gdf.index)
+    near_community = pd.Series(nearest_m(gdf.geometry.values, located)[0], index=gdf.index)
     names = _Names(register)
     named = {f: names.candidates(label, _compound_pool(compound, compound_ids))
              for f, label, compound in zip(gdf.index, labels, file_compounds)}
@@ -320,7 +321,7 @@ def _with_distances(gdf: gpd.GeoDataFrame, candidates: dict[int, list[int]], reg
     own = [k for k, (_, p) in enumerate(pairs) if shapes[p] is not None]
     near = near_community.to_dict()
     distance = [float(near[f]) for f, _ in pairs]
-    measured = distance.distances_m(gdf.geometry.loc[[pairs[k][0] for k in own]].values,
+    measured = distances_m(gdf.geometry.loc[[pairs[k][0] for k in own]].values,
                                         [shapes[pairs[k][1]] for k in own])
     for k, metres in zip(own, measured):
         distance[k] = float(metres)
@@ -347,7 +348,7 @@ def _far_from_community(centre: tuple[float, float], located: np.ndarray,
     """How far the file's centre is from the community, when that is so far the file must be about elsewhere."""
     if len(located) == 0:
         return None, []
-    metres = float(distance.nearest_m([shapely.Point(centre)], located)[0][0])
+    metres = float(nearest_m([shapely.Point(centre)], located)[0][0])
     if metres <= FAR_FACTOR * limit:
         return None, []
     return metres, [("footprint.error.far_from_community", {"distance": format_distance(metres),
