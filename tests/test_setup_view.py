@@ -94,3 +94,41 @@ def test_every_page_runs_with_buildings_lacking_outlines_and_a_community_without
     assert not at.exception, (page, at.exception)
     if page in ("views/maps/overview.py", "views/maps/coverage.py"):
         assert any("还没有轮廓" in e.label for e in at.expander), "the map says which buildings it leaves off"
+
+
+def test_an_office_brings_its_community_in_through_the_pages_alone(new_database):
+    """Set-up, then the outline file and the register on the import page, then the overview draws it all."""
+    from resilient.demo import examples
+
+    at = signed_in()
+    next(t for t in at.text_input if t.label == "社区名称").input("永定社区")
+    next(t for t in at.text_input if t.label == "街道").input("三井街道")
+    next(b for b in at.button if b.label == "新建社区").click().run()
+    at.switch_page("views/data/imports.py").run()
+    assert not at.exception, at.exception
+    at.file_uploader[-1].set_value(("示例楼栋轮廓.geojson", examples.outline_file(), "application/geo+json")).run()
+    assert not at.exception, at.exception
+    at.checkbox(key="fp_create").check().run()
+    next(b for b in at.button if b.label == "确认写入轮廓").click().run()
+    assert not at.exception, at.exception
+    assert at.success, [e.value for e in at.error]
+    at.file_uploader[0].set_value(("示例住户登记表.xlsx", examples.register_file(),
+                                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")).run()
+    at.checkbox(key="census_register").check().run()
+    assert not at.exception, at.exception
+    next(b for b in at.button if b.label == "确认导入").click().run()
+    assert not at.exception, at.exception
+    con = db.connect(new_database)
+    try:
+        counts = con.execute("SELECT count(*), count(geom) FROM building").fetchone()
+        residents = con.execute("SELECT count(*) FROM resident").fetchone()[0]
+    finally:
+        con.close()
+    example = examples._example_database().cursor()
+    assert counts == (example.execute("SELECT count(*) FROM building").fetchone()[0],) * 2
+    assert residents == example.execute("SELECT count(*) FROM resident").fetchone()[0]
+    at.switch_page("views/maps/overview.py").run()
+    assert not at.exception, at.exception
+    drawn = [e for e in at.main if type(e).__name__ == "UnknownElement" and "st_folium" in str(e.proto)]
+    assert drawn and str(counts[0]) and "Polygon" in str(drawn[0].proto)
+    assert not any("还没有轮廓" in e.label for e in at.expander)
