@@ -53,7 +53,9 @@ with st.sidebar:
     st.caption(tr("app.data_as_of", when=i18n.fmt_date(config.now(), session.lang(), with_time=True)))
 
 # Grouped by what the work is, every page listed: an administrator has 13, and a flat menu hides those past 10.
-maps = [st.Page("views/maps/overview.py", title=tr("nav.overview"), icon=":material/map:", default=True),
+# An office starting from an empty database opens on its set-up page instead of empty maps.
+setting_up = roles.may(user, "set_up_places") and not community_ids
+maps = [st.Page("views/maps/overview.py", title=tr("nav.overview"), icon=":material/map:", default=not setting_up),
         st.Page("views/maps/testing.py", title=tr("nav.testing"), icon=":material/biotech:"),
         st.Page("views/maps/coverage.py", title=tr("nav.coverage"), icon=":material/volunteer_activism:")]
 day = []
@@ -68,6 +70,9 @@ if roles.may(user, "supervise"):
 if roles.may(user, "report"):
     day.append(st.Page("views/daily/report.py", title=tr("nav.report"), icon=":material/summarize:"))
 data = []
+if roles.may(user, "set_up_places"):
+    data += [st.Page("views/data/setup.py", title=tr("nav.setup"), icon=":material/checklist:", default=setting_up),
+             st.Page("views/data/buildings.py", title=tr("nav.buildings"), icon=":material/edit_location_alt:")]
 if roles.may(user, "import"):
     data.append(st.Page("views/data/imports.py", title=tr("nav.imports"), icon=":material/upload_file:"))
 data.append(st.Page("views/data/account.py", title=tr("nav.account"), icon=":material/person:"))

@@ -12,7 +12,6 @@ import io
 from datetime import date
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from bench.overview import machine, timed
@@ -20,43 +19,11 @@ from resilient.core import db
 from resilient.core.accounts import User
 from resilient.core.scope import EVERYTHING
 from resilient.demo import generator as demo
+from resilient.demo.examples import register_frame
 from resilient.imports import register as ri
 
 AS_OF = date(2026, 11, 23)
 BENCH_USER = User(0, "bench", "benchmark", "street_admin")
-REGISTER_HEADER = ["社区", "小区", "楼栋", "单元", "房号", "姓名", "身份证号", "联系电话", "性别", "出生日期", "残疾",
-                   "卧床", "慢性病", "低保", "孕妇"]
-EXPORT_SQL = """
-    SELECT co.name AS community, c.name AS compound, b.name AS building, s.unit_no, h.room, r.name, r.phone,
-           r.sex, r.birth_date, r.disabled, r.bedridden, r.chronic_illness, r.low_income, r.pregnant
-    FROM resident r
-    JOIN household h USING (household_id)
-    JOIN stairwell s USING (stairwell_id)
-    JOIN building b USING (building_id)
-    JOIN compound c USING (compound_id)
-    JOIN community co ON co.community_id = c.community_id
-    ORDER BY r.resident_id"""  # the benchmark's own export, not application SQL
-
-
-def register_frame(con: duckdb.DuckDBPyConnection, seed: int = 1) -> pd.DataFrame:
-    """Every resident of a demo database as an office's register, with fresh valid ID numbers."""
-    people = con.execute(EXPORT_SQL).df()
-    npr = np.random.default_rng(seed)
-    births = people["birth_date"].to_numpy().astype("datetime64[D]")
-    numbers = demo._id_numbers(npr, births, (people["sex"] == "M").to_numpy())
-    yes_no = {True: "是", False: "否"}
-    return pd.DataFrame({
-        "社区": people["community"], "小区": people["compound"], "楼栋": people["building"],
-        "单元": people["unit_no"].astype(str), "房号": people["room"], "姓名": people["name"],
-        "身份证号": numbers, "联系电话": people["phone"].fillna(""),
-        "性别": people["sex"].map({"M": "男", "F": "女"}),
-        "出生日期": pd.to_datetime(people["birth_date"]).dt.strftime("%Y-%m-%d"),
-        **{label: people[column].map(yes_no) for label, column in [
-            ("残疾", "disabled"), ("卧床", "bedridden"), ("慢性病", "chronic_illness"), ("低保", "low_income"),
-            ("孕妇", "pregnant")]},
-    })[REGISTER_HEADER]
-
-
 def csv_bytes(frame: pd.DataFrame, encoding: str = "utf-8-sig") -> bytes:
     """The frame as Excel writes a CSV: a BOM for UTF-8, every field as text."""
     buffer = io.StringIO()

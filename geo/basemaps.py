@@ -124,6 +124,11 @@ def display_geometries(geometries, basemap: Basemap):
     return chinese_coords.wgs84_to_gcj02(geometries) if basemap.gcj02 else geometries
 
 
+def stored_geometry(geometry, basemap: Basemap):
+    """A shape drawn on the basemap back in WGS-84, as it is stored (the inverse of display_geometries)."""
+    return chinese_coords.gcj02_to_wgs84(geometry) if basemap.gcj02 else geometry
+
+
 def display_point(lon: float, lat: float, basemap: Basemap) -> tuple[float, float]:
     """One WGS-84 point where the basemap's tiles show it: a map's centre or a corner of its bounds."""
     if not basemap.gcj02:

@@ -12,7 +12,7 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
@@ -51,8 +51,12 @@ NAME_COLUMNS = ["name", "名称", "名字", "建筑名称", "楼栋名称", "楼
                 "bldg_name", "name:zh", "addr:housenumber", "housenumber", "门牌号", "number"]
 FLOORS_COLUMNS = ["building:levels", "levels", "floors", "floor", "层数", "楼层", "楼层数", "地上层数", "storeys",
                   "stories", "num_floors", "nfloors", "mean"]
+COMPOUND_COLUMNS = ["小区", "小区名称", "所属小区", "小区名", "compound", "compound_name", "community", "estate",
+                    "estate_name", "residential", "residential_area", "xiaoqu"]
 NAME_HINTS = ("名称", "name", "楼号", "栋")
 FLOORS_HINTS = ("层", "floor", "level", "storey", "storie")
+COMPOUND_HINTS = ("小区", "compound", "estate", "residential")
+OSM_COMPOUND = "compound"  # the column an OSM file's buildings get from the named residential area around them
 
 
 class FootprintError(ValueError):
@@ -75,6 +79,8 @@ class Footprints:
     crs: CRS
     crs_assumed: bool                    # no CRS in the file; lon/lat WGS-84 assumed from the coordinates
     columns: list[str]
+    compound_column: str | None = None   # the column naming each building's compound (小区), if the file has one
+    compounds: dict[str, int] = field(default_factory=dict)  # compound named -> features, most first
 
 
 def read_footprints(data: bytes, filename: str, layer: str | None = None) -> Footprints:
@@ -119,7 +125,9 @@ def _read(tmp: Path, data: bytes, filename: str, kind: str, drivers: set[str], l
     gdf, assumed = _with_crs(gdf, filename, chosen)
     gdf.index = pd.RangeIndex(1, len(gdf) + 1, name="feature")
     columns = [c for c in gdf.columns if c != gdf.geometry.name]
-    return Footprints(filename, layers, chosen, gdf, gdf.crs, assumed, columns)
+    compound_column = compound_guess(gdf)
+    return Footprints(filename, layers, chosen, gdf, gdf.crs, assumed, columns, compound_column,
+                      value_counts(gdf, compound_column))
 
 
 def _open(tmp: Path, data: bytes, filename: str, kind: str,
@@ -237,7 +245,32 @@ def osm_buildings(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         values = tags.map(lambda t, k=key: t.get(k))
         if values.notna().any():
             out[key] = values
-    return gpd.GeoDataFrame(out, geometry=buildings.geometry, crs=gdf.crs)
+    out = gpd.GeoDataFrame(out, geometry=buildings.geometry, crs=gdf.crs)
+    compounds = osm_compounds(gdf, out)
+    if compounds.notna().any():
+        out[OSM_COMPOUND] = compounds
+    return out
+
+
+def osm_compounds(layer: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame) -> pd.Series:
+    """The named residential area (landuse=residential, e.g. …一区) each building stands in: its compound.
+
+    A building inside two such areas (an estate and its phase) takes the smaller, the more particular one.
+    """
+    none = pd.Series(None, index=buildings.index, dtype=object)
+    if "landuse" not in layer.columns or "name" not in layer.columns or buildings.empty:
+        return none
+    areas = layer[(layer["landuse"] == "residential") & layer["name"].map(_filled)]
+    areas = areas[areas.geometry.notna() & ~areas.geometry.is_empty]
+    if areas.empty:
+        return none
+    areas = gpd.GeoDataFrame({"compound": areas["name"].astype(str).str.strip(),
+                              "size": shapely.area(areas.geometry.values)},  # only compared: degrees will do
+                             geometry=areas.geometry.values, crs=layer.crs)
+    points = gpd.GeoDataFrame(geometry=buildings.geometry.representative_point(), crs=buildings.crs)
+    inside = gpd.sjoin(points, areas, predicate="within", how="inner").sort_values("size", kind="stable")
+    first = inside[~inside.index.duplicated(keep="first")]["compound"]
+    return first.reindex(buildings.index).astype(object).where(lambda s: s.notna(), None)
 
 
 # LIBKML's display fields: never a building's attribute. id and description are kept when filled.
@@ -379,10 +412,64 @@ def footprint_areas(geoms: gpd.GeoSeries) -> pd.Series:
 
 def attribute_guess(gdf: gpd.GeoDataFrame) -> tuple[str | None, str | None]:
     """The columns most likely to hold each building's name and its floors, as defaults for the page."""
-    columns = [c for c in gdf.columns if c != gdf.geometry.name and gdf[c].map(_filled).any()]
+    compound = compound_guess(gdf)
+    columns = [c for c in gdf.columns if c != gdf.geometry.name and c != compound and gdf[c].map(_filled).any()]
     name = _guess(columns, NAME_COLUMNS, NAME_HINTS, lambda c: True)
     floors = _guess(columns, FLOORS_COLUMNS, FLOORS_HINTS, lambda c: _mostly_floors(gdf[c]))
     return name, floors
+
+
+def compound_guess(gdf: gpd.GeoDataFrame) -> str | None:
+    """The column naming each building's compound (小区, community, estate…), filled with text, if any."""
+    columns = [c for c in gdf.columns if c != gdf.geometry.name and gdf[c].map(_filled).any()]
+    return _guess(columns, COMPOUND_COLUMNS, COMPOUND_HINTS, lambda c: _mostly_text(gdf[c]))
+
+
+def _mostly_text(values: pd.Series) -> bool:
+    """Filled values that are words, not numbers or yes/no flags."""
+    filled = values[values.map(_filled)]
+    text = filled.map(lambda v: isinstance(v, str) and not re.fullmatch(r"[\d.\s]*|yes|no|true|false", v.lower()))
+    return not filled.empty and text.mean() >= 0.5
+
+
+def value_counts(gdf: gpd.GeoDataFrame, column: str | None) -> dict[str, int]:
+    """{value: features} of a column, most first: the compounds (or any property) an office picks its own from."""
+    if column is None or column not in gdf.columns:
+        return {}
+    values = gdf[column].map(lambda v: str(v).strip() if _filled(v) else None).dropna()
+    return {str(k): int(n) for k, n in values.value_counts(sort=True).items()}
+
+
+def in_compounds(footprints, names, column: str | None = None):
+    """Only the features whose compound (or `column`) is one of `names`; a Footprints or a GeoDataFrame, in kind.
+
+    Features keep their numbers, so the report still names them as the file does.
+    """
+    wanted = {str(n).strip() for n in names}
+    if isinstance(footprints, Footprints):
+        column = column or footprints.compound_column
+        if column is None:
+            return footprints
+        gdf = in_compounds(footprints.gdf, wanted, column)
+        return replace(footprints, gdf=gdf, compounds=value_counts(gdf, footprints.compound_column))
+    if column is None:
+        raise ValueError("name the column that holds the compounds")
+    keep = footprints[column].map(lambda v: _filled(v) and str(v).strip() in wanted)
+    return footprints[keep.astype(bool)]
+
+
+def in_box(footprints, box: tuple[float, float, float, float]):
+    """Only the features whose representative point lies in a lon/lat box (west, south, east, north), such as
+    one drawn on the preview; a Footprints or a GeoDataFrame in any CRS, in kind."""
+    if isinstance(footprints, Footprints):
+        gdf = in_box(footprints.gdf, box)
+        return replace(footprints, gdf=gdf, compounds=value_counts(gdf, footprints.compound_column))
+    west, south, east, north = box
+    points = footprints.geometry.representative_point()
+    if footprints.crs is not None and footprints.crs.to_epsg() != 4326:
+        points = points.to_crs("EPSG:4326")
+    inside = (points.x >= west) & (points.x <= east) & (points.y >= south) & (points.y <= north)
+    return footprints[inside.to_numpy()]
 
 
 def _guess(columns: list[str], names: list[str], hints: tuple[str, ...], fits) -> str | None:
@@ -414,23 +501,35 @@ def _mostly_floors(values: pd.Series) -> bool:
     return not filled.empty and filled.map(parse_floors).notna().mean() >= 0.5
 
 
-FLOORS_TEXT = re.compile(r"^\s*(\d+(?:\.0+)?)\s*(?:层|f|floors?|levels?)?\s*$", re.IGNORECASE)
+FLOORS_TEXT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:层|f|floors?|levels?)?\s*$", re.IGNORECASE)
 
 
 def parse_floors(value) -> int | None:
-    """A floor count from 6, 6.0, '6', '６层', '6F'; None when missing or not a sensible count (1-200)."""
+    """A floor count from 6, 6.0, '6', '６层', '6F', 15.8 (16); None when missing or not a sensible count (1-200)."""
+    return read_floors(value)[0]
+
+
+def read_floors(value) -> tuple[int | None, float | None]:
+    """(floor count, the number as written when it had to be rounded to get it).
+
+    Averaged heights give 15.8 levels: the nearest whole floor, at least 1. A value exactly halfway (2.5) has no
+    nearest floor and is left for a person, as is 0 or anything above MAX_FLOORS.
+    """
     if not _filled(value) or isinstance(value, bool):
-        return None
+        return None, None
     if isinstance(value, numbers.Real):
         number = float(value)
     else:
         match = FLOORS_TEXT.match(unicodedata.normalize("NFKC", str(value)))
         if not match:
-            return None
+            return None, None
         number = float(match.group(1))
-    if not number.is_integer() or not 1 <= number <= MAX_FLOORS:
-        return None
-    return int(number)
+    if not math.isfinite(number) or number <= 0 or number - math.floor(number) == 0.5:
+        return None, None
+    floors = max(1, math.floor(number + 0.5))
+    if floors > MAX_FLOORS:
+        return None, None
+    return floors, (None if number.is_integer() else number)
 
 
 def _short(error: BaseException) -> str:

@@ -5,6 +5,7 @@ import json
 import math
 
 import folium
+import folium.plugins
 import geopandas as gpd
 import pandas as pd
 import shapely
@@ -16,6 +17,11 @@ from geo.basemaps import Basemap, BasemapSettings
 # Served by Streamlit static serving from static/leaflet (vendored from the npm `leaflet` package, BSD-2).
 LEAFLET_JS = "/app/static/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
+# leaflet-draw 1.0.4 (npm, MIT), served by us like Leaflet: folium's Draw plugin points at a public CDN.
+LEAFLET_DRAW_JS = "/app/static/leaflet-draw/leaflet.draw.js"
+LEAFLET_DRAW_CSS = "/app/static/leaflet-draw/leaflet.draw.css"
+OTHER_BUILDING_COLOUR = "#9e9e9e"
+CHOSEN_BUILDING_COLOUR = "#1f4e9c"
 
 # ColorBrewer YlOrRd, 5 classes: light for few, dark red for many. Zero gets a neutral grey.
 RAMP = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
@@ -122,7 +128,11 @@ def round_coordinates(geometry: dict, decimals: int = COORD_DECIMALS) -> dict:
 def feature_collection(frame: pd.DataFrame, properties: list[str], geometry_column: str = "geojson",
                        basemap: str = "plain", decimals: int = COORD_DECIMALS) -> dict:
     """GeoJSON dict from a frame with a WGS-84 GeoJSON text column, placed for the basemap's datum (shifted to
-    GCJ-02 for Gaode); text properties are HTML-escaped for tooltips; coordinates rounded to `decimals`."""
+    GCJ-02 for Gaode); text properties are HTML-escaped for tooltips; coordinates rounded to `decimals`.
+
+    A row without geometry (a building registered before its outline came) is no feature: every map leaves it
+    off, and the page lists it as not yet on the map."""
+    frame = frame[frame[geometry_column].map(lambda g: isinstance(g, str) and bool(g))]
     geometries = display_geojson(frame[geometry_column], basemaps.BASEMAPS.get(basemap, basemaps.PLAIN))
     features = []
     for row, geometry in zip(frame.itertuples(index=False), geometries):
@@ -166,6 +176,13 @@ def bounds_of(collection: dict) -> tuple[float, float, float, float] | None:
     return (min(xs), min(ys), max(xs), max(ys)) if xs else None
 
 
+def feature_tooltip(collection: dict, fields: list[str], aliases: list[str], **options) -> folium.GeoJsonTooltip | None:
+    """A tooltip with escaped labels; none for a layer without features (folium refuses fields it cannot see)."""
+    if not collection["features"]:
+        return None
+    return folium.GeoJsonTooltip(fields=fields, aliases=[html.escape(a) for a in aliases], **options)
+
+
 def choropleth_layer(collection: dict, value_key: str, breaks: list[float], tooltip_fields: list[str],
                      tooltip_aliases: list[str], selected_id: int | None = None, id_key: str = "building_id",
                      name: str = "buildings") -> folium.GeoJson:
@@ -186,8 +203,7 @@ def choropleth_layer(collection: dict, value_key: str, breaks: list[float], tool
         name=name,
         style_function=style,
         highlight_function=lambda _: {"weight": 3, "color": "#1f4e9c"},
-        tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=[html.escape(a) for a in tooltip_aliases],
-                                      sticky=True),
+        tooltip=feature_tooltip(collection, tooltip_fields, tooltip_aliases, sticky=True),
     )
 
 
@@ -268,9 +284,8 @@ def footprint_preview_map(matched: gpd.GeoDataFrame, unmatched: gpd.GeoDataFrame
             collection,
             style_function=lambda _, colour=colour: {"fillColor": colour, "color": "#333333", "weight": 1,
                                                      "fillOpacity": 0.6},
-            tooltip=folium.GeoJsonTooltip(fields=["label", "building", "status"],
-                                          aliases=[html.escape(labels["label"]), html.escape(labels["building"]),
-                                                   ""]),
+            tooltip=feature_tooltip(collection, ["label", "building", "status"],
+                                    [labels["label"], labels["building"], ""]),
         ).add_to(m)
     m.get_root().html.add_child(legend_box(labels["title"], [(MATCHED_COLOUR, labels["matched"]),
                                                              (UNMATCHED_COLOUR, labels["unmatched"])]))
@@ -338,8 +353,7 @@ def progress_layer(frame: pd.DataFrame, tooltip: dict[str, str], highlight: set[
 
     group = folium.FeatureGroup(name="progress")
     folium.GeoJson(collection, style_function=style, highlight_function=lambda _: {"weight": 3},
-                   tooltip=folium.GeoJsonTooltip(fields=list(tooltip),
-                                                 aliases=[html.escape(a) for a in tooltip.values()])).add_to(group)
+                   tooltip=feature_tooltip(collection, list(tooltip), list(tooltip.values()))).add_to(group)
     return group
 
 
@@ -380,4 +394,38 @@ def coverage_gap_map(frame: pd.DataFrame, volunteers: pd.DataFrame, tooltip: dic
     volunteer_layer(volunteers, labels, basemap).add_to(m)
     rows = [(colour, labels[state]) for state, colour in LOAD_COLOURS.items()]
     m.get_root().html.add_child(legend_box(labels["volunteers"], rows, corner="left"))
+    return m
+
+
+def drawing_map(frame: pd.DataFrame, chosen_id: int | None, centre: tuple[float, float] | None,
+                basemap: str = "plain", settings: BasemapSettings | None = None) -> folium.Map:
+    """A map to draw one building's outline on: the community's located buildings in grey for reference (the
+    chosen one in blue when it has an outline to redraw), and a polygon and rectangle tool served locally.
+
+    `frame` has building_id, label and geojson; `centre` (lon, lat) places the map when nothing is located yet.
+    """
+    settings = basemaps.load_settings() if settings is None else settings
+    chosen = basemaps.resolve(basemap, settings)
+    collection = feature_collection(frame, ["building_id", "label"], basemap=chosen.key)
+    bounds = bounds_of(collection)
+    if bounds is None and centre is not None:
+        lon, lat = basemaps.display_point(*centre, chosen)
+        bounds = (lon - 0.002, lat - 0.0015, lon + 0.002, lat + 0.0015)
+    m = _display_map(bounds, chosen, settings)
+    if collection["features"]:
+        folium.GeoJson(
+            collection,
+            style_function=lambda f: {
+                "fillColor": CHOSEN_BUILDING_COLOUR if f["properties"]["building_id"] == chosen_id
+                else OTHER_BUILDING_COLOUR, "color": "#333333", "weight": 1, "fillOpacity": 0.5},
+            tooltip=feature_tooltip(collection, ["label"], [""]),
+        ).add_to(m)
+    draw = folium.plugins.Draw(
+        export=False, position="topleft",
+        draw_options={"polyline": False, "circle": False, "marker": False, "circlemarker": False,
+                      "polygon": {"allowIntersection": False, "showArea": True}, "rectangle": {}},
+        edit_options={"edit": False, "remove": True})
+    draw.default_js = [("leaflet_draw_js", LEAFLET_DRAW_JS)]
+    draw.default_css = [("leaflet_draw_css", LEAFLET_DRAW_CSS)]
+    draw.add_to(m)
     return m

@@ -1,9 +1,37 @@
 -- name: footprint_register_buildings
--- Buildings of one community the importer may see, to match footprints against; has_geom: already drawn.
-SELECT b.building_id, b.compound_id, b.compound_name, b.grid_id, b.name, b.floors, b.geom IS NOT NULL AS has_geom
+-- Buildings of one community the importer may see, to match footprints against; has_geom: already drawn (wkb:
+-- its outline or point, to measure how far a footprint of the same name is).
+SELECT b.building_id, b.compound_id, b.compound_name, b.grid_id, b.name, b.floors, b.geom IS NOT NULL AS has_geom,
+       ST_AsWKB(b.geom) AS wkb
 FROM scoped_building($community_ids, $grid_ids, $household_ids) b
 WHERE b.community_id = $community_id
 ORDER BY b.compound_id, b.building_id;
+
+-- name: footprint_community_locations
+-- Where the community's buildings already are (outlines or points), whoever's grid cell they are in: only places
+-- are read, to tell a footprint near them from one in another city.
+SELECT b.building_id, ST_AsWKB(b.geom) AS wkb
+FROM building b
+JOIN compound c USING (compound_id)
+WHERE c.community_id = $community_id AND allowed($community_ids, c.community_id) AND b.geom IS NOT NULL
+ORDER BY b.building_id;
+
+-- name: footprint_community_compounds
+-- The community's compounds, to find the ones a footprint file names (and create those it lacks).
+SELECT compound_id, name
+FROM compound
+WHERE community_id = $community_id AND allowed($community_ids, community_id)
+ORDER BY compound_id;
+
+-- name: footprint_insert_compounds
+-- Compounds a footprint file names that the community lacks, from the registered frame footprint_new_compounds
+-- (position, name), numbered after the last compound. Only for an importer who sees whole communities.
+INSERT INTO compound (compound_id, community_id, name)
+SELECT (SELECT coalesce(max(compound_id), 0) FROM compound) + row_number() OVER (ORDER BY f.position),
+       $community_id, f.name
+FROM footprint_new_compounds f
+WHERE allowed($community_ids, $community_id) AND $grid_ids IS NULL AND $household_ids IS NULL
+RETURNING compound_id, name;
 
 -- name: footprint_compound
 -- The compound new buildings are to go into, only if it lies in the import's community and the importer's scope.

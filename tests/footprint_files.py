@@ -1,6 +1,7 @@
 """Small footprint files in every supported format, made by the tests themselves, plus byte-level damage."""
 
 import io
+import json
 import random
 import tempfile
 import zipfile
@@ -12,7 +13,15 @@ from shapely.geometry import Point, box
 
 from geo.distance import to_metres
 
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+
+def _realdata() -> Path:
+    """shared/realdata beside the repository, or beside a worktree's parent folder (/work/wt/<name>)."""
+    here = Path(__file__).resolve()
+    found = [p / "shared" / "realdata" for p in here.parents if (p / "shared" / "realdata").is_dir()]
+    return found[0] if found else here.parents[2] / "shared" / "realdata"
+
+
+REALDATA = _realdata()
 
 LON, LAT = 119.9505, 31.7005  # the demo community's neighbourhood
 
@@ -121,6 +130,43 @@ def osm_bytes() -> bytes:
   <tag k="type" v="multipolygon"/><tag k="building" v="yes"/><tag k="name" v="Building 2"/>
   <tag k="building:levels" v="6"/><tag k="addr:housenumber" v="2"/></relation>
 </osm>""".encode()
+
+
+def compounds_geojson(compounds: int = 16, per_compound: int = 2) -> bytes:
+    """A street office's export: `per_compound` buildings (1栋, 2栋…) in each of `compounds` compounds, named in a
+    `community` property, the compounds 300 m apart along the demo's street; the first two are A苑 and B苑."""
+    names = ["A苑", "B苑", *[f"第{i}小区" for i in range(3, compounds + 1)]]
+    features = []
+    for c, compound in enumerate(names):
+        for b in range(per_compound):
+            lon, lat = LON + 0.003 * c + 0.0006 * b, LAT + 0.0010
+            ring = [list(p) for p in rect(lon, lat).exterior.coords]
+            features.append({"type": "Feature", "properties": {"name": f"{b + 1}栋", "community": compound},
+                             "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode()
+
+
+def osm_with_compounds_bytes() -> bytes:
+    """OSM XML: two named residential areas (landuse=residential) with a building each, and a building outside."""
+    def square(first: int, lon: float, lat: float, size: float) -> tuple[str, list[int]]:
+        corners = [(lon, lat), (lon + size, lat), (lon + size, lat + size / 2), (lon, lat + size / 2)]
+        nodes = "".join(f'<node id="{first + i}" lat="{y}" lon="{x}" version="1"/>' for i, (x, y) in enumerate(corners))
+        return nodes, [first, first + 1, first + 2, first + 3, first]
+
+    parts, ways = [], []
+    for way, (first, lon, lat, size, tags) in enumerate([
+            (100, LON, LAT, 0.004, {"landuse": "residential", "name": "龙湖一区"}),
+            (200, LON + 0.005, LAT, 0.004, {"landuse": "residential", "name": "龙湖二区"}),
+            (300, LON + 0.001, LAT + 0.0005, 0.0004, {"building": "yes", "name": "1栋"}),
+            (400, LON + 0.006, LAT + 0.0005, 0.0004, {"building": "yes", "name": "1栋"}),
+            (500, LON + 0.0101, LAT + 0.0005, 0.0004, {"building": "yes", "name": "门卫"})]):
+        nodes, refs = square(first, lon, lat, size)
+        parts.append(nodes)
+        tag_xml = "".join(f'<tag k="{k}" v="{v}"/>' for k, v in tags.items())
+        ways.append(f'<way id="{10 + way}" version="1">' + "".join(f'<nd ref="{r}"/>' for r in refs) + tag_xml
+                    + "</way>")
+    return ('<?xml version="1.0" encoding="UTF-8"?><osm version="0.6" generator="tests">' + "".join(parts)
+            + "".join(ways) + "</osm>").encode()
 
 
 SMALL_FILES = {

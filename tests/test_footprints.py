@@ -249,6 +249,20 @@ def test_parse_floors(value, floors):
     assert footprints.parse_floors(value) == floors
 
 
+@pytest.mark.parametrize("value, floors", [
+    (15.8, 16), ("15.8", 16), ("15.8层", 16), (15.2, 15), ("６.４F", 6), (0.4, 1), (199.6, 200), (200.6, None),
+])
+def test_fractional_floors_round_to_the_nearest_whole_floor(value, floors):
+    assert footprints.parse_floors(value) == floors
+    written = float(str(value).rstrip("层F").replace("６", "6"))
+    assert footprints.read_floors(value) == (floors, written if floors is not None else None)
+
+
+def test_whole_floors_are_not_reported_as_rounded():
+    assert footprints.read_floors("6") == (6, None) and footprints.read_floors(6.0) == (6, None)
+    assert footprints.read_floors("tall") == (None, None)
+
+
 def test_parse_hstore():
     assert footprints.parse_hstore('"building:levels"=>"5","name:en"=>"He\\"ao"') == {
         "building:levels": "5", "name:en": 'He"ao'}
@@ -263,6 +277,43 @@ def test_is_lonlat():
 
 def test_file_kind_by_extension():
     assert footprints.file_kind("A.OSM.PBF")[0] == "osm" and footprints.file_kind("x.json")[0] == "geojson"
+
+
+# --- compounds named in the file ----------------------------------------------------------------------------
+
+def test_a_compound_property_is_recognised_and_counted():
+    got = read_footprints(ff.compounds_geojson(), "街道.geojson")
+    assert got.compound_column == "community"
+    assert len(got.compounds) == 16 and got.compounds["A苑"] == 2 and sum(got.compounds.values()) == 32
+    assert footprints.attribute_guess(got.gdf) == ("name", None)  # a compound column is not the building name
+
+
+@pytest.mark.parametrize("column", ["小区", "小区名称", "compound", "estate", "residential", "Community"])
+def test_compound_column_names(column):
+    gdf = gpd.GeoDataFrame({"楼号": ["3栋"], column: ["永宁花园"]}, geometry=[ff.rect(ff.LON, ff.LAT)], crs="EPSG:4326")
+    assert footprints.compound_guess(gdf) == column
+    assert footprints.attribute_guess(gdf)[0] == "楼号"
+
+
+def test_osm_buildings_take_the_named_residential_area_they_stand_in():
+    got = read_footprints(ff.osm_with_compounds_bytes(), "小区.osm")
+    assert sorted(got.gdf["name"]) == ["1栋", "1栋", "门卫"]  # the areas themselves are not buildings
+    assert got.compound_column == "compound"
+    assert dict(zip(got.gdf["name"] + "@" + got.gdf["compound"].fillna("-"), [1] * 3)) == {
+        "1栋@龙湖一区": 1, "1栋@龙湖二区": 1, "门卫@-": 1}
+    assert got.compounds == {"龙湖一区": 1, "龙湖二区": 1}
+
+
+def test_footprints_are_narrowed_to_chosen_compounds_or_a_box():
+    got = read_footprints(ff.compounds_geojson(), "街道.geojson")
+    chosen = footprints.in_compounds(got, ["A苑", "第5小区"])
+    assert len(chosen.gdf) == 4 and chosen.compounds == {"A苑": 2, "第5小区": 2}
+    assert list(chosen.gdf.index[:2]) == [1, 2]  # features keep the numbers the report uses
+    boxed = footprints.in_box(got.gdf, (ff.LON - 0.001, ff.LAT, ff.LON + 0.0045, ff.LAT + 0.01))
+    assert sorted(boxed["community"].unique()) == ["A苑", "B苑"]
+    metres = footprints.in_box(got.gdf.to_crs("EPSG:32650"), (ff.LON - 0.001, ff.LAT, ff.LON + 0.0045, ff.LAT + 0.01))
+    assert list(metres.index) == list(boxed.index)  # the box is lon/lat whatever the layer's CRS
+    assert footprints.in_compounds(got.gdf, ["B苑"], "community").shape[0] == 2
 
 
 # --- real files ----------------------------------------------------------------------------------------------

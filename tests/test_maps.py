@@ -263,3 +263,44 @@ def test_coverage_gap_map_colours_buildings_and_places_volunteers(small):
     assert "&lt;b&gt;甲" in html and "<b>甲</b>" not in html
     on_gaode = rendered(maps.coverage_gap_map(buildings, volunteers, {"name": "楼栋"}, labels, basemap="gaode"))
     assert "[31.7001, 119.9502]" in html and "[31.7001, 119.9502]" not in on_gaode   # shifted to GCJ-02
+
+
+def test_buildings_without_an_outline_are_left_off_the_map_not_a_crash():
+    """A census import makes buildings before their outlines come: None or NaN geometry is no feature."""
+    square = '{"type":"Polygon","coordinates":[[[119.95,31.70],[119.951,31.70],[119.951,31.701],[119.95,31.70]]]}'
+    frame = pd.DataFrame({"building_id": [1, 2, 3], "name": ["1栋", "2栋", "3栋"], "active": [1, 2, 3],
+                          "geojson": [square, None, float("nan")]})
+    collection = maps.feature_collection(frame, ["building_id", "name", "active"])
+    assert [f["properties"]["building_id"] for f in collection["features"]] == [1]
+    for key in ("plain", "gaode"):
+        assert len(maps.feature_collection(frame, ["building_id"], basemap=key)["features"]) == 1
+    m = maps.building_density_map(frame, "active", {"name": "楼栋"}, "人数", "无")
+    assert '"building_id": 1' in rendered(m) and '"building_id": 2' not in rendered(m)
+
+
+def test_a_map_with_no_located_building_at_all_still_draws():
+    frame = pd.DataFrame({"building_id": [1], "name": ["1栋"], "active": [1], "geojson": [None]})
+    m = maps.building_density_map(frame, "active", {"name": "楼栋"}, "人数", "无")
+    assert "leaflet" in rendered(m)
+
+
+def test_drawing_map_serves_leaflet_draw_from_our_server_and_shows_the_buildings():
+    square = '{"type":"Polygon","coordinates":[[[119.95,31.70],[119.951,31.70],[119.951,31.701],[119.95,31.70]]]}'
+    frame = pd.DataFrame({"building_id": [1, 2], "label": ["1栋", "2栋"], "geojson": [square, None]})
+    html_text = rendered(maps.drawing_map(frame, chosen_id=2, centre=(119.95, 31.70)))
+    assert "/app/static/leaflet-draw/leaflet.draw.js" in html_text and "cdnjs" not in html_text
+    assert '"building_id": 1' in html_text and '"building_id": 2' not in html_text
+    empty = rendered(maps.drawing_map(frame.iloc[1:], chosen_id=2, centre=(119.95, 31.70)))
+    assert "31.70" in empty and "leaflet.draw.js" in empty
+
+
+def test_a_shape_drawn_on_gaode_is_stored_in_wgs84():
+    import shapely
+
+    from geo import basemaps
+
+    point = shapely.Point(119.95, 31.70)
+    gaode = basemaps.resolve("gaode")
+    drawn = basemaps.display_geometries(point, gaode)
+    assert drawn.distance(point) > 0.003                        # about 500 m off on the tiles
+    assert basemaps.stored_geometry(drawn, gaode).distance(point) < 1e-6

@@ -306,6 +306,44 @@ def test_building_names_as_residents_say_them(text, name):
     assert iv.normalise_building(text) == name
 
 
+@pytest.mark.parametrize("text", ["1号楼", "1栋", "1幢", "1#", "1#楼", "一号楼", "第1栋", "01栋", "１栋", "1", "No.1"])
+def test_every_way_an_office_writes_building_1_gives_one_key(text):
+    assert iv.building_key(text) == "1"
+
+
+def test_a_building_section_keeps_its_number():
+    assert iv.building_key("314号楼A座") == iv.building_key("314栋a座") == iv.building_key("314A") == "314a"
+    assert len({iv.building_key(t) for t in ["314号楼A座", "314号楼B座", "314号楼", "A座"]}) == 4
+    assert iv.normalise_building("314号楼A座") == "314号楼A座"  # the office's name, not "A栋"
+    assert iv.split_building("永宁花园314号楼A座") == ("永宁花园", "314号楼A座")
+    assert iv.parse_address("314号楼A座 2单元 1502") == ("314号楼A座", 2, "1502", 15)
+    assert iv.parse_address("永宁花园314号楼B座二单元1502室") == ("314号楼B座", 2, "1502", 15)
+    assert [iv.normalise_unit(u) for u in ["2单元", "二单元"]] == [2, 2]
+
+
+def test_footprints_and_the_register_key_names_with_one_function():
+    from resilient.imports import footprints as fi
+
+    assert fi.building_key is iv.building_key
+
+
+def test_a_building_section_is_created_once_and_found_again(small):
+    header = ["小区", "居住地址", "姓名", "身份证号"]
+    rows = [["A苑", "314号楼A座 2单元 1502", "甲", id_number(seq="91")],
+            ["A苑", "314栋A座2单元1501", "乙", id_number(seq="92")],
+            ["A苑", "314号楼B座 2单元 1502", "丙", id_number(seq="93")]]
+    preview = validate(small, rows, header, census=True)
+    assert preview.ok, preview.problems
+    assert list(preview.rows["building_name"]) == ["314号楼A座", "314号楼A座", "314号楼B座"]
+    assert preview.counts["buildings_created"] == 2
+    ri.commit_register(small, LEADER, preview, source_name="a.xlsx")
+    names = small.execute("SELECT name FROM building WHERE compound_id = 1 ORDER BY name").fetchall()
+    assert names == [("1栋",), ("2栋",), ("314号楼A座",), ("314号楼B座",)]
+    again = validate(small, [["A苑", "314#A座2单元1502", "甲", id_number(seq="91")]], header)
+    assert again.ok, again.problems
+    assert again.counts["unchanged"] == 1 and again.rows["building_name"].iloc[0] == "314号楼A座"
+
+
 def test_units_rooms_phones_dates_flags():
     assert [iv.normalise_unit(u) for u in ["2", "02", "2单元", "二单元", "２"]] == [2] * 5
     assert iv.normalise_room("1502室") == ("1502", 15) and iv.normalise_room("0302") == ("302", 3)
@@ -407,6 +445,24 @@ def test_building_in_two_compounds_is_ambiguous_until_the_compound_is_named(town
     assert ambiguous and ambiguous[0].row == first + 2 and "、" in ambiguous[0].values["compounds"]
     mapping, _ = ri.match_headers(frame.columns)
     assert ri.validate_register(town, frame, mapping, community_id=1, scope=EVERYTHING, today=TODAY).ok
+
+
+def test_a_compound_column_settles_a_building_in_two_compounds_even_when_spelt_longer(town):
+    frame = bench_import.register_frame(town).head(50)
+    frame["小区"] = frame["小区"].map({"永宁花园": "常州市永宁花园（一期）", "丽景苑": "丽景苑 小区"})
+    mapping, _ = ri.match_headers(frame.columns)
+    preview = ri.validate_register(town, frame, mapping, community_id=1, scope=EVERYTHING, today=TODAY)
+    assert preview.ok, preview.problems[:3]
+    assert set(preview.rows["compound_name"]) <= {"永宁花园", "丽景苑"}
+
+
+def test_an_unknown_compound_is_the_one_problem_of_its_row(town):
+    frame = bench_import.register_frame(town).head(50)
+    row = frame.index[frame["楼栋"] == "1栋"][0]
+    frame.loc[row, "小区"] = "翠竹苑"
+    mapping, _ = ri.match_headers(frame.columns)
+    preview = ri.validate_register(town, frame, mapping, community_id=1, scope=EVERYTHING, today=TODAY)
+    assert problems(preview) == [(row + 2, "小区", "import.error.unknown_compound")]
 
 
 def test_community_column_for_a_street_wide_file(town):

@@ -17,7 +17,7 @@ from resilient.core.accounts import AccountError, User
 from resilient.core.i18n import fmt_list, fmt_number, refusal
 from resilient.core.masking import markdown_safe
 from resilient.core.scope import Scope
-from resilient.places import people, places
+from resilient.places import people, places, setup
 from ui import session
 
 ALL = session.ALL  # the sidebar's "all" choice
@@ -227,6 +227,23 @@ def pick_community(page: Page, key: str, scope: Scope | None = None) -> int | No
     if len(names) <= 1:
         return next(iter(names), None)
     return choose(page.tr("app.community"), names, key)
+
+
+# --- places not on the map ----------------------------------------------------------------------------------
+
+def not_on_map(page: Page) -> None:
+    """Buildings registered before their outline came are left off every map: say how many, list them, and
+    point whoever may draw outlines to where that is done."""
+    missing = setup.buildings_without_outline(page.con, page.scope)
+    if missing.empty:
+        return
+    with st.expander(page.ntr("map.not_on_map", len(missing)), icon=":material/info:"):
+        table(missing[["compound", "name", "grid", "households"]], {
+            "compound": page.tr("col.compound"), "name": page.tr("col.building"), "grid": page.tr("col.grid"),
+            "households": page.tr("setup.households")}, height=height(len(missing), 8))
+        if roles.may(page.user, "set_up_places"):
+            st.page_link("views/data/buildings.py", label=page.tr("setup.go_buildings"),
+                         icon=":material/edit_location_alt:")
 
 
 # --- personal data --------------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {name: frozenset(allowed) for name, all
     "reveal": {LEADER, GRID, DOCTOR, VOLUNTEER},             # one person's full name and phone, each time logged
     "import": {ADMIN, LEADER, GRID},                         # registers, staff, volunteers, footprints (by scope)
     "create_buildings": {ADMIN, LEADER},                     # add buildings a footprint file has and the register lacks
+    "create_community": {ADMIN},                             # a community under the street office
+    "set_up_places": {ADMIN, LEADER},                        # grid cells, compounds, buildings, outlines by hand
     "administer": {ADMIN},                                   # accounts, the audit log, backups
     "set_rules": {ADMIN, LEADER},                            # arrival rules and check settings
     "register_arrivals": {ADMIN, LEADER, GRID},              # arrivals at the gate

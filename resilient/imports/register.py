@@ -9,7 +9,6 @@ audit entry). Problems and errors carry translation keys (resilient/core/i18n.py
 import json
 import re
 import secrets
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,8 +32,10 @@ from resilient.imports.sheets import (
 from resilient.imports.values import (
     SCIENTIFIC,
     address_parts,
+    building_key,
+    find_name,
+    name_key,
     nfkc,
-    normalise_building,
     normalise_phone,
     normalise_room,
     normalise_sex,
@@ -203,10 +204,7 @@ def _communities(con: duckdb.DuckDBPyConnection, community_id: int | None, scope
     return found.reset_index(drop=True)
 
 
-def _key(text) -> str:
-    """Names compared loosely: width, spaces, and a trailing 小区/社区 do not matter."""
-    value = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or ""))).upper()
-    return re.sub(r"(小区|社区)$", "", value) or value
+_key = name_key
 
 
 def _problems_at(rows: pd.DataFrame, mask: pd.Series, column: str, code: str,
@@ -332,6 +330,7 @@ def _addresses(frame: pd.DataFrame, source: dict[str, str], problems: list[Probl
         rows["prefix"] = rows["prefix"].fillna("")
     for name in ["unit_no", "floor", "floors"]:
         rows[name] = pd.array(rows[name].tolist(), dtype="Int64")
+    _put(rows, "building_key", [building_key(b) if b else None for b in rows["building"]])
     return rows
 
 
@@ -388,7 +387,7 @@ class _Places:
         compounds = queries.fetch_df(con, "import_compounds", **wanted)
         compounds["key"] = [_key(n) for n in compounds["name"]]
         buildings = queries.fetch_df(con, "import_buildings", **wanted)
-        buildings["key"] = [normalise_building(n) for n in buildings["name"]]
+        buildings["key"] = [building_key(n) for n in buildings["name"]]
         households = queries.fetch_df(con, "import_households", **wanted)
         households["room_key"] = [str(r).lstrip("0") for r in households["room"]]
         grids = queries.fetch_df(con, "import_grids", **wanted)
@@ -431,6 +430,11 @@ def _row_compounds(rows: pd.DataFrame, where: _Columns, problems: list[Problem],
         found = None
         if community is not pd.NA and text:
             found = by_key.get((int(community), _key(text)))
+            if found is None and int(community) in per_community.groups:
+                own = per_community.get_group(int(community))
+                position = find_name(text, own["name"].tolist())
+                found = None if position is None else (int(own["compound_id"].iloc[position]),
+                                                       own["name"].iloc[position])
             if found is None:
                 if census:
                     found = (None, nfkc(text))
@@ -450,10 +454,10 @@ def _row_compounds(rows: pd.DataFrame, where: _Columns, problems: list[Problem],
 def _row_buildings(rows: pd.DataFrame, where: _Columns, problems: list[Problem], places: _Places, census: bool,
                    scope: Scope) -> pd.DataFrame:
     """The building each row names within its community (and compound, when named); census makes missing ones."""
-    candidates = rows[["community_id", "compound_id", "compound_name", "building"]].reset_index().merge(
+    candidates = rows[["community_id", "compound_id", "compound_name", "building_key"]].reset_index().merge(
         places.buildings.rename(columns={"compound_id": "b_compound_id", "name": "b_name", "floors": "b_floors",
                                          "compound_name": "b_compound_name"}),
-        left_on=["community_id", "building"], right_on=["community_id", "key"], how="inner")
+        left_on=["community_id", "building_key"], right_on=["community_id", "key"], how="inner")
     named = candidates["compound_name"].notna()
     candidates = candidates[~named | (candidates["compound_id"] == candidates["b_compound_id"]).fillna(False)]
     hits = candidates.groupby("row").agg(n=("building_id", "size"), building_id=("building_id", "first"),
@@ -472,7 +476,7 @@ def _row_buildings(rows: pd.DataFrame, where: _Columns, problems: list[Problem],
                                                         rows["b_compound_name"].where(single))
     rows["building_name"] = rows["b_name"].where(single, rows["building"])
     rows["building_floors"] = rows["b_floors"].where(single)
-    ambiguous = rows["n"] > 1
+    ambiguous = (rows["n"] > 1) & ~_compound_problem(rows)  # a compound named but not found is its own problem
     problems += _problems_at(rows, ambiguous, where.of("building"), "import.error.building_ambiguous",
                              lambda r: {"value": r["building"], "compounds": r["compounds"]})
     missing = rows["building"].notna() & rows["community_id"].notna() & rows["n"].isna()
@@ -516,6 +520,10 @@ def _new_buildings(rows: pd.DataFrame, missing: pd.Series, where: _Columns, prob
         new_grid.append(grid)
     rows["grid_id"] = rows["grid_id"].where(~missing, pd.Series(new_grid, index=rows.index, dtype="Int64"))
     rows["new_building"] = missing
+    # One new building per key: 314号楼A座 and 314栋A座 on two rows are one building, named as first written.
+    first = rows[missing].groupby(["community_id", "compound_name", "building_key"], dropna=False)[
+        "building_name"].transform("first")
+    rows.loc[missing, "building_name"] = first
     return rows.drop(columns=["n", "b_compound_id", "b_name", "b_floors", "b_compound_name", "compounds"])
 
 
@@ -918,7 +926,7 @@ def _home_buildings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, source:
                     problems: list[Problem], community_id: int, scope: Scope) -> list[int | None]:
     """The building a volunteer lives in ('3栋', '丽景苑3栋'; a 小区 column settles which compound)."""
     buildings = queries.fetch_df(con, "import_buildings", communities=[community_id], **_scope_params(scope))
-    buildings["key"] = [normalise_building(n) for n in buildings["name"]]
+    buildings["key"] = [building_key(n) for n in buildings["name"]]
     buildings["compound_key"] = [_key(n) for n in buildings["compound_name"]]
     column = source.get("home_building")
     split = _apply(frame, column, split_building, problems)
@@ -929,7 +937,7 @@ def _home_buildings(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, source:
             found.append(None)
             continue
         prefix = _key(compound or parts[0])
-        hits = buildings[buildings["key"] == parts[1]]
+        hits = buildings[buildings["key"] == building_key(parts[1])]
         if prefix:
             hits = hits[[bool(k) and k in prefix for k in hits["compound_key"]]]
         if len(hits) == 1:

@@ -15,11 +15,21 @@ EXACT_FLOAT = 2**53  # above this an Excel number has lost digits (an 18-digit I
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 NUMBER = r"(?:\d+|[零〇一二两三四五六七八九十]+)"
+# A building as offices write it, upper case, no spaces: an optional lead (第, #, No., Building), its number (3,
+# 三, or a letter: A, B3), a word for building (栋, 号楼, 幢, 座, #), then an optional section: 314号楼A座.
 # re.ASCII: \d is 0-9 only (NFKC has already made full-width digits ordinary ones).
-BUILDING_TEXT = re.compile(rf"^(?P<prefix>.*?)(?P<b>{NUMBER}|[A-Z])\s*(?:号楼|栋|幢|座|#楼|#|号)?$", re.ASCII)
+BUILDING_LEAD = r"(?:第|#|NO\.?|BUILDING|BLDG|BLK|BLOCK)"
+BUILDING_WORD = r"(?:号楼|栋楼|幢楼|号栋|栋|幢|座|号|楼|#楼|#)"
+BUILDING_NUMBER = rf"(?P<b>{NUMBER}|[A-Z]\d*)"
+BUILDING_SECTION = r"(?P<sec>[A-Z])(?:座|栋|幢)?"
+BUILDING = rf"{BUILDING_LEAD}?{BUILDING_NUMBER}{BUILDING_WORD}?(?:{BUILDING_SECTION})?"
+BUILDING_NAME = re.compile(rf"^{BUILDING}$", re.ASCII)
+BUILDING_TEXT = re.compile(rf"^(?P<prefix>.*?){BUILDING}$", re.ASCII)
+# In an address the building must say it is one (a word or a section), or 3 and 1502 would run together.
 ADDRESS_TEXT = re.compile(
-    rf"^(?P<prefix>.*?)(?P<b>{NUMBER}|[A-Z])\s*(?:号楼|栋|幢|座|#楼|#|号)\s*"
-    rf"(?:(?P<u>{NUMBER})\s*单元\s*)?(?P<r>\d{{3,4}})\s*(?:室|号|房)?$", re.ASCII)
+    rf"^(?P<prefix>.*?)(?P<building>{BUILDING_LEAD}?{BUILDING_NUMBER}"
+    rf"(?:{BUILDING_WORD}|(?=[A-Z]))(?:{BUILDING_SECTION})?)"
+    rf"\s*(?:(?P<u>{NUMBER})\s*单元\s*)?(?P<r>\d{{3,4}})\s*(?:室|号|房)?$", re.ASCII)
 ADDRESS_DASHES = re.compile(r"^(?P<prefix>.*?)(?P<b>\d+)\s*-\s*(?:(?P<u>\d+)\s*-\s*)?(?P<r>\d{3,4})$", re.ASCII)
 ROOM_TEXT = re.compile(r"^(?P<r>\d{3,4})\s*(?:室|号|房)?$", re.ASCII)
 UNIT_TEXT = re.compile(rf"^(?P<u>{NUMBER})\s*(?:单元)?$", re.ASCII)
@@ -65,17 +75,56 @@ def chinese_number(text: str) -> int:
         raise ValueError("import.error.number") from None
 
 
+def _compact(text) -> str:
+    """NFKC, upper case, no spaces at all; '' for a missing value."""
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).upper()
+
+
+def building_key(name) -> str | None:
+    """What a building name says once spelling is set aside, for matching only (never shown, never stored).
+
+    1号楼, 1栋, 1幢, 1#, 一号楼, 第1栋, Building 1 all key '1'; 314号楼A座 keys '314a' (building 314, section A),
+    apart from 314号楼B座 and from 314; a name with no number (图书馆) keys itself. The register import and the
+    footprint import both match by it, so a name an office writes one way is found when written another.
+    """
+    text = _compact(name)
+    if not text:
+        return None
+    match = BUILDING_NAME.match(text) if len(text) <= LONGEST_PLACE else None
+    if not match:
+        return text.lower()
+    number = match.group("b")
+    if number[0].isdigit():
+        core = str(int(number))
+    elif number[0].isascii():  # a letter, maybe with digits: B, B3
+        core = number[0].lower() + (str(int(number[1:])) if number[1:] else "")
+    else:
+        try:
+            core = str(chinese_number(number))
+        except ValueError:
+            return text.lower()
+    return core + (match.group("sec") or "").lower()
+
+
 def normalise_building(text: str) -> str:
-    """How residents say it: '3', '03号楼', '3幢', '3#' and '三栋' are all '3栋'; a named building keeps its name."""
-    text = re.sub(r"\s+", "", nfkc(text)).upper()
+    """How residents say it: '3', '03号楼', '3幢', '3#' and '三栋' are all '3栋'; a named building keeps its name.
+
+    A building with a section (314号楼A座) or a lettered number (B3栋) keeps the office's spelling: '314栋A' would
+    be a name nobody uses. Matching goes by building_key, whatever the spelling.
+    """
+    text = _compact(text)
     if not text or len(text) > LONGEST_PLACE:
         raise ValueError("import.error.building")
-    match = BUILDING_TEXT.match(text)
-    if match and not match.group("prefix"):
-        try:
-            return f"{_number_or_letter(match.group('b'))}栋"
-        except ValueError:
-            return text
+    match = BUILDING_NAME.match(text)
+    if match and not match.group("sec"):
+        number = match.group("b")
+        if number.isdigit() or not number.isascii() or len(number) == 1:
+            try:
+                return f"{_number_or_letter(number)}栋"
+            except ValueError:
+                return text
     return text
 
 
@@ -85,14 +134,36 @@ def _number_or_letter(text: str) -> str:
 
 def split_building(text: str) -> tuple[str, str]:
     """('丽景苑', '3栋') from '丽景苑3栋': the compound a volunteer's home building or an address starts with."""
-    text = re.sub(r"\s+", "", nfkc(text)).upper()
+    text = _compact(text)
     match = BUILDING_TEXT.match(text) if len(text) <= LONGEST_PLACE else None
     if match and match.group("prefix"):
         try:
-            return match.group("prefix"), f"{_number_or_letter(match.group('b'))}栋"
+            return match.group("prefix"), normalise_building(text[len(match.group("prefix")):])
         except ValueError:
             pass
     return "", normalise_building(text)
+
+
+def name_key(text) -> str:
+    """Place names compared loosely: width, spaces, case and a trailing 小区/社区 do not matter."""
+    value = _compact(text)
+    return re.sub(r"(小区|社区)$", "", value) or value
+
+
+def find_name(text, names: list[str]) -> int | None:
+    """Position in `names` of the one place `text` means: the same key, else the only name its key contains
+    ('常州市永宁花园（一期）' is 永宁花园) or, failing that, the only name containing it; None when none or several."""
+    wanted = name_key(text)
+    if not wanted:
+        return None
+    keys = [name_key(n) for n in names]
+    for test in (lambda k: k == wanted, lambda k: k in wanted, lambda k: len(wanted) >= 2 and wanted in k):
+        hits = [i for i, k in enumerate(keys) if k and test(k)]
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            return None
+    return None
 
 
 def normalise_unit(text: str) -> int:
@@ -127,14 +198,15 @@ def parse_address(text: str) -> tuple[str, int, str, int]:
 
 def address_parts(text: str) -> tuple[str, str, int, str, int]:
     """As parse_address, with the text before the building first (often the compound's name)."""
-    clean = re.sub(r"\s+", "", nfkc(text)).upper().replace("—", "-").replace("–", "-")
+    clean = _compact(text).replace("—", "-").replace("–", "-")
     match = (ADDRESS_TEXT.match(clean) or ADDRESS_DASHES.match(clean)) if len(clean) <= LONGEST_PLACE else None
     if not match:
         raise ValueError("import.error.address")
     try:
         unit = chinese_number(match.group("u")) if match.group("u") else 1
         room, floor = normalise_room(match.group("r"))
-        building = f"{_number_or_letter(match.group('b'))}栋"
+        building = (normalise_building(match.group("building")) if match.re is ADDRESS_TEXT
+                    else f"{int(match.group('b'))}栋")
     except ValueError:
         raise ValueError("import.error.address") from None
     if not 1 <= unit <= 99:

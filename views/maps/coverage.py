@@ -54,6 +54,7 @@ def map_section() -> None:
     fmap = maps.coverage_gap_map(frame, coverage.volunteer_load(con, scope, settings, today), tooltip, labels,
                                  basemap, map_settings)
     st.caption(tr("coverage.map_help"))
+    kit.not_on_map(page)
     clicked = st_folium(fmap, height=520, use_container_width=True, returned_objects=["last_active_drawing"],
                         key="coverage_map")
     building_id = maps.clicked_id(clicked)

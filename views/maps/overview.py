@@ -90,6 +90,7 @@ def building_map() -> None:
     if chosen in in_view:
         units = stairwells_of(chosen)
         layers.append(maps.stairwell_layer(units, chosen, tr("col.active"), basemap))
+    kit.not_on_map(page)
     clicked = st_folium(fmap, height=520, use_container_width=True, returned_objects=returned,
                         feature_group_to_add=layers or None, key="overview_map")
     building_id = maps.clicked_id(clicked)
