@@ -110,7 +110,7 @@ def signed_in_on(page: str, username: str, lang: str = "zh"):
     """The same on the database RC_DB_PATH already names."""
     from streamlit.testing.v1 import AppTest
 
-    from tests.test_views import sign_in
+    from tests.views.test_views import sign_in
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()

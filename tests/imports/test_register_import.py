@@ -20,7 +20,7 @@ from resilient.imports import register as ri
 from resilient.imports import values as iv
 from resilient.ops import integrity
 from tests.conftest import TODAY
-from tests.test_ids import id_number
+from tests.core.test_ids import id_number
 
 LEADER = User(1, "leader", "社区书记", "community_leader", community_id=1)
 COMMUNITY_1 = Scope(community_ids=(1,))

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 from resilient.core import accounts, db
 from resilient.places import setup
 from tests.conftest import ROOT, open_page
-from tests.test_views import sign_in
+from tests.views.test_views import sign_in
 
 PASSWORD = "a-long-enough-password"
 PAGES = ["views/maps/overview.py", "views/maps/testing.py", "views/maps/coverage.py", "views/daily/checks.py",

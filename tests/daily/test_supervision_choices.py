@@ -4,9 +4,9 @@ where a flat can move and who can join a new team."""
 import pandas as pd
 
 from resilient.daily import supervision, teams
-from tests import test_supervision, test_teams
 from tests.conftest import TODAY
-from tests.test_supervision import ALL, EVENING, SUNDAY
+from tests.daily import test_supervision, test_teams
+from tests.daily.test_supervision import ALL, EVENING, SUNDAY
 
 week = test_supervision.week
 crews = test_teams.crews

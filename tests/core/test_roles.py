@@ -9,7 +9,7 @@ import pytest
 from resilient.core import roles
 from resilient.core.accounts import ROLES, User
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # roles.may(user, "x"), roles.need(actor, "x", ...), and the modules' one-line need/_need(actor, "x").
 NAMED_ACTION = re.compile(r"\b_?(?:may|need)\(\s*[\w.]+\s*,\s*\"(\w+)\"")
 SOURCES = [ROOT / "app.py", *sorted((ROOT / "resilient").rglob("*.py")), *sorted((ROOT / "views").rglob("*.py")),

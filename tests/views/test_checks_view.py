@@ -79,7 +79,7 @@ def test_every_section_runs(database, monkeypatch, username, lang):
 def test_report_page_shows_the_reports_figures(database, monkeypatch):
     from resilient.core import config, roles
     from resilient.daily import report as daily_report
-    from tests.test_views import _user
+    from tests.views.test_views import _user
 
     at = open_page(database, monkeypatch, "leader", page="views/daily/report.py")
     assert at.title[0].value == "日报"

@@ -10,7 +10,7 @@ from resilient.daily import checks, releases
 from resilient.daily import rules as daily
 from resilient.daily.rules import DailyError, DailySettings
 from tests.conftest import TODAY
-from tests.test_checks import add_home_measures, at
+from tests.daily.test_checks import add_home_measures, at
 
 LEADER = User(1, "leader", "社区书记", "community_leader", community_id=1)
 GRID1 = User(2, "grid1", "网格员甲", "grid_worker", community_id=1, staff_id=1)

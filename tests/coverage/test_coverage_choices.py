@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from resilient.coverage import volunteers as coverage
 from resilient.coverage.volunteers import CoverageSettings
-from tests import test_coverage
 from tests.conftest import NOW, TODAY
-from tests.test_coverage import ALL, LEADER, volunteer
+from tests.coverage import test_coverage
+from tests.coverage.test_coverage import ALL, LEADER, volunteer
 
 needy = test_coverage.needy
 

@@ -6,7 +6,7 @@ from resilient.core import db, roles
 from resilient.coverage import volunteers as coverage
 from tests import conftest
 from tests.conftest import button_group, choose, demo_account, demo_day
-from tests.test_views import map_elements
+from tests.views.test_views import map_elements
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import pytest
 from resilient.imports.sheets import ImportProblemError
 from resilient.testing import rounds as testing
 from resilient.testing.rounds import TestingError
-from tests import test_testing
 from tests.conftest import TODAY
-from tests.test_testing import scope_of
+from tests.testing import test_testing
+from tests.testing.test_testing import scope_of
 
 town = test_testing.town
 

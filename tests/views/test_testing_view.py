@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 from resilient.core import db
 from resilient.demo import generator as demo
 from tests.conftest import ROOT, button
-from tests.test_views import sign_in
+from tests.views.test_views import sign_in
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from resilient.ops import integrity
 from resilient.places import measures
 from resilient.places.measures import Extent, Filters
 from tests.conftest import ROOT, TODAY
-from tests.test_views import map_elements, sign_in
+from tests.views.test_views import map_elements, sign_in
 
 RESIDENTS, BUILDINGS = 30_000, 1_600  # two communities of 800 buildings: past MAX_FEATURES, quick to make
 SUMMED = ["residents", "households", "active", *CATEGORIES]

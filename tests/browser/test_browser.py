@@ -30,7 +30,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from resilient.demo import generator as demo
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None)
 IN_CI = os.environ.get("CI") == "true"
 

@@ -8,9 +8,9 @@ import pytest
 
 from resilient.daily import arrivals, checks, releases, rules
 from resilient.daily.rules import DailyError, DailySettings
-from tests import test_checks
 from tests.conftest import TODAY
-from tests.test_checks import ALL, GRID1, LEADER, YESTERDAY, at
+from tests.daily import test_checks
+from tests.daily.test_checks import ALL, GRID1, LEADER, YESTERDAY, at
 
 home = test_checks.home
 

@@ -8,7 +8,7 @@ from resilient.core.accounts import User
 from resilient.core.scope import Scope
 from resilient.daily import checks, supervision, teams
 from resilient.daily.rules import DailyError, DailySettings
-from tests.test_checks import add_home_measures
+from tests.daily.test_checks import add_home_measures
 
 LEADER = User(1, "leader", "社区书记", "community_leader", community_id=1)
 GRID1 = User(2, "grid1", "网格员甲", "grid_worker", community_id=1, staff_id=1)

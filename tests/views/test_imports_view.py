@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from resilient.core import db, ids
 from resilient.demo import generator as demo
 from tests.conftest import ROOT
-from tests.test_views import sign_in
+from tests.views.test_views import sign_in
 
 
 def an_id(birth: str = "19900101", serial: str = "123") -> str:

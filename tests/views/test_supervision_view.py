@@ -10,7 +10,7 @@ from resilient.core import config, db, roles
 from resilient.daily import rules as daily
 from resilient.daily import supervision, teams
 from tests.conftest import ROOT, button, button_group, choose, demo_account, signed_in_on
-from tests.test_views import sign_in
+from tests.views.test_views import sign_in
 
 PAGE = "views/daily/supervision.py"
 

@@ -8,7 +8,7 @@ from resilient.core import config, db
 from resilient.daily import releases
 from tests import conftest
 from tests.conftest import button, button_group, choose
-from tests.test_arrivals_view import counts, query, user_and_scope
+from tests.views.test_arrivals_view import counts, query, user_and_scope
 
 
 @pytest.fixture

@@ -1,13 +1,13 @@
 """Several sampling desks at once in a real browser: each page its own session, signed in, recording samples on
 the testing page's desk at the same moment; afterwards the database file holds each sample exactly once.
 
-Uses tests/test_browser.py's `server` (its own `streamlit run` on a demo database, for this module) and `browser`.
+Uses the `server` of tests/browser/test_browser.py (its own `streamlit run` on a demo database) and `browser`.
 """
 
 import duckdb
 from playwright.sync_api import expect
 
-from tests.test_browser import EXCEPTION, PHONE, WAIT_MS, Visit, _stop, browser, screenshot_dir, server  # noqa: F401
+from tests.browser.test_browser import EXCEPTION, PHONE, WAIT_MS, Visit, _stop, browser, screenshot_dir, server  # noqa: F401
 
 PAGES = 5
 PER_PAGE = 4  # samples each desk records

@@ -14,7 +14,7 @@ from resilient.places import measures
 from resilient.places.measures import Filters
 from resilient.testing import rounds as testing
 from tests.conftest import TODAY
-from tests.test_checks import add_home_measures
+from tests.daily.test_checks import add_home_measures
 
 LEADER = User(1, "leader", "社区书记", "community_leader", community_id=1)
 GRID1 = User(2, "grid1", "网格员甲", "grid_worker", community_id=1, staff_id=1)
