@@ -1,5 +1,6 @@
 """The project's own source files, walked recursively, so a guard that scans them cannot shrink quietly."""
 
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,4 +17,18 @@ def source_files(*folders: str, suffix: str = ".py", minimum: int = 1) -> list[P
             continue
         found += [p for p in sorted(path.rglob(f"*{suffix}")) if not SKIPPED & set(p.relative_to(ROOT).parts)]
     assert len(found) >= minimum, f"only {len(found)} {suffix} files under {folders}: did a move empty a folder?"
+    return found
+
+
+def migration_references() -> list[tuple[str, str, str]]:
+    """(table, column, referenced table) for every column the migrations mark `-- ref: table` (there are no
+    FOREIGN KEYs, see migration 001)."""
+    found = []
+    for file in sorted((ROOT / "resilient" / "migrations").glob("*.sql")):
+        table = None
+        for line in file.read_text(encoding="utf-8").splitlines():
+            if match := re.match(r"CREATE TABLE (\w+)", line):
+                table = match.group(1)
+            if (match := re.match(r"\s+(\w+) [A-Z]+.*-- ref: (\w+)", line)) and table:
+                found.append((table, match.group(1), match.group(2)))
     return found

@@ -130,6 +130,18 @@ def flash(message: str, kind: str = "success", renew: str | None = None, toast: 
     st.rerun()
 
 
+def attempt(write: Callable[[], object], done: str, refusals: type[Exception], renew: str | None = None,
+            words: dict[str, str] | None = None) -> None:
+    """Run one write from a button: its refusal shown in the reader's words, or `done` kept for the redraw that
+    shows the change (`renew` clears that form)."""
+    try:
+        write()
+    except refusals as error:
+        fail(error, words)
+        return
+    flash(done, renew=renew)
+
+
 def flashed() -> None:
     """The message the last change kept, shown once."""
     kept = st.session_state.pop(FLASH, None)

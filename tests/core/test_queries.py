@@ -5,6 +5,7 @@ import re
 import pytest
 
 from resilient.core import queries
+from tests.tree import migration_references
 
 
 def test_parse_splits_named_blocks():
@@ -64,16 +65,7 @@ def test_every_read_of_people_and_places_takes_the_viewer_scope():
 
 def test_every_reference_named_in_the_migrations_is_checked():
     """Migrations mark references with `-- ref: table` (there are no FOREIGN KEYs); integrity must cover each."""
-    from resilient.core.config import MIGRATIONS_DIR
-
-    named = []
-    for file in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        table = None
-        for line in file.read_text(encoding="utf-8").splitlines():
-            if match := re.match(r"CREATE TABLE (\w+)", line):
-                table = match.group(1)
-            if (match := re.match(r"\s+(\w+) [A-Z]+.*-- ref: (\w+)", line)) and table:
-                named.append(f"{table}.{match.group(1)}")
+    named = [f"{table}.{column}" for table, column, _ in migration_references()]
     checked = queries.sql("reference_problems")
     assert len(named) > 20
     assert [ref for ref in named if f"'{ref}'" not in checked] == []

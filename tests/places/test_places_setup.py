@@ -1,16 +1,15 @@
 """Setting up places from an empty database: each step refused or written whole, audited, in scope."""
 
-import re
 
 import pytest
 import shapely
 
 from resilient.core import audit
 from resilient.core.accounts import User
-from resilient.core.config import MIGRATIONS_DIR
 from resilient.ops import integrity
 from resilient.places import setup
 from resilient.places.setup import SetupError
+from tests.tree import migration_references
 
 ADMIN = User(90, "admin", "管理员", "street_admin")
 LEADER = User(91, "leader", "社区书记", "community_leader", community_id=1)
@@ -127,14 +126,8 @@ def test_merge_refuses_two_households_behind_one_door(small):
 
 
 def test_every_reference_to_a_building_or_stairwell_is_repointed_by_a_merge():
-    named = []
-    for file in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        table = None
-        for line in file.read_text(encoding="utf-8").splitlines():
-            if match := re.match(r"CREATE TABLE (\w+)", line):
-                table = match.group(1)
-            if (match := re.match(r"\s+(\w+) [A-Z]+.*-- ref: (building|stairwell)\b", line)) and table:
-                named.append(f"{table}.{match.group(1)}")
+    named = [f"{table}.{column}" for table, column, target in migration_references()
+             if target in ("building", "stairwell")]
     assert sorted(named) == sorted(setup.BUILDING_REFERENCES + setup.STAIRWELL_REFERENCES)
 
 

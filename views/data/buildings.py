@@ -33,12 +33,7 @@ if compounds.empty:
 
 
 def attempt(write, done: str) -> None:
-    try:
-        write()
-    except SetupError as error:
-        kit.fail(error, WORDS)
-        return
-    kit.flash(done, renew="buildings_form")
+    kit.attempt(write, done, SetupError, "buildings_form", WORDS)
 
 
 form = kit.version("buildings_form")

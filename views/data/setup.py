@@ -28,13 +28,7 @@ kit.flashed()
 
 
 def attempt(write, done: str) -> None:
-    """Run one set-up write; its refusal in the reader's words, or the done message kept for the redraw."""
-    try:
-        write()
-    except SetupError as error:
-        kit.fail(error, WORDS)
-        return
-    kit.flash(done, renew="setup_form")
+    kit.attempt(write, done, SetupError, "setup_form", WORDS)
 
 
 form_version = kit.version("setup_form")
