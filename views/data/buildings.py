@@ -75,7 +75,7 @@ if action == "outline":
 elif action == "add":
     with st.form(f"add_building_{form}"):
         compound = kit.choose(tr("col.compound"), compound_names, "buildings_add_compound")
-        name = st.text_input(tr("setup.field.building"), placeholder="3栋")
+        name = st.text_input(tr("setup.field.building"), placeholder=tr("setup.example", name="3栋"))
         left, middle = st.columns(2)
         units = left.number_input(tr("buildings.units"), 1, setup.MAX_UNITS, 2)
         floors = middle.number_input(tr("buildings.floors"), 1, 200, 6)

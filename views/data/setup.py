@@ -41,10 +41,10 @@ with st.expander(tr("setup.step.community"), expanded=communities.empty, icon=":
                   "street": tr("setup.street"), "district": tr("setup.district")})
     if roles.may(page.user, "create_community"):
         with st.form(f"new_community_{form_version}"):
-            name = st.text_input(tr("setup.community_name"), placeholder="永定社区")
+            name = st.text_input(tr("setup.community_name"), placeholder=tr("setup.example", name="永定社区"))
             street = st.text_input(tr("setup.street"), value=str(communities["street"].iloc[-1])
-                                   if not communities.empty else "", placeholder="三井街道")
-            district = st.text_input(tr("setup.district"), placeholder="新北区")
+                                   if not communities.empty else "", placeholder=tr("setup.example", name="三井街道"))
+            district = st.text_input(tr("setup.district"), placeholder=tr("setup.example", name="新北区"))
             if st.form_submit_button(tr("setup.create_community"), type="primary"):
                 attempt(lambda: setup.create_community(page.con, page.user, name, street, district),
                         tr("setup.created", name=name))
@@ -91,7 +91,7 @@ with st.expander(tr("setup.step.grid_cells"), expanded=next_step is steps["grid_
                     tr("setup.created", name=person))
     with right.form(f"new_grid_{form_version}"):
         st.markdown(f"**{tr('setup.add_grid')}**")
-        grid_name = st.text_input(tr("setup.grid_name"), placeholder="第1网格")
+        grid_name = st.text_input(tr("setup.grid_name"), placeholder=tr("setup.example", name="第1网格"))
         worker = st.selectbox(tr("role.grid_worker"), [None, *workers],
                               format_func=lambda s: tr("setup.none_yet") if s is None else workers[s])
         if st.form_submit_button(tr("setup.add_grid")):
@@ -114,7 +114,7 @@ with st.expander(tr("setup.step.compounds"), expanded=next_step is steps["compou
         kit.table(compounds[["name", "buildings", "without_outline"]], {"name": tr("col.compound"),
                   "buildings": tr("scale.col.buildings"), "without_outline": tr("setup.without_outline")})
     with st.form(f"new_compound_{form_version}"):
-        compound_name = st.text_input(tr("setup.compound_name"), placeholder="永宁花园")
+        compound_name = st.text_input(tr("setup.compound_name"), placeholder=tr("setup.example", name="永宁花园"))
         if st.form_submit_button(tr("setup.add_compound")):
             attempt(lambda: setup.create_compound(page.con, page.user, community_id, compound_name),
                     tr("setup.created", name=compound_name))
