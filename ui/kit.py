@@ -60,6 +60,13 @@ def page() -> Page:
                 config.today(), config.now())
 
 
+def require(page: Page, action: str) -> None:
+    """Stop the page for anyone whose role may not do `action`, whatever the navigation offered (a typed URL too)."""
+    if not roles.may(page.user, action):
+        st.error(page.tr("app.not_allowed"))
+        st.stop()
+
+
 def _tr() -> Callable[..., str]:
     """tr bound to this run's language (format_func callbacks may be called after the run)."""
     return session.translator(session.lang())

@@ -16,9 +16,7 @@ page = kit.page()
 tr, con, user, lang = page.tr, page.con, page.user, page.lang
 ntr = page.ntr
 scope, today, now = page.scope, page.today, page.now
-if not roles.may(user, "register_arrivals"):
-    st.error(tr("app.not_allowed"))
-    st.stop()
+kit.require(page, "register_arrivals")
 
 
 # --- one person at the gate -----------------------------------------------------------------------------------

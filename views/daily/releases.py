@@ -4,7 +4,6 @@
 import pandas as pd
 import streamlit as st
 
-from resilient.core import roles
 from resilient.core.i18n import fmt_date, fmt_datetime
 from resilient.daily import arrivals, releases
 from resilient.daily import rules as daily
@@ -19,9 +18,7 @@ tr, con, user, lang = page.tr, page.con, page.user, page.lang
 ntr = page.ntr
 scope, today, now = page.scope, page.today, page.now
 settings = daily.load_settings(con)
-if not roles.may(user, "decide"):
-    st.error(tr("app.not_allowed"))
-    st.stop()
+kit.require(page, "decide")
 
 
 def fail(error: DailyError) -> None:

@@ -20,9 +20,7 @@ from views.daily.supervision_teams import COUNTS, VERSION, count_headers, counts
 page = kit.page()
 tr, con, user = page.tr, page.con, page.user
 ntr = page.ntr
-if not roles.may(user, "supervise"):  # navigation offers the page only to these roles; a typed URL too
-    st.error(tr("app.not_allowed"))
-    st.stop()
+kit.require(page, "supervise")
 scope, today, now = page.scope, page.today, page.now
 settings = daily.load_settings(con)
 grids = places.grids(con, scope)

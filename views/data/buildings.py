@@ -4,7 +4,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import basemaps, maps
-from resilient.core import roles
 from resilient.places import setup
 from resilient.places.setup import SetupError
 from ui import kit, session
@@ -14,9 +13,7 @@ WORDS = {"field": "setup.field"}
 
 page = kit.page()
 tr = page.tr
-if not roles.may(page.user, "set_up_places"):
-    st.error(tr("app.not_allowed"))
-    st.stop()
+kit.require(page, "set_up_places")
 st.title(tr("buildings.title"))
 kit.flashed()
 

@@ -9,7 +9,6 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from resilient.core import roles
 from resilient.imports import register as register_import
 from resilient.imports.register import ImportProblemError
 from resilient.places import places
@@ -20,9 +19,7 @@ page = kit.page()
 tr, con, user = page.tr, page.con, page.user
 ntr = page.ntr
 scope = page.viewer_scope  # an import reaches the whole community, whatever grid cell the sidebar shows
-if not roles.may(user, "import"):
-    st.error(tr("app.not_allowed"))
-    st.stop()
+kit.require(page, "import")
 
 SHEET_TYPES = ["xlsx", "xlsm", "csv", "txt"]
 KINDS = {

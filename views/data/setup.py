@@ -18,9 +18,7 @@ WORDS = {"field": "setup.field"}
 
 page = kit.page()
 tr = page.tr
-if not roles.may(page.user, "set_up_places"):
-    st.error(tr("app.not_allowed"))
-    st.stop()
+kit.require(page, "set_up_places")
 
 st.title(tr("setup.title"))
 st.caption(tr("setup.intro"))
