@@ -27,6 +27,7 @@ from geo import area_maps, maps, zoom
 from resilient.core import config, db
 from resilient.core.i18n import CATEGORIES, DEFAULT_LANGUAGE, density_labels, t
 from resilient.core.scope import EVERYTHING
+from resilient.demo import database as demo_database
 from resilient.demo import generator as demo
 from resilient.places import measures
 
@@ -128,8 +129,8 @@ def database(size: Size, folder: Path, seed: int = 42) -> tuple[Path, float | No
     path = folder / f"r{size.residents}-b{size.buildings or 0}-s{seed}-{generator_fingerprint()}.duckdb"
     if path.exists():
         return path, None
-    seconds, _ = timed(lambda: demo.ensure_database(path, residents=size.residents, seed=seed,
-                                                    target_buildings=size.buildings))
+    seconds, _ = timed(lambda: demo_database.ensure_database(path, residents=size.residents, seed=seed,
+                                                             target_buildings=size.buildings, bulk=True))
     return path, seconds
 
 
@@ -288,7 +289,8 @@ def page_figures(path: Path, runs: int) -> dict[str, float]:
         at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=300)
         at.run()
         next(x for x in at.text_input if x.label == t("login.username", DEFAULT_LANGUAGE)).input(ADMIN)
-        next(x for x in at.text_input if x.label == t("login.password", DEFAULT_LANGUAGE)).input(demo.DEMO_PASSWORD)
+        next(x for x in at.text_input if x.label == t("login.password", DEFAULT_LANGUAGE)).input(
+            demo_database.DEMO_PASSWORD)
         signin_s, _ = timed(lambda: at.button[0].click().run())
         if at.exception:
             raise RuntimeError(f"the overview failed under AppTest: {at.exception}")

@@ -12,7 +12,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from resilient.core import db  # noqa: E402
-from resilient.demo import generator as demo  # noqa: E402
+from resilient.demo import database as demo_database  # noqa: E402
+from resilient.demo import office  # noqa: E402
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 12, 0)
@@ -72,7 +73,7 @@ def small(con):
 def demo_db():
     """The demo community as the app builds it, generated once for all tests that only read it."""
     connection = db.connect(":memory:")
-    counts = demo.generate(connection, residents=15_000, seed=42, as_of=TODAY)
+    counts = office.build(connection, residents=15_000, seed=42, as_of=TODAY)
     yield connection, counts
     connection.close()
 
@@ -81,7 +82,7 @@ def demo_db():
 def demo_file(tmp_path_factory):
     """A small demo database file for page tests (AppTest opens it through RC_DB_PATH)."""
     path = tmp_path_factory.mktemp("db") / "community.duckdb"
-    demo.ensure_database(path, residents=3_000, seed=7)
+    demo_database.ensure_database(path, residents=3_000, seed=7)
     return path
 
 
@@ -89,7 +90,7 @@ def demo_file(tmp_path_factory):
 def page_template(tmp_path_factory):
     """The demo community the page tests write to, generated once; each test gets its own copy (page_db)."""
     path = tmp_path_factory.mktemp("pages") / "template.duckdb"
-    demo.ensure_database(path, residents=3_000, seed=11)
+    demo_database.ensure_database(path, residents=3_000, seed=11)
     return path
 
 

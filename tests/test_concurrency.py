@@ -12,6 +12,7 @@ from resilient.core import db, queries
 from resilient.core.scope import EVERYTHING
 from resilient.coverage import volunteers as coverage
 from resilient.coverage.volunteers import CoverageError
+from resilient.demo import database as demo_database
 from resilient.demo import generator as demo
 from resilient.testing import rounds as testing
 from resilient.testing.rounds import TestingError
@@ -28,7 +29,7 @@ def district_file(tmp_path):
     path = tmp_path / "community.duckdb"
     con = db.connect(path)
     demo.generate(con, residents=3_000, seed=31, as_of=TODAY)
-    users = {u.username: u for u in demo.create_demo_accounts(con)}
+    users = {u.username: u for u in demo_database.create_demo_accounts(con)}
     admin = users["admin"]
     round_id = testing.create_round(con, admin, 1, "全员核酸", TODAY, NOW - timedelta(hours=6), pool_size=10)
     site_id = testing.add_site(con, admin, round_id, "中心广场", 119.95, 31.70, desks=SESSIONS)

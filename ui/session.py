@@ -12,6 +12,7 @@ from resilient.core import accounts, audit, config, db, roles
 from resilient.core.accounts import User
 from resilient.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, column_date_format, column_datetime_format, nt, t
 from resilient.core.scope import NOTHING, Scope
+from resilient.demo import database as demo_database
 from resilient.demo import generator as demo
 from resilient.ops import backup, exports
 
@@ -23,7 +24,7 @@ IDLE_MINUTES = int(os.environ.get("RC_SESSION_IDLE_MINUTES", "30"))
 def _connection(path: str):
     """One read-write connection per server process; each run takes its own cursor (DuckDB is not thread-shared)."""
     backup.apply_pending_restore(Path(path))  # a restore made from the UI takes effect here, before any open
-    demo.ensure_database(Path(path))
+    demo_database.ensure_database(Path(path))
     con = db.connect(path)
     if demo.is_demo(con):
         demo.roll_forward(con, config.today())

@@ -5,6 +5,7 @@ import streamlit as st
 
 from resilient.core import accounts
 from resilient.core.accounts import AccountError
+from resilient.demo import database as demo_database
 from resilient.demo import generator as demo
 from ui import kit, session
 
@@ -40,8 +41,8 @@ if submitted:
 
 if demo.is_demo(con):
     # Demo databases only: a newcomer can try every role at once. A real database has no such accounts.
-    st.info(tr("login.demo_accounts", password=demo.DEMO_PASSWORD))
-    st.dataframe(pd.DataFrame([(u, n, tr(f"role.{r}")) for u, n, r in demo.DEMO_ACCOUNTS],
+    st.info(tr("login.demo_accounts", password=demo_database.DEMO_PASSWORD))
+    st.dataframe(pd.DataFrame([(u, n, tr(f"role.{r}")) for u, n, r in demo_database.DEMO_ACCOUNTS],
                               columns=[tr("login.username"), tr("login.name"), tr("login.role")]),
                  hide_index=True, width="stretch")
 elif not accounts.has_admin(con):

@@ -1,5 +1,5 @@
-"""`python -m resilient.demo`: make a demo database (see generator.main for the options)."""
+"""`python -m resilient.demo`: make a demo database (see database.main for the options)."""
 
-from resilient.demo.generator import main
+from resilient.demo.database import main
 
 main()

@@ -1,8 +1,9 @@
-"""Worked examples for a new office: the demo community as the files a real office brings.
+"""The demo as the files a real office brings: outlines, register, staff and volunteer sheets.
 
-An outline file (GeoJSON: name, compound, floors per building) and a household register in the office format
-(社区, 小区, 楼栋, 单元, 房号, 姓名, 身份证号 ...). Imported in the set-up order into an empty database they rebuild
-the demo's places and people, so they show what a file should look like and test the path end to end.
+An outline file (GeoJSON: name, compound, floors per building), a household register in the office format (社区,
+小区, 楼栋, 单元, 房号, 姓名, 身份证号 ...), a staff sheet (姓名, 电话, 岗位, 网格) and a volunteer sheet. The built-in
+demo is set up from these frames (resilient.demo.office), and the set-up page offers them as worked examples, so
+they show what a file should look like and the path a real office takes is the one every start exercises.
 """
 
 import io
@@ -14,6 +15,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import shapely
+from openpyxl.cell import WriteOnlyCell
 
 from resilient.core import db, queries
 from resilient.demo import generator
@@ -22,12 +24,22 @@ EXAMPLE_RESIDENTS = 3_000      # one community, two compounds: small enough to i
 EXAMPLE_SEED = 42
 REGISTER_HEADER = ["社区", "小区", "楼栋", "单元", "房号", "姓名", "身份证号", "联系电话", "性别", "出生日期", "残疾",
                    "卧床", "慢性病", "低保", "孕妇"]
+STAFF_HEADER = ["姓名", "电话", "岗位", "网格"]
+VOLUNTEER_HEADER = ["姓名", "电话", "小区", "居住楼栋", "可服务户数", "状态"]
 YES_NO = {True: "是", False: "否"}
+STAFF_POSTS = {"grid_worker": "网格员", "doctor": "医生", "police": "民警"}
+ACTIVE_WORDS = {True: "在岗", False: "停用"}
 
 
-def register_frame(con: duckdb.DuckDBPyConnection, seed: int = 1) -> pd.DataFrame:
-    """Every resident of a demo database as an office's register, with fresh valid ID numbers (the database
-    keeps only their hashes)."""
+def register_frame(con: duckdb.DuckDBPyConnection, seed: int = 1, community: str | None = None) -> pd.DataFrame:
+    """Every resident of a demo database (or of one community) as an office's register, with fresh valid ID
+    numbers (the database keeps only their hashes)."""
+    frame = register_by_resident(con, seed)
+    return (frame if community is None else frame[frame["社区"] == community]).reset_index(drop=True)
+
+
+def register_by_resident(con: duckdb.DuckDBPyConnection, seed: int = 1) -> pd.DataFrame:
+    """The register indexed by each row's resident id in that database, to follow people through an import."""
     people = queries.fetch_df(con, "example_register")
     npr = np.random.default_rng(seed)
     births = people["birth_date"].to_numpy().astype("datetime64[D]")
@@ -41,16 +53,37 @@ def register_frame(con: duckdb.DuckDBPyConnection, seed: int = 1) -> pd.DataFram
         **{label: people[column].map(YES_NO) for label, column in [
             ("残疾", "disabled"), ("卧床", "bedridden"), ("慢性病", "chronic_illness"), ("低保", "low_income"),
             ("孕妇", "pregnant")]},
-    })[REGISTER_HEADER]
+    })[REGISTER_HEADER].set_axis(people["resident_id"].to_numpy())
 
 
-def outline_collection(con: duckdb.DuckDBPyConnection) -> dict:
-    """The demo's buildings as a GeoJSON FeatureCollection with the properties offices' files carry."""
+def outline_collection(con: duckdb.DuckDBPyConnection, community: str | None = None) -> dict:
+    """The demo's buildings (or one community's) as a GeoJSON FeatureCollection with the properties offices'
+    files carry."""
     rows = queries.fetch_df(con, "example_outlines")
+    if community is not None:
+        rows = rows[rows["community"] == community]
     features = [{"type": "Feature", "geometry": json.loads(shapely.to_geojson(shapely.from_wkb(bytes(r.wkb)))),
                  "properties": {"name": r.name, "compound": r.compound, "levels": int(r.floors)}}
                 for r in rows.itertuples()]
     return {"type": "FeatureCollection", "features": features}
+
+
+def staff_frame(con: duckdb.DuckDBPyConnection, community: str) -> pd.DataFrame:
+    """One community's staff as a staff sheet: the grid cells each grid worker looks after in 网格."""
+    staff = queries.fetch_df(con, "example_staff")
+    staff = staff[staff["community"] == community]
+    return pd.DataFrame({"姓名": staff["name"], "电话": staff["phone"].fillna(""),
+                         "岗位": staff["role"].map(STAFF_POSTS), "网格": staff["grids"]})[STAFF_HEADER]
+
+
+def volunteer_frame(con: duckdb.DuckDBPyConnection, community: str) -> pd.DataFrame:
+    """One community's volunteers as a volunteer sheet."""
+    people = queries.fetch_df(con, "example_volunteers")
+    people = people[people["community"] == community]
+    return pd.DataFrame({"姓名": people["name"], "电话": people["phone"].fillna(""),
+                         "小区": people["compound"].fillna(""), "居住楼栋": people["building"].fillna(""),
+                         "可服务户数": people["capacity"].astype(str),
+                         "状态": people["active"].map(ACTIVE_WORDS)})[VOLUNTEER_HEADER]
 
 
 @lru_cache(maxsize=1)
@@ -67,13 +100,39 @@ def outline_file() -> bytes:
 
 
 def register_file() -> bytes:
-    """The example register as an .xlsx workbook, every cell text (an ID number must not become a number)."""
-    frame = register_frame(_example_database().cursor())
+    """The example register as an .xlsx workbook."""
+    return workbook("住户登记", register_frame(_example_database().cursor()))
+
+
+def staff_file() -> bytes:
+    """The example community's staff sheet as an .xlsx workbook."""
+    con = _example_database().cursor()
+    return workbook("工作人员", staff_frame(con, _first_community(con)))
+
+
+def volunteer_file() -> bytes:
+    """The example community's volunteer sheet as an .xlsx workbook."""
+    con = _example_database().cursor()
+    return workbook("志愿者", volunteer_frame(con, _first_community(con)))
+
+
+def _first_community(con: duckdb.DuckDBPyConnection) -> str:
+    return str(queries.fetch_df(con, "example_communities")["name"].iloc[0])
+
+
+def workbook(title: str, frame: pd.DataFrame) -> bytes:
+    """One sheet, header first, every cell text (an ID number must not become a number, nor a name a formula)."""
     book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("住户登记")
-    sheet.append(REGISTER_HEADER)
+    sheet = book.create_sheet(title)
+    sheet.append(list(frame.columns))
     for row in frame.itertuples(index=False):
-        sheet.append([str(v) for v in row])
+        sheet.append([_text_cell(sheet, v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _text_cell(sheet, value) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value))
+    cell.data_type = "s"  # openpyxl reads a leading '=' as a formula; a cell from data is text
+    return cell

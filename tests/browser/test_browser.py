@@ -28,7 +28,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect, sync_playwright
 
-from resilient.demo import generator as demo
+from resilient.demo import database as demo_database
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None)
@@ -107,7 +107,7 @@ def server(tmp_path_factory) -> Server:
         pytest.fail("CI=true but no `chromium` executable found: CI must run the browser tests")
     workdir = tmp_path_factory.mktemp("browser")
     database = workdir / "community.duckdb"
-    demo.ensure_database(database, residents=3000, seed=7)
+    demo_database.ensure_database(database, residents=3000, seed=7)
     _seed_testing_round(database)
     # Read before the server starts: it holds DuckDB's file lock from then on.
     with duckdb.connect(str(database), read_only=True) as con:
@@ -154,7 +154,7 @@ def _seed_testing_round(database: Path) -> None:
 
     con = db.connect(database)
     try:
-        leader = accounts.authenticate(con, "leader", demo.DEMO_PASSWORD)
+        leader = accounts.authenticate(con, "leader", demo_database.DEMO_PASSWORD)
         today = config.today()
         round_id = testing.create_round(con, leader, 1, "全员核酸", today, datetime.combine(today, datetime.min.time()))
         for building in (1, 12):
@@ -259,7 +259,7 @@ class Visit:
         self.wait_idle()
         expect(self.page.locator("h1").first).to_have_text(LOGIN_TITLE)
         self.page.get_by_label("用户名").fill(username)
-        self.page.get_by_label("密码").fill(demo.DEMO_PASSWORD)
+        self.page.get_by_label("密码").fill(demo_database.DEMO_PASSWORD)
         self.page.get_by_role("button", name="登录", exact=True).click()
         expect(self.page.locator("h1").first).to_have_text(ZH_TITLE, timeout=WAIT_MS)
         self.wait_idle()

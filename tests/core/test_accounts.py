@@ -6,6 +6,7 @@ import pytest
 
 from resilient.core import accounts, audit, masking, roles
 from resilient.core.accounts import AccountError
+from resilient.demo import database as demo_database
 from resilient.demo import generator as demo
 from resilient.places import measures, people
 from tests.conftest import NOW, TODAY
@@ -15,7 +16,7 @@ from tests.conftest import NOW, TODAY
 def town(con):
     """The demo community with its demo accounts, built fresh (tests here write)."""
     demo.generate(con, residents=3_000, seed=11, as_of=TODAY)
-    users = {u.username: u for u in demo.create_demo_accounts(con)}
+    users = {u.username: u for u in demo_database.create_demo_accounts(con)}
     return con, users
 
 
@@ -28,13 +29,13 @@ def test_passwords_are_argon2_hashed_never_stored_plain(town):
     con, _ = town
     hashes = [r[0] for r in con.execute("SELECT password_hash FROM app_user").fetchall()]
     assert all(h.startswith("$argon2id$") for h in hashes)
-    assert not any(demo.DEMO_PASSWORD in h for h in hashes)
-    assert demo.DEMO_PASSWORD not in " ".join(str(v) for v in audit.search(con).to_numpy().ravel())
+    assert not any(demo_database.DEMO_PASSWORD in h for h in hashes)
+    assert demo_database.DEMO_PASSWORD not in " ".join(str(v) for v in audit.search(con).to_numpy().ravel())
 
 
 def test_login_and_failures_are_audited(town):
     con, _ = town
-    user = accounts.authenticate(con, "grid1", demo.DEMO_PASSWORD, NOW)
+    user = accounts.authenticate(con, "grid1", demo_database.DEMO_PASSWORD, NOW)
     assert user.role == "grid_worker" and user.staff_id is not None
     with pytest.raises(AccountError, match="login.error.wrong"):
         accounts.authenticate(con, "grid1", "not-the-password", NOW)
@@ -56,9 +57,9 @@ def test_lockout_after_repeated_failures_and_release_after_the_lock(town):
     assert locked.value.values["until"] == NOW + timedelta(minutes=accounts.LOCK_MINUTES)
     # Even the right password is refused while locked.
     with pytest.raises(AccountError, match="locked"):
-        accounts.authenticate(con, "doctor", demo.DEMO_PASSWORD, NOW + timedelta(minutes=5))
+        accounts.authenticate(con, "doctor", demo_database.DEMO_PASSWORD, NOW + timedelta(minutes=5))
     later = NOW + timedelta(minutes=accounts.LOCK_MINUTES, seconds=1)
-    assert accounts.authenticate(con, "doctor", demo.DEMO_PASSWORD, later).username == "doctor"
+    assert accounts.authenticate(con, "doctor", demo_database.DEMO_PASSWORD, later).username == "doctor"
     assert ("account_locked", "app_user:doctor", "doctor") in log(con)
 
 
@@ -67,7 +68,7 @@ def test_a_success_resets_the_failure_count(town):
     for _ in range(accounts.MAX_FAILURES - 1):
         with pytest.raises(AccountError):
             accounts.authenticate(con, "leader", "bad-password-1", NOW)
-    accounts.authenticate(con, "leader", demo.DEMO_PASSWORD, NOW)
+    accounts.authenticate(con, "leader", demo_database.DEMO_PASSWORD, NOW)
     with pytest.raises(AccountError, match="wrong"):  # counting starts again: not locked
         accounts.authenticate(con, "leader", "bad-password-1", NOW)
 
@@ -78,10 +79,10 @@ def test_password_change_rules_and_audit(town):
     with pytest.raises(AccountError, match="old_password"):
         accounts.change_password(con, user, "wrong-old-one", "a-new-password")
     with pytest.raises(AccountError, match="too_short"):
-        accounts.change_password(con, user, demo.DEMO_PASSWORD, "short")
+        accounts.change_password(con, user, demo_database.DEMO_PASSWORD, "short")
     with pytest.raises(AccountError, match="same_as_username"):
-        accounts.change_password(con, users["volunteer"], demo.DEMO_PASSWORD, "VOLUNTEER ")
-    accounts.change_password(con, user, demo.DEMO_PASSWORD, "a-new-password")
+        accounts.change_password(con, users["volunteer"], demo_database.DEMO_PASSWORD, "VOLUNTEER ")
+    accounts.change_password(con, user, demo_database.DEMO_PASSWORD, "a-new-password")
     assert accounts.authenticate(con, "viewer", "a-new-password", NOW).username == "viewer"
     assert ("password_changed", "app_user:viewer", "viewer") in log(con)
 
@@ -268,7 +269,7 @@ def test_audit_log_has_no_update_or_delete_path():
 
 def test_audit_search_filters(town):
     con, _ = town
-    accounts.authenticate(con, "grid1", demo.DEMO_PASSWORD, datetime(2026, 11, 20, 9))
+    accounts.authenticate(con, "grid1", demo_database.DEMO_PASSWORD, datetime(2026, 11, 20, 9))
     assert len(audit.search(con, username="grid1", action="login")) == 1
     assert len(audit.search(con, text="grid1")) >= 2  # created and login
     assert audit.search(con, since=date(2026, 11, 21), until=date(2026, 11, 21), username="grid1").empty

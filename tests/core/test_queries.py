@@ -36,7 +36,12 @@ def test_bind_keeps_only_used_parameters():
 # Whole-database upkeep and the demo's own set-up, never shown to a viewer.
 # households_of_volunteer is where a volunteer's scope comes from, so it cannot take one.
 UNSCOPED = {"reference_problems", "set_stairwell_geometry", "demo_account_links", "households_of_volunteer",
-            "example_register", "example_outlines"}
+            "example_register", "example_outlines", "example_communities", "example_grid_cells",
+            "example_building_grids", "example_staff", "example_volunteers", "demo_office_measures",
+            "demo_office_assignments", "demo_office_contacts", "demo_office_leaders", "demo_office_residents",
+            "demo_office_volunteer_keys", "demo_office_building_keys", "demo_office_insert_meta",
+            "demo_office_insert_measures", "demo_office_insert_assignments", "demo_office_insert_contacts",
+            "demo_office_insert_leaders"}
 # Lookups and writes of the set-up functions, run only after they checked the community against the actor's
 # scope (resilient/places/setup.py `_in_scope`); only whole-community roles set up places.
 CHECKED_BEFORE = {"setup_building", "setup_building_names", "setup_stairwells", "setup_room_clashes",

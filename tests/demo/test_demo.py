@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from resilient.core import db, ids
+from resilient.demo import database as demo_database
 from resilient.demo import generator as demo
 from resilient.ops import integrity
 from tests.conftest import TODAY
@@ -158,8 +159,8 @@ def test_roll_forward_moves_outbreak_dates_not_birth_dates():
 
 def test_ensure_database_builds_once_and_leaves_no_partial_file(tmp_path):
     path = tmp_path / "sub" / "c.duckdb"
-    assert demo.ensure_database(path, residents=2_000)
-    assert not demo.ensure_database(path, residents=2_000)
+    assert demo_database.ensure_database(path, residents=2_000)
+    assert not demo_database.ensure_database(path, residents=2_000)
     assert [p.name for p in path.parent.iterdir()] == ["c.duckdb"]
     con = db.connect(path)
     assert demo.is_demo(con)

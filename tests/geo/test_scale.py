@@ -14,6 +14,7 @@ from geo import area_maps, chinese_coords, zoom
 from resilient.core import db
 from resilient.core.i18n import CATEGORIES, density_labels, t
 from resilient.core.scope import EVERYTHING, Scope
+from resilient.demo import database as demo_database
 from resilient.demo import generator as demo
 from resilient.ops import integrity
 from resilient.places import measures
@@ -28,7 +29,7 @@ SUMMED = ["residents", "households", "active", *CATEGORIES]
 @pytest.fixture(scope="module")
 def street_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("street") / "street.duckdb"
-    demo.ensure_database(path, residents=RESIDENTS, seed=5, target_buildings=BUILDINGS)
+    demo_database.ensure_database(path, residents=RESIDENTS, seed=5, target_buildings=BUILDINGS, bulk=True)
     return path
 
 

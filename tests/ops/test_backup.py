@@ -16,6 +16,7 @@ import pytest
 from resilient.core import audit, db
 from resilient.core.i18n import texts
 from resilient.core.scope import EVERYTHING
+from resilient.demo import database as demo_database
 from resilient.demo import generator as demo
 from resilient.ops import backup
 from resilient.ops.backup import BackupError
@@ -47,7 +48,7 @@ def source():
     """A demo community with its accounts, as the app makes it (2,000 residents to stay quick)."""
     con = db.connect(":memory:")
     demo.generate(con, residents=2_000, seed=11, as_of=TODAY)
-    users = demo.create_demo_accounts(con)
+    users = demo_database.create_demo_accounts(con)
     yield con, next(u for u in users if u.role == "street_admin")
     con.close()
 
@@ -332,7 +333,7 @@ def test_a_restore_from_the_ui_waits_for_the_next_start(tmp_path):
     from resilient.core import accounts
 
     live = tmp_path / "community.duckdb"
-    demo.ensure_database(live, residents=2_000, seed=3)
+    demo_database.ensure_database(live, residents=2_000, seed=3)
     con = db.connect(live)
     data = backup.backup_zip(con, actor=None)
     accounts.create_user(con, None, "after-backup", "x", "long-enough-pw", "viewer", community_id=1)

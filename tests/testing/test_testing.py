@@ -9,6 +9,7 @@ import pytest
 
 from resilient.core import queries, roles
 from resilient.core.scope import Scope
+from resilient.demo import database as demo_database
 from resilient.demo import generator as demo
 from resilient.testing import rounds as testing
 from resilient.testing.rounds import TestingError
@@ -22,7 +23,7 @@ WATCHED = ("testing_round", "sampling_site", "batch", "tube", "sample", "retest"
 def town(con):
     """A fresh demo community with its accounts and one round with one site (tests here write)."""
     demo.generate(con, residents=3_000, seed=23, as_of=TODAY)
-    users = {u.username: u for u in demo.create_demo_accounts(con)}
+    users = {u.username: u for u in demo_database.create_demo_accounts(con)}
     round_id = testing.create_round(con, users["admin"], 1, "全员核酸第1轮", TODAY, START, pool_size=10)
     site_id = testing.add_site(con, users["admin"], round_id, "中心广场", 119.95, 31.70, desks=4)
     return con, users, round_id, site_id

@@ -4,7 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from resilient.core import db
-from resilient.demo import generator as demo
+from resilient.demo import database as demo_database
 from tests.conftest import ROOT, button
 from tests.views.test_views import sign_in
 
@@ -12,7 +12,7 @@ from tests.views.test_views import sign_in
 @pytest.fixture
 def page(tmp_path, monkeypatch):
     path = tmp_path / "community.duckdb"
-    demo.ensure_database(path, residents=2_000, seed=9)
+    demo_database.ensure_database(path, residents=2_000, seed=9)
     monkeypatch.setenv("RC_DB_PATH", str(path))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from resilient.core import config, db, roles
-from resilient.demo import generator as demo
+from resilient.demo import database as demo_database
 from tests.conftest import ROOT, demo_account
 
 VIEWS = ["views/maps/overview.py", "views/maps/coverage.py", "views/data/imports.py", "views/data/account.py"]
@@ -25,7 +25,7 @@ def fresh(demo_file, monkeypatch):
     return at
 
 
-def sign_in(at, username, password=demo.DEMO_PASSWORD, lang="zh"):
+def sign_in(at, username, password=demo_database.DEMO_PASSWORD, lang="zh"):
     labels = {"zh": ("用户名", "密码"), "en": ("User name", "Password")}[lang]
     next(t for t in at.text_input if t.label == labels[0]).input(username)
     next(t for t in at.text_input if t.label == labels[1]).input(password)
