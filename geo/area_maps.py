@@ -113,6 +113,7 @@ def layer(frame: pd.DataFrame, level: str, value_key: str, tooltip: dict[str, st
         zoom_on_click=level != "building",
         tooltip=folium.GeoJsonTooltip(fields=list(tooltip), aliases=[html.escape(a) for a in tooltip.values()],
                                       sticky=True),
+        marker=maps.point_marker(),
     ).add_to(group)
     whole = pd.api.types.is_integer_dtype(frame[value_key])
     _LiveLegend(maps.legend(legend_title, breaks, none_label, whole_numbers=whole).render()).add_to(group)

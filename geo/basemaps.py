@@ -135,3 +135,11 @@ def display_point(lon: float, lat: float, basemap: Basemap) -> tuple[float, floa
         return lon, lat
     point = chinese_coords.wgs84_to_gcj02(shapely.Point(lon, lat))
     return point.x, point.y
+
+
+def stored_point(lon: float, lat: float, basemap: Basemap) -> tuple[float, float]:
+    """A point clicked on the basemap back in WGS-84, as it is stored (the inverse of display_point)."""
+    if not basemap.gcj02:
+        return lon, lat
+    point = chinese_coords.gcj02_to_wgs84(shapely.Point(lon, lat))
+    return point.x, point.y

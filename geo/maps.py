@@ -27,6 +27,8 @@ CHOSEN_BUILDING_COLOUR = "#1f4e9c"
 RAMP = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
 ZERO_COLOUR = "#e8e8e8"
 COORD_DECIMALS = 5  # about 1 m: all a map can show, and a third of the payload
+POINT_RADIUS = 7    # pixels: a building known by its point only, drawn as a dot coloured like the outlines
+MIN_SPAN = 0.002    # degrees: bounds around one point (or a row of them) opened to a few streets
 DEFAULT_CENTRE = (119.95, 31.70)  # lon, lat of the demo community, for a map with nothing on it
 
 # Every basemap by key (plain, osm, tianditu, gaode); a menu offers available_basemaps() instead, which leaves out
@@ -55,6 +57,8 @@ def _display_map(bounds: tuple[float, float, float, float] | None, chosen: Basem
     """The map around bounds already in the basemap's datum, under the basemap's tile layers."""
     centre = basemaps.display_point(*DEFAULT_CENTRE, chosen) if bounds is None else \
         ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)
+    if bounds is not None:
+        bounds = opened(bounds)
     m = folium.Map(tiles=None, control_scale=True, zoom_start=15, location=[centre[1], centre[0]])
     for layer in basemaps.tile_layers(chosen, settings):
         layer.add_to(m)
@@ -63,6 +67,21 @@ def _display_map(bounds: tuple[float, float, float, float] | None, chosen: Basem
     if bounds is not None:
         m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return m
+
+
+def opened(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """Bounds smaller than MIN_SPAN both ways opened to it: a map of one point building would zoom to the end."""
+    west, south, east, north = bounds
+    if max(east - west, north - south) >= MIN_SPAN:
+        return bounds
+    dx, dy = (MIN_SPAN - (east - west)) / 2, (MIN_SPAN - (north - south)) / 2
+    return west - dx, south - dy, east + dx, north + dy
+
+
+def point_marker() -> folium.CircleMarker:
+    """How a GeoJSON layer draws a Point: a circle the style function fills like a polygon. Leaflet's default
+    marker is an image it fetches from beside its script, which the app does not serve."""
+    return folium.CircleMarker(radius=POINT_RADIUS, fill=True)
 
 
 def nice_breaks(values: pd.Series, classes: int = len(RAMP)) -> list[float]:
@@ -204,6 +223,7 @@ def choropleth_layer(collection: dict, value_key: str, breaks: list[float], tool
         style_function=style,
         highlight_function=lambda _: {"weight": 3, "color": "#1f4e9c"},
         tooltip=feature_tooltip(collection, tooltip_fields, tooltip_aliases, sticky=True),
+        marker=point_marker(),
     )
 
 
@@ -259,14 +279,19 @@ MATCHED_COLOUR, UNMATCHED_COLOUR = "#3b7dd8", "#f08c00"
 
 
 def footprint_preview_map(matched: gpd.GeoDataFrame, unmatched: gpd.GeoDataFrame, labels: dict[str, str],
-                          basemap: str = "plain", settings: BasemapSettings | None = None) -> folium.Map:
+                          basemap: str = "plain", settings: BasemapSettings | None = None, *,
+                          left_out: gpd.GeoDataFrame | None = None,
+                          box: tuple[float, float, float, float] | None = None, tools: bool = False) -> folium.Map:
     """Footprints of an upload before they are written: blue where a register building matched, orange where
-    none did. `labels` holds 'title', 'matched', 'unmatched', 'label' and 'building' in the reader's language."""
+    none did, grey those `left_out` of a `box` (drawn dashed). `labels` holds 'title', 'matched', 'unmatched',
+    'label' and 'building' in the reader's language, and 'left_out' with a box; `tools` adds a rectangle tool."""
     settings = basemaps.load_settings() if settings is None else settings
     chosen = basemaps.resolve(basemap, settings)
     layers = []
+    left_out = left_out if left_out is not None else unmatched.iloc[0:0]
     for frame, colour, status in ((matched, MATCHED_COLOUR, labels["matched"]),
-                                  (unmatched, UNMATCHED_COLOUR, labels["unmatched"])):
+                                  (unmatched, UNMATCHED_COLOUR, labels["unmatched"]),
+                                  (left_out, OTHER_BUILDING_COLOUR, labels.get("left_out", ""))):
         if frame.empty:
             continue
         rows = pd.DataFrame({
@@ -287,8 +312,16 @@ def footprint_preview_map(matched: gpd.GeoDataFrame, unmatched: gpd.GeoDataFrame
             tooltip=feature_tooltip(collection, ["label", "building", "status"],
                                     [labels["label"], labels["building"], ""]),
         ).add_to(m)
-    m.get_root().html.add_child(legend_box(labels["title"], [(MATCHED_COLOUR, labels["matched"]),
-                                                             (UNMATCHED_COLOUR, labels["unmatched"])]))
+    if box is not None:
+        west, south, east, north = shapely.bounds(basemaps.display_geometries(shapely.box(*box), chosen))
+        folium.Rectangle([[south, west], [north, east]], color=CHOSEN_BUILDING_COLOUR, weight=2, dash_array="6 4",
+                         fill=False, interactive=False).add_to(m)
+    if tools:
+        draw_tool({"rectangle": {}}).add_to(m)
+    rows = [(MATCHED_COLOUR, labels["matched"]), (UNMATCHED_COLOUR, labels["unmatched"])]
+    if not left_out.empty:
+        rows.append((OTHER_BUILDING_COLOUR, labels["left_out"]))
+    m.get_root().html.add_child(legend_box(labels["title"], rows))
     return m
 
 
@@ -332,7 +365,7 @@ def progress_map(frame: pd.DataFrame, legend_title: str, basemap: str = "plain",
     collection = feature_collection(frame, ["stairwell_id"], basemap=chosen.key)
     m = _display_map(bounds_of(collection), chosen, settings)
     folium.GeoJson(collection, style_function=lambda _: {"fill": False, "color": "#999999", "weight": 0.5},
-                   interactive=False).add_to(m)
+                   interactive=False, marker=point_marker()).add_to(m)
     rows = [(colour, f"≥{int(lower * 100)}%") for lower, colour in PROGRESS_RAMP]
     m.get_root().html.add_child(legend_box(legend_title, rows))
     return m
@@ -353,7 +386,8 @@ def progress_layer(frame: pd.DataFrame, tooltip: dict[str, str], highlight: set[
 
     group = folium.FeatureGroup(name="progress")
     folium.GeoJson(collection, style_function=style, highlight_function=lambda _: {"weight": 3},
-                   tooltip=feature_tooltip(collection, list(tooltip), list(tooltip.values()))).add_to(group)
+                   tooltip=feature_tooltip(collection, list(tooltip), list(tooltip.values())),
+                   marker=point_marker()).add_to(group)
     return group
 
 
@@ -398,9 +432,10 @@ def coverage_gap_map(frame: pd.DataFrame, volunteers: pd.DataFrame, tooltip: dic
 
 
 def drawing_map(frame: pd.DataFrame, chosen_id: int | None, centre: tuple[float, float] | None,
-                basemap: str = "plain", settings: BasemapSettings | None = None) -> folium.Map:
+                basemap: str = "plain", settings: BasemapSettings | None = None, tools: bool = True) -> folium.Map:
     """A map to draw one building's outline on: the community's located buildings in grey for reference (the
-    chosen one in blue when it has an outline to redraw), and a polygon and rectangle tool served locally.
+    chosen one in blue when it has an outline to redraw), and a polygon and rectangle tool served locally
+    (without `tools`, a map to click a building's point on).
 
     `frame` has building_id, label and geojson; `centre` (lon, lat) places the map when nothing is located yet.
     """
@@ -419,13 +454,49 @@ def drawing_map(frame: pd.DataFrame, chosen_id: int | None, centre: tuple[float,
                 "fillColor": CHOSEN_BUILDING_COLOUR if f["properties"]["building_id"] == chosen_id
                 else OTHER_BUILDING_COLOUR, "color": "#333333", "weight": 1, "fillOpacity": 0.5},
             tooltip=feature_tooltip(collection, ["label"], [""]),
+            marker=point_marker(),
         ).add_to(m)
-    draw = folium.plugins.Draw(
-        export=False, position="topleft",
-        draw_options={"polyline": False, "circle": False, "marker": False, "circlemarker": False,
-                      "polygon": {"allowIntersection": False, "showArea": True}, "rectangle": {}},
-        edit_options={"edit": False, "remove": True})
+    if tools:
+        draw_tool({"polygon": {"allowIntersection": False, "showArea": True}, "rectangle": {}}).add_to(m)
+    return m
+
+
+def draw_tool(shapes: dict) -> folium.plugins.Draw:
+    """leaflet-draw with only the given shape tools (and the bin), from our own server, not folium's CDN."""
+    off = {"polyline": False, "polygon": False, "rectangle": False, "circle": False, "marker": False,
+           "circlemarker": False}
+    draw = folium.plugins.Draw(export=False, position="topleft", draw_options={**off, **shapes},
+                               edit_options={"edit": False, "remove": True})
     draw.default_js = [("leaflet_draw_js", LEAFLET_DRAW_JS)]
     draw.default_css = [("leaflet_draw_css", LEAFLET_DRAW_CSS)]
-    draw.add_to(m)
-    return m
+    return draw
+
+
+def point_layer(lon: float, lat: float, label: str, basemap: str = "plain") -> folium.FeatureGroup:
+    """The point about to be saved, stored WGS-84 lon/lat drawn where the basemap shows it; sent with
+    st_folium's feature_group_to_add so a new click moves it without rebuilding the map."""
+    x, y = basemaps.display_point(float(lon), float(lat), basemaps.resolve(basemap))
+    group = folium.FeatureGroup(name="point")
+    folium.CircleMarker([y, x], radius=POINT_RADIUS + 2, color="#ffffff", weight=2, fill=True, fill_opacity=0.95,
+                        fill_color=CHOSEN_BUILDING_COLOUR, tooltip=html.escape(label)).add_to(group)
+    return group
+
+
+def clicked_point(value: dict | None, basemap: str = "plain") -> tuple[float, float] | None:
+    """Where st_folium's map was last clicked, as stored WGS-84 (lon, lat); None before any click."""
+    clicked = (value or {}).get("last_clicked") or {}
+    if clicked.get("lng") is None or clicked.get("lat") is None:
+        return None
+    return basemaps.stored_point(float(clicked["lng"]), float(clicked["lat"]), basemaps.resolve(basemap))
+
+
+def drawn_box(value: dict | None, basemap: str = "plain") -> tuple[float, float, float, float] | None:
+    """The last rectangle (or any shape) drawn on st_folium's map as a stored WGS-84 box (west, south, east,
+    north), from `all_drawings` (clicks on the map's own shapes are not drawings); None when nothing is drawn."""
+    drawings = (value or {}).get("all_drawings") or []
+    shapes = [d.get("geometry") for d in drawings if isinstance(d, dict) and d.get("geometry")]
+    shapes = [g for g in shapes if g.get("type") in ("Polygon", "MultiPolygon")]
+    if not shapes:
+        return None
+    shape = basemaps.stored_geometry(shapely.geometry.shape(shapes[-1]), basemaps.resolve(basemap))
+    return tuple(float(v) for v in shape.bounds)

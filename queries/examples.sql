@@ -12,12 +12,12 @@ JOIN community co ON co.community_id = c.community_id
 ORDER BY r.resident_id;
 
 -- name: example_outlines
--- Every located building with the properties an office's outline file carries.
+-- Every building with an outline (points are no outline) with the properties an office's outline file carries.
 SELECT co.name AS community, b.name, c.name AS compound, b.floors, ST_AsWKB(b.geom) AS wkb
 FROM building b
 JOIN compound c USING (compound_id)
 JOIN community co ON co.community_id = c.community_id
-WHERE b.geom IS NOT NULL
+WHERE ST_Dimension(b.geom) = 2
 ORDER BY b.building_id;
 
 -- name: example_communities

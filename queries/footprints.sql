@@ -1,7 +1,8 @@
 -- name: footprint_register_buildings
--- Buildings of one community the importer may see, to match footprints against; has_geom: already drawn (wkb:
--- its outline or point, to measure how far a footprint of the same name is).
-SELECT b.building_id, b.compound_id, b.compound_name, b.grid_id, b.name, b.floors, b.geom IS NOT NULL AS has_geom,
+-- Buildings of one community the importer may see, to match footprints against; has_geom: its outline is drawn
+-- (a point only is not; wkb: its outline or point, to measure how far a footprint of the same name is).
+SELECT b.building_id, b.compound_id, b.compound_name, b.grid_id, b.name, b.floors,
+       coalesce(ST_Dimension(b.geom) = 2, false) AS has_geom,
        ST_AsWKB(b.geom) AS wkb
 FROM scoped_building($community_ids, $grid_ids, $household_ids) b
 WHERE b.community_id = $community_id

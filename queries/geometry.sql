@@ -1,5 +1,5 @@
 -- name: stairwells_to_cut
--- The stairwells of buildings with a footprint, with that footprint (WKB), each one's place in unit order and
+-- The stairwells of buildings with an outline (not a point), with that footprint (WKB), each one's place in unit order and
 -- how many the building has, so the footprint can be cut into that many pieces: of the buildings in
 -- $building_ids, or ($building_ids NULL) of every building with a stairwell lacking a shape. Within scope.
 SELECT
@@ -11,7 +11,7 @@ SELECT
     s.geom IS NULL AS missing
 FROM stairwell s
 JOIN scoped_building($community_ids, $grid_ids, $household_ids) b USING (building_id)
-WHERE b.geom IS NOT NULL
+WHERE ST_Dimension(b.geom) = 2
   AND CASE WHEN $building_ids IS NULL THEN s.building_id IN (SELECT building_id FROM stairwell WHERE geom IS NULL)
            ELSE list_contains($building_ids, s.building_id) END
 ORDER BY s.building_id, position;

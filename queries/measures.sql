@@ -85,6 +85,10 @@ shapes AS (
     WHERE geom IS NOT NULL
     GROUP BY area_id
 ),
+areas AS (  -- an area of one or two buildings known by their points only has a point or a line for a hull
+    SELECT * REPLACE (CASE WHEN ST_Dimension(hull) < 2 THEN ST_Buffer(hull, 0.0003) ELSE hull END AS hull)
+    FROM shapes
+),
 names AS (
     SELECT 'community' AS level, community_id AS area_id, name FROM community
     UNION ALL SELECT 'compound', compound_id, name FROM compound
@@ -103,7 +107,7 @@ SELECT
     ST_Y(ST_Centroid(s.hull)) AS lat,
     ST_AsGeoJSON(CASE WHEN $tolerance > 0 THEN ST_SimplifyPreserveTopology(s.hull, $tolerance) ELSE s.hull END)
         AS geojson
-FROM shapes s
+FROM areas s
 LEFT JOIN names n ON n.level = $level AND n.area_id = s.area_id
 LEFT JOIN community c ON c.community_id = s.community_id
 LEFT JOIN people p ON p.area_id = s.area_id

@@ -40,10 +40,11 @@ UPDATE grid_cell SET grid_worker_id = $staff_id WHERE grid_id = $grid_id;
 SELECT staff_id, community_id, role, name FROM staff WHERE staff_id = $staff_id;
 
 -- name: setup_compounds
--- Compounds of one community with their counts of buildings and of buildings lacking an outline.
+-- Compounds of one community with their counts of buildings and of buildings lacking an outline (a point is
+-- no outline).
 SELECT c.compound_id, c.name,
        count(b.building_id) AS buildings,
-       count(b.building_id) FILTER (WHERE b.geom IS NULL) AS without_outline
+       count(b.building_id) FILTER (WHERE NOT coalesce(ST_Dimension(b.geom) = 2, false)) AS without_outline
 FROM compound c
 LEFT JOIN building b ON b.compound_id = c.compound_id
 WHERE c.community_id = $community_id AND allowed($community_ids, $community_id) AND $grid_ids IS NULL AND $household_ids IS NULL
@@ -60,7 +61,8 @@ SELECT compound_id, community_id, name FROM compound WHERE compound_id = $compou
 
 -- name: setup_building
 -- One building with its compound and community, and what hangs on it, to check a change before making it.
-SELECT b.building_id, b.name, b.compound_id, b.grid_id, b.floors, b.geom IS NOT NULL AS has_outline,
+SELECT b.building_id, b.name, b.compound_id, b.grid_id, b.floors, coalesce(ST_Dimension(b.geom) = 2, false) AS has_outline,
+       coalesce(ST_Dimension(b.geom) = 0, false) AS has_point,
        c.community_id, c.name AS compound_name,
        (SELECT count(*) FROM stairwell s JOIN household h USING (stairwell_id)
         WHERE s.building_id = b.building_id) AS households
@@ -90,6 +92,7 @@ UPDATE building SET name = $new_name WHERE building_id = $building_id;
 UPDATE building SET compound_id = $compound_id, grid_id = $grid_id WHERE building_id = $building_id;
 
 -- name: setup_set_outline
+-- An outline or a point (set_point): either replaces what the building had.
 UPDATE building SET geom = ST_GeomFromWKB($wkb) WHERE building_id = $building_id;
 
 -- name: setup_stairwells
@@ -121,7 +124,7 @@ DELETE FROM building WHERE building_id = $building_id;
 UPDATE stairwell SET geom = NULL WHERE building_id = $building_id;
 
 -- name: setup_community_centre
--- Where a community already is: the centre of its located buildings (NULL when none has an outline yet).
+-- Where a community already is: the centre of its located buildings, outlines and points (NULL when none is).
 SELECT ST_X(ST_Centroid(ST_Collect(list(ST_Centroid(b.geom))))) AS lon,
        ST_Y(ST_Centroid(ST_Collect(list(ST_Centroid(b.geom))))) AS lat
 FROM building b
@@ -138,7 +141,7 @@ SELECT
     (SELECT count(*) FROM building b JOIN compound c USING (compound_id) WHERE c.community_id = $community_id)
         AS buildings,
     (SELECT count(*) FROM building b JOIN compound c USING (compound_id)
-     WHERE c.community_id = $community_id AND b.geom IS NULL) AS buildings_without_outline,
+     WHERE c.community_id = $community_id AND NOT coalesce(ST_Dimension(b.geom) = 2, false)) AS buildings_without_outline,
     (SELECT count(*) FROM building b JOIN compound c USING (compound_id)
      WHERE c.community_id = $community_id AND b.grid_id IS NULL) AS buildings_without_grid,
     (SELECT count(*) FROM household h JOIN stairwell s USING (stairwell_id) JOIN building b USING (building_id)
@@ -156,13 +159,14 @@ SELECT
 WHERE allowed($community_ids, $community_id) AND $grid_ids IS NULL AND $household_ids IS NULL;
 
 -- name: setup_buildings_without_outline
--- Buildings of the viewer's scope not yet on the map, with how many households each holds, to list beside maps.
-SELECT b.building_id, b.compound_name AS compound, b.name, g.name AS grid,
+-- Buildings of the viewer's scope without an outline, with how many households each holds: point_only ones are on
+-- the map as a point (the set-up page lists them as still missing), the others are left off every map.
+SELECT b.building_id, b.compound_name AS compound, b.name, g.name AS grid, b.geom IS NOT NULL AS point_only,
        (SELECT count(*) FROM stairwell s JOIN household h USING (stairwell_id)
         WHERE s.building_id = b.building_id) AS households
 FROM scoped_building($community_ids, $grid_ids, $household_ids) b
 LEFT JOIN grid_cell g ON g.grid_id = b.grid_id
-WHERE b.geom IS NULL
+WHERE NOT coalesce(ST_Dimension(b.geom) = 2, false)
 ORDER BY b.compound_name, b.name;
 
 -- name: setup_building_uses
@@ -205,11 +209,13 @@ SELECT staff_id, role, name FROM staff WHERE community_id = $community_id AND al
 ORDER BY role, staff_id;
 
 -- name: setup_community_buildings
--- Every building of one community for the buildings page: compound, grid cell, households, outline as GeoJSON.
+-- Every building of one community for the buildings page: compound, grid cell, households, whether it has an
+-- outline or only a point, and the shape as GeoJSON.
 SELECT b.building_id, b.name, b.compound_id, c.name AS compound, b.grid_id, g.name AS grid, b.floors,
        (SELECT count(*) FROM stairwell s JOIN household h USING (stairwell_id)
         WHERE s.building_id = b.building_id) AS households,
-       b.geom IS NOT NULL AS has_outline, ST_AsGeoJSON(b.geom) AS geojson
+       coalesce(ST_Dimension(b.geom) = 2, false) AS has_outline, coalesce(ST_Dimension(b.geom) = 0, false) AS has_point,
+       ST_X(ST_Centroid(b.geom)) AS lon, ST_Y(ST_Centroid(b.geom)) AS lat, ST_AsGeoJSON(b.geom) AS geojson
 FROM building b
 JOIN compound c USING (compound_id)
 LEFT JOIN grid_cell g ON g.grid_id = b.grid_id

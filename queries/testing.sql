@@ -159,7 +159,7 @@ SELECT tube_id, code, samples, closed_at, result FROM tube WHERE round_id = $rou
 
 -- name: testing_progress
 -- Per stairwell of the round's community in scope: people expected (all but the excluded), sampled, share,
--- and the stairwell's outline as GeoJSON. Counts only.
+-- and the stairwell's outline as GeoJSON (the building's point when it has only a point). Counts only.
 WITH rnd AS (SELECT community_id FROM testing_round WHERE round_id = $round_id),
 people AS (
     SELECT h.stairwell_id, count(*) AS expected, count(s.sample_id) AS sampled
@@ -170,9 +170,11 @@ people AS (
     GROUP BY h.stairwell_id
 )
 SELECT p.stairwell_id, st.building_id, p.expected, p.sampled,
-       round(p.sampled / nullif(p.expected, 0), 4) AS share, ST_AsGeoJSON(st.geom) AS geojson
+       round(p.sampled / nullif(p.expected, 0), 4) AS share,
+       ST_AsGeoJSON(coalesce(st.geom, CASE WHEN ST_Dimension(b.geom) = 0 THEN b.geom END)) AS geojson
 FROM people p
 JOIN stairwell st USING (stairwell_id)
+JOIN building b USING (building_id)
 ORDER BY st.building_id, p.stairwell_id;
 
 -- name: testing_samples_over_time

@@ -252,8 +252,9 @@ def pick_community(page: Page, key: str, scope: Scope | None = None) -> int | No
 
 def not_on_map(page: Page) -> None:
     """Buildings registered before their outline came are left off every map: say how many, list them, and
-    point whoever may draw outlines to where that is done."""
+    point whoever may draw outlines to where that is done. One with a point for now is on the map, as a dot."""
     missing = setup.buildings_without_outline(page.con, page.scope)
+    missing = missing[~missing["point_only"].astype(bool)]
     if missing.empty:
         return
     with st.expander(page.ntr("map.not_on_map", len(missing)), icon=":material/info:"):

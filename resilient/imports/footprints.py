@@ -254,6 +254,14 @@ def narrow(con: duckdb.DuckDBPyConnection, scope: Scope, matching: Matching, *, 
     return match_to_register(con, scope, matching.community_id, subset, **matching.options)
 
 
+def left_out(whole: Matching, narrowed: Matching) -> gpd.GeoDataFrame:
+    """The footprints of `whole` that narrowing set aside (label, geometry), to show greyed on the preview."""
+    gone = whole.source[~whole.source.index.isin(narrowed.source.index)]
+    labels = _labels(gone, whole.options["name_column"])
+    return gpd.GeoDataFrame({"label": labels.to_numpy(dtype=object)}, index=gone.index,
+                            geometry=gone.geometry.values, crs=gone.crs)
+
+
 def _file_compound_ids(con: duckdb.DuckDBPyConnection, scope: Scope, community_id: int,
                        file_compounds: pd.Series) -> dict[str, int]:
     """{compound named in the file: the community's compound it means}, for the names the community has."""

@@ -314,7 +314,7 @@ def merge_buildings(con: duckdb.DuckDBPyConnection, actor: User | None, source_i
             joined += 1
         for query in BUILDING_REPOINTS:
             queries.fetch_all(con, query, source_id=int(source_id), target_id=int(target_id))
-        if not target["has_outline"] and source["has_outline"]:
+        if _rank(source) > _rank(target):  # an outline over a point, a point over nothing
             queries.fetch_all(con, "setup_take_outline", source_id=int(source_id), target_id=int(target_id))
         queries.fetch_all(con, "setup_delete_building", building_id=int(source_id))
         _recut(con, int(target_id))
@@ -339,9 +339,49 @@ def set_outline(con: duckdb.DuckDBPyConnection, actor: User | None, building_id:
         queries.fetch_all(con, "setup_set_outline", building_id=int(building_id), wkb=shapely.to_wkb(polygon))
         recut = _recut(con, int(building_id))
         audit.record(con, actor, "setup_outline", f"building:{building_id}",
-                     old={"had_outline": bool(building["has_outline"])},
+                     old={"had_outline": bool(building["has_outline"]), "had_point": bool(building["has_point"])},
                      new={"area_m2": round(area_m2(polygon)), "stairwells_recut": recut})
     return {"area_m2": round(area_m2(polygon)), "stairwells_recut": recut, "distance_m": distance}
+
+
+def _rank(building: dict) -> int:
+    return 2 if building["has_outline"] else int(bool(building["has_point"]))
+
+
+def set_point(con: duckdb.DuckDBPyConnection, actor: User | None, building_id: int, lon, lat) -> dict:
+    """A point where the building stands, for an office that knows where it is but not its shape yet.
+
+    A stopgap: the building is on the maps as a dot and still listed as lacking its outline; a later outline
+    replaces the point, and a point never replaces an outline. Stored WGS-84 in the building's geom, as outlines.
+    """
+    _need(actor, "set_up_places")
+    point = point_from(lon, lat)
+    with db.transaction(con):
+        building = _building(con, actor, building_id)
+        if building["has_outline"]:
+            raise SetupError("setup.error.point_over_outline", building=building["name"])
+        distance = _distance_to(community_centre(con, int(building["community_id"])), point)
+        if distance is not None and distance > NEAR_COMMUNITY_M:
+            raise SetupError("setup.error.point_far", building=building["name"], km=round(distance / 1000, 1))
+        queries.fetch_all(con, "setup_set_outline", building_id=int(building_id), wkb=shapely.to_wkb(point))
+        _recut(con, int(building_id))  # a point has no stairwell shapes: those of an old outline go
+        audit.record(con, actor, "setup_point", f"building:{building_id}",
+                     old={"had_point": bool(building["has_point"])},
+                     new={"lon": round(point.x, 6), "lat": round(point.y, 6)})
+    return {"lon": point.x, "lat": point.y, "distance_m": distance}
+
+
+def point_from(lon, lat):
+    """Typed or clicked WGS-84 coordinates as a point, or a refusal: numbers, and inside China's box."""
+    try:
+        x, y = float(lon), float(lat)
+    except (TypeError, ValueError):
+        raise SetupError("setup.error.point_missing") from None
+    if x != x or y != y:
+        raise SetupError("setup.error.point_missing")
+    if not (CHINA[0] <= x <= CHINA[2] and CHINA[1] <= y <= CHINA[3]):
+        raise SetupError("setup.error.point_outside_china", lon=round(x, 4), lat=round(y, 4))
+    return shapely.Point(x, y)
 
 
 def outline_from(shape):
@@ -441,7 +481,8 @@ def compounds(con: duckdb.DuckDBPyConnection, scope: Scope, community_id: int) -
 
 
 def buildings_without_outline(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
-    """Buildings not yet on the map (compound, name, grid, households), for the note beside every map."""
+    """Buildings without an outline (compound, name, grid, households, point_only): the set-up page lists them all,
+    the note beside every map only those not on it at all (point_only ones are on it as a dot)."""
     return queries.fetch_df(con, "setup_buildings_without_outline", **scope.params())
 
 
@@ -452,6 +493,6 @@ def community_buildings(con: duckdb.DuckDBPyConnection, scope: Scope, community_
 
 
 def community_centre(con: duckdb.DuckDBPyConnection, community_id: int) -> tuple[float, float] | None:
-    """Where the community's located buildings are (lon, lat); None before any has an outline."""
+    """Where the community's located buildings are (lon, lat); None before any has an outline or a point."""
     found = queries.fetch_all(con, "setup_community_centre", community_id=int(community_id))
     return None if not found or found[0][0] is None else (float(found[0][0]), float(found[0][1]))

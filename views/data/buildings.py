@@ -40,6 +40,34 @@ compound_names = dict(zip(compounds["compound_id"].astype(int), compounds["name"
 grids = setup.grid_cells(page.con, page.viewer_scope, community_id)
 grid_names = {None: tr("setup.none_yet"), **dict(zip(grids["grid_id"].astype(int), grids["name"]))}
 
+
+
+def point_for_now(chosen: int, centre, basemap: str, map_settings) -> None:
+    """A point where the building stands, clicked on the map or typed (WGS-84), until its outline comes."""
+    row = register.set_index("building_id").loc[chosen]
+    if row["has_outline"]:
+        st.info(tr("buildings.point_has_outline"))
+        return
+    st.caption(tr("buildings.point_how"))
+    map_key, lon_key, lat_key = f"point_{chosen}_{basemap}", f"point_lon_{chosen}", f"point_lat_{chosen}"
+    here = (row["lon"], row["lat"]) if row["has_point"] else centre
+    st.session_state.setdefault(lon_key, round(float(here[0]), 6))
+    st.session_state.setdefault(lat_key, round(float(here[1]), 6))
+    # A new click (its value is under the map's key before the map is drawn again) fills the two fields.
+    clicked = maps.clicked_point(st.session_state.get(map_key), basemap)
+    if clicked is not None and clicked != st.session_state.get(f"{map_key}_used"):
+        st.session_state[f"{map_key}_used"] = clicked
+        st.session_state[lon_key], st.session_state[lat_key] = round(clicked[0], 6), round(clicked[1], 6)
+    left, right = st.columns(2)
+    lon = left.number_input(tr("buildings.lon"), format="%.6f", step=0.0001, key=lon_key)
+    lat = right.number_input(tr("buildings.lat"), format="%.6f", step=0.0001, key=lat_key)
+    st_folium(maps.drawing_map(register, chosen, (lon, lat), basemap, map_settings, tools=False), height=480,
+              width="stretch", key=map_key, returned_objects=["last_clicked"],
+              feature_group_to_add=maps.point_layer(lon, lat, labels[chosen], basemap))
+    if st.button(tr("buildings.save_point", building=labels[chosen]), type="primary", key="buildings_save_point"):
+        attempt(lambda: setup.set_point(page.con, page.user, chosen, lon, lat), tr("setup.saved"))
+
+
 action = kit.section("buildings", ACTIONS)
 if action != "add" and not labels:
     st.info(tr("buildings.none"))
@@ -57,17 +85,22 @@ if action == "outline":
         left, right = st.columns(2)
         centre = (left.number_input(tr("buildings.lon"), 73.0, 135.5, 119.95, format="%.5f"),
                   right.number_input(tr("buildings.lat"), 18.0, 53.6, 31.70, format="%.5f"))
-    st.caption(tr("buildings.draw_how"))
-    drawn = st_folium(maps.drawing_map(register, chosen, centre, basemap, map_settings), height=480,
-                      width="stretch", key=f"draw_{chosen}_{basemap}", returned_objects=["last_active_drawing"])
-    shape = (drawn or {}).get("last_active_drawing")
-    if shape and st.button(tr("buildings.save_outline", building=labels[chosen]), type="primary"):
-        try:
-            stored = basemaps.stored_geometry(setup.outline_from(shape), basemaps.resolve(basemap, map_settings))
-        except SetupError as error:
-            kit.fail(error, WORDS)
-        else:
-            attempt(lambda: setup.set_outline(page.con, page.user, chosen, stored), tr("setup.saved"))
+    how = st.radio(tr("buildings.how"), ["draw", "point"], format_func=lambda h: tr(f"buildings.how.{h}"),
+                   horizontal=True, key=kit.widget_key("buildings_outline_how"))
+    if how == "point":
+        point_for_now(chosen, centre, basemap, map_settings)
+    else:
+        st.caption(tr("buildings.draw_how"))
+        drawn = st_folium(maps.drawing_map(register, chosen, centre, basemap, map_settings), height=480,
+                          width="stretch", key=f"draw_{chosen}_{basemap}", returned_objects=["last_active_drawing"])
+        shape = (drawn or {}).get("last_active_drawing")
+        if shape and st.button(tr("buildings.save_outline", building=labels[chosen]), type="primary"):
+            try:
+                stored = basemaps.stored_geometry(setup.outline_from(shape), basemaps.resolve(basemap, map_settings))
+            except SetupError as error:
+                kit.fail(error, WORDS)
+            else:
+                attempt(lambda: setup.set_outline(page.con, page.user, chosen, stored), tr("setup.saved"))
 
 elif action == "add":
     with st.form(f"add_building_{form}"):
@@ -112,6 +145,7 @@ elif action == "delete":
     if st.button(tr("buildings.delete", building=labels[chosen]), key="buildings_delete"):
         attempt(lambda: setup.delete_building(page.con, page.user, chosen), tr("setup.saved"))
 
-kit.table(register[["label", "grid", "households", "has_outline"]], {
+kit.table(register[["label", "grid", "households", "has_outline", "has_point"]], {
     "label": tr("col.building"), "grid": tr("col.grid"), "households": tr("setup.households"),
-    "has_outline": tr("buildings.on_map")}, excel=tr("buildings.title"), key="excel_buildings")
+    "has_outline": tr("buildings.on_map"), "has_point": tr("setup.point_only")}, excel=tr("buildings.title"),
+    key="excel_buildings")

@@ -52,8 +52,10 @@ def outline_import(page: kit.Page, community_id: int | None) -> None:
     except FootprintError as error:
         kit.fail(error)
         return
-    matching = settled(page, matching, hashlib.sha256(upload.getvalue()).hexdigest()[:16])
-    outline_preview(page, matching, report)
+    token = hashlib.sha256(upload.getvalue()).hexdigest()[:16]
+    whole, matching = matching, boxed(page, matching, token)
+    matching = settled(page, matching, token)
+    outline_preview(page, matching, report, whole, token)
     outline_commit(page, upload, matching, compound_names)
 
 
@@ -99,6 +101,14 @@ def outline_columns(page: kit.Page, clean) -> tuple[str | None, str | None]:
     return name_column, floors_column
 
 
+def boxed(page: kit.Page, matching, token: str):
+    """Only the footprints inside the box drawn on the preview (kept per file until cleared), matched afresh."""
+    box = st.session_state.get(f"fp_box_{token}")
+    if box is None:
+        return matching
+    return footprint_import.narrow(page.con, page.viewer_scope, matching, box=box)
+
+
 def settled(page: kit.Page, matching, token: str):
     """Footprints that could be two buildings, or that two claim: the person picks, or leaves them out."""
     choices = footprint_import.choices(matching)
@@ -118,17 +128,13 @@ def settled(page: kit.Page, matching, token: str):
     return matching
 
 
-def outline_preview(page: kit.Page, matching, report) -> None:
+def outline_preview(page: kit.Page, matching, report, whole, token: str) -> None:
     """What the file holds against the register, on the map and as sentences, before anything is written."""
     tr = page.tr
     for code, values in matching.notices:
         st.warning(kit.text(code, values))
     st.markdown(tr("footprint.summary", **footprint_import.summary(matching)))
-    labels = {"title": tr("import.preview_legend"), "matched": tr("import.matched"),
-              "unmatched": tr("import.unmatched"), "label": tr("import.footprint_name"),
-              "building": tr("col.building")}
-    st_folium(maps.footprint_preview_map(matching.matched, matching.unmatched_footprints, labels),
-              height=460, use_container_width=True, returned_objects=[], key="footprint_preview")
+    preview_map(page, matching, whole, token)
     if not matching.matched.empty:
         with st.expander(page.ntr("import.matched_list", len(matching.matched))):
             shown = matching.matched[["label", "compound_name", "building_name", "distance_m"]].round({"distance_m": 0})
@@ -145,6 +151,33 @@ def outline_preview(page: kit.Page, matching, report) -> None:
             with st.expander(tr(f"footprint.not_in_file_{kind}", n=len(frame))):
                 kit.table(frame[["compound_name", "name"]], {"compound_name": tr("col.compound"),
                                                              "name": tr("col.building")})
+
+
+def preview_map(page: kit.Page, matching, whole, token: str) -> None:
+    """The preview, with a rectangle tool: the box drawn keeps the footprints inside it (the rest greyed)."""
+    tr = page.tr
+    box_key, version_key = f"fp_box_{token}", f"fp_box_version_{token}"
+    box = st.session_state.get(box_key)
+    labels = {"title": tr("import.preview_legend"), "matched": tr("import.matched"),
+              "unmatched": tr("import.unmatched"), "label": tr("import.footprint_name"),
+              "building": tr("col.building"), "left_out": tr("import.box_left_out")}
+    st.caption(tr("import.box_how"))
+    fmap = maps.footprint_preview_map(matching.matched, matching.unmatched_footprints, labels,
+                                      left_out=footprint_import.left_out(whole, matching) if box else None,
+                                      box=box, tools=True)
+    drawn = st_folium(fmap, height=460, use_container_width=True, returned_objects=["all_drawings"],
+                      key=f"footprint_preview_{kit.version(version_key)}")
+    new_box = maps.drawn_box(drawn)
+    if new_box is not None and new_box != box:  # a map redrawn after narrowing forgets its drawing: keep the box
+        st.session_state[box_key] = new_box
+        st.rerun()
+    if box is not None:
+        left, right = st.columns([3, 1], vertical_alignment="center")
+        left.caption(page.ntr("import.box_kept", len(matching.source), total=len(whole.source)))
+        if right.button(tr("import.box_clear"), key=f"fp_box_clear_{token}"):
+            st.session_state.pop(box_key, None)
+            st.session_state[version_key] = kit.version(version_key) + 1  # a new map, without the old drawing
+            st.rerun()
 
 
 def outline_commit(page: kit.Page, upload, matching, compound_names: dict) -> None:

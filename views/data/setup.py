@@ -124,9 +124,10 @@ with st.expander(tr("setup.step.outlines"), expanded=next_step is steps["outline
     st.page_link(BUILDINGS, label=tr("setup.go_buildings"), icon=":material/edit_location_alt:")
     missing = setup.buildings_without_outline(page.con, page.scope)
     if not missing.empty:
-        kit.table(missing[["compound", "name", "grid", "households"]], {
+        kit.table(missing[["compound", "name", "grid", "households", "point_only"]], {
             "compound": tr("col.compound"), "name": tr("col.building"), "grid": tr("col.grid"),
-            "households": tr("setup.households")}, excel=tr("setup.without_outline"), key="excel_unmapped")
+            "households": tr("setup.households"), "point_only": tr("setup.point_only")},
+            excel=tr("setup.without_outline"), key="excel_unmapped")
 for name in ("register", "staff"):
     with st.expander(tr(f"setup.step.{name}"), expanded=next_step is steps[name], icon=":material/group:"):
         st.markdown(tr(f"setup.{name}_how"))
