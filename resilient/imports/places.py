@@ -8,6 +8,7 @@ steps as the other sheets (resilient/imports/register.py): read, match headers, 
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 import duckdb
@@ -217,7 +218,7 @@ def _counts(rows: pd.DataFrame) -> dict[str, int]:
 
 
 def commit_places(con: duckdb.DuckDBPyConnection, actor, preview: Preview, *, source_name: str,
-                  progress=None) -> dict[str, int]:
+                  progress: Callable[[float], None] | None = None) -> dict[str, int]:
     """All of the preview or nothing, in one transaction with one audit entry; returns what was done."""
     roles.need(actor, "set_up_places", ImportProblemError("import.error.not_allowed"))
     _refuse_preview(preview, "places")

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from resilient.core import audit
+from resilient.core import audit, i18n
 from resilient.core.accounts import User
 from resilient.core.scope import Scope
 from resilient.imports import places as pi
@@ -146,6 +146,9 @@ def test_every_problem_names_its_row_and_column_and_nothing_is_written(office):
     assert preview.problems[0].values == {"value": 2, "units": 3}
     assert preview.problems[1].values == {"value": "第2网格", "grid": "第1网格"}
     assert preview.problems[3].values["limit"] == setup.MAX_UNITS
+    for problem in preview.problems:   # every message is filled by its values, in both languages
+        for language in ("zh", "en"):
+            assert "{" not in i18n.refusal(problem.code, problem.values, language, {"field": "field"}), problem
     with pytest.raises(ri.ImportProblemError) as refused:
         pi.commit_places(office, LEADER, preview, source_name="places.csv")
     assert refused.value.code == "import.error.has_problems"
