@@ -223,6 +223,8 @@ STAFF_FIELDS: dict[str, list[str]] = reference.fields_from(COLUMNS_FILE, "staff"
                                                            REGISTER_FIELDS)
 VOLUNTEER_FIELDS: dict[str, list[str]] = reference.fields_from(
     COLUMNS_FILE, "volunteer", ["name", "phone", "compound", "home_building", "capacity", "active"], REGISTER_FIELDS)
+PLACES_FIELDS: dict[str, list[str]] = reference.fields_from(
+    COLUMNS_FILE, "places", ["grid", "compound", "building", "units", "floors"], REGISTER_FIELDS)
 BRACKETED = re.compile(r"[(\[【].*?[)\]】]")
 HEADER_NOISE = re.compile(r"[\s*:_\-./#]")
 
@@ -238,8 +240,8 @@ def _alias_index(fields: dict[str, list[str]]) -> dict[str, str]:
     return {normalise_header(alias): name for name, aliases in fields.items() for alias in aliases}
 
 
-ALL_ALIASES = set(_alias_index(REGISTER_FIELDS)) | set(_alias_index(STAFF_FIELDS)) | set(
-    _alias_index(VOLUNTEER_FIELDS))
+ALL_ALIASES = {alias for fields in (REGISTER_FIELDS, STAFF_FIELDS, VOLUNTEER_FIELDS, PLACES_FIELDS)
+               for alias in _alias_index(fields)}
 
 
 def match_headers(columns: Iterable[str], fields: dict[str, list[str]] = REGISTER_FIELDS,
@@ -270,7 +272,8 @@ def match_headers(columns: Iterable[str], fields: dict[str, list[str]] = REGISTE
 # --- templates -------------------------------------------------------------------------------------------------
 
 TEMPLATES_FILE = "templates.toml"
-SHEET_FIELDS = {"register": REGISTER_FIELDS, "staff": STAFF_FIELDS, "volunteer": VOLUNTEER_FIELDS}
+SHEET_FIELDS = {"register": REGISTER_FIELDS, "staff": STAFF_FIELDS, "volunteer": VOLUNTEER_FIELDS,
+                "places": PLACES_FIELDS}
 
 
 def _template(kind: str) -> list[tuple[str, str]]:
@@ -294,7 +297,7 @@ def template_bytes(kind: str = "register") -> bytes:
     """An .xlsx with the Chinese headers, one example row, and ID and phone columns formatted as text."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.title = {"register": "居民登记", "staff": "工作人员", "volunteer": "志愿者"}[kind]
+    sheet.title = {"register": "居民登记", "staff": "工作人员", "volunteer": "志愿者", "places": "网格小区楼栋"}[kind]
     columns = TEMPLATES[kind]
     sheet.append([header for header, _ in columns])
     sheet.append([example for _, example in columns])

@@ -58,11 +58,11 @@ def test_every_language_and_form_has_the_same_placeholders():
 def test_labels_the_code_builds_exist():
     """Keys made from a code at run time: a field, post or sex in import problems, the gate sheet's notes."""
     from resilient.daily import arrivals
-    from resilient.imports import register
+    from resilient.imports import places, register
     from resilient.imports.values import STAFF_ROLES
 
     known = i18n.texts("zh").keys() & i18n.texts("en").keys()
-    fields = {*register.REGISTER_FIELDS, *register.STAFF_FIELDS, *register.VOLUNTEER_FIELDS}
+    fields = {*register.REGISTER_FIELDS, *register.STAFF_FIELDS, *register.VOLUNTEER_FIELDS, *places.PLACES_FIELDS}
     wanted = {f"field.{name}" for name in fields} | {f"import.role.{r}" for r in STAFF_ROLES.values()}
     wanted |= {"import.sex.M", "import.sex.F"} | {f"arrivals.template.note.{k}" for _, k in arrivals.TEMPLATE_NOTES}
     assert wanted - known == set()

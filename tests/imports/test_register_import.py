@@ -929,13 +929,13 @@ def test_every_code_in_the_code_has_both_texts_and_they_format():
     from tests.conftest import ROOT
 
     used = set()
-    for name in ["imports/sheets", "imports/values", "imports/register", "core/ids"]:
+    for name in ["imports/sheets", "imports/values", "imports/register", "imports/places", "core/ids"]:
         used |= set(re.findall(r'"(import\.error\.[a-z_]+)"', (ROOT / "resilient" / f"{name}.py").read_text("utf-8")))
     assert used, "the pattern found no codes"
     assert used - texts("zh").keys() == set() and used - texts("en").keys() == set()
     placeholders = {"value", "file", "sheet", "limit", "label", "label_en", "field", "columns", "community_id",
                     "building", "unit", "first_row", "expected", "expected_zh", "expected_en", "compounds",
-                    "floors", "old", "old_zh", "old_en", "count", "references", "kind"}
+                    "floors", "old", "old_zh", "old_en", "count", "references", "kind", "names", "grid", "units"}
     for language in ("zh", "en"):
         for code, forms in texts(language).items():
             if not code.startswith("import.error."):

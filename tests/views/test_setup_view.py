@@ -9,6 +9,7 @@ from tests.conftest import ROOT, open_page
 from tests.views.test_views import sign_in
 
 PASSWORD = "a-long-enough-password"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGES = ["views/maps/overview.py", "views/maps/testing.py", "views/maps/coverage.py", "views/daily/checks.py",
          "views/daily/arrivals.py", "views/daily/releases.py", "views/daily/supervision.py", "views/daily/report.py",
          "views/data/setup.py", "views/data/buildings.py", "views/data/imports.py", "views/data/account.py",
@@ -132,3 +133,46 @@ def test_an_office_brings_its_community_in_through_the_pages_alone(new_database)
     drawn = [e for e in at.main if type(e).__name__ == "UnknownElement" and "st_folium" in str(e.proto)]
     assert drawn and str(counts[0]) and "Polygon" in str(drawn[0].proto)
     assert not any("还没有轮廓" in e.label for e in at.expander)
+
+
+def places_sheet(rows) -> bytes:
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["网格", "小区", "楼栋", "单元数", "层数"])
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_places_sheet_sets_up_grid_cells_compounds_and_buildings_from_the_page(new_database):
+    at = signed_in()
+    next(t for t in at.text_input if t.label == "社区名称").input("永定社区")
+    next(t for t in at.text_input if t.label == "街道").input("三井街道")
+    next(b for b in at.button if b.label == "新建社区").click().run()
+    assert any(e.label == "用表格一次建好网格、小区和楼栋" for e in at.expander)
+    bad = places_sheet([["第1网格", "永宁花园", "1号楼", "99", ""], ["第1网格", "永宁花园", "1栋", "2", ""]])
+    at.file_uploader(key="upload_places").set_value(("楼栋.xlsx", bad, XLSX)).run()
+    assert not at.exception, at.exception
+    assert any("发现 2 处问题" in e.value for e in at.error), [e.value for e in at.error]
+    assert not any(b.label == "确认导入" for b in at.button)
+    good = places_sheet([["第1网格", "永宁花园", "1号楼", "2", "18"], ["第2网格", "永宁花园", "314号楼A座", "3", ""],
+                         ["第2网格", "丽景苑", "1栋", "1", "6"]])
+    at.file_uploader(key="upload_places").set_value(("楼栋.xlsx", good, XLSX)).run()
+    assert not at.exception, at.exception
+    next(b for b in at.button if b.label == "确认导入").click().run()
+    assert not at.exception, at.exception
+    assert "已写入 3 栋楼：新建 3 栋" in texts(at), texts(at)
+    con = db.connect(new_database)
+    try:
+        made = con.execute("SELECT count(*), count(grid_id) FROM building").fetchone()
+        stairwells = con.execute("SELECT count(*) FROM stairwell").fetchone()[0]
+        grids = con.execute("SELECT count(*) FROM grid_cell").fetchone()[0]
+    finally:
+        con.close()
+    assert made == (3, 3) and stairwells == 6 and grids == 2
+    assert any("下载Excel模板" in str(b.proto) for b in at.get("download_button"))   # the places template

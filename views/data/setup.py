@@ -8,13 +8,17 @@ import streamlit as st
 
 from resilient.core import roles
 from resilient.demo import examples
+from resilient.imports import places as places_import
 from resilient.places import setup
 from resilient.places.setup import SetupError
 from ui import kit
+from views.data import imports_sheets as sheets
 
 IMPORTS = "views/data/imports.py"
 BUILDINGS = "views/data/buildings.py"
 WORDS = {"field": "setup.field"}
+PLACES = sheets.Sheet("places", places_import.PLACES_FIELDS, places_import.validate_places,
+                      places_import.commit_places)
 
 page = kit.page()
 tr = page.tr
@@ -116,6 +120,17 @@ with st.expander(tr("setup.step.compounds"), expanded=next_step is steps["compou
         if st.form_submit_button(tr("setup.add_compound")):
             attempt(lambda: setup.create_compound(page.con, page.user, community_id, compound_name),
                     tr("setup.created", name=compound_name))
+
+# --- steps 2 and 3 in one go: the places sheet -------------------------------------------------------------------
+def places_written(counts: dict) -> None:
+    kit.flash(page.ntr("setup.places_written", counts["buildings_created"] + counts["buildings_updated"],
+                       created=counts["buildings_created"], updated=counts["buildings_updated"],
+                       grids=counts["grid_cells_created"], compounds=counts["compounds_created"]))
+
+
+with st.expander(tr("setup.places_sheet"), expanded=steps["compounds"].count == 0, icon=":material/table_view:"):
+    st.markdown(tr("setup.places_sheet_how"))
+    sheets.sheet_import(page, PLACES, lambda: community_id, done=places_written)
 
 # --- steps 4 to 6: files, and the buildings page ---------------------------------------------------------------
 with st.expander(tr("setup.step.outlines"), expanded=next_step is steps["outlines"], icon=":material/map:"):
