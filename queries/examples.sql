@@ -25,18 +25,19 @@ ORDER BY b.building_id;
 SELECT name, street, district FROM community ORDER BY community_id;
 
 -- name: example_grid_cells
--- Every grid cell by community, in the order they were made.
+-- Every grid cell by community, in the order they were made (some may hold no building yet).
 SELECT co.name AS community, g.name
 FROM grid_cell g JOIN community co USING (community_id)
 ORDER BY g.grid_id;
 
--- name: example_building_grids
--- The grid cell each building belongs to, by the names an office uses.
-SELECT co.name AS community, c.name AS compound, b.name AS building, g.name AS grid
+-- name: example_places
+-- Every building as a places sheet gives it: grid cell, compound, name, stairwells, floors.
+SELECT co.name AS community, g.name AS grid, c.name AS compound, b.name AS building, b.floors,
+       (SELECT count(*) FROM stairwell s WHERE s.building_id = b.building_id) AS units
 FROM building b
 JOIN compound c USING (compound_id)
 JOIN community co ON co.community_id = c.community_id
-JOIN grid_cell g ON g.grid_id = b.grid_id
+LEFT JOIN grid_cell g ON g.grid_id = b.grid_id
 ORDER BY b.building_id;
 
 -- name: example_staff

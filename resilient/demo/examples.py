@@ -1,9 +1,10 @@
-"""The demo as the files a real office brings: outlines, register, staff and volunteer sheets.
+"""The demo as the files a real office brings: places, outlines, register, staff and volunteer sheets.
 
-An outline file (GeoJSON: name, compound, floors per building), a household register in the office format (社区,
-小区, 楼栋, 单元, 房号, 姓名, 身份证号 ...), a staff sheet (姓名, 电话, 岗位, 网格) and a volunteer sheet. The built-in
-demo is set up from these frames (resilient.demo.office), and the set-up page offers them as worked examples, so
-they show what a file should look like and the path a real office takes is the one every start exercises.
+A places sheet (网格, 小区, 楼栋, 单元数, 层数 per building), an outline file (GeoJSON: name, compound, floors per
+building), a household register in the office format (社区, 小区, 楼栋, 单元, 房号, 姓名, 身份证号 ...), a staff sheet
+(姓名, 电话, 岗位, 网格) and a volunteer sheet. The built-in demo is set up from these frames (resilient.demo.office)
+and the set-up page offers them as worked examples, so they show what a file should look like and the path a real
+office takes is the one every start exercises.
 """
 
 import io
@@ -24,6 +25,7 @@ EXAMPLE_RESIDENTS = 3_000      # one community, two compounds: small enough to i
 EXAMPLE_SEED = 42
 REGISTER_HEADER = ["社区", "小区", "楼栋", "单元", "房号", "姓名", "身份证号", "联系电话", "性别", "出生日期", "残疾",
                    "卧床", "慢性病", "低保", "孕妇"]
+PLACES_HEADER = ["网格", "小区", "楼栋", "单元数", "层数"]
 STAFF_HEADER = ["姓名", "电话", "岗位", "网格"]
 VOLUNTEER_HEADER = ["姓名", "电话", "小区", "居住楼栋", "可服务户数", "状态"]
 YES_NO = {True: "是", False: "否"}
@@ -68,6 +70,15 @@ def outline_collection(con: duckdb.DuckDBPyConnection, community: str | None = N
     return {"type": "FeatureCollection", "features": features}
 
 
+def places_frame(con: duckdb.DuckDBPyConnection, community: str) -> pd.DataFrame:
+    """One community's grid cells, compounds and buildings as a places sheet, a row per building."""
+    places = queries.fetch_df(con, "example_places")
+    places = places[places["community"] == community]
+    return pd.DataFrame({"网格": places["grid"].fillna(""), "小区": places["compound"], "楼栋": places["building"],
+                         "单元数": places["units"].astype(str),
+                         "层数": places["floors"].astype("Int64").astype(str).replace("<NA>", "")})[PLACES_HEADER]
+
+
 def staff_frame(con: duckdb.DuckDBPyConnection, community: str) -> pd.DataFrame:
     """One community's staff as a staff sheet: the grid cells each grid worker looks after in 网格."""
     staff = queries.fetch_df(con, "example_staff")
@@ -102,6 +113,12 @@ def outline_file() -> bytes:
 def register_file() -> bytes:
     """The example register as an .xlsx workbook."""
     return workbook("住户登记", register_frame(_example_database().cursor()))
+
+
+def places_file() -> bytes:
+    """The example community's places sheet as an .xlsx workbook."""
+    con = _example_database().cursor()
+    return workbook("楼栋清单", places_frame(con, _first_community(con)))
 
 
 def staff_file() -> bytes:

@@ -2,9 +2,10 @@
 the set-up functions and the sheet and outline imports, in the set-up page's order.
 
 The bulk generator makes the community in memory; its files (examples.py) are then brought in step by step:
-community → grid cells → staff sheet (grid workers) → outline file (compounds and buildings) → buildings to grid
-cells → household register (census) → volunteer sheet. What an office records afterwards (measures, volunteers'
-households and calls, building leaders) is carried across by natural keys, and the day-by-day data is seeded on
+community → grid cells → places sheet (compounds, buildings in their grid cells) → staff sheet (grid workers) →
+outline file (matched onto those buildings, near where they are) → household register (census: flats and people)
+→ volunteer sheet. What an office records afterwards (measures, volunteers' households and calls, building
+leaders) is carried across by natural keys, and the day-by-day data is seeded on
 the result. So every start of the demo walks the path a new office walks; a break in it shows at once.
 """
 
@@ -21,8 +22,9 @@ from resilient.core.scope import EVERYTHING
 from resilient.demo import daily as demo_daily
 from resilient.demo import examples, generator
 from resilient.imports import footprints as footprint_import
+from resilient.imports import places as place_import
 from resilient.imports import register as register_import
-from resilient.imports.sheets import match_headers
+from resilient.imports.sheets import PLACES_FIELDS, match_headers
 from resilient.places import setup
 
 # Who the audit log names for the demo's set-up: a street administrator, as on a real first morning.
@@ -47,9 +49,9 @@ class Files:
     street: str
     district: str | None
     grid_cells: list[str]
+    places: pd.DataFrame
     staff: pd.DataFrame
     outlines: bytes
-    building_grids: pd.DataFrame
     register: pd.DataFrame
     volunteers: pd.DataFrame
 
@@ -81,26 +83,27 @@ def office_files(source: duckdb.DuckDBPyConnection, register: pd.DataFrame) -> l
     import json
 
     grids = queries.fetch_df(source, "example_grid_cells")
-    building_grids = queries.fetch_df(source, "example_building_grids")
     files = []
     for c in queries.fetch_df(source, "example_communities").itertuples():
         outlines = json.dumps(examples.outline_collection(source, c.name), ensure_ascii=False).encode()
         files.append(Files(
             c.name, c.street, c.district, grids.loc[grids["community"] == c.name, "name"].tolist(),
-            examples.staff_frame(source, c.name), outlines, building_grids[building_grids["community"] == c.name],
-            register[register["社区"] == c.name].drop(columns="社区"), examples.volunteer_frame(source, c.name)))
+            examples.places_frame(source, c.name), examples.staff_frame(source, c.name),
+            outlines, register[register["社区"] == c.name].drop(columns="社区"),
+            examples.volunteer_frame(source, c.name)))
     return files
 
 
 def set_up_community(con: duckdb.DuckDBPyConnection, files: Files, as_of: date) -> int:
     """One community, step by step as the set-up page takes an office; returns its id."""
     community_id = setup.create_community(con, DEMO_SETUP, files.name, files.street, files.district)
-    for grid in files.grid_cells:
+    for grid in files.grid_cells:  # all of them, as the set-up page's grid step makes them: some hold no building
         setup.create_grid_cell(con, DEMO_SETUP, community_id, grid)
+    _sheet(con, files.places, PLACES_FIELDS, place_import.validate_places, place_import.commit_places,
+           "楼栋清单.xlsx", community_id=community_id, scope=EVERYTHING)
     _sheet(con, files.staff, register_import.STAFF_FIELDS, register_import.validate_staff,
            register_import.commit_staff, "工作人员.xlsx", community_id=community_id, scope=EVERYTHING)
     _outlines(con, community_id, files.outlines, f"{files.name}楼栋轮廓.geojson")
-    _grid_cells(con, community_id, files.building_grids)
     _sheet(con, files.register, register_import.REGISTER_FIELDS, register_import.validate_register,
            register_import.commit_register, "住户登记.xlsx", community_id=community_id, scope=EVERYTHING,
            census=True, today=as_of)
@@ -121,27 +124,19 @@ def _sheet(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, fields, validate
 
 
 def _outlines(con: duckdb.DuckDBPyConnection, community_id: int, data: bytes, filename: str) -> dict:
-    """What the outline tab does: read, reproject, clean, match near the community, create the file's compounds."""
+    """What the outline tab does: read, reproject, clean, match to the buildings the places sheet made; every
+    footprint must find its building."""
     found = read_footprints(data, filename)
     clean, report = clean_polygons(to_wgs84(found.gdf))
     if len(report):
         raise DemoSetupError(f"{filename}: {len(report)} shapes refused")
     matching = footprint_import.match_to_register(con, EVERYTHING, community_id, clean, "name", "levels",
                                                   compound_column=found.compound_column)
+    if len(matching.unmatched_footprints) or len(matching.report):
+        raise DemoSetupError(f"{filename}: {len(matching.unmatched_footprints)} footprints unmatched, "
+                             f"{len(matching.report)} reported")
     return footprint_import.commit_footprints(con, DEMO_SETUP, matching, create_in_compound=None,
-                                              source_name=filename, create_in_file_compounds=True)
-
-
-def _grid_cells(con: duckdb.DuckDBPyConnection, community_id: int, wanted: pd.DataFrame) -> None:
-    """Each building into its grid cell, as the buildings page moves one."""
-    grids = setup.grid_cells(con, EVERYTHING, community_id)
-    grid_ids = dict(zip(grids["name"], grids["grid_id"].astype(int)))
-    buildings = setup.community_buildings(con, EVERYTHING, community_id)
-    building_ids = {(c, b): int(i) for c, b, i in zip(buildings["compound"], buildings["name"],
-                                                      buildings["building_id"])}
-    for row in wanted.itertuples():
-        setup.move_building(con, DEMO_SETUP, building_ids[(row.compound, row.building)],
-                            grid_id=grid_ids[row.grid])
+                                              source_name=filename)
 
 
 def carry_records(source: duckdb.DuckDBPyConnection, con: duckdb.DuckDBPyConnection, register: pd.DataFrame,

@@ -36,8 +36,8 @@ def test_bind_keeps_only_used_parameters():
 # Whole-database upkeep and the demo's own set-up, never shown to a viewer.
 # households_of_volunteer is where a volunteer's scope comes from, so it cannot take one.
 UNSCOPED = {"reference_problems", "set_stairwell_geometry", "demo_account_links", "households_of_volunteer",
-            "example_register", "example_outlines", "example_communities", "example_grid_cells",
-            "example_building_grids", "example_staff", "example_volunteers", "demo_office_measures",
+            "example_register", "example_outlines", "example_communities", "example_places", "example_grid_cells",
+            "example_staff", "example_volunteers", "demo_office_measures",
             "demo_office_assignments", "demo_office_contacts", "demo_office_leaders", "demo_office_residents",
             "demo_office_volunteer_keys", "demo_office_building_keys", "demo_office_insert_meta",
             "demo_office_insert_measures", "demo_office_insert_assignments", "demo_office_insert_contacts",

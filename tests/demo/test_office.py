@@ -50,10 +50,9 @@ def test_each_step_is_in_the_audit_log_as_an_office_would_leave_it(both):
     walked, _ = both
     log = audit.search(walked, username=office.DEMO_SETUP.username, limit=10_000)
     actions = log["action"].value_counts().to_dict()
-    buildings = walked.execute("SELECT count(*) FROM building").fetchone()[0]
-    assert actions == {"setup_community": 2, "setup_grid_cell": 16, "import": 8, "setup_move_building": buildings}
+    assert actions == {"setup_community": 2, "setup_grid_cell": 16, "import": 10}
     files = set(log.loc[log["action"] == "import", "target"])
-    assert files == {"file:工作人员.xlsx", "file:住户登记.xlsx", "file:志愿者.xlsx",
+    assert files == {"file:楼栋清单.xlsx", "file:工作人员.xlsx", "file:住户登记.xlsx", "file:志愿者.xlsx",
                      "file:永定社区楼栋轮廓.geojson", "file:新桥社区楼栋轮廓.geojson"}
 
 
@@ -61,7 +60,7 @@ def test_the_demo_file_is_set_up_through_the_path_and_bulk_only_when_asked(tmp_p
     walked, bulk = tmp_path / "walked.duckdb", tmp_path / "bulk.duckdb"
     assert database.ensure_database(walked, residents=2_000, seed=5)
     assert database.ensure_database(bulk, residents=2_000, seed=5, bulk=True)
-    for path, imports in ((walked, 4), (bulk, 0)):
+    for path, imports in ((walked, 5), (bulk, 0)):
         con = db.connect(path)
         assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'import'").fetchone()[0] == imports
         assert generator.is_demo(con)
@@ -84,9 +83,10 @@ def test_a_broken_step_says_which_file_and_row(monkeypatch):
 
 def test_the_example_sheets_read_back_without_problems():
     from resilient.imports import register
-    from resilient.imports.sheets import match_headers, read_table
+    from resilient.imports.sheets import PLACES_FIELDS, match_headers, read_table
 
-    for data, name, fields in ((examples.staff_file(), "staff.xlsx", register.STAFF_FIELDS),
+    for data, name, fields in ((examples.places_file(), "places.xlsx", PLACES_FIELDS),
+                               (examples.staff_file(), "staff.xlsx", register.STAFF_FIELDS),
                                (examples.volunteer_file(), "volunteers.xlsx", register.VOLUNTEER_FIELDS)):
         frame = read_table(data, name)
         mapping, unknown = match_headers(frame.columns, fields)

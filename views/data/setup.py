@@ -151,8 +151,11 @@ for name in ("register", "staff"):
 # --- worked examples -----------------------------------------------------------------------------------------------
 with st.expander(tr("setup.examples"), icon=":material/school:"):
     st.markdown(tr("setup.examples_how"))
-    left, right = st.columns(2)
-    left.download_button(tr("setup.example_outlines"), data=examples.outline_file, mime="application/geo+json",
-                         file_name="demo_outlines.geojson", key="example_outlines")
-    right.download_button(tr("setup.example_register"), data=examples.register_file, mime=kit.XLSX,
-                          file_name="demo_register.xlsx", key="example_register")
+    EXAMPLE_FILES = [("places", examples.places_file, kit.XLSX, "demo_places.xlsx"),
+                     ("outlines", examples.outline_file, "application/geo+json", "demo_outlines.geojson"),
+                     ("register", examples.register_file, kit.XLSX, "demo_register.xlsx"),
+                     ("staff", examples.staff_file, kit.XLSX, "demo_staff.xlsx"),
+                     ("volunteers", examples.volunteer_file, kit.XLSX, "demo_volunteers.xlsx")]
+    for name, data, mime, file_name in EXAMPLE_FILES:
+        st.download_button(tr(f"setup.example_{name}"), data=data, mime=mime, file_name=file_name,
+                           key=f"example_{name}")
