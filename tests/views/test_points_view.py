@@ -10,6 +10,7 @@ import streamlit_folium
 from resilient.core import db
 from tests.conftest import open_page
 from tests.views.test_imports_view import open_imports, town  # noqa: F401 (a fixture)
+from views.data import imports_outlines
 
 PAGES = ["views/maps/overview.py", "views/maps/testing.py", "views/maps/coverage.py", "views/data/setup.py",
          "views/data/buildings.py"]
@@ -101,7 +102,10 @@ def test_a_box_drawn_on_the_preview_keeps_the_outlines_inside(town, monkeypatch)
     (_, x, y) = rows[0]
     box = {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [
         [[x - 2 * d, y - d], [x + 2 * d, y - d], [x + 2 * d, y + d], [x - 2 * d, y + d], [x - 2 * d, y - d]]]}}
-    monkeypatch.setattr(streamlit_folium, "st_folium", fake_map({"footprint_preview_0": {"all_drawings": [box]}}))
+    fake = fake_map({"footprint_preview_0": {"all_drawings": [box]}})
+    monkeypatch.setattr(streamlit_folium, "st_folium", fake)
+    # The outline tab is a module the page imports: once an earlier test loaded it, it holds its own st_folium.
+    monkeypatch.setattr(imports_outlines, "st_folium", fake)
     at = open_imports()
     data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
     at.file_uploader[-1].set_value(("outlines.geojson", data, "application/geo+json")).run()
