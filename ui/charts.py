@@ -32,6 +32,10 @@ def active_by_day(frame: pd.DataFrame, lang: str) -> go.Figure:
     )
     ticks, hover = chart_date_formats(lang)  # fmt_date's look, not plotly's own "Dec 1, 2026"
     fig.update_xaxes(tickformat=ticks, hoverformat=hover)
+    # People are counted whole and never below zero: a quiet month reads 0 to 1, not -1 to 1 in halves.
+    peak = int(data.groupby("day")["active"].sum().max()) if not data.empty else 0
+    few = {"dtick": 1, "range": [0, max(peak, 1) * 1.05]} if peak < 10 else {}
+    fig.update_yaxes(rangemode="nonnegative", **few)
     return fig
 
 

@@ -9,71 +9,42 @@ The first browser session after the server starts once behaved differently (see 
 fresh session that does not depend on the order they run in.
 """
 
-import contextlib
-import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import duckdb
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect
 
 from resilient.demo import database as demo_database
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None)
-IN_CI = os.environ.get("CI") == "true"
+from tests.browser.harness import (
+    CHROMIUM,
+    DESKTOP,
+    EN_TITLE,
+    EXCEPTION,
+    IN_CI,
+    LANGUAGE_BOX,
+    LEAFLET_JS,
+    MAP_IFRAME,
+    NO_CHROMIUM,
+    PHONE,
+    SHAPES,
+    WAIT_MS,
+    ZH_TITLE,
+    Server,
+    Visit,
+    chromium,
+    running_app,
+    screenshot_dir,
+)
+from tests.footprint_files import REALDATA, realdata_zip
 
 if CHROMIUM is None and not IN_CI:
-    pytest.skip("no `chromium` executable found (Debian: apt-get install chromium fonts-noto-cjk); "
-                "the browser tests need it and cannot download Playwright's own browser", allow_module_level=True)
+    pytest.skip(NO_CHROMIUM, allow_module_level=True)
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-STARTUP_TIMEOUT_S = 60
-WAIT_MS = 60_000
-DESKTOP = {"width": 1400, "height": 2000}
-PHONE = {"width": 390, "height": 2400}
-
-APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-SHAPES = "path.leaflet-interactive"
-EXCEPTION = '[data-testid="stException"]'
-LANGUAGE_BOX = '[data-testid="stSidebar"] [data-testid="stSelectbox"]'
-LEAFLET_JS = "/app/static/leaflet/leaflet.js"
-ZH_TITLE = "各楼栋隔离管控分布"
-EN_TITLE = "Control measures by building"
-LOGIN_TITLE = "韧性社区 · 登录"
 FIRST_VISIT_WAIT_MS = 10_000  # a language switch re-runs in well under a second
-def screenshot_dir() -> Path:
-    folder = Path(os.environ.get("RC_SCREENSHOT_DIR") or ROOT / "artifacts" / "screenshots").resolve()
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-class _ScreenshotNote:
-    """Says where the screenshots are in pytest's terminal summary (shown without -s, unlike print)."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-
-    def pytest_terminal_summary(self, terminalreporter):
-        terminalreporter.write_line(f"browser screenshots: {self.folder}")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class FirstVisit:
@@ -84,27 +55,8 @@ class FirstVisit:
         self.detail = detail
 
 
-class Server:
-    """The running `streamlit run app.py`, its URL, its log and what the test database holds."""
-
-    def __init__(self, url: str, log: Path, buildings: int):
-        self.url = url
-        self.log = log
-        self.buildings = buildings
-        self.first_visit: FirstVisit | None = None
-
-    def tail(self, lines: int = 40) -> str:
-        try:
-            text = self.log.read_text(encoding="utf-8", errors="replace")
-        except OSError as exc:
-            return f"(no server log: {exc})"
-        return "\n".join(text.splitlines()[-lines:]) or "(server log is empty)"
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Server:
-    if CHROMIUM is None:
-        pytest.fail("CI=true but no `chromium` executable found: CI must run the browser tests")
     workdir = tmp_path_factory.mktemp("browser")
     database = workdir / "community.duckdb"
     demo_database.ensure_database(database, residents=3000, seed=7)
@@ -113,35 +65,8 @@ def server(tmp_path_factory) -> Server:
     with duckdb.connect(str(database), read_only=True) as con:
         buildings = con.execute("SELECT count(*) FROM building").fetchone()[0]
     assert buildings > 0
-
-    port = _free_port()
-    log = workdir / "streamlit.log"
-    env = {**os.environ, "RC_DB_PATH": str(database)}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none",
-               "--browser.gatherUsageStats", "false"]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
-    running = Server(f"http://127.0.0.1:{port}", log, buildings)
-    running.process, running.database = process, database  # a test may stop it early to read the file
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"streamlit exited with code {process.returncode} on start:\n{running.tail()}")
-            try:
-                with urllib.request.urlopen(f"{running.url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer on port {port} within {STARTUP_TIMEOUT_S} s:\n{running.tail()}")
-            time.sleep(0.25)
+    with running_app(database, workdir, buildings) as running:
         yield running
-    finally:
-        _stop(process)
 
 
 def _seed_testing_round(database: Path) -> None:
@@ -176,34 +101,12 @@ def _seed_testing_round(database: Path) -> None:
         con.close()
 
 
-def _stop(process: subprocess.Popen) -> None:
-    """Terminate the server's whole process group; kill it if it does not go within 10 s."""
-    if process.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
 @pytest.fixture(scope="module")
 def browser(server, pytestconfig):
-    folder = screenshot_dir()
-    name = "rc-browser-screenshots"
-    if not pytestconfig.pluginmanager.has_plugin(name):
-        pytestconfig.pluginmanager.register(_ScreenshotNote(folder), name)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            if server.first_visit is None:
-                server.first_visit = _first_visit(launched, server)
-            yield launched
-        finally:
-            launched.close()
+    with chromium(pytestconfig) as launched:
+        if server.first_visit is None:
+            server.first_visit = _first_visit(launched, server)
+        yield launched
 
 
 def _first_visit(browser, server: Server) -> FirstVisit:
@@ -227,95 +130,6 @@ def _first_visit(browser, server: Server) -> FirstVisit:
         return FirstVisit(None, f"first visit broke: {type(exc).__name__}: {exc}{visit.explain()}")
     finally:
         visit.close()
-
-
-class Visit:
-    """One browser context on the app: offline (only 127.0.0.1 answers), with what it asked for and what broke."""
-
-    def __init__(self, browser, server: Server, viewport: dict):
-        self.server = server
-        self.context = browser.new_context(viewport=viewport, locale="zh-CN")
-        self.context.set_default_timeout(WAIT_MS)
-        self.blocked: list[tuple[str, str]] = []  # (resource type, url) of requests that tried to leave
-        self.responses: list[tuple[str, int]] = []
-        self.errors: list[str] = []
-        self.context.route("**/*", self._only_local)
-        self.page: Page = self.context.new_page()
-        self.page.on("response", lambda r: self.responses.append((r.url, r.status)))
-        self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
-        self.page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
-
-    def _only_local(self, route):
-        host = urlsplit(route.request.url).hostname
-        if route.request.url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            self.blocked.append((route.request.resource_type, route.request.url))
-            route.abort("internetdisconnected")
-
-    def open(self, username: str = "admin") -> Page:
-        """Load the app and sign in with a demo account, as a person would through the login form."""
-        self.page.goto(self.server.url, wait_until="domcontentloaded")
-        self.wait_idle()
-        expect(self.page.locator("h1").first).to_have_text(LOGIN_TITLE)
-        self.page.get_by_label("用户名").fill(username)
-        self.page.get_by_label("密码").fill(demo_database.DEMO_PASSWORD)
-        self.page.get_by_role("button", name="登录", exact=True).click()
-        expect(self.page.locator("h1").first).to_have_text(ZH_TITLE, timeout=WAIT_MS)
-        self.wait_idle()
-        return self.page
-
-    def wait_idle(self) -> None:
-        self.page.wait_for_selector(APP_IDLE, timeout=WAIT_MS)
-        expect(self.page.locator("h1").first).to_be_visible(timeout=WAIT_MS)
-
-    @property
-    def map(self):
-        return self.page.frame_locator(MAP_IFRAME).first
-
-    def choose_language(self, label: str) -> None:
-        self.page.locator(LANGUAGE_BOX).first.click()
-        self.page.get_by_role("option", name=label, exact=True).click()
-
-    def settle_map(self, timeout_s: float = 15) -> None:
-        """Wait until the map stops moving (a remounted map zooms in with an animation); give up quietly."""
-        shape = self.map.locator(SHAPES).first
-        if not self.page.locator(MAP_IFRAME).count() or not shape.count():
-            return
-        deadline = time.monotonic() + timeout_s
-        last, stable = None, 0
-        while time.monotonic() < deadline:
-            box = shape.bounding_box()
-            stable = stable + 1 if box is not None and box == last else 0
-            if stable >= 2:
-                return
-            last = box
-            self.page.wait_for_timeout(200)
-
-    def screenshot(self, name: str) -> Path:
-        self.settle_map()
-        path = screenshot_dir() / name
-        self.page.screenshot(path=path)
-        print(f"screenshot: {path}")
-        return path
-
-    def explain(self) -> str:
-        errors = "\n".join(self.errors[-20:]) or "(none)"
-        blocked = "\n".join(f"{kind} {url}" for kind, url in self.blocked[-20:]) or "(none)"
-        return (f"\n--- browser errors ---\n{errors}\n--- blocked off-machine requests ---\n{blocked}"
-                f"\n--- streamlit log (tail) ---\n{self.server.tail()}")
-
-    @contextlib.contextmanager
-    def explained(self):
-        """Re-raise assertion and Playwright timeouts with the browser's errors and the server's log tail."""
-        try:
-            yield
-        except (AssertionError, PlaywrightError) as exc:
-            kind = "" if isinstance(exc, AssertionError) else f"{type(exc).__name__}: "
-            raise AssertionError(f"{kind}{exc}{self.explain()}") from exc
-
-    def close(self) -> None:
-        self.context.close()
 
 
 @pytest.fixture
@@ -421,26 +235,12 @@ def test_first_visitor_after_server_start_can_switch_language(browser, server: S
     assert outcome.switched, outcome.detail
 
 
-REALDATA = ROOT.parent / "shared" / "realdata"
-
-
-def _zipped_shapefile(stem: str) -> bytes:
-    import io
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for part in REALDATA.glob(f"{stem}.*"):
-            archive.write(part, part.name)
-    return buffer.getvalue()
-
-
 @pytest.mark.skipif(not (REALDATA / "chongqing_buildings.shp").exists(), reason="no shared/realdata beside the repo")
 def test_real_footprints_preview_on_the_map(desktop: Visit, tmp_path):
     """A real OpenStreetMap Shapefile (Chongqing, 54 buildings) uploaded on the import page of a community in
     Changzhou, 1,000 km away: the page says so before anything is written, and nothing can be matched."""
     upload = tmp_path / "chongqing_buildings.zip"
-    upload.write_bytes(_zipped_shapefile("chongqing_buildings"))
+    upload.write_bytes(realdata_zip())
     with desktop.explained():
         page = desktop.open("leader")
         page.locator('[data-testid="stSidebarNav"] a[href$="/imports"]').first.click()

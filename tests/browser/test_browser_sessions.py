@@ -7,7 +7,8 @@ Uses the `server` of tests/browser/test_browser.py (its own `streamlit run` on a
 import duckdb
 from playwright.sync_api import expect
 
-from tests.browser.test_browser import EXCEPTION, PHONE, WAIT_MS, Visit, _stop, browser, screenshot_dir, server  # noqa: F401
+from tests.browser.harness import EXCEPTION, PHONE, WAIT_MS, Visit, screenshot_dir, stop
+from tests.browser.test_browser import browser, server  # noqa: F401
 
 PAGES = 5
 PER_PAGE = 4  # samples each desk records
@@ -92,7 +93,7 @@ def test_several_desks_record_at_once_and_every_sample_counts_once(browser, serv
         for visit in visits:
             visit.close()
 
-    _stop(server.process)  # the server holds DuckDB's file lock; the file is read once it has gone
+    stop(server.process)  # the server holds DuckDB's file lock; the file is read once it has gone
     with duckdb.connect(str(server.database), read_only=True) as con:
         rows = con.execute("""SELECT t.code, s.resident_id FROM sample s JOIN tube t USING (tube_id)
                               WHERE t.code LIKE 'B%'""").fetchall()

@@ -176,3 +176,30 @@ def test_the_places_sheet_sets_up_grid_cells_compounds_and_buildings_from_the_pa
         con.close()
     assert made == (3, 3) and stairwells == 6 and grids == 2
     assert any("下载Excel模板" in str(b.proto) for b in at.get("download_button"))   # the places template
+
+
+def test_new_buildings_from_an_outline_file_go_into_a_compound_just_made_and_still_empty(new_database):
+    """The compound added on the set-up page holds no building yet; the outline tab still offers it."""
+    from tests.footprint_files import geojson_bytes
+
+    at = signed_in()
+    next(t for t in at.text_input if t.label == "社区名称").input("永定社区")
+    next(t for t in at.text_input if t.label == "街道").input("三井街道")
+    next(b for b in at.button if b.label == "新建社区").click().run()
+    next(t for t in at.text_input if t.label == "小区名称").input("永宁花园")
+    next(b for b in at.button if b.label == "添加小区").click().run()
+    at.switch_page("views/data/imports.py").run()
+    at.file_uploader[-1].set_value(("楼栋.geojson", geojson_bytes(), "application/geo+json")).run()
+    at.checkbox(key="fp_create").check().run()
+    assert not at.exception, at.exception
+    into = next(s for s in at.selectbox if s.label == "新建到小区")
+    assert into.options == ["永宁花园"]
+    next(b for b in at.button if b.label == "确认写入轮廓").click().run()
+    assert not at.exception and at.success, [e.value for e in at.error]
+    con = db.connect(new_database)
+    try:
+        placed = con.execute("""SELECT c.name, count(b.geom) FROM building b JOIN compound c USING (compound_id)
+                                GROUP BY ALL""").fetchall()
+    finally:
+        con.close()
+    assert placed == [("永宁花园", 2)]

@@ -200,3 +200,17 @@ def test_shown_tables_download_as_excel_with_the_readers_headers(app):
     assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'export' AND target = 'table:操作日志'"
                        ).fetchone()[0] >= 1
     assert session.XLSX.endswith("sheet")
+
+
+def test_a_quiet_month_charts_whole_people_from_zero():
+    """No one under a measure: the 30-day curve reads 0 to 1 in whole people, not -1 to 1 in halves."""
+    import pandas as pd
+
+    from ui import charts
+
+    days = pd.date_range("2026-11-01", periods=3).repeat(2)
+    quiet = pd.DataFrame({"day": days, "category": ["home_isolation", "health_monitoring"] * 3, "active": 0})
+    axis = charts.active_by_day(quiet, "zh").layout.yaxis
+    assert axis.rangemode == "nonnegative" and axis.dtick == 1 and axis.range[0] == 0
+    busy = charts.active_by_day(quiet.assign(active=[100, 50, 120, 40, 0, 3]), "en").layout.yaxis
+    assert busy.rangemode == "nonnegative" and busy.dtick is None  # plotly picks its ticks for large counts

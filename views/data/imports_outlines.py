@@ -13,7 +13,7 @@ from geo.footprints import FootprintError, attribute_guess, clean_polygons, in_c
 from resilient.core import roles
 from resilient.core.scope import Scope
 from resilient.imports import footprints as footprint_import
-from resilient.places import places
+from resilient.places import places, setup
 from ui import kit
 
 FOOTPRINT_TYPES = ["geojson", "json", "zip", "gpkg", "kml", "osm", "pbf"]
@@ -56,7 +56,10 @@ def outline_import(page: kit.Page, community_id: int | None) -> None:
     whole, matching = matching, boxed(page, matching, token)
     matching = settled(page, matching, token)
     outline_preview(page, matching, report, whole, token)
-    outline_commit(page, upload, matching, compound_names)
+    # New buildings may go into any compound of the community, also one just made on the set-up page and still
+    # empty (places.compounds lists only compounds holding a building).
+    every = setup.compounds(page.con, page.viewer_scope, int(community_id))
+    outline_commit(page, upload, matching, dict(zip(every["compound_id"].astype(int), every["name"])))
 
 
 def read_outlines(page: kit.Page, upload):
