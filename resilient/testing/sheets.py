@@ -139,11 +139,12 @@ def _when(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def summary(book: CallDown, lang: str) -> pd.DataFrame:
-    """Every group in time order (then site and building), as text: the office's master sheet."""
+    """Every group in time order (then site and building), day and slot as the reader writes them: the office's
+    master sheet and the page's table."""
     frame = _when(book.groups, lang)
     frame = frame.iloc[np.lexsort((frame["group_no"], frame["unit_no"], frame["building"].map(building_order),
                                    frame["compound"].map(natural), frame["site"], frame["slot_start"]))]
-    return frame[SUMMARY].astype(str)
+    return frame[SUMMARY]
 
 
 def building_sheets(book: CallDown, lang: str) -> dict[str, pd.DataFrame]:
@@ -192,7 +193,7 @@ def workbook(book: CallDown, lang: str) -> bytes:
                     cell.value = str(cell.value)
                     cell.data_type = "s"  # openpyxl reads a leading '=' as a formula; a cell from data is text
         for index, column in enumerate(frame.columns, start=1):
-            width = max([len(heads[column]), *(len(v) for v in frame[column])])
+            width = max([len(heads[column]), *(len(str(v)) for v in frame[column])])
             sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(40, 4 + 2 * width)
         if "code" in frame:
             _qr_column(sheet, frame["code"], first_row=len(title) + 3, column=len(frame.columns) + 1)

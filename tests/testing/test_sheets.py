@@ -188,3 +188,22 @@ def test_a_grid_worker_gets_the_sheets_of_their_cells_and_each_file_is_logged(pl
     assert sheets.export(con, users["grid1"], grid, "xlsx", "zh")[:2] == b"PK"
     logged = con.execute("SELECT username, target FROM audit_log WHERE action = 'export' ORDER BY audit_id").fetchall()
     assert logged[before:] == [("grid1", f"call_down:{round_id}")] * 2
+
+
+def test_building_names_sort_by_their_number_however_written():
+    names = ["10栋", "图书馆", "2栋", "314号楼B座", "1栋", "314号楼A座", "三号楼", "20栋"]
+    assert sorted(names, key=sheets.building_order) == ["1栋", "2栋", "三号楼", "10栋", "20栋", "314号楼A座",
+                                                         "314号楼B座", "图书馆"]
+    assert sorted(["1201", "301", "1002", "302"], key=sheets.natural) == ["301", "302", "1002", "1201"]
+
+
+def test_a_doctor_sees_the_flats_but_names_only_of_people_under_measure(planned):
+    con, _, _ = planned
+    doctor = book_of(planned, "doctor")
+    leader = book_of(planned, "leader")
+    assert len(doctor.households) == len(leader.households)
+    under = {name for (name,) in con.execute("""SELECT r.name FROM resident r JOIN control_measure m USING (resident_id)
+        WHERE active_on(m.start_date, m.released_at, $day)""", {"day": TODAY}).fetchall()}
+    shown = [n for cell in doctor.households["names"] for n in cell.split("、") if n]
+    assert 0 < len(shown) < len([n for cell in leader.households["names"] for n in cell.split("、") if n])
+    assert all("*" in n for n in shown) and len(shown) <= len(under)
