@@ -501,20 +501,6 @@ def door_to_door_route(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: i
     return people.assign(stop=people["stairwell_id"].map(order)).sort_values(["stop", "floor", "room"])
 
 
-def call_down_sheets(plan: pd.DataFrame, names: pd.DataFrame, sites: pd.DataFrame,
-                     labels: dict[str, str]) -> dict[str, pd.DataFrame]:
-    """One sheet per building for its building leader (stairwell, slot, site, people) and a master sheet."""
-    table = (plan.merge(names[["stairwell_id", "unit_no", "building", "compound"]], on="stairwell_id")
-             .merge(sites[["site_id", "name"]].rename(columns={"name": "site"}), on="site_id")
-             .sort_values(["compound", "building", "unit_no", "group_no"]))
-    table = table.assign(slot=table["slot_start"].dt.strftime("%H:%M") + "–" + table["slot_end"].dt.strftime("%H:%M"))
-    columns = ["compound", "building", "unit_no", "group_no", "slot", "site", "people"]
-    sheets = {labels["master"]: table[columns]}
-    for (compound, building), rows in table.groupby(["compound", "building"], sort=False):
-        sheets[f"{compound}{building}"] = rows[columns]
-    return sheets
-
-
 def estimated_finish(expected: int, sampled: int, over_time: pd.DataFrame, now: datetime,
                      window_minutes: int = 30) -> datetime | None:
     """When the round ends at the pace of the last half hour (samples_over_time's bins); None without a pace."""

@@ -63,3 +63,17 @@ def test_page_runs_in_both_languages(page, lang):
     at.sidebar.selectbox(key="lang").set_value(lang).run()
     assert not at.exception, at.exception
     assert at.title[0].value in ("全员核酸检测（按楼栋分批）", "Mass testing by building batches")
+
+
+def test_the_plan_offers_the_call_down_workbook_and_the_page_to_print(page):
+    at, _ = page
+    button(at, "创建").click().run()
+    at.selectbox[next(i for i, s in enumerate(at.selectbox) if s.label == "设在楼栋旁")].select_index(0)
+    button(at, "添加采样点").click().run()
+    button(at, "生成分批计划").click().run()
+    assert not at.exception, at.exception
+    downloads = at.get("download_button")
+    labels = [d.proto.label for d in downloads]
+    assert "下载楼长通知单（Excel，每栋一页）" in labels and "下载打印版（A4，每栋一页，每户二维码）" in labels
+    table = next(d.value for d in at.dataframe if "rooms" in d.value.columns)  # headers come from column_config
+    assert table["date"].str.contains("年").all() and table["rooms"].str.len().gt(0).all()

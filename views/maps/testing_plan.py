@@ -7,12 +7,12 @@ import streamlit as st
 from resilient.core import roles
 from resilient.core.i18n import fmt_time
 from resilient.imports.sheets import ImportProblemError
-from resilient.ops import exports
 from resilient.places import measures
 from resilient.testing import planner
 from resilient.testing import rounds as testing
+from resilient.testing import sheets as call_down
 from resilient.testing.rounds import TestingError
-from ui import kit
+from ui import kit, session
 
 
 def plan_tab(page: kit.Page, round_id: int) -> None:
@@ -54,25 +54,22 @@ def plan_tab(page: kit.Page, round_id: int) -> None:
             plan = testing.make_plan(con, user, scope, round_id, today)
             st.success(tr("testing.planned", finish=fmt_time(plan.finish, page.lang),
                           bound=fmt_time(plan.lower_bound, page.lang), wait=f"{plan.max_wait_minutes:.0f}"))
-    plan = testing.batches_frame(con, round_id)
-    if plan.empty:
+    book = call_down.call_down(con, scope, round_id, today)
+    if book.groups.empty:
         return
-    names = testing.stairwell_names(con, scope)
-    sheets = testing.call_down_sheets(plan, names, sites, {"master": tr("testing.master")})
     st.subheader(tr("testing.plan"))
-    kit.table(sheets[tr("testing.master")], sheet_labels(tr), height=320)
-    st.download_button(tr("testing.call_down"), key="call_down", mime=kit.XLSX, file_name=f"call-down-{round_id}.xlsx",
-                       data=lambda: exports.excel_bytes(sheets, sheet_labels(tr)))
+    kit.table(call_down.summary(book, page.lang), call_down.labels(page.lang), height=320)
+    left, right = st.columns(2)
+    process = session.database()  # the files are made, and logged, on click, in another thread: its own cursor
+    for where, label, kind, mime in ((left, tr("testing.call_down"), "xlsx", kit.XLSX),
+                                     (right, tr("sheets.print"), "html", "text/html")):
+        where.download_button(label, key=f"call_down_{kind}", mime=mime, file_name=f"call-down-{round_id}.{kind}",
+                              data=lambda kind=kind: call_down.export(process.cursor(), user, book, kind, page.lang))
     route = testing.door_to_door_route(con, scope, round_id, today)
     if not route.empty:
         st.subheader(tr("testing.route"))
         headers = {"stop": tr("testing.stop"), **kit.headers("building", "unit_no", "room", "name", "phone")}
         kit.table(route[list(headers)], headers, width="content")
-
-
-def sheet_labels(tr) -> dict[str, str]:
-    return kit.headers("compound", "building", "unit_no", group_no=tr("testing.group"), slot=tr("testing.slot"),
-                       site=tr("testing.site"), people=tr("col.people"))
 
 
 def fail(page: kit.Page, error: TestingError | ImportProblemError) -> None:
