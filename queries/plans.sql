@@ -47,3 +47,9 @@ JOIN scoped_building($community_ids, $grid_ids, $household_ids) b ON b.building_
 WHERE q.round_id = $round_id
 GROUP BY ALL
 ORDER BY bin_start;
+
+-- name: plans_site_change
+-- A site's desks and hours changed while the round runs (it opens late, a desk closes); none back: not the round's.
+UPDATE sampling_site SET desks = $desks, opens_at = $opens_at, closes_at = $closes_at
+WHERE site_id = $site_id AND round_id = $round_id
+RETURNING site_id;

@@ -243,6 +243,28 @@ def save_plan(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, batche
     return len(frame)
 
 
+def change_site(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, site_id: int, desks: int,
+                opens_at: datetime | None = None, closes_at: datetime | None = None) -> None:
+    """A site opening late, closing early or losing a desk: the owner changes it, then re-plans from now."""
+    rnd = _round(con, round_id)
+    _owner(con, actor, rnd, _now().date())
+    if desks < 1:
+        raise TestingError("testing.error.site_capacity")
+    if opens_at is not None and closes_at is not None and closes_at <= opens_at:
+        raise TestingError("testing.error.site_hours")
+    old = sites_frame(con, round_id).set_index("site_id")
+
+    def work():
+        if not queries.fetch_all(con, "plans_site_change", round_id=round_id, site_id=site_id, desks=int(desks),
+                                 opens_at=opens_at, closes_at=closes_at):
+            raise TestingError("testing.error.unknown_site", site_id=site_id)
+        before = old.loc[site_id]
+        audit.record(con, actor, "testing_site_changed", f"sampling_site:{site_id}",
+                     old={"desks": int(before["desks"]), "opens_at": before["opens"], "closes_at": before["closes"]},
+                     new={"desks": int(desks), "opens_at": opens_at, "closes_at": closes_at})
+    retrying(con, work)
+
+
 def versions(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
     """The round's plan versions, newest first, the current one marked."""
     frame = queries.fetch_df(con, "plans_versions", round_id=round_id)

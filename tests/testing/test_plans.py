@@ -169,3 +169,25 @@ def test_a_sites_queue_shows_the_groups_due_in_the_next_half_hour(town):
     assert (before_start["groups_due"], before_start["people_due"]) == (1, 20)
     between = testing.site_queues(con, round_id, START + timedelta(minutes=21)).iloc[0]
     assert (between["groups_due"], between["people_due"]) == (2, 20)  # 06:25 and 06:45, not the finished one
+
+
+def test_a_site_opening_late_is_planned_around_from_now(town):
+    con, users, round_id, site_id = town
+    leader = users["leader"]
+    late = testing.add_site(con, leader, round_id, "1栋门口", None, None, desks=4, building_id=1)
+    plans.make_plan(con, leader, round_id, now=BEFORE)
+    assert (stored(con, round_id)["site_id"] == late).any()
+    refused("testing.error.plan_owner", plans.change_site, con, users["grid1"], round_id, late, 2)
+    refused("testing.error.unknown_site", plans.change_site, con, leader, round_id, site_id + 99, 2)
+    opens = START + timedelta(hours=2)
+    plans.change_site(con, leader, round_id, late, 2, opens_at=opens)
+    assert testing.sites_frame(con, round_id).set_index("site_id").loc[late, "desks"] == 2
+    now = START + timedelta(minutes=30)
+    proposal = plans.propose_plan(con, leader, round_id, now=now)
+    kept = set(proposal.changes.loc[proposal.changes["status"] == "kept", "stairwell_id"])
+    fresh = proposal.batches[~proposal.batches["stairwell_id"].isin(kept)]
+    assert (fresh.loc[fresh["site_id"] == late, "slot_start"] >= opens).all()
+    assert (fresh["slot_start"] >= now).all()
+    assert proposal.batches["people"].sum() == stored(con, round_id)["people"].sum()
+    actions = [r[0] for r in con.execute("SELECT action FROM audit_log").fetchall()]
+    assert actions.count("testing_site_changed") == 1

@@ -1,6 +1,8 @@
 """The testing page's planning (not a page): the owner's plan as a proposal to confirm, re-planned from now while
 the round runs, and the kept versions with the previous one restorable."""
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
@@ -24,11 +26,31 @@ def planning(page: kit.Page, round_id: int, sites: pd.DataFrame, replan: bool) -
             kit.fail(error)
     if replan:
         st.caption(tr("testing.replan_note", minutes=plans.CALL_AHEAD_MINUTES))
+        change_site(page, round_id, sites)
     proposal = st.session_state.get(PROPOSAL)
     if proposal is not None and proposal.round_id == round_id:
         show_proposal(page, proposal, sites)
     kit.flashed()
     versions(page, round_id)
+
+
+def change_site(page: kit.Page, round_id: int, sites: pd.DataFrame) -> None:
+    """A site's desks and hours, changed while the round runs; the re-plan then takes them into account."""
+    tr = page.tr
+    with st.expander(tr("testing.change_site")), st.form("change_site"):
+        names = dict(zip(sites["site_id"].astype(int), sites["name"]))
+        site = kit.choose(tr("testing.site"), names, "change_site_id", per_language=False)
+        row = sites.set_index("site_id").loc[site]
+        left, middle, right = st.columns(3)
+        desks = left.number_input(tr("testing.desks"), 1, 50, int(row["desks"]))
+        opens = middle.time_input(tr("testing.opens_at"), value=None, step=300)
+        closes = right.time_input(tr("testing.closes_at"), value=None, step=300)
+        if st.form_submit_button(tr("testing.save_site")):
+            day = page.today
+            kit.attempt(lambda: plans.change_site(
+                page.con, page.user, round_id, int(site), int(desks),
+                None if opens is None else datetime.combine(day, opens),
+                None if closes is None else datetime.combine(day, closes)), tr("testing.site_changed"), TestingError)
 
 
 def when(page: kit.Page, value) -> str:
