@@ -109,4 +109,14 @@ UNION ALL SELECT 'measure_follower.staff_id', count(*) FROM measure_follower x
 UNION ALL SELECT 'measure_event.resident_id', count(*) FROM measure_event x
     WHERE x.resident_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resident p WHERE p.resident_id = x.resident_id)
 UNION ALL SELECT 'measure_event.measure_id', count(*) FROM measure_event x
-    WHERE x.measure_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM control_measure p WHERE p.measure_id = x.measure_id);
+    WHERE x.measure_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM control_measure p WHERE p.measure_id = x.measure_id)
+UNION ALL SELECT 'plan_version.round_id', count(*) FROM plan_version x
+    WHERE x.round_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM testing_round p WHERE p.round_id = x.round_id)
+UNION ALL SELECT 'plan_version.restored_from', count(*) FROM plan_version x
+    WHERE x.restored_from IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan_version p WHERE p.version_id = x.restored_from)
+UNION ALL SELECT 'plan_version_batch.version_id', count(*) FROM plan_version_batch x
+    WHERE x.version_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan_version p WHERE p.version_id = x.version_id)
+UNION ALL SELECT 'plan_version_batch.site_id', count(*) FROM plan_version_batch x
+    WHERE x.site_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sampling_site p WHERE p.site_id = x.site_id)
+UNION ALL SELECT 'plan_version_batch.stairwell_id', count(*) FROM plan_version_batch x
+    WHERE x.stairwell_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stairwell p WHERE p.stairwell_id = x.stairwell_id);

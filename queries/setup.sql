@@ -183,6 +183,10 @@ UPDATE household SET stairwell_id = $target_id WHERE stairwell_id = $source_id;
 -- name: setup_repoint_batches
 UPDATE batch SET stairwell_id = $target_id WHERE stairwell_id = $source_id;
 
+-- name: setup_repoint_plan_versions
+-- Kept plan versions follow a merged stairwell too, so a restored plan names the one that is left.
+UPDATE plan_version_batch SET stairwell_id = $target_id WHERE stairwell_id = $source_id;
+
 -- name: setup_repoint_stairwell_leaders
 UPDATE building_leader SET stairwell_id = $target_id WHERE stairwell_id = $source_id;
 

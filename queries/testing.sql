@@ -187,21 +187,15 @@ WHERE s.round_id = $round_id
 GROUP BY ALL
 ORDER BY bin_start;
 
--- name: testing_planned_over_time
--- People the stored plan expects per 15 minutes, by the start of their group's slot.
-SELECT time_bucket(INTERVAL 15 MINUTE, slot_start) AS bin_start, CAST(sum(people) AS INTEGER) AS planned
-FROM batch
-WHERE round_id = $round_id
-GROUP BY ALL
-ORDER BY bin_start;
-
 -- name: testing_site_queues
--- Per site at $now: groups whose slot is running, their people, swabs in the last 30 minutes, open tubes.
+-- Per site at $now: groups due (their slot running or starting within 30 minutes) and their people, swabs in the
+-- last 30 minutes, open tubes.
 SELECT x.site_id, x.name,
        (SELECT count(*) FROM batch q WHERE q.site_id = x.site_id AND q.round_id = $round_id
-            AND q.slot_start <= $now AND q.slot_end > $now) AS groups_due,
-       (SELECT CAST(coalesce(sum(q.people), 0) AS INTEGER) FROM batch q WHERE q.site_id = x.site_id AND q.round_id = $round_id
-            AND q.slot_start <= $now AND q.slot_end > $now) AS people_due,
+            AND q.slot_start < $now + INTERVAL 30 MINUTE AND q.slot_end > $now) AS groups_due,
+       (SELECT CAST(coalesce(sum(q.people), 0) AS INTEGER) FROM batch q WHERE q.site_id = x.site_id
+            AND q.round_id = $round_id AND q.slot_start < $now + INTERVAL 30 MINUTE AND q.slot_end > $now)
+           AS people_due,
        (SELECT count(*) FROM sample p WHERE p.site_id = x.site_id AND p.round_id = $round_id
             AND p.taken_at > $now - INTERVAL 30 MINUTE AND p.taken_at <= $now) AS sampled_30min,
        (SELECT count(*) FROM tube u WHERE u.site_id = x.site_id AND u.round_id = $round_id

@@ -31,7 +31,8 @@ def district_file(tmp_path):
     demo.generate(con, residents=3_000, seed=31, as_of=TODAY)
     users = {u.username: u for u in demo_database.create_demo_accounts(con)}
     admin = users["admin"]
-    round_id = testing.create_round(con, admin, 1, "全员核酸", TODAY, NOW - timedelta(hours=6), pool_size=10)
+    round_id = testing.create_round(con, admin, 1, "全员核酸", TODAY, NOW - timedelta(hours=6), pool_size=10,
+                                    now=NOW - timedelta(hours=7))
     site_id = testing.add_site(con, admin, round_id, "中心广场", 119.95, 31.70, desks=SESSIONS)
     for k in range(SESSIONS):
         testing.open_tube(con, admin, round_id, f"S{k:02d}", site_id)

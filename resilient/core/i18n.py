@@ -264,6 +264,16 @@ def fmt_time(value: time | datetime, lang: str) -> str:
     return format_time(value, TIME_FORMAT, locale=_locale(lang))
 
 
+def fmt_when(value: datetime, today: date, lang: str) -> str:
+    """A moment as its time alone when it falls on `today`, with its date otherwise: a finish at 04:48 tomorrow
+    must not read as this morning."""
+    if _missing(value):
+        return ""
+    if value.date() == today:
+        return fmt_time(value, lang)
+    return fmt_datetime(value, lang)
+
+
 def _missing(value) -> bool:
     """None, NaN or pandas' NaT and NA: nothing to show (given None, Babel would show today)."""
     try:

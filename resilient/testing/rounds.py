@@ -82,23 +82,41 @@ def _missing(value) -> bool:
 
 # --- rounds, sites and the plan -------------------------------------------------------------------------------
 
-def create_round(con: duckdb.DuckDBPyConnection, actor: User, community_id: int, name: str, round_date: date,
-                 start_at: datetime, pool_size: int = 10, household_tubes: bool = False) -> int:
-    """A new round for one community the actor may see; returns its id."""
+def default_start(now: datetime) -> datetime:
+    """Where the new-round form starts: now, rounded up to the next five minutes."""
+    return pd.Timestamp(now).ceil("5min").to_pydatetime()
+
+
+def create_round(con: duckdb.DuckDBPyConnection, actor: User, community_id: int | None, name: str, round_date: date,
+                 start_at: datetime, pool_size: int = 10, household_tubes: bool = False,
+                 now: datetime | None = None) -> int:
+    """A new round for one real community the actor may see, starting now or later; returns its id.
+
+    Rounds are per community (the schema has no street-wide round), so "no community" is refused, not stored as 0.
+    """
     _need(actor, "organise_testing")
     if pool_size not in POOL_SIZES:
         raise TestingError("testing.error.pool_size", pool_size=pool_size)
     if not name.strip():
         raise TestingError("testing.error.name")
+    if _missing(community_id) or int(community_id) <= 0:
+        raise TestingError("testing.error.no_community")
+    community_id = int(community_id)
+    now = now or _now()
+    if pd.Timestamp(start_at) < pd.Timestamp(now).floor("min"):
+        raise TestingError("testing.error.start_past", start=start_at, now=now)
     scope = _scope(con, actor, round_date)
-    if scope.community_ids is not None and community_id not in scope.community_ids:
+    known = set(queries.fetch_df(con, "communities_in_scope", **scope.params())["community_id"].astype(int))
+    if community_id not in known:
+        if scope.community_ids is None:
+            raise TestingError("testing.error.unknown_community", community_id=community_id)
         raise TestingError("testing.error.out_of_scope")
 
     def work():
         round_id = queries.fetch_all(con, "testing_round_insert", community_id=community_id, round_name=name.strip(),
                                      round_date=round_date, start_at=start_at, pool_size=pool_size,
                                      household_tubes=household_tubes, created_by=actor.username,
-                                     created_at=_now())[0][0]
+                                     created_at=now)[0][0]
         audit.record(con, actor, "testing_round_created", f"testing_round:{round_id}",
                      new={"community_id": community_id, "name": name.strip(), "round_date": round_date,
                           "start_at": start_at, "pool_size": pool_size, "household_tubes": household_tubes})
@@ -163,34 +181,6 @@ def stairwell_load(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: int, 
 def sites_frame(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
     """The round's sites as the planner reads them."""
     return queries.fetch_df(con, "testing_sites", round_id=round_id)
-
-
-def save_plan(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, batches: pd.DataFrame) -> int:
-    """Replace the round's stored groups with the planner's, all or nothing; returns the groups stored."""
-    _need(actor, "organise_testing")
-    _round(con, round_id)
-    needed = ["stairwell_id", "site_id", "group_no", "people", "slot_start", "slot_end"]
-    missing = [c for c in needed if c not in batches.columns]
-    if missing:
-        raise TestingError("testing.error.plan_columns", columns=", ".join(missing))
-    known = set(sites_frame(con, round_id)["site_id"].astype(int))
-    strangers = sorted(set(batches["site_id"].astype(int)) - known)
-    if strangers:
-        raise TestingError("testing.error.plan_site", sites=", ".join(map(str, strangers)))
-    frame = batches[needed].copy()
-    frame["walk_m"] = batches["walk_m"].astype(float) if "walk_m" in batches else float("nan")
-
-    def work():
-        queries.fetch_all(con, "testing_batches_delete", round_id=round_id)
-        con.register("plan_batches", frame)
-        try:
-            queries.fetch_all(con, "testing_batches_insert", round_id=round_id)
-        finally:
-            con.unregister("plan_batches")
-        audit.record(con, actor, "testing_plan_saved", f"testing_round:{round_id}",
-                     new={"groups": len(frame), "people": int(frame["people"].sum())})
-        return len(frame)
-    return retrying(con, work)
 
 
 def batches_frame(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
@@ -327,13 +317,9 @@ def samples_over_time(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: in
                        "samples")
 
 
-def planned_over_time(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
-    """What the stored plan expects per 15 minutes and cumulative, to draw beside the real curve."""
-    return _cumulative(queries.fetch_df(con, "testing_planned_over_time", round_id=round_id), "planned")
-
-
 def site_queues(con: duckdb.DuckDBPyConnection, round_id: int, now: datetime) -> pd.DataFrame:
-    """Per site now: groups whose slot runs, their people, swabs in the last 30 minutes, open tubes."""
+    """Per site now: groups due (slot running or starting within 30 minutes), their people, swabs in the last 30
+    minutes, open tubes."""
     return queries.fetch_df(con, "testing_site_queues", round_id=round_id, now=now)
 
 
@@ -517,7 +503,7 @@ def estimated_finish(expected: int, sampled: int, over_time: pd.DataFrame, now: 
     return now + pd.Timedelta(minutes=remaining / per_minute).to_pytimedelta()
 
 
-# --- the testing page: figures, the plan in one step, progress, a lab's file ------------------------------------
+# --- the testing page: figures, progress, a lab's file (the plan itself: plans.py) ------------------------------------
 
 MODES = ("site", "door_to_door", "excluded")
 
@@ -526,18 +512,6 @@ def mode_counts(people: pd.DataFrame) -> dict[str, int]:
     """eligible_people() per way of being sampled (MODES): at a site, at home, not at all."""
     counts = people["mode"].value_counts()
     return {mode: int(counts.get(mode, 0)) for mode in MODES}
-
-
-def make_plan(con: duckdb.DuckDBPyConnection, actor: User, scope: Scope, round_id: int, today: date):
-    """Plan the round's batches from its sites and its stairwells' people, and store the plan; returns the
-    planner's Plan (finish, lower bound, longest wait)."""
-    from resilient.testing import planner
-
-    info = round_info(con, round_id)
-    plan = planner.plan_round(stairwell_load(con, scope, round_id, today), sites_frame(con, round_id),
-                              pd.Timestamp(info["start_at"]).to_pydatetime())
-    save_plan(con, actor, round_id, plan.batches)
-    return plan
 
 
 def progress_view(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: int, today: date) -> pd.DataFrame:

@@ -74,20 +74,21 @@ def _seed_testing_round(database: Path) -> None:
     from datetime import datetime
 
     from resilient.core import accounts, config, db
-    from resilient.testing import planner
+    from resilient.testing import planner, plans
     from resilient.testing import rounds as testing
 
     con = db.connect(database)
     try:
         leader = accounts.authenticate(con, "leader", demo_database.DEMO_PASSWORD)
         today = config.today()
-        round_id = testing.create_round(con, leader, 1, "全员核酸", today, datetime.combine(today, datetime.min.time()))
+        round_id = testing.create_round(con, leader, 1, "全员核酸", today, datetime.combine(today, datetime.min.time()),
+                                        now=datetime.combine(today, datetime.min.time()))
         for building in (1, 12):
             testing.add_site(con, leader, round_id, f"{building}号采样点", None, None, 4, building_id=building)
         scope = testing.roles.scope_for(con, leader, today)
         plan = planner.plan_round(testing.stairwell_load(con, scope, round_id, today),
                                   testing.sites_frame(con, round_id), datetime.combine(today, datetime.min.time()))
-        testing.save_plan(con, leader, round_id, plan.batches)
+        plans.save_plan(con, leader, round_id, plan.batches)
         people = testing.eligible_people(con, scope, round_id, today)
         people = people[(people["mode"] == "site") & (people["building_id"] <= 6)]
         site = int(testing.sites_frame(con, round_id)["site_id"].iloc[0])

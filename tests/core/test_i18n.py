@@ -293,3 +293,13 @@ def test_compiled_catalogs_stay_out_of_git():
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert "locales/*/LC_MESSAGES/*.mo" in ignored
     assert i18n.translations("en").gettext("nav.login") == "Sign in"  # loaded through gettext from the .mo
+
+
+def test_a_moment_carries_its_date_unless_it_is_today():
+    import pandas as pd
+
+    today = date(2026, 12, 1)
+    assert i18n.fmt_when(datetime(2026, 12, 1, 16, 6), today, "zh") == "16:06"
+    assert i18n.fmt_when(datetime(2026, 12, 2, 4, 48), today, "zh") == "2026年12月2日 04:48"
+    assert i18n.fmt_when(pd.Timestamp(2026, 11, 30, 23, 59), today, "en") == "30 Nov 2026, 23:59"
+    assert i18n.fmt_when(None, today, "en") == ""

@@ -104,7 +104,8 @@ def test_releases_and_transfers_are_counted_apart(day):
 
 
 def test_testing_progress_when_a_round_exists(day):
-    round_id = testing.create_round(day, LEADER, 1, "第一轮", TODAY, datetime(2026, 11, 23, 7))
+    round_id = testing.create_round(day, LEADER, 1, "第一轮", TODAY, datetime(2026, 11, 23, 7),
+                                    now=datetime(2026, 11, 23, 6))
     testing.open_tube(day, LEADER, round_id, "T1", None)
     testing.add_sample(day, LEADER, round_id, "T1", 1, None, taken_at=datetime(2026, 11, 23, 8))
     got = table(daily_report.report(day, ALL, TODAY, EVENING))

@@ -2,7 +2,7 @@
 
 import io
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import openpyxl
 import pandas as pd
@@ -12,8 +12,8 @@ import segno
 from resilient.core import roles
 from resilient.demo import database as demo_database
 from resilient.demo import generator as demo
+from resilient.testing import plans, sheets
 from resilient.testing import rounds as testing
-from resilient.testing import sheets
 from resilient.testing.codes import household_code
 from tests.conftest import TODAY
 
@@ -29,10 +29,11 @@ def planned():
     con = db.connect(":memory:")
     demo.generate(con, residents=3_000, seed=23, as_of=TODAY)
     users = {u.username: u for u in demo_database.create_demo_accounts(con)}
-    round_id = testing.create_round(con, users["admin"], 1, ROUND, TODAY, START, pool_size=10)
+    before = START - timedelta(hours=1)
+    round_id = testing.create_round(con, users["admin"], 1, ROUND, TODAY, START, pool_size=10, now=before)
     testing.add_site(con, users["admin"], round_id, "中心广场", 119.95, 31.70, desks=4)
     testing.add_site(con, users["admin"], round_id, "1栋门口", None, None, desks=2, building_id=1)
-    testing.make_plan(con, users["admin"], roles.scope_for(con, users["admin"], TODAY), round_id, TODAY)
+    plans.make_plan(con, users["admin"], round_id, now=before)
     yield con, users, round_id
     con.close()
 

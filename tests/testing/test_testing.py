@@ -11,6 +11,7 @@ from resilient.core import queries, roles
 from resilient.core.scope import Scope
 from resilient.demo import database as demo_database
 from resilient.demo import generator as demo
+from resilient.testing import plans
 from resilient.testing import rounds as testing
 from resilient.testing.rounds import TestingError
 from tests.conftest import TODAY
@@ -24,7 +25,8 @@ def town(con):
     """A fresh demo community with its accounts and one round with one site (tests here write)."""
     demo.generate(con, residents=3_000, seed=23, as_of=TODAY)
     users = {u.username: u for u in demo_database.create_demo_accounts(con)}
-    round_id = testing.create_round(con, users["admin"], 1, "全员核酸第1轮", TODAY, START, pool_size=10)
+    round_id = testing.create_round(con, users["admin"], 1, "全员核酸第1轮", TODAY, START, pool_size=10,
+                                    now=START - timedelta(hours=1))
     site_id = testing.add_site(con, users["admin"], round_id, "中心广场", 119.95, 31.70, desks=4)
     return con, users, round_id, site_id
 
@@ -68,8 +70,9 @@ def test_round_and_site_are_stored_with_their_audit(town):
     assert (row["lon"], row["lat"]) == pytest.approx(centre)
     actions = [r[0] for r in con.execute("SELECT action FROM audit_log ORDER BY audit_id").fetchall()]
     assert actions.count("testing_round_created") == 1 and actions.count("testing_site_added") == 2
-    refused("testing.error.pool_size", testing.create_round, con, users["admin"], 1, "x", TODAY, START, pool_size=7)
-    refused("testing.error.not_allowed", testing.create_round, con, users["viewer"], 1, "x", TODAY, START)
+    refused("testing.error.pool_size", testing.create_round, con, users["admin"], 1, "x", TODAY, START, pool_size=7,
+            now=START)
+    refused("testing.error.not_allowed", testing.create_round, con, users["viewer"], 1, "x", TODAY, START, now=START)
 
 
 def test_exclusion_and_door_to_door_rules(town):
@@ -126,13 +129,13 @@ def test_save_plan_replaces_the_rounds_batches(town):
                             "slot_start": [START, START, START + timedelta(minutes=20), START + timedelta(minutes=20)],
                             "slot_end": [START + timedelta(minutes=20)] * 2 + [START + timedelta(minutes=40)] * 2,
                             "walk_m": [100.0, 120.0, 90.0, 80.0]})
-    assert testing.save_plan(con, users["admin"], round_id, batches) == 4
-    assert testing.save_plan(con, users["admin"], round_id, batches.head(2)) == 2
+    assert plans.save_plan(con, users["admin"], round_id, batches) == 4
+    assert plans.save_plan(con, users["admin"], round_id, batches.head(2)) == 2
     assert len(testing.batches_frame(con, round_id)) == 2
-    planned = testing.planned_over_time(con, round_id)
+    planned = plans.planned_over_time(con, scope_of(con, users["admin"]), round_id)
     assert planned["planned"].tolist() == [40] and planned["cumulative"].tolist() == [40]
     before = fingerprint(con)
-    refused("testing.error.plan_site", testing.save_plan, con, users["admin"], round_id,
+    refused("testing.error.plan_site", plans.save_plan, con, users["admin"], round_id,
             batches.assign(site_id=site_id + 99))
     assert fingerprint(con) == before
 
@@ -144,11 +147,12 @@ def test_the_planner_reads_the_load_and_its_plan_is_stored(town):
     testing.add_site(con, users["admin"], round_id, "1栋门口", None, None, desks=2, building_id=1)
     load = testing.stairwell_load(con, scope_of(con, users["admin"]), round_id, TODAY)
     plan = planner.plan_round(load, testing.sites_frame(con, round_id), START)
-    assert testing.save_plan(con, users["admin"], round_id, plan.batches) == len(plan.batches)
+    assert plans.save_plan(con, users["admin"], round_id, plan.batches) == len(plan.batches)
     stored = testing.batches_frame(con, round_id)
     assert stored["people"].sum() == load["people"].sum()
     assert set(stored["stairwell_id"]) == set(load["stairwell_id"])
-    assert testing.planned_over_time(con, round_id)["cumulative"].iloc[-1] == load["people"].sum()
+    planned = plans.planned_over_time(con, scope_of(con, users["admin"]), round_id)
+    assert planned["cumulative"].iloc[-1] == load["people"].sum()
 
 
 def test_find_people_by_room_phone_tail_and_code(town):
@@ -230,7 +234,8 @@ def test_a_resident_of_another_community_is_refused(town):
 def test_household_tubes_hold_one_flat(town):
     con, users, _, _ = town
     admin = users["admin"]
-    round_id = testing.create_round(con, admin, 1, "封闭小区", TODAY, START, pool_size=5, household_tubes=True)
+    round_id = testing.create_round(con, admin, 1, "封闭小区", TODAY, START, pool_size=5, household_tubes=True,
+                                    now=START)
     site_id = testing.add_site(con, admin, round_id, "1栋", 119.95, 31.70, desks=1)
     homes = con.execute("""SELECT household_id, list(resident_id ORDER BY resident_id) FROM resident
                            GROUP BY household_id HAVING count(*) >= 2 ORDER BY household_id LIMIT 2""").fetchall()
@@ -354,11 +359,11 @@ def test_progress_and_the_list_of_people_not_yet_sampled(town):
     assert curve["samples"].tolist() == [2, 1, 2, 1, 1] and curve["cumulative"].iloc[-1] == 7
     assert curve["bin_start"].iloc[0] == pd.Timestamp(2026, 11, 23, 7, 0)
 
-    testing.save_plan(con, admin, round_id, pd.DataFrame({
+    plans.save_plan(con, admin, round_id, pd.DataFrame({
         "stairwell_id": [stairwell, stairwell], "site_id": site_id, "group_no": [1, 2], "people": [20, 5],
         "slot_start": [datetime(2026, 11, 23, 7, 0), datetime(2026, 11, 23, 7, 45)],
         "slot_end": [datetime(2026, 11, 23, 7, 20), datetime(2026, 11, 23, 8, 5)]}))
-    planned = testing.planned_over_time(con, round_id)
+    planned = plans.planned_over_time(con, scope_of(con, users["admin"]), round_id)
     assert planned["planned"].tolist() == [20, 0, 0, 5] and planned["cumulative"].tolist() == [20, 20, 20, 25]
     queue = testing.site_queues(con, round_id, datetime(2026, 11, 23, 8, 0)).iloc[0]
     assert (queue["groups_due"], queue["people_due"], queue["open_tubes"]) == (1, 5, 2)
@@ -495,7 +500,7 @@ def test_every_error_code_has_both_languages():
 
     from resilient.core.i18n import texts
 
-    source = (Path(testing.__file__)).read_text(encoding="utf-8")
+    source = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in (testing, plans))
     used = set(re.findall(r'"(testing\.error\.[a-z_]+)"', source))
     zh, en = texts("zh"), texts("en")
     assert used and used <= set(zh) and used <= set(en)

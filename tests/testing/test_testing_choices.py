@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from resilient.imports.sheets import ImportProblemError
+from resilient.testing import plans
 from resilient.testing import rounds as testing
 from resilient.testing.rounds import TestingError
 from tests.conftest import TODAY
@@ -25,7 +26,9 @@ def test_the_plan_in_one_step_and_progress_behind_first(town):
     con, users, round_id, site_id = town
     admin = users["admin"]
     scope = scope_of(con, admin)
-    plan = testing.make_plan(con, admin, scope, round_id, TODAY)
+    proposal = plans.propose_plan(con, admin, round_id, now=test_testing.START)
+    plans.adopt(con, admin, proposal)
+    plan = proposal.plan
     stored = testing.batches_frame(con, round_id)
     assert len(stored) == len(plan.batches) > 0
     assert stored["people"].sum() == testing.stairwell_load(con, scope, round_id, TODAY)["people"].sum()

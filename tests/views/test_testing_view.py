@@ -33,7 +33,14 @@ def test_plan_record_and_watch_a_round(page):
         assert not at.exception, at.exception
     button(at, "生成分批计划").click().run()
     assert not at.exception, at.exception
-    assert any("计划完成" in s.value for s in at.success)
+    con = db.connect(path)
+    assert con.execute("SELECT count(*) FROM batch").fetchone()[0] == 0  # shown, not written
+    con.close()
+    assert any(m.label == "新排入的人" and m.value != "0" for m in at.metric)
+    button(at, "确认并保存计划").click().run()
+    assert not at.exception, at.exception
+    assert any("计划已保存为第" in s.value for s in at.success)
+    assert any(b.label == "从现在重新分批" for b in at.button)
     con = db.connect(path)
     room = con.execute("""SELECT b.name, s.unit_no, h.room, r.resident_id FROM resident r JOIN household h
         USING (household_id) JOIN stairwell s USING (stairwell_id) JOIN building b USING (building_id)
@@ -65,12 +72,63 @@ def test_page_runs_in_both_languages(page, lang):
     assert at.title[0].value in ("全员核酸检测（按楼栋分批）", "Mass testing by building batches")
 
 
+def test_a_new_round_starts_now_or_later(page, monkeypatch):
+    from datetime import datetime, time
+
+    from resilient.core import config
+
+    at, path = page
+    afternoon = datetime.combine(config.today(), time(16, 6))
+    monkeypatch.setattr(config, "now", lambda: afternoon)
+    at.run()
+    assert at.time_input[0].value == time(16, 10) and at.date_input[0].value == afternoon.date()
+    at.time_input[0].set_value(time(6, 0))
+    button(at, "创建").click().run()
+    assert not at.exception, at.exception
+    assert any("已过去" in e.value for e in at.error)
+    con = db.connect(path)
+    assert con.execute("SELECT count(*) FROM testing_round").fetchone()[0] == 0
+    con.close()
+
+
+def test_a_grid_worker_sees_the_plan_but_has_no_plan_button(page, monkeypatch):
+    from tests.conftest import signed_in_on
+
+    at, path = page
+    button(at, "创建").click().run()
+    at.selectbox[next(i for i, s in enumerate(at.selectbox) if s.label == "设在楼栋旁")].select_index(0)
+    button(at, "添加采样点").click().run()
+    button(at, "生成分批计划").click().run()
+    button(at, "确认并保存计划").click().run()
+    grid = signed_in_on("views/maps/testing.py", "grid1")
+    assert not any(b.label in ("生成分批计划", "从现在重新分批", "确认并保存计划") for b in grid.button)
+    assert any("本轮负责人" in i.value for i in grid.info)
+
+
+def test_all_communities_in_the_sidebar_cannot_create_a_round(tmp_path, monkeypatch):
+    from resilient.places import setup
+    from tests.conftest import demo_account, signed_in_on
+
+    path = tmp_path / "community.duckdb"
+    demo_database.ensure_database(path, residents=2_000, seed=9)
+    con = db.connect(path)
+    setup.create_community(con, demo_account(con, "admin"), "第二社区", "永宁街道")
+    con.close()
+    monkeypatch.setenv("RC_DB_PATH", str(path))
+    at = signed_in_on("views/maps/testing.py", "admin")
+    assert at.session_state["chosen_community"] == 0  # the sidebar on all communities
+    create = button(at, "创建")
+    assert create.disabled
+    assert any("暂不支持全街道" in c.value for c in at.caption)
+
+
 def test_the_plan_offers_the_call_down_workbook_and_the_page_to_print(page):
     at, _ = page
     button(at, "创建").click().run()
     at.selectbox[next(i for i, s in enumerate(at.selectbox) if s.label == "设在楼栋旁")].select_index(0)
     button(at, "添加采样点").click().run()
     button(at, "生成分批计划").click().run()
+    button(at, "确认并保存计划").click().run()
     assert not at.exception, at.exception
     downloads = at.get("download_button")
     labels = [d.proto.label for d in downloads]

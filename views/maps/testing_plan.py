@@ -5,7 +5,6 @@ call-down sheets, the door-to-door route."""
 import streamlit as st
 
 from resilient.core import roles
-from resilient.core.i18n import fmt_time
 from resilient.imports.sheets import ImportProblemError
 from resilient.places import measures
 from resilient.testing import planner
@@ -13,6 +12,7 @@ from resilient.testing import rounds as testing
 from resilient.testing import sheets as call_down
 from resilient.testing.rounds import TestingError
 from ui import kit, session
+from views.maps.testing_versions import planning
 
 
 def plan_tab(page: kit.Page, round_id: int) -> None:
@@ -50,10 +50,11 @@ def plan_tab(page: kit.Page, round_id: int) -> None:
                     st.rerun()
                 except TestingError as error:
                     fail(page, error)
-        if not sites.empty and st.button(tr("testing.make_plan"), type="primary"):
-            plan = testing.make_plan(con, user, scope, round_id, today)
-            st.success(tr("testing.planned", finish=fmt_time(plan.finish, page.lang),
-                          bound=fmt_time(plan.lower_bound, page.lang), wait=f"{plan.max_wait_minutes:.0f}"))
+    plan = testing.batches_frame(con, round_id)
+    if roles.may(user, "plan_testing"):
+        planning(page, round_id, sites, replan=not plan.empty)
+    elif not plan.empty:
+        st.info(tr("testing.plan_by_owner"))
     book = call_down.call_down(con, scope, round_id, today)
     if book.groups.empty:
         return

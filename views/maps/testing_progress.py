@@ -6,7 +6,8 @@ from streamlit_folium import st_folium
 
 from geo import maps
 from resilient.core import config
-from resilient.core.i18n import fmt_number, fmt_time
+from resilient.core.i18n import fmt_number, fmt_when
+from resilient.testing import plans
 from resilient.testing import rounds as testing
 from ui import charts, kit
 
@@ -24,14 +25,14 @@ def progress_tab(page: kit.Page, round_id: int) -> None:
     over_time = testing.samples_over_time(con, scope, round_id)
     finish = testing.estimated_finish(expected, done, over_time, config.now())
     kit.kpis((tr("testing.sampled"), f"{fmt_number(done, page.lang)} / {fmt_number(expected, page.lang)}"),
-             (tr("testing.estimated_finish"), "—" if finish is None else fmt_time(finish, page.lang)))
+             (tr("testing.estimated_finish"), "—" if finish is None else fmt_when(finish, config.today(), page.lang)))
     tooltip = {"label": tr("col.unit"), "sampled": tr("testing.sampled"), "expected": tr("testing.expected"),
                "percent": "%"}
     highlight = set(st.session_state.get("traced_stairwells", []))
     st_folium(maps.progress_map(progress, tr("testing.progress_legend")), height=480, use_container_width=True,
               returned_objects=[], key="progress_map",
               feature_group_to_add=maps.progress_layer(progress, tooltip, highlight))
-    st.plotly_chart(charts.round_curve(testing.planned_over_time(con, round_id), over_time, page.lang),
+    st.plotly_chart(charts.round_curve(plans.planned_over_time(con, scope, round_id), over_time, page.lang),
                     width="stretch")
     queues = testing.site_queues(con, round_id, config.now())
     kit.table(queues.drop(columns=["site_id"]), {
