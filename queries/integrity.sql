@@ -109,4 +109,10 @@ UNION ALL SELECT 'measure_follower.staff_id', count(*) FROM measure_follower x
 UNION ALL SELECT 'measure_event.resident_id', count(*) FROM measure_event x
     WHERE x.resident_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resident p WHERE p.resident_id = x.resident_id)
 UNION ALL SELECT 'measure_event.measure_id', count(*) FROM measure_event x
-    WHERE x.measure_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM control_measure p WHERE p.measure_id = x.measure_id);
+    WHERE x.measure_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM control_measure p WHERE p.measure_id = x.measure_id)
+UNION ALL SELECT 'tube_measure.measure_id', count(*) FROM tube_measure x
+    WHERE x.measure_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM control_measure p WHERE p.measure_id = x.measure_id)
+UNION ALL SELECT 'tube_measure.tube_id', count(*) FROM tube_measure x
+    WHERE x.tube_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tube p WHERE p.tube_id = x.tube_id)
+UNION ALL SELECT 'tube_measure.household_id', count(*) FROM tube_measure x
+    WHERE x.household_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id);
