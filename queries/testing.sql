@@ -211,14 +211,16 @@ WHERE x.round_id = $round_id
 ORDER BY x.site_id;
 
 -- name: testing_trace
--- The people of one tube the viewer may see: their flat, stairwell and building (personal rows follow $personal).
-SELECT r.resident_id, r.name, r.phone, h.household_id, h.stairwell_id, h.building_id, b.name AS building,
-       h.unit_no, h.room, s.taken_at, s.site_id
+-- The people of one tube the viewer may see: their flat, stairwell, building and compound (personal rows follow
+-- $personal).
+SELECT r.resident_id, r.name, r.phone, h.household_id, h.stairwell_id, h.building_id, c.name AS compound,
+       b.name AS building, h.unit_no, h.room, s.taken_at, s.site_id
 FROM sample s
 JOIN tube t USING (tube_id)
 JOIN resident r USING (resident_id)
 JOIN scoped_household($community_ids, $grid_ids, $household_ids) h USING (household_id)
 JOIN building b USING (building_id)
+JOIN compound c ON c.compound_id = h.compound_id
 WHERE s.round_id = $round_id AND t.code = $code AND may_see_person($personal, r.resident_id, $today)
 ORDER BY h.building_id, h.unit_no, h.room, r.resident_id;
 

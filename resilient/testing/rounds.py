@@ -344,14 +344,17 @@ def stairwell_names(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFram
 
 
 def door_to_door_route(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: int, today: date) -> pd.DataFrame:
-    """The bedridden to sample at home, ordered into one walking route from the round's first site."""
+    """The bedridden to sample at home (with their compound: two compounds may share a room), ordered into one
+    walking route from the round's first site."""
     from resilient.testing import planner
 
     people = eligible_people(con, scope, round_id, today)
     people = people[people["mode"] == "door_to_door"]
     if people.empty:
-        return people.assign(stop=pd.Series(dtype=int))
-    places = stairwell_names(con, scope).set_index("stairwell_id")[["lon", "lat"]]
+        return people.assign(compound=pd.Series(dtype=str), stop=pd.Series(dtype=int))
+    names = stairwell_names(con, scope).set_index("stairwell_id")
+    people = people.assign(compound=people["stairwell_id"].map(names["compound"]))
+    places = names[["lon", "lat"]]
     stops = places.loc[sorted(set(people["stairwell_id"]))].reset_index().rename(columns={"stairwell_id": "id"})
     sites = sites_frame(con, round_id)
     start = (float(sites["lon"].iloc[0]), float(sites["lat"].iloc[0])) if not sites.empty else \

@@ -137,3 +137,16 @@ def test_tubes_open_longer_than_the_labs_limit_are_flagged(desk_town):
     assert listed.loc["OLD", "overdue"] and not listed.loc["NEW", "overdue"]
     assert list(listed.index) == ["OLD", "NEW"]   # the oldest first
     assert set(listed["site"]) == {"广场", "北门"}
+
+
+def test_the_trace_and_the_door_to_door_route_name_the_compound(desk_town):
+    con, round_id, site, _ = desk_town
+    con.execute("UPDATE resident SET bedridden = TRUE WHERE resident_id IN (2, 10)")
+    desk.open_tube(con, ADMIN, round_id, "P1", site)
+    for resident in (1, 3):
+        desk.add_sample(con, ADMIN, round_id, "P1", resident, site)
+    scope = roles.scope_for(con, ADMIN, TODAY)
+    trace = testing.trace_tube(con, scope, round_id, "P1", TODAY)
+    assert list(trace["compound"]) == ["A苑", "A苑"]
+    route = testing.door_to_door_route(con, scope, round_id, TODAY).set_index("resident_id")
+    assert dict(route["compound"]) == {2: "A苑", 10: "B苑"}   # both live at 1栋1-101

@@ -56,7 +56,8 @@ def trace(page: kit.Page, round_id: int) -> None:
     st.session_state["traced_stairwells"] = sorted(set(people["stairwell_id"].astype(int)))
     st.markdown(tr("testing.traced", people=len(people), households=people["household_id"].nunique(),
                    stairwells=people["stairwell_id"].nunique()))
-    headers = kit.headers("building", "unit_no", "room", "name", "phone", taken_at=tr("testing.taken_at"))
+    headers = kit.headers("compound", "building", "unit_no", "room", "name", "phone",
+                          taken_at=tr("testing.taken_at"))
     kit.table(people[list(headers)], headers)
     st.caption(tr("testing.traced_on_map"))
     if st.button(tr("testing.act"), type="primary", key="act_on_positive"):
