@@ -82,10 +82,13 @@ def test_another_desks_lost_tube_is_listed_and_closed(desk_round, monkeypatch):
     desk.open_tube(con, leader, round_id, "G1-0001", site)
     for resident in residents:
         desk.add_sample(con, leader, round_id, "G1-0001", resident, site)
+    con.execute("UPDATE tube SET opened_at = opened_at - INTERVAL 5 HOUR WHERE code = 'G1-0001'")
     con.close()
     at = open_page(path, monkeypatch, "leader", "views/maps/testing.py")
     to_desk(at)
-    assert "G1-0001" in shown_text(at) or any("G1-0001" in str(d.value) for d in at.dataframe)
+    listed = next(d.value for d in at.dataframe if "G1-0001" in d.value.iloc[:, 0].tolist())
+    assert listed.iloc[0].tolist()[1:3] == [len(residents), 10] and listed.iloc[0].tolist()[-1] == "超时"
+    assert any("超过 4 小时" in w.value for w in at.warning)
     at.selectbox(key="desk_open_tube").set_value("G1-0001").run()
     button(at, "封管").click().run()
     assert not at.exception, at.exception

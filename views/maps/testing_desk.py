@@ -22,6 +22,10 @@ def desk_tab(page: kit.Page, round_id: int) -> None:
         return
     site = int(kit.choose(tr("testing.site"), dict(zip(sites["site_id"], sites["name"])), "desk_site",
                           per_language=False))
+    if "desk_refused" in st.session_state:
+        fail(page, st.session_state.pop("desk_refused"))
+    if "desk_recorded" in st.session_state:
+        st.toast(tr("testing.recorded", room=kit.plain(st.session_state.pop("desk_recorded"))))
     tube_code = tube_in_hand(page, round_id, site)
     find_and_record(page, round_id, site, tube_code)
     open_tubes(page, round_id, site)
@@ -62,7 +66,7 @@ def tube_in_hand(page: kit.Page, round_id: int, site: int) -> str | None:
 
 
 def find_and_record(page: kit.Page, round_id: int, site: int, tube_code: str | None) -> None:
-    tr, con, user = page.tr, page.con, page.user
+    tr, con = page.tr, page.con
     query = st.text_input(tr("testing.find"), key="desk_find", placeholder="3-2-1502 / 3栋2单元1502 / RC-H… / 5678")
     if not query.strip():
         return
@@ -89,14 +93,19 @@ def find_and_record(page: kit.Page, round_id: int, site: int, tube_code: str | N
             right.caption(tr("testing.done", tube=kit.plain(person.tube_code)))
         elif person.mode == "excluded":
             right.caption(tr("testing.excluded"))
-        elif right.button(tr("testing.record"), key=f"sample_{person.resident_id}", disabled=not tube_code,
-                          type="primary"):
-            try:
-                desk.add_sample(con, user, round_id, tube_code, int(person.resident_id), site)
-                st.toast(tr("testing.recorded", room=kit.plain(person.room)))
-                _again()
-            except TestingError as error:
-                fail(page, error)
+        else:
+            right.button(tr("testing.record"), key=f"sample_{person.resident_id}", disabled=not tube_code,
+                         type="primary", on_click=_record,
+                         args=(page, round_id, tube_code, int(person.resident_id), site, person.room))
+
+
+def _record(page: kit.Page, round_id: int, tube_code: str, resident_id: int, site: int, room: str) -> None:
+    """The tap, run before the desk reruns: the rows then show the swab without a second run."""
+    try:
+        desk.add_sample(page.con, page.user, round_id, tube_code, resident_id, site)
+        st.session_state["desk_recorded"] = room
+    except TestingError as error:
+        st.session_state["desk_refused"] = error
 
 
 def open_tubes(page: kit.Page, round_id: int, site: int) -> None:
