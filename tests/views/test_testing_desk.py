@@ -117,10 +117,16 @@ def test_the_retest_list_is_shown_and_a_negative_retest_releases(desk_round, mon
     assert any(s.value == "单管复检名单" for s in at.subheader)
     listed = next(d.value for d in at.dataframe if "resident_id" in d.value.columns or len(d.value) == len(residents))
     assert len(listed) == len(residents)
-    at.selectbox(key="retest_person").set_value(residents[0]).run()
-    button(at, "保存复检结果").click().run()
-    assert not at.exception, at.exception
+    for resident in residents:   # all of the flat's tube people re-test negative: the flat is released
+        at.selectbox(key="retest_person").set_value(resident)   # in a form: sent with the submit
+        button(at, "保存复检结果").click().run()
+        assert not at.exception, at.exception
+    assert any(f"已解除 {len(residents)} 人" in s.value for s in at.success), [s.value for s in at.success]
     con = db.connect(path)
-    assert con.execute("SELECT result FROM retest WHERE resident_id = $r", {"r": residents[0]}).fetchone()[0] == \
-        "negative"
+    assert con.execute("SELECT list(result) FROM retest WHERE list_contains($r, resident_id)",
+                       {"r": residents}).fetchone()[0] == ["negative"] * len(residents)
+    assert con.execute("""SELECT count(*) FROM control_measure m JOIN tube_measure USING (measure_id)
+        WHERE m.released_at IS NULL""").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM measure_event WHERE kind = 'released' AND reason = 'negative_retest'"
+                       ).fetchone()[0] == len(residents)
     con.close()

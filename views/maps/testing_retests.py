@@ -13,6 +13,7 @@ from views.maps.testing_plan import fail
 def retest_section(page: kit.Page, round_id: int) -> None:
     tr, ntr, con, user, scope, today = page.tr, page.ntr, page.con, page.user, page.scope, page.today
     st.subheader(tr("testing.retest_list"))
+    kit.flashed()   # what the last re-test result did, shown above the list it changed
     listed = retests.retest_list(con, scope, round_id, today)
     if listed.empty:
         st.caption(tr("testing.no_retests"))
@@ -41,9 +42,9 @@ def retest_section(page: kit.Page, round_id: int) -> None:
         if st.form_submit_button(tr("testing.save_retest")):
             try:
                 outcome = retests.record_retest(con, user, round_id, int(person), result, today)
-                if outcome["flagged"]:
-                    st.error(tr("testing.retest_flagged"))
-                else:
-                    st.success(ntr("testing.retest_released", outcome["released"]))
             except TestingError as error:
                 fail(page, error)
+                return
+            if outcome["flagged"]:
+                kit.flash(tr("testing.retest_flagged"), "error", toast=True)
+            kit.flash(ntr("testing.retest_released", outcome["released"]), toast=True)
