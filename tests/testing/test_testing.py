@@ -383,7 +383,7 @@ def test_trace_back_of_a_positive_tube(town):
     people = positive_tube(con, users, round_id, site_id)
     trace = testing.trace_tube(con, scope_of(con, users["admin"]), round_id, "POS1", TODAY)
     assert list(trace.columns) == ["resident_id", "name", "phone", "household_id", "stairwell_id", "building_id",
-                                   "building", "unit_no", "room", "taken_at", "site_id"]
+                                   "compound", "building", "unit_no", "room", "taken_at", "site_id"]
     assert sorted(trace["resident_id"]) == sorted(people)
     truth = con.execute("""SELECT r.resident_id, r.household_id, h.stairwell_id, s.building_id FROM resident r
                            JOIN household h USING (household_id) JOIN stairwell s USING (stairwell_id)
