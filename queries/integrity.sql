@@ -119,4 +119,10 @@ UNION ALL SELECT 'plan_version_batch.version_id', count(*) FROM plan_version_bat
 UNION ALL SELECT 'plan_version_batch.site_id', count(*) FROM plan_version_batch x
     WHERE x.site_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sampling_site p WHERE p.site_id = x.site_id)
 UNION ALL SELECT 'plan_version_batch.stairwell_id', count(*) FROM plan_version_batch x
-    WHERE x.stairwell_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stairwell p WHERE p.stairwell_id = x.stairwell_id);
+    WHERE x.stairwell_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stairwell p WHERE p.stairwell_id = x.stairwell_id)
+UNION ALL SELECT 'tube_measure.measure_id', count(*) FROM tube_measure x
+    WHERE x.measure_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM control_measure p WHERE p.measure_id = x.measure_id)
+UNION ALL SELECT 'tube_measure.tube_id', count(*) FROM tube_measure x
+    WHERE x.tube_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tube p WHERE p.tube_id = x.tube_id)
+UNION ALL SELECT 'tube_measure.household_id', count(*) FROM tube_measure x
+    WHERE x.household_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id);

@@ -89,7 +89,7 @@ ORDER BY slot_start, site_id, group_no, stairwell_id;
 -- name: testing_tube
 -- One tube of a round by its code.
 SELECT tube_id, round_id, code, capacity, samples, site_id, opened_at, opened_by, closed_at, result, result_at,
-       result_by
+       result_by, held_by
 FROM tube
 WHERE round_id = $round_id AND code = $code;
 
@@ -205,61 +205,18 @@ WHERE x.round_id = $round_id
 ORDER BY x.site_id;
 
 -- name: testing_trace
--- The people of one tube the viewer may see: their flat, stairwell and building (personal rows follow $personal).
-SELECT r.resident_id, r.name, r.phone, h.household_id, h.stairwell_id, h.building_id, b.name AS building,
-       h.unit_no, h.room, s.taken_at, s.site_id
+-- The people of one tube the viewer may see: their flat, stairwell, building and compound (personal rows follow
+-- $personal).
+SELECT r.resident_id, r.name, r.phone, h.household_id, h.stairwell_id, h.building_id, c.name AS compound,
+       b.name AS building, h.unit_no, h.room, s.taken_at, s.site_id
 FROM sample s
 JOIN tube t USING (tube_id)
 JOIN resident r USING (resident_id)
 JOIN scoped_household($community_ids, $grid_ids, $household_ids) h USING (household_id)
 JOIN building b USING (building_id)
+JOIN compound c ON c.compound_id = h.compound_id
 WHERE s.round_id = $round_id AND t.code = $code AND may_see_person($personal, r.resident_id, $today)
 ORDER BY h.building_id, h.unit_no, h.room, r.resident_id;
-
--- name: testing_positive_people
--- Everyone living in a flat with someone in the tube, in the actor's scope, and whether they are already under
--- an active measure on $today or in the tube themselves.
-WITH homes AS (
-    SELECT DISTINCT r.household_id
-    FROM sample s JOIN resident r USING (resident_id)
-    WHERE s.tube_id = $tube_id
-)
-SELECT r.resident_id, r.household_id,
-       EXISTS (SELECT 1 FROM control_measure m WHERE m.resident_id = r.resident_id
-               AND active_on(m.start_date, m.released_at, $today)) AS under_measure,
-       EXISTS (SELECT 1 FROM sample s WHERE s.tube_id = $tube_id AND s.resident_id = r.resident_id) AS in_tube,
-       h.household_id IS NOT NULL AS in_scope
-FROM resident r
-JOIN homes USING (household_id)
-LEFT JOIN scoped_household($community_ids, $grid_ids, $household_ids) h USING (household_id)
-ORDER BY r.resident_id;
-
--- name: testing_insert_measures
--- Home isolation for the listed people from $today to $planned_end, as close contacts, unless already under an
--- active measure; ids continue from the maximum. Only for flats in the actor's scope.
-INSERT INTO control_measure (measure_id, resident_id, category, origin, start_date, planned_end, released_at,
-                             created_at)
-SELECT (SELECT coalesce(max(measure_id), 0) FROM control_measure) + row_number() OVER (ORDER BY r.resident_id),
-       r.resident_id, 'home_isolation', 'close_contact', $today, $planned_end, NULL, $now
-FROM resident r
-JOIN scoped_household($community_ids, $grid_ids, $household_ids) h USING (household_id)
-WHERE list_contains($resident_ids, r.resident_id)
-  AND NOT EXISTS (SELECT 1 FROM control_measure m WHERE m.resident_id = r.resident_id
-                  AND active_on(m.start_date, m.released_at, $today))
-RETURNING measure_id;
-
--- name: testing_insert_retests
--- The tube's people on the single-tube re-test list, once each.
-INSERT INTO retest (round_id, resident_id, from_tube_id, created_at)
-SELECT $round_id, s.resident_id, s.tube_id, $now
-FROM sample s
-WHERE s.tube_id = $tube_id
-  AND NOT EXISTS (SELECT 1 FROM retest x WHERE x.round_id = $round_id AND x.resident_id = s.resident_id)
-RETURNING resident_id;
-
--- name: testing_retests
--- The round's re-test list.
-SELECT round_id, resident_id, from_tube_id, created_at FROM retest WHERE round_id = $round_id ORDER BY resident_id;
 
 -- name: testing_rounds
 -- The rounds of the communities the viewer may see, newest first, for the page's round picker.

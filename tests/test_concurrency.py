@@ -14,6 +14,7 @@ from resilient.coverage import volunteers as coverage
 from resilient.coverage.volunteers import CoverageError
 from resilient.demo import database as demo_database
 from resilient.demo import generator as demo
+from resilient.testing import desk
 from resilient.testing import rounds as testing
 from resilient.testing.rounds import TestingError
 from tests.conftest import NOW, TODAY
@@ -35,7 +36,7 @@ def district_file(tmp_path):
                                     now=NOW - timedelta(hours=7))
     site_id = testing.add_site(con, admin, round_id, "中心广场", 119.95, 31.70, desks=SESSIONS)
     for k in range(SESSIONS):
-        testing.open_tube(con, admin, round_id, f"S{k:02d}", site_id)
+        desk.open_tube(con, admin, round_id, f"S{k:02d}", site_id)
     yield path, con, admin, round_id, site_id
     con.close()
 
@@ -78,7 +79,7 @@ def test_twenty_sessions_record_samples_and_contacts_exactly(district_file):
         for task in work[k]:
             try:
                 if task[0] == "sample":
-                    testing.add_sample(cursor, admin, round_id, task[1], task[2], site_id, taken_at=NOW)
+                    desk.add_sample(cursor, admin, round_id, task[1], task[2], site_id, taken_at=NOW)
                 else:
                     coverage.record_contact(cursor, admin, *task[1:])
                 outcomes.append((task[0], "ok"))

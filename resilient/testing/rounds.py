@@ -1,12 +1,12 @@
-"""Mass testing (全员核酸检测): rounds, sites, the stored plan, tubes and swabs at the desks, results, trace-back.
+"""Mass testing (全员核酸检测): rounds, sites, the stored plan, results, trace-back (the desk: desk.py; re-tests:
+retests.py).
 
 Several desks record at once, each thread on its own cursor of the one connection. DuckDB refuses the second of
 two transactions writing the same row (TransactionException); every write here retries its whole transaction a
 few times, re-checking the rules each time, so a desk sees either success or a clear refusal, never "conflict".
 """
 
-import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import duckdb
 import pandas as pd
@@ -20,12 +20,7 @@ POOL_SIZES = (1, 5, 10, 20)
 # How labs write a result (data/words.toml), looked up stripped and in lower case.
 RESULT_WORDS = reference.word_index("words.toml", "testing.result", ("negative", "positive"),
                                     lambda w: w.strip().lower())
-ISOLATION_DAYS = 14
 RETRIES = db.WRITE_ATTEMPTS
-
-ROOM_QUERY = re.compile(r"^\s*(\d+)\s*[-－]\s*(\d+)\s*[-－]\s*(\d+)\s*$")
-CODE_QUERY = re.compile(r"^\s*[Rr](\d+)\s*$")
-PHONE_QUERY = re.compile(r"^\s*(\d{4,6})\s*$")
 
 PEOPLE_COLUMNS = ["resident_id", "household_id", "stairwell_id", "building_id", "building", "unit_no", "floor",
                   "room", "name", "phone", "mode", "excluded", "reason", "door_to_door", "sampled", "sampled_at",
@@ -188,101 +183,6 @@ def batches_frame(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame
     return queries.fetch_df(con, "testing_batches", round_id=round_id)
 
 
-# --- recording at a desk --------------------------------------------------------------------------------------
-
-def find_people(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: int, query: str,
-                today: date) -> pd.DataFrame:
-    """Look a person up at the desk by room '3-2-1502', the phone's last 4-6 digits or a scanned code 'R123'."""
-    _round(con, round_id)
-    room = ROOM_QUERY.match(query or "")
-    code = CODE_QUERY.match(query or "")
-    phone = PHONE_QUERY.match(query or "")
-    if room:
-        building, unit, flat = room.groups()
-        return _people(con, scope, round_id, today, building_name=f"{int(building)}栋", unit_no=int(unit),
-                       room=flat)
-    if code:
-        return _people(con, scope, round_id, today, resident_ids=[int(code.group(1))])
-    if phone:
-        return _people(con, scope, round_id, today, phone_tail=phone.group(1))
-    raise TestingError("testing.error.bad_query", query=query)
-
-
-def open_tube(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, code: str, site_id: int | None) -> dict:
-    """A new tube at a site, holding as many swabs as the round pools."""
-    _need(actor, "record_samples")
-    code = str(code).strip()
-    if not code:
-        raise TestingError("testing.error.tube_code")
-    rnd = _round(con, round_id)
-    if site_id is not None and not queries.fetch_all(con, "testing_site_of_round", site_id=site_id,
-                                                     round_id=round_id):
-        raise TestingError("testing.error.unknown_site", site_id=site_id)
-
-    def work():
-        if not queries.fetch_df(con, "testing_tube", round_id=round_id, code=code).empty:
-            raise TestingError("testing.error.tube_exists", code=code)
-        queries.fetch_all(con, "testing_tube_insert", round_id=round_id, code=code, capacity=int(rnd["pool_size"]),
-                          site_id=site_id, opened_at=_now(), opened_by=actor.username)
-        tube = _tube(con, round_id, code)
-        audit.record(con, actor, "tube_opened", f"tube:{round_id}:{code}",
-                     new={"capacity": int(rnd["pool_size"]), "site_id": site_id})
-        return tube
-    return retrying(con, work)
-
-
-def add_sample(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, tube_code: str, resident_id: int,
-               site_id: int | None, taken_at: datetime | None = None) -> int:
-    """One swab into a tube; refuses (changing nothing) a second swab, a full, closed or unknown tube, a stranger."""
-    _need(actor, "record_samples")
-    rnd = _round(con, round_id)
-    taken_at = taken_at or _now()
-    scope = _scope(con, actor, taken_at.date())
-
-    def work():
-        tube = _tube(con, round_id, tube_code)
-        if not _missing(tube["closed_at"]):
-            raise TestingError("testing.error.tube_closed", code=tube_code)
-        person = queries.fetch_df(con, "testing_person_check", **scope.params(), round_id=round_id,
-                                  resident_id=resident_id)
-        if person.empty or not person.iloc[0]["in_community"]:
-            raise TestingError("testing.error.not_in_community", resident_id=resident_id)
-        if not person.iloc[0]["in_scope"]:
-            raise TestingError("testing.error.out_of_scope")
-        earlier = queries.fetch_df(con, "testing_sample_of", round_id=round_id, resident_id=resident_id)
-        if not earlier.empty:
-            raise TestingError("testing.error.already_sampled", at=earlier.iloc[0]["taken_at"],
-                               tube=earlier.iloc[0]["tube_code"])
-        if int(tube["samples"]) >= int(tube["capacity"]):
-            raise TestingError("testing.error.tube_full", code=tube_code, capacity=int(tube["capacity"]))
-        if rnd["household_tubes"]:
-            homes = {r[0] for r in queries.fetch_all(con, "testing_tube_homes", **scope.params(),
-                                                      tube_id=int(tube["tube_id"]))}
-            if homes and int(person.iloc[0]["household_id"]) not in homes:
-                raise TestingError("testing.error.other_household", code=tube_code)
-        if not queries.fetch_all(con, "testing_tube_take_one", tube_id=int(tube["tube_id"])):
-            raise TestingError("testing.error.tube_full", code=tube_code, capacity=int(tube["capacity"]))
-        sample_id = queries.fetch_all(con, "testing_sample_insert", round_id=round_id, resident_id=resident_id,
-                                      tube_id=int(tube["tube_id"]), site_id=site_id, taken_at=taken_at,
-                                      taken_by=actor.username)[0][0]
-        audit.record(con, actor, "sample_taken", f"resident:{resident_id}",
-                     new={"round_id": round_id, "tube": tube_code, "site_id": site_id, "taken_at": taken_at})
-        return int(sample_id)
-    return retrying(con, work)
-
-
-def close_tube(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, code: str) -> None:
-    """Seal a tube for the lab; a sealed tube takes no more swabs."""
-    _need(actor, "record_samples")
-
-    def work():
-        tube = _tube(con, round_id, code)
-        if not queries.fetch_all(con, "testing_tube_close", tube_id=int(tube["tube_id"]), closed_at=_now()):
-            raise TestingError("testing.error.tube_closed", code=code)
-        audit.record(con, actor, "tube_closed", f"tube:{round_id}:{code}", new={"samples": int(tube["samples"])})
-    retrying(con, work)
-
-
 # --- progress -------------------------------------------------------------------------------------------------
 
 def progress_by_stairwell(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: int,
@@ -415,42 +315,6 @@ def trace_tube(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: int, tube
     return mask_people(frame)
 
 
-def act_on_positive(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, tube_code: str,
-                    today: date) -> dict:
-    """A positive tube's flats under home isolation for 14 days and its people on the re-test list, all at once."""
-    _need(actor, "organise_testing")
-    scope = _scope(con, actor, today)
-
-    def work():
-        tube = _tube(con, round_id, tube_code)
-        if tube["result"] != "positive":
-            raise TestingError("testing.error.not_positive", code=tube_code)
-        people = queries.fetch_df(con, "testing_positive_people", **scope.params(), tube_id=int(tube["tube_id"]),
-                                  today=today)
-        if not people["in_scope"].all():
-            raise TestingError("testing.error.out_of_scope")
-        now = _now()
-        to_isolate = [int(r) for r in people.loc[~people["under_measure"], "resident_id"]]
-        measures = queries.fetch_all(con, "testing_insert_measures", **scope.params(), resident_ids=to_isolate,
-                                     today=today, planned_end=today + timedelta(days=ISOLATION_DAYS),
-                                     now=now) if to_isolate else []
-        retests = queries.fetch_all(con, "testing_insert_retests", round_id=round_id, tube_id=int(tube["tube_id"]),
-                                    now=now)
-        counts = {"households": int(people["household_id"].nunique()), "people": len(people),
-                  "measures": len(measures), "already_under_measure": int(people["under_measure"].sum()),
-                  "retests": len(retests)}
-        audit.record(con, actor, "positive_tube_acted_on", f"tube:{round_id}:{tube_code}", new=counts,
-                     detail=f"home isolation until {today + timedelta(days=ISOLATION_DAYS)}")
-        return counts
-    return retrying(con, work)
-
-
-def retests(con: duckdb.DuckDBPyConnection, round_id: int) -> pd.DataFrame:
-    """The round's single-tube re-test list."""
-    return queries.fetch_df(con, "testing_retests", round_id=round_id)
-
-
-
 def rounds(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """The rounds a viewer may pick, newest first."""
     return queries.fetch_df(con, "testing_rounds", **scope.params())
@@ -460,25 +324,23 @@ def round_info(con: duckdb.DuckDBPyConnection, round_id: int) -> dict:
     return _round(con, round_id)
 
 
-def tube_status(con: duckdb.DuckDBPyConnection, round_id: int, code: str) -> dict:
-    """A tube's fill and state, for the desk to show what is in hand."""
-    return _tube(con, round_id, code)
-
-
 def stairwell_names(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
     """stairwell_id → unit_no, building, compound and entrance position, for plans, sheets and routes."""
     return queries.fetch_df(con, "testing_stairwell_names", **scope.params())
 
 
 def door_to_door_route(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: int, today: date) -> pd.DataFrame:
-    """The bedridden to sample at home, ordered into one walking route from the round's first site."""
+    """The bedridden to sample at home (with their compound: two compounds may share a room), ordered into one
+    walking route from the round's first site."""
     from resilient.testing import planner
 
     people = eligible_people(con, scope, round_id, today)
     people = people[people["mode"] == "door_to_door"]
     if people.empty:
-        return people.assign(stop=pd.Series(dtype=int))
-    places = stairwell_names(con, scope).set_index("stairwell_id")[["lon", "lat"]]
+        return people.assign(compound=pd.Series(dtype=str), stop=pd.Series(dtype=int))
+    names = stairwell_names(con, scope).set_index("stairwell_id")
+    people = people.assign(compound=people["stairwell_id"].map(names["compound"]))
+    places = names[["lon", "lat"]]
     stops = places.loc[sorted(set(people["stairwell_id"]))].reset_index().rename(columns={"stairwell_id": "id"})
     sites = sites_frame(con, round_id)
     start = (float(sites["lon"].iloc[0]), float(sites["lat"].iloc[0])) if not sites.empty else \

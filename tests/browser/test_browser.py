@@ -74,7 +74,7 @@ def _seed_testing_round(database: Path) -> None:
     from datetime import datetime
 
     from resilient.core import accounts, config, db
-    from resilient.testing import planner, plans
+    from resilient.testing import desk, planner, plans
     from resilient.testing import rounds as testing
 
     con = db.connect(database)
@@ -94,10 +94,10 @@ def _seed_testing_round(database: Path) -> None:
         site = int(testing.sites_frame(con, round_id)["site_id"].iloc[0])
         for start in range(0, len(people), 10):
             code = f"T{start:05d}"
-            testing.open_tube(con, leader, round_id, code, site)
+            desk.open_tube(con, leader, round_id, code, site)
             for resident in people["resident_id"].iloc[start:start + 10]:
-                testing.add_sample(con, leader, round_id, code, int(resident), site)
-            testing.close_tube(con, leader, round_id, code)
+                desk.add_sample(con, leader, round_id, code, int(resident), site)
+            desk.close_tube(con, leader, round_id, code)
     finally:
         con.close()
 

@@ -12,6 +12,7 @@ from resilient.daily import report as daily_report
 from resilient.daily.arrivals import Arrival
 from resilient.places import measures
 from resilient.places.measures import Filters
+from resilient.testing import desk
 from resilient.testing import rounds as testing
 from tests.conftest import TODAY
 from tests.daily.test_checks import add_home_measures
@@ -106,8 +107,8 @@ def test_releases_and_transfers_are_counted_apart(day):
 def test_testing_progress_when_a_round_exists(day):
     round_id = testing.create_round(day, LEADER, 1, "第一轮", TODAY, datetime(2026, 11, 23, 7),
                                     now=datetime(2026, 11, 23, 6))
-    testing.open_tube(day, LEADER, round_id, "T1", None)
-    testing.add_sample(day, LEADER, round_id, "T1", 1, None, taken_at=datetime(2026, 11, 23, 8))
+    desk.open_tube(day, LEADER, round_id, "T1", None)
+    desk.add_sample(day, LEADER, round_id, "T1", 1, None, taken_at=datetime(2026, 11, 23, 8))
     got = table(daily_report.report(day, ALL, TODAY, EVENING))
     expected = testing.progress_by_stairwell(day, ALL, round_id, TODAY)
     assert got[("testing", "planned")] == (int(expected["expected"].sum()), 0, int(expected["expected"].sum()))

@@ -11,13 +11,14 @@ from resilient.core import queries, roles
 from resilient.core.scope import Scope
 from resilient.demo import database as demo_database
 from resilient.demo import generator as demo
-from resilient.testing import plans
+from resilient.testing import desk, plans, retests
 from resilient.testing import rounds as testing
 from resilient.testing.rounds import TestingError
 from tests.conftest import TODAY
 
 START = datetime(2026, 11, 23, 6, 0)
-WATCHED = ("testing_round", "sampling_site", "batch", "tube", "sample", "retest", "control_measure", "audit_log")
+WATCHED = ("testing_round", "sampling_site", "batch", "tube", "sample", "retest", "control_measure", "tube_measure",
+           "measure_event", "audit_log")
 
 
 @pytest.fixture
@@ -163,35 +164,35 @@ def test_find_people_by_room_phone_tail_and_code(town):
         JOIN household h USING (household_id) JOIN stairwell s USING (stairwell_id)
         JOIN building b USING (building_id) WHERE r.phone IS NOT NULL ORDER BY r.resident_id DESC LIMIT 1""").fetchone()
     rid, building, unit, room, phone, name = row
-    by_room = testing.find_people(con, scope, round_id, f"{building.rstrip('栋')}-{unit}-{room}", TODAY)
+    by_room = desk.find_people(con, scope, round_id, f"{building.rstrip('栋')}-{unit}-{room}", TODAY)
     assert rid in set(by_room["resident_id"])
-    assert rid in set(testing.find_people(con, scope, round_id, phone[-5:], TODAY)["resident_id"])
-    by_code = testing.find_people(con, scope, round_id, f"R{rid}", TODAY)
+    assert rid in set(desk.find_people(con, scope, round_id, phone[-5:], TODAY)["resident_id"])
+    by_code = desk.find_people(con, scope, round_id, f"R{rid}", TODAY)
     assert by_code["resident_id"].tolist() == [rid]
     assert by_code.iloc[0]["phone"] == phone[:3] + "****" + phone[-4:] and by_code.iloc[0]["name"] != name
     assert not by_code.iloc[0]["sampled"]
-    testing.open_tube(con, users["admin"], round_id, "A001", site_id)
-    testing.add_sample(con, users["admin"], round_id, "A001", rid, site_id)
-    found = testing.find_people(con, scope, round_id, f"R{rid}", TODAY).iloc[0]
+    desk.open_tube(con, users["admin"], round_id, "A001", site_id)
+    desk.add_sample(con, users["admin"], round_id, "A001", rid, site_id)
+    found = desk.find_people(con, scope, round_id, f"R{rid}", TODAY).iloc[0]
     assert found["sampled"] and found["tube_code"] == "A001"
-    refused("testing.error.bad_query", testing.find_people, con, scope, round_id, "hello", TODAY)
+    refused("testing.error.bad_query", desk.find_people, con, scope, round_id, "hello", TODAY)
     # Outside the viewer's scope nobody is found.
-    assert testing.find_people(con, scope_of(con, users["viewer"]), round_id, f"R{rid}", TODAY).empty
+    assert desk.find_people(con, scope_of(con, users["viewer"]), round_id, f"R{rid}", TODAY).empty
 
 
 def test_every_recording_rule_refuses_and_changes_nothing(town):
     con, users, round_id, site_id = town
     admin = users["admin"]
     people = site_people(con, users, round_id)
-    tube = testing.open_tube(con, admin, round_id, "B001", site_id)
+    tube = desk.open_tube(con, admin, round_id, "B001", site_id)
     assert tube["capacity"] == 10 and tube["samples"] == 0
-    refused("testing.error.tube_exists", testing.open_tube, con, admin, round_id, "B001", site_id)
+    refused("testing.error.tube_exists", desk.open_tube, con, admin, round_id, "B001", site_id)
     first = datetime(2026, 11, 23, 7, 5)
     for k, rid in enumerate(people[:10]):
-        testing.add_sample(con, admin, round_id, "B001", rid, site_id, taken_at=first + timedelta(minutes=k))
-    testing.open_tube(con, admin, round_id, "B002", site_id)
-    testing.open_tube(con, admin, round_id, "B003", site_id)
-    testing.close_tube(con, admin, round_id, "B003")
+        desk.add_sample(con, admin, round_id, "B001", rid, site_id, taken_at=first + timedelta(minutes=k))
+    desk.open_tube(con, admin, round_id, "B002", site_id)
+    desk.open_tube(con, admin, round_id, "B003", site_id)
+    desk.close_tube(con, admin, round_id, "B003")
 
     volunteer = users["volunteer"]
     theirs = {r[0] for r in con.execute("""
@@ -200,18 +201,18 @@ def test_every_recording_rule_refuses_and_changes_nothing(town):
     stranger = next(r for r in people if r not in theirs)
 
     before = fingerprint(con)
-    double = refused("testing.error.already_sampled", testing.add_sample, con, admin, round_id, "B002", people[0],
+    double = refused("testing.error.already_sampled", desk.add_sample, con, admin, round_id, "B002", people[0],
                      site_id)
     assert double.values == {"at": first, "tube": "B001"}
-    refused("testing.error.tube_full", testing.add_sample, con, admin, round_id, "B001", people[10], site_id)
-    refused("testing.error.tube_closed", testing.add_sample, con, admin, round_id, "B003", people[10], site_id)
-    refused("testing.error.tube_unknown", testing.add_sample, con, admin, round_id, "NOPE", people[10], site_id)
-    refused("testing.error.not_in_community", testing.add_sample, con, admin, round_id, "B002", 10**7, site_id)
-    refused("testing.error.out_of_scope", testing.add_sample, con, volunteer, round_id, "B002", stranger, site_id)
-    refused("testing.error.not_allowed", testing.add_sample, con, users["viewer"], round_id, "B002", people[10],
+    refused("testing.error.tube_full", desk.add_sample, con, admin, round_id, "B001", people[10], site_id)
+    refused("testing.error.tube_closed", desk.add_sample, con, admin, round_id, "B003", people[10], site_id)
+    refused("testing.error.tube_unknown", desk.add_sample, con, admin, round_id, "NOPE", people[10], site_id)
+    refused("testing.error.not_in_community", desk.add_sample, con, admin, round_id, "B002", 10**7, site_id)
+    refused("testing.error.out_of_scope", desk.add_sample, con, volunteer, round_id, "B002", stranger, site_id)
+    refused("testing.error.not_allowed", desk.add_sample, con, users["viewer"], round_id, "B002", people[10],
             site_id)
-    refused("testing.error.tube_closed", testing.close_tube, con, admin, round_id, "B003")
-    refused("testing.error.tube_exists", testing.open_tube, con, admin, round_id, "B003", site_id)
+    refused("testing.error.tube_closed", desk.close_tube, con, admin, round_id, "B003")
+    refused("testing.error.tube_exists", desk.open_tube, con, admin, round_id, "B003", site_id)
     assert fingerprint(con) == before
 
 
@@ -223,9 +224,9 @@ def test_a_resident_of_another_community_is_refused(town):
     con.execute("INSERT INTO stairwell (stairwell_id, building_id, unit_no) VALUES (9999, 999, 1)")
     con.execute("INSERT INTO household VALUES (99999, 9999, 1, '101')")
     con.execute("INSERT INTO resident (resident_id, household_id, name) VALUES (999999, 99999, '外人')")
-    testing.open_tube(con, users["admin"], round_id, "C001", site_id)
+    desk.open_tube(con, users["admin"], round_id, "C001", site_id)
     before = fingerprint(con)
-    refused("testing.error.not_in_community", testing.add_sample, con, users["admin"], round_id, "C001", 999999,
+    refused("testing.error.not_in_community", desk.add_sample, con, users["admin"], round_id, "C001", 999999,
             site_id)
     assert fingerprint(con) == before
     assert 999999 not in set(testing.eligible_people(con, Scope(), round_id, TODAY)["resident_id"])
@@ -239,11 +240,11 @@ def test_household_tubes_hold_one_flat(town):
     site_id = testing.add_site(con, admin, round_id, "1栋", 119.95, 31.70, desks=1)
     homes = con.execute("""SELECT household_id, list(resident_id ORDER BY resident_id) FROM resident
                            GROUP BY household_id HAVING count(*) >= 2 ORDER BY household_id LIMIT 2""").fetchall()
-    testing.open_tube(con, admin, round_id, "H1", site_id)
+    desk.open_tube(con, admin, round_id, "H1", site_id)
     for rid in homes[0][1]:
-        testing.add_sample(con, admin, round_id, "H1", rid, site_id)
+        desk.add_sample(con, admin, round_id, "H1", rid, site_id)
     before = fingerprint(con)
-    refused("testing.error.other_household", testing.add_sample, con, admin, round_id, "H1", homes[1][1][0], site_id)
+    refused("testing.error.other_household", desk.add_sample, con, admin, round_id, "H1", homes[1][1][0], site_id)
     assert fingerprint(con) == before
 
 
@@ -257,8 +258,8 @@ def test_concurrent_desks_lose_nothing_and_count_nothing_twice(town):
     shared = people[desks * 8:desks * 8 + desks]
     doubles = people[desks * 9:desks * 9 + desks // 2]
     for k in range(desks):
-        testing.open_tube(con, admin, round_id, f"D{k:02d}", site_id)
-    testing.open_tube(con, admin, round_id, "SHARED", site_id)
+        desk.open_tube(con, admin, round_id, f"D{k:02d}", site_id)
+    desk.open_tube(con, admin, round_id, "SHARED", site_id)
     tasks = {k: [(f"D{k:02d}", rid) for rid in own[k]] + [("SHARED", shared[k]), (f"D{k:02d}", doubles[k // 2])]
              for k in range(desks)}
     for k in tasks:
@@ -266,17 +267,17 @@ def test_concurrent_desks_lose_nothing_and_count_nothing_twice(town):
     outcomes, failures = [], []
     start = threading.Barrier(desks)
 
-    def desk(k):
+    def one_desk(k):
         cursor = con.cursor()
         start.wait()
         try:  # every desk opens the same new tube at once: one gets it, the others are told it exists
-            testing.open_tube(cursor, admin, round_id, "RACE", site_id)
+            desk.open_tube(cursor, admin, round_id, "RACE", site_id)
             outcomes.append(("opened", "RACE", None))
         except TestingError as error:
             outcomes.append((error.code, "RACE", None))
         for code, rid in tasks[k]:
             try:
-                testing.add_sample(cursor, admin, round_id, code, rid, site_id)
+                desk.add_sample(cursor, admin, round_id, code, rid, site_id)
                 outcomes.append(("ok", code, rid))
             except TestingError as error:
                 outcomes.append((error.code, code, rid))
@@ -284,7 +285,7 @@ def test_concurrent_desks_lose_nothing_and_count_nothing_twice(town):
                 failures.append(repr(error))
         cursor.close()
 
-    threads = [threading.Thread(target=desk, args=(k,)) for k in range(desks)]
+    threads = [threading.Thread(target=one_desk, args=(k,)) for k in range(desks)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -329,11 +330,11 @@ def test_progress_and_the_list_of_people_not_yet_sampled(town):
     people = testing.eligible_people(con, scope, round_id, TODAY)
     stairwell = int(people.groupby("stairwell_id").size().idxmax())
     mine = people[(people["stairwell_id"] == stairwell) & (people["mode"] == "site")]["resident_id"].tolist()
-    testing.open_tube(con, admin, round_id, "P001", site_id)
-    testing.open_tube(con, admin, round_id, "P002", site_id)
+    desk.open_tube(con, admin, round_id, "P001", site_id)
+    desk.open_tube(con, admin, round_id, "P002", site_id)
     sampled = mine[:7]
     for k, rid in enumerate(sampled):
-        testing.add_sample(con, admin, round_id, "P001" if k < 5 else "P002", int(rid), site_id,
+        desk.add_sample(con, admin, round_id, "P001" if k < 5 else "P002", int(rid), site_id,
                            taken_at=datetime(2026, 11, 23, 7, 0) + timedelta(minutes=10 * k))
     progress = testing.progress_by_stairwell(con, scope, round_id, TODAY)
     assert list(progress.columns) == ["stairwell_id", "building_id", "expected", "sampled", "share", "geojson"]
@@ -373,10 +374,10 @@ def test_progress_and_the_list_of_people_not_yet_sampled(town):
 def positive_tube(con, users, round_id, site_id, n=4):
     admin = users["admin"]
     people = site_people(con, users, round_id, n)
-    testing.open_tube(con, admin, round_id, "POS1", site_id)
+    desk.open_tube(con, admin, round_id, "POS1", site_id)
     for rid in people:
-        testing.add_sample(con, admin, round_id, "POS1", rid, site_id)
-    testing.close_tube(con, admin, round_id, "POS1")
+        desk.add_sample(con, admin, round_id, "POS1", rid, site_id)
+    desk.close_tube(con, admin, round_id, "POS1")
     testing.record_result(con, admin, round_id, "POS1", "positive")
     return people
 
@@ -386,7 +387,7 @@ def test_trace_back_of_a_positive_tube(town):
     people = positive_tube(con, users, round_id, site_id)
     trace = testing.trace_tube(con, scope_of(con, users["admin"]), round_id, "POS1", TODAY)
     assert list(trace.columns) == ["resident_id", "name", "phone", "household_id", "stairwell_id", "building_id",
-                                   "building", "unit_no", "room", "taken_at", "site_id"]
+                                   "compound", "building", "unit_no", "room", "taken_at", "site_id"]
     assert sorted(trace["resident_id"]) == sorted(people)
     truth = con.execute("""SELECT r.resident_id, r.household_id, h.stairwell_id, s.building_id FROM resident r
                            JOIN household h USING (household_id) JOIN stairwell s USING (stairwell_id)
@@ -408,7 +409,7 @@ def test_act_on_positive_isolates_households_and_lists_retests_once(town):
         WHERE list_contains($ids, resident_id) AND active_on(start_date, released_at, $d)""",
                                          {"ids": sorted(housemates), "d": TODAY}).fetchall()}
     measures_before = con.execute("SELECT count(*) FROM control_measure").fetchone()[0]
-    counts = testing.act_on_positive(con, users["leader"], round_id, "POS1", TODAY)
+    counts = retests.act_on_positive(con, users["leader"], round_id, "POS1", TODAY)
     assert counts == {"households": len({p for p in con.execute(
         "SELECT household_id FROM resident WHERE list_contains($ids, resident_id)", {"ids": people}).fetchall()}),
         "people": len(housemates), "measures": len(housemates - already),
@@ -419,11 +420,12 @@ def test_act_on_positive_isolates_households_and_lists_retests_once(town):
     assert set(new["category"]) == {"home_isolation"} and set(new["origin"]) == {"close_contact"}
     assert (new["start_date"].dt.date == TODAY).all()
     assert (new["planned_end"].dt.date == TODAY + timedelta(days=14)).all()
-    assert sorted(testing.retests(con, round_id)["resident_id"]) == sorted(people)
+    listed = retests.retest_list(con, scope_of(con, users["admin"]), round_id, TODAY)
+    assert sorted(listed["resident_id"]) == sorted(people)
     assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'positive_tube_acted_on'").fetchone()[0] == 1
 
     before = fingerprint(con)
-    again = testing.act_on_positive(con, users["leader"], round_id, "POS1", TODAY)
+    again = retests.act_on_positive(con, users["leader"], round_id, "POS1", TODAY)
     assert again["measures"] == 0 and again["retests"] == 0
     after = fingerprint(con)
     assert {k: v for k, v in after.items() if k != "audit_log"} == {k: v for k, v in before.items()
@@ -437,28 +439,28 @@ def test_act_on_positive_is_all_or_nothing(town, monkeypatch):
     real = queries.fetch_all
 
     def failing(connection, name, **params):
-        if name == "testing_insert_retests":  # after the measures were written in the same transaction
+        if name == "retest_insert":  # after the measures were written in the same transaction
             raise RuntimeError("disk full")
         return real(connection, name, **params)
     monkeypatch.setattr(queries, "fetch_all", failing)
     with pytest.raises(RuntimeError, match="disk full"):
-        testing.act_on_positive(con, users["admin"], round_id, "POS1", TODAY)
+        retests.act_on_positive(con, users["admin"], round_id, "POS1", TODAY)
     monkeypatch.setattr(queries, "fetch_all", real)
     assert fingerprint(con) == before
-    refused("testing.error.not_allowed", testing.act_on_positive, con, users["viewer"], round_id, "POS1", TODAY)
+    refused("testing.error.not_allowed", retests.act_on_positive, con, users["viewer"], round_id, "POS1", TODAY)
 
 
 def test_act_on_positive_needs_a_positive_tube(town):
     con, users, round_id, site_id = town
-    testing.open_tube(con, users["admin"], round_id, "NEG1", site_id)
-    testing.add_sample(con, users["admin"], round_id, "NEG1", site_people(con, users, round_id, 1)[0], site_id)
+    desk.open_tube(con, users["admin"], round_id, "NEG1", site_id)
+    desk.add_sample(con, users["admin"], round_id, "NEG1", site_people(con, users, round_id, 1)[0], site_id)
     refused("testing.error.tube_open", testing.record_result, con, users["admin"], round_id, "NEG1", "negative")
-    testing.close_tube(con, users["admin"], round_id, "NEG1")
+    desk.close_tube(con, users["admin"], round_id, "NEG1")
     assert testing.record_result(con, users["admin"], round_id, "NEG1", "阴性") is True
     assert testing.record_result(con, users["admin"], round_id, "NEG1", "negative") is False
     before = fingerprint(con)
     refused("testing.error.result_exists", testing.record_result, con, users["admin"], round_id, "NEG1", "positive")
-    refused("testing.error.not_positive", testing.act_on_positive, con, users["admin"], round_id, "NEG1", TODAY)
+    refused("testing.error.not_positive", retests.act_on_positive, con, users["admin"], round_id, "NEG1", TODAY)
     assert fingerprint(con) == before
 
 
@@ -467,11 +469,11 @@ def test_lab_import_is_all_or_nothing_with_problems_by_row(town):
     admin = users["admin"]
     people = site_people(con, users, round_id, 6)
     for k, code in enumerate(["L1", "L2", "L3"]):
-        testing.open_tube(con, admin, round_id, code, site_id)
-        testing.add_sample(con, admin, round_id, code, people[2 * k], site_id)
-        testing.add_sample(con, admin, round_id, code, people[2 * k + 1], site_id)
+        desk.open_tube(con, admin, round_id, code, site_id)
+        desk.add_sample(con, admin, round_id, code, people[2 * k], site_id)
+        desk.add_sample(con, admin, round_id, code, people[2 * k + 1], site_id)
         if code != "L3":
-            testing.close_tube(con, admin, round_id, code)
+            desk.close_tube(con, admin, round_id, code)
     before = fingerprint(con)
     bad = pd.DataFrame({"code": ["L1", "L2", "X9", "L3", "L1"],
                         "result": ["阴性", "阳性", "negative", "negative", "maybe"]})
@@ -512,12 +514,12 @@ def test_every_error_code_has_both_languages():
 def test_closing_a_tube_while_desks_fill_it_keeps_its_count_exact(town):
     con, users, round_id, site_id = town
     admin = users["admin"]
-    testing.open_tube(con, admin, round_id, "RACE", site_id)
+    desk.open_tube(con, admin, round_id, "RACE", site_id)
     people = site_people(con, users, round_id, 12)
     start = threading.Barrier(len(people) + 1)
     outcomes, failures = [], []
 
-    def desk(action):
+    def one_desk(action):
         cursor = con.cursor()
         start.wait()
         try:
@@ -529,9 +531,9 @@ def test_closing_a_tube_while_desks_fill_it_keeps_its_count_exact(town):
             failures.append(repr(error))
         cursor.close()
 
-    actions = [lambda c, r=rid: testing.add_sample(c, admin, round_id, "RACE", r, site_id) for rid in people]
-    actions.append(lambda c: testing.close_tube(c, admin, round_id, "RACE"))
-    threads = [threading.Thread(target=desk, args=(a,)) for a in actions]
+    actions = [lambda c, r=rid: desk.add_sample(c, admin, round_id, "RACE", r, site_id) for rid in people]
+    actions.append(lambda c: desk.close_tube(c, admin, round_id, "RACE"))
+    threads = [threading.Thread(target=one_desk, args=(a,)) for a in actions]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from resilient.imports.sheets import ImportProblemError
-from resilient.testing import plans
+from resilient.testing import desk, plans
 from resilient.testing import rounds as testing
 from resilient.testing.rounds import TestingError
 from tests.conftest import TODAY
@@ -37,8 +37,8 @@ def test_the_plan_in_one_step_and_progress_behind_first(town):
     assert sum(testing.mode_counts(people).values()) == len(people)
     # One person sampled: their stairwell is no longer the furthest behind.
     site = people[people["mode"] == "site"].iloc[0]
-    testing.open_tube(con, admin, round_id, "P001", site_id)
-    testing.add_sample(con, admin, round_id, "P001", int(site["resident_id"]), site_id,
+    desk.open_tube(con, admin, round_id, "P001", site_id)
+    desk.add_sample(con, admin, round_id, "P001", int(site["resident_id"]), site_id,
                        taken_at=datetime(2026, 11, 23, 7, 0))
     progress = testing.progress_view(con, scope, round_id, TODAY)
     assert progress["share"].is_monotonic_increasing

@@ -2,62 +2,141 @@
 
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
+from resilient.core import config
+from resilient.testing import desk
 from resilient.testing import rounds as testing
 from resilient.testing.rounds import TestingError
 from ui import kit
 from views.maps.testing_plan import fail
 
 
+@st.fragment
 def desk_tab(page: kit.Page, round_id: int) -> None:
-    """Built for a phone at a sampling desk: tube in hand, find the person, one tap to record."""
-    tr, con, user, scope, today = page.tr, page.con, page.user, page.scope, page.today
+    """Tube in hand, find the person, one tap to record. A fragment: a tap reruns the desk alone, not the page."""
+    tr, con = page.tr, page.con
     sites = testing.sites_frame(con, round_id)
     if sites.empty:
         st.info(tr("testing.no_sites"))
         return
-    site = kit.choose(tr("testing.site"), dict(zip(sites["site_id"], sites["name"])), "desk_site", per_language=False)
+    site = int(kit.choose(tr("testing.site"), dict(zip(sites["site_id"], sites["name"])), "desk_site",
+                          per_language=False))
+    if "desk_refused" in st.session_state:
+        fail(page, st.session_state.pop("desk_refused"))
+    if "desk_recorded" in st.session_state:
+        st.toast(tr("testing.recorded", room=kit.plain(st.session_state.pop("desk_recorded"))))
+    tube_code = tube_in_hand(page, round_id, site)
+    find_and_record(page, round_id, site, tube_code)
+    open_tubes(page, round_id, site)
+
+
+def _again() -> None:
+    """Rerun the desk alone; a full run (the page's first, or under AppTest) cannot, so it reruns the page."""
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitAPIException:
+        st.rerun()
+
+
+def tube_in_hand(page: kit.Page, round_id: int, site: int) -> str | None:
+    tr, con, user = page.tr, page.con, page.user
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     code = left.text_input(tr("testing.tube_code"), key="desk_tube_code").strip()
     if right.button(tr("testing.open_tube"), key="open_tube", disabled=not code):
         try:
-            testing.open_tube(con, user, round_id, code, int(site))
+            desk.open_tube(con, user, round_id, code, site)
             st.session_state["desk_tube"] = code
         except TestingError as error:
             fail(page, error)
     tube_code = st.session_state.get("desk_tube")
-    if tube_code:
-        try:
-            tube = testing.tube_status(con, round_id, tube_code)
-            st.markdown(tr("testing.tube_in_hand", code=tube_code, n=int(tube["samples"]), cap=int(tube["capacity"])))
-            if st.button(tr("testing.close_tube"), key="close_tube"):
-                testing.close_tube(con, user, round_id, tube_code)
-                st.session_state.pop("desk_tube")
-                st.rerun()
-        except TestingError as error:
-            fail(page, error)
-    query = st.text_input(tr("testing.find"), key="desk_find", placeholder="3-2-1502 / 5678 / R123").strip()
-    if not query:
+    if not tube_code:
+        return None
+    try:
+        tube = desk.tube_status(con, round_id, tube_code)
+        st.markdown(tr("testing.tube_in_hand", code=kit.plain(tube_code), n=int(tube["samples"]),
+                       cap=int(tube["capacity"])))
+        if st.button(tr("testing.close_tube"), key="close_tube"):
+            desk.close_tube(con, user, round_id, tube_code, site)
+            st.session_state.pop("desk_tube")
+            _again()
+    except TestingError as error:
+        fail(page, error)
+    return tube_code
+
+
+def find_and_record(page: kit.Page, round_id: int, site: int, tube_code: str | None) -> None:
+    tr, con = page.tr, page.con
+    query = st.text_input(tr("testing.find"), key="desk_find", placeholder="3-2-1502 / 3栋2单元1502 / RC-H… / 5678")
+    if not query.strip():
         return
     try:
-        found = testing.find_people(con, scope, round_id, query, today)
+        found = desk.find_people(con, page.scope, round_id, query, page.today)
     except TestingError as error:
         fail(page, error)
         return
     if found.empty:
         st.warning(tr("testing.nobody"))
-    for person in found.head(12).itertuples():
+        return
+    if desk.needs_compound(found):
+        compounds = sorted(set(found["compound"]))
+        chosen = st.segmented_control(tr("testing.which_compound"), compounds, key="desk_compound",
+                                      format_func=kit.plain)
+        if chosen is None:
+            st.info(tr("testing.choose_compound"))
+            return
+        found = found[found["compound"] == chosen]
+    for person, where in zip(found.head(12).itertuples(), kit.flats(found.head(12))):
         left, right = st.columns([3, 1], vertical_alignment="center")
-        left.markdown(f"**{person.building}{person.unit_no}-{person.room}** {kit.plain(person.name, person.phone)}")
+        left.text(f"{where}  {person.name}  {person.phone}")
         if person.sampled:
-            right.caption(tr("testing.done", tube=person.tube_code))
+            right.caption(tr("testing.done", tube=kit.plain(person.tube_code)))
         elif person.mode == "excluded":
             right.caption(tr("testing.excluded"))
-        elif right.button(tr("testing.record"), key=f"sample_{person.resident_id}", disabled=not tube_code,
-                          type="primary"):
-            try:
-                testing.add_sample(con, user, round_id, tube_code, int(person.resident_id), int(site))
-                st.toast(tr("testing.recorded", room=person.room))
-                st.rerun()
-            except TestingError as error:
-                fail(page, error)
+        else:
+            right.button(tr("testing.record"), key=f"sample_{person.resident_id}", disabled=not tube_code,
+                         type="primary", on_click=_record,
+                         args=(page, round_id, tube_code, int(person.resident_id), site, person.room))
+
+
+def _record(page: kit.Page, round_id: int, tube_code: str, resident_id: int, site: int, room: str) -> None:
+    """The tap, run before the desk reruns: the rows then show the swab without a second run."""
+    try:
+        desk.add_sample(page.con, page.user, round_id, tube_code, resident_id, site)
+        st.session_state["desk_recorded"] = room
+    except TestingError as error:
+        st.session_state["desk_refused"] = error
+
+
+def open_tubes(page: kit.Page, round_id: int, site: int) -> None:
+    """The site's unsealed tubes, whoever opened them: a lost session's tube is taken over or sealed here."""
+    tr, ntr, con, user = page.tr, page.ntr, page.con, page.user
+    tubes = desk.open_tubes(con, round_id, config.now(), site_id=site)
+    st.subheader(tr("testing.open_tubes"))
+    if tubes.empty:
+        st.caption(tr("testing.no_open_tubes"))
+        return
+    overdue = int(tubes["overdue"].sum())
+    if overdue:
+        st.warning(ntr("testing.tubes_overdue", overdue, hours=f"{desk.load_settings(con).tube_open_hours:g}"))
+    shown = tubes.assign(overdue=tubes["overdue"].map({True: tr("testing.overdue"), False: ""}))
+    kit.table(shown[["code", "samples", "capacity", "age_minutes", "held_by", "overdue"]], {
+        "code": tr("testing.tube_code"), "samples": tr("testing.samples"), "capacity": tr("testing.capacity"),
+        "age_minutes": tr("testing.age_minutes"), "held_by": tr("testing.held_by"), "overdue": tr("testing.flag")})
+    left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
+    code = left.selectbox(tr("testing.tube_code"), list(tubes["code"]), key="desk_open_tube")
+    if middle.button(tr("testing.take_over"), key="take_over_tube"):
+        try:
+            desk.take_over_tube(con, user, round_id, code, site)
+            st.session_state["desk_tube"] = code
+            _again()
+        except TestingError as error:
+            fail(page, error)
+    if right.button(tr("testing.close_tube"), key="close_open_tube"):
+        try:
+            desk.close_tube(con, user, round_id, code, site)
+            if st.session_state.get("desk_tube") == code:
+                st.session_state.pop("desk_tube")
+            _again()
+        except TestingError as error:
+            fail(page, error)
