@@ -40,7 +40,8 @@ def measure(residents: int, people: int, seed: int) -> dict[str, list[float]]:
     """CPU milliseconds of each find, each record, and both, for `people` people of a fresh demo community."""
     con = db.connect(":memory:")
     demo.generate(con, residents=residents, seed=seed, as_of=TODAY)
-    round_id = testing.create_round(con, ADMIN, 1, "bench", TODAY, datetime(2026, 11, 23, 6), pool_size=10)
+    round_id = testing.create_round(con, ADMIN, 1, "bench", TODAY, datetime(2026, 11, 23, 6), pool_size=10,
+                                    now=datetime(2026, 11, 23, 6))
     site = testing.add_site(con, ADMIN, round_id, "site", None, None, desks=4, building_id=1)
     everyone = testing.eligible_people(con, EVERYTHING, round_id, TODAY)
     sampled = everyone[everyone["mode"] == "site"].sample(n=people, random_state=seed)
@@ -75,7 +76,7 @@ def measure_page(residents: int, people: int, seed: int) -> dict[str, list[float
         con = db.connect(path)
         leader = accounts._user(accounts._row(con, "user_by_username", username="leader"))
         day = datetime.fromisoformat(con.execute("SELECT value FROM meta WHERE key = 'demo_as_of'").fetchone()[0])
-        round_id = testing.create_round(con, leader, 1, "bench", day.date(), day)
+        round_id = testing.create_round(con, leader, 1, "bench", day.date(), day, now=day)
         site = testing.add_site(con, leader, round_id, "site", None, None, desks=4, building_id=1)
         everyone = testing.eligible_people(con, EVERYTHING, round_id, day.date())
         chosen = everyone[everyone["mode"] == "site"].drop_duplicates("household_id")

@@ -32,7 +32,7 @@ def desk_town(small):
     con.execute("INSERT INTO household VALUES (41, 5, 1, '101')")
     con.execute("INSERT INTO resident (resident_id, household_id, name, sex, phone) "
                 "VALUES (10, 41, '冯丽芳', 'F', '15800003379')")
-    round_id = testing.create_round(con, ADMIN, 1, "第1轮", TODAY, START, pool_size=10)
+    round_id = testing.create_round(con, ADMIN, 1, "第1轮", TODAY, START, pool_size=10, now=START)
     site = testing.add_site(con, ADMIN, round_id, "广场", 119.95, 31.70, desks=2)
     other = testing.add_site(con, ADMIN, round_id, "北门", 119.96, 31.70, desks=1)
     return con, round_id, site, other

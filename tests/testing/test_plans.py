@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 
-from resilient.testing import plans
+from resilient.testing import desk, plans
 from resilient.testing import rounds as testing
 from tests.conftest import TODAY
 from tests.testing import test_testing
@@ -101,8 +101,8 @@ def test_a_replan_from_now_keeps_called_down_and_sampled_groups(town):
     # Someone of a stairwell planned late came early and was sampled.
     late = first.sort_values("slot_start").iloc[-1]
     person = test_testing.site_people(con, users, round_id, 1, stairwell_id=int(late["stairwell_id"]))[0]
-    testing.open_tube(con, leader, round_id, "E001", site_id)
-    testing.add_sample(con, leader, round_id, "E001", person, site_id, taken_at=START + timedelta(minutes=5))
+    desk.open_tube(con, leader, round_id, "E001", site_id)
+    desk.add_sample(con, leader, round_id, "E001", person, site_id, taken_at=START + timedelta(minutes=5))
     # A second site opens an hour into the round: the rest is planned again from then.
     now = START + timedelta(hours=1)
     testing.add_site(con, leader, round_id, "1栋门口", None, None, desks=4, building_id=1)

@@ -26,7 +26,7 @@ def positive(small):
     Before: 1 under home isolation, 7 under health monitoring, 2 released yesterday; so the tube puts 2 and 3 (and
     8, 7's flatmate) under home isolation."""
     con = small
-    round_id = testing.create_round(con, ADMIN, 1, "第1轮", TODAY, START, pool_size=10)
+    round_id = testing.create_round(con, ADMIN, 1, "第1轮", TODAY, START, pool_size=10, now=START)
     site = testing.add_site(con, ADMIN, round_id, "广场", 119.95, 31.70, desks=2)
     desk.open_tube(con, ADMIN, round_id, "P1", site)
     for resident in (1, 3, 7):
