@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import linprog
 
 CELLS_M = (200.0, 50.0)  # coarse to fine; each level's margin is its cell's size
 TOLERANCE = 1e-6
+SLACK = 0.003  # more time the split stairwells may take to be placed whole
 
 
 @dataclass
@@ -106,41 +107,56 @@ def split_rows(lp: Fractional) -> np.ndarray:
     return np.unique(lp.rows[lp.x < 1 - TOLERANCE])
 
 
-def make_whole(lp: Fractional, people: np.ndarray, dist: np.ndarray, capacity: np.ndarray, per_slot: np.ndarray,
-               may_run_over: np.ndarray, nearest: int = 3) -> np.ndarray:
-    """A site per stairwell: the LP's where it is whole; the split ones placed by a MILP over their LP sites and
-    their `nearest` open sites, least overflow first (slots past the finish, only where a site stays open), then
-    least walking."""
+def _place(people: np.ndarray, priced: np.ndarray, room: np.ndarray, order: np.ndarray) -> np.ndarray | None:
+    """Each in `order` to its cheapest priced site with room; None when one fits nowhere."""
+    room = room.copy()
+    site = np.full(len(people), -1)
+    preference = np.argsort(priced, axis=1, kind="stable")
+    for i in order:
+        fits = room[preference[i]] >= people[i] - TOLERANCE
+        if not fits.any():
+            return None
+        site[i] = preference[i][np.argmax(fits)]
+        room[site[i]] -= people[i]
+    return site
+
+
+def make_whole(lp: Fractional, people: np.ndarray, dist: np.ndarray, capacity_at, k: float, *, share: float = 0.2,
+               slack: float = SLACK, most: float = 0.05) -> tuple[np.ndarray, float]:
+    """(site per stairwell, slots it needs): the LP's whole stairwells kept, except the share that would lose least
+    by moving (by the LP's prices); those and the split ones placed again at the priced-cheapest site with room,
+    the big and the choosy first, within `slack` more time (more, up to `most`, only if they would not fit).
+    `capacity_at(k)` is what each site holds within k slots."""
     n, m = dist.shape
-    cost_m = np.nan_to_num(np.asarray(dist, dtype=float), nan=0.0)
+    people = np.asarray(people, dtype=float)
+    open_ = capacity_at(k * (1 + most)) > 0
+    priced = np.where(open_[None, :], np.nan_to_num(dist, nan=0.0) + lp.prices[None, :], np.inf)
+    ranked = np.sort(priced, axis=1)
+    regret = ranked[:, 1] - ranked[:, 0] if m > 1 else np.zeros(n)
+    regret = np.nan_to_num(regret, posinf=1e9)
     site = np.full(n, -1)
     whole = lp.x >= 1 - TOLERANCE
     site[lp.rows[whole]] = lp.cols[whole]
-    split = split_rows(lp)
-    if not len(split):
-        return site
-    room = capacity - np.bincount(site[site >= 0], weights=people[site >= 0], minlength=m)
-    open_ = np.flatnonzero(capacity > 0)
-    pairs = set(zip(lp.rows[~whole].tolist(), lp.cols[~whole].tolist()))
-    for i in split:
-        near = open_[np.argsort(cost_m[i, open_], kind="stable")[:nearest]]
-        pairs.update((int(i), int(j)) for j in near)
-    pairs = sorted(pairs)
-    rows = np.array([p[0] for p in pairs])
-    cols = np.array([p[1] for p in pairs])
-    index = {i: k for k, i in enumerate(split)}
-    k = len(pairs)
-    walking = people[rows] * cost_m[rows, cols]
-    weight = (walking.sum() + 1) * 10  # one slot of overflow outweighs any walking among these few
-    c = np.append(walking, weight)
-    assign = sparse.csr_array((np.ones(k), ([index[i] for i in rows], np.arange(k))), shape=(len(split), k + 1))
-    over = np.where(may_run_over, -per_slot, 0.0)
-    load = sparse.hstack([sparse.csr_array((people[rows].astype(float), (cols, np.arange(k))), shape=(m, k)),
-                          sparse.csr_array(over[:, None])]).tocsr()
-    result = milp(c, constraints=[LinearConstraint(assign, 1, 1), LinearConstraint(load, -np.inf, room)],
-                  integrality=np.append(np.ones(k), 0), bounds=Bounds(0, np.append(np.ones(k), np.inf)))
-    if result.status != 0 or result.x is None:
-        raise ValueError("the split stairwells cannot be placed whole")
-    chosen = result.x[:k] > 0.5
-    site[rows[chosen]] = cols[chosen]
-    return site
+    free = site < 0
+    free[np.argsort(regret, kind="stable")[:int(share * n)]] = True
+    kept = ~free
+    base = np.bincount(site[kept], weights=people[kept], minlength=m)
+    moving = np.flatnonzero(free)
+    order = np.argsort(-people[moving] * (regret[moving] + 10), kind="stable")
+
+    def fits(extra: float) -> np.ndarray | None:
+        return _place(people[moving], priced[moving], capacity_at(k * (1 + extra)) - base, order)
+
+    placed, used = fits(slack), slack
+    if placed is None:
+        low, high = slack, 2 * slack
+        while fits(high) is None:
+            if high >= most:
+                raise ValueError("the split stairwells cannot be placed whole")
+            low, high = high, min(2 * high, most)
+        for _ in range(10):
+            middle = (low + high) / 2
+            low, high = (middle, high) if fits(middle) is None else (low, middle)
+        placed, used = fits(high), high
+    site[moving] = placed
+    return site, k * (1 + used)
