@@ -542,14 +542,15 @@ def mode_counts(people: pd.DataFrame) -> dict[str, int]:
     return {mode: int(counts.get(mode, 0)) for mode in MODES}
 
 
-def make_plan(con: duckdb.DuckDBPyConnection, actor: User, scope: Scope, round_id: int, today: date):
-    """Plan the round's batches from its sites and its stairwells' people, and store the plan; returns the
-    planner's Plan (finish, lower bound, longest wait)."""
+def make_plan(con: duckdb.DuckDBPyConnection, actor: User, scope: Scope, round_id: int, today: date,
+              later: float = 0.0):
+    """Plan the round's batches from its sites and its stairwells' people (finishing up to `later` after the
+    shortest round, to walk less), and store the plan; returns the planner's Plan (finish, bound, longest wait)."""
     from resilient.testing import planner
 
     info = round_info(con, round_id)
     plan = planner.plan_round(stairwell_load(con, scope, round_id, today), sites_frame(con, round_id),
-                              pd.Timestamp(info["start_at"]).to_pydatetime())
+                              pd.Timestamp(info["start_at"]).to_pydatetime(), later=later)
     save_plan(con, actor, round_id, plan.batches)
     return plan
 

@@ -93,3 +93,34 @@ def mean_walk_to_nearest(stairwells: pd.DataFrame, sites: pd.DataFrame) -> float
     dist = distance.local_matrix(stairwells["lon"], stairwells["lat"], sites["lon"], sites["lat"])
     people = stairwells["people"].to_numpy(dtype=float)
     return float(np.nansum(people * np.nanmin(dist, axis=1)) / people.sum())
+
+
+# --- for the testing page ---------------------------------------------------------------------------------------
+
+def suggested_sites(con, scope, round_id: int, today, k: int | None = None) -> pd.DataFrame:
+    """suggest() for a round's stairwells in the viewer's scope, with each building's name and compound."""
+    from resilient.testing import rounds
+
+    load = rounds.stairwell_load(con, scope, round_id, today)
+    buildings = load.groupby("building_id", as_index=False)[["lon", "lat"]].mean()
+    frame = suggest(load, buildings, k)
+    names = rounds.stairwell_names(con, scope)[["building_id", "building", "compound"]].drop_duplicates("building_id")
+    return frame.merge(names, on="building_id", how="left")
+
+
+def walks_compared(con, scope, round_id: int, today, suggested: pd.DataFrame) -> dict[str, float]:
+    """Mean walk to the nearest site: the round's sites as they stand, and the suggestion."""
+    from resilient.testing import rounds
+
+    load = rounds.stairwell_load(con, scope, round_id, today)
+    return {"current": mean_walk_to_nearest(load, rounds.sites_frame(con, round_id)),
+            "suggested": mean_walk_to_nearest(load, suggested)}
+
+
+def finish_or_walk(con, scope, round_id: int, today, later: tuple[float, ...] = (0, 0.05, 0.1, 0.2, 0.5)):
+    """planner.trade_off() for the round as it stands: finish against mean and longest walk."""
+    from resilient.testing import rounds
+
+    start = pd.Timestamp(rounds.round_info(con, round_id)["start_at"]).to_pydatetime()
+    return planner.trade_off(rounds.stairwell_load(con, scope, round_id, today), rounds.sites_frame(con, round_id),
+                             start, later=later)

@@ -63,3 +63,26 @@ def test_page_runs_in_both_languages(page, lang):
     at.sidebar.selectbox(key="lang").set_value(lang).run()
     assert not at.exception, at.exception
     assert at.title[0].value in ("全员核酸检测（按楼栋分批）", "Mass testing by building batches")
+
+
+def test_suggested_site_added_with_one_click_and_the_plan_finishes_later_to_walk_less(page):
+    at, path = page
+    button(at, "创建").click().run()
+    at.number_input(key="prevalence").set_value(1.0).run()
+    assert any("10混1" in c.value and "11" in c.value for c in at.caption)
+    button(at, "按步行最少给出建议").click().run()
+    assert not at.exception, at.exception
+    adds = [b for b in at.button if b.key and b.key.startswith("suggest_add_")]
+    assert adds
+    adds[0].click().run()
+    assert not at.exception, at.exception
+    con = db.connect(path)
+    building = int(adds[0].key.removeprefix("suggest_add_"))
+    assert con.execute("SELECT count(*) FROM sampling_site WHERE building_id = $b", {"b": building}).fetchone()[0] == 1
+    con.close()
+    button(at, "查看完成时间与步行距离").click().run()
+    assert not at.exception, at.exception
+    at.slider(key="plan_later").set_value(20).run()
+    button(at, "生成分批计划").click().run()
+    assert not at.exception, at.exception
+    assert any("计划完成" in s.value for s in at.success)

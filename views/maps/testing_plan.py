@@ -13,6 +13,7 @@ from resilient.testing import planner
 from resilient.testing import rounds as testing
 from resilient.testing.rounds import TestingError
 from ui import kit
+from views.maps import testing_sites
 
 
 def plan_tab(page: kit.Page, round_id: int) -> None:
@@ -50,8 +51,10 @@ def plan_tab(page: kit.Page, round_id: int) -> None:
                     st.rerun()
                 except TestingError as error:
                     fail(page, error)
+    later = testing_sites.site_choices(page, round_id, sizing["sites"], not sites.empty)
+    if roles.may(user, "organise_testing"):
         if not sites.empty and st.button(tr("testing.make_plan"), type="primary"):
-            plan = testing.make_plan(con, user, scope, round_id, today)
+            plan = testing.make_plan(con, user, scope, round_id, today, later=later)
             st.success(tr("testing.planned", finish=fmt_time(plan.finish, page.lang),
                           bound=fmt_time(plan.lower_bound, page.lang), wait=f"{plan.max_wait_minutes:.0f}"))
     plan = testing.batches_frame(con, round_id)
