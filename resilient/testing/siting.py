@@ -18,6 +18,7 @@ from resilient.testing import planner
 
 RESIDENTS_PER_SITE_MAX = 3_000  # national guide: one site per 2,000-3,000 residents
 REACH = 25
+MOST_POINTS = 250  # past this many buildings, demand and candidates are pooled into square cells first
 
 
 def p_median(people: np.ndarray, dist: np.ndarray, k: int, capacity: float | None = None,
@@ -65,6 +66,7 @@ def suggest(stairwells: pd.DataFrame, buildings: pd.DataFrame, k: int | None = N
     if not len(people) or buildings.empty:
         return pd.DataFrame(columns=["building_id", "lon", "lat", "people", "desks", "mean_walk_m"])
     k = k or site_count(int(people.sum()))
+    buildings = thinned(stairwells, buildings)
     dist = np.nan_to_num(distance.local_matrix(stairwells["lon"], stairwells["lat"], buildings["lon"],
                                                buildings["lat"]), nan=0.0)
     capacity = max(RESIDENTS_PER_SITE_MAX, people.sum() / k * 1.05)
@@ -84,6 +86,25 @@ def suggest(stairwells: pd.DataFrame, buildings: pd.DataFrame, k: int | None = N
     frame["desks"] = np.maximum(1, np.ceil(share / planner.GUIDE_RESIDENTS_PER_DESK)).astype(int)
     frame["mean_walk_m"] = np.where(share > 0, walk / np.maximum(share, 1), 0.0).round()
     return frame.sort_values("people", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def thinned(stairwells: pd.DataFrame, buildings: pd.DataFrame, most: int = MOST_POINTS) -> pd.DataFrame:
+    """At most about `most` candidate buildings: on a grid sized so, the building of most people in each cell
+    (a street's 2,000 buildings would make the MILP too big to wait for)."""
+    if len(buildings) <= most:
+        return buildings
+    x, y = distance.metres_xy(buildings["lon"], buildings["lat"], float(buildings["lon"].mean()),
+                              float(buildings["lat"].mean()))
+    x, y = np.asarray(x), np.asarray(y)
+    weight = buildings["building_id"].map(stairwells.groupby("building_id")["people"].sum()).fillna(0).to_numpy()
+    size = max(np.ptp(x), np.ptp(y), 1.0) / np.sqrt(most)
+    for _ in range(20):
+        cell = pd.Series(list(zip(np.floor(x / size), np.floor(y / size))))
+        if cell.nunique() <= most:
+            break
+        size *= 1.2
+    keep = pd.DataFrame({"cell": cell, "weight": weight}).groupby("cell")["weight"].idxmax()
+    return buildings.iloc[np.sort(keep.to_numpy())]
 
 
 def mean_walk_to_nearest(stairwells: pd.DataFrame, sites: pd.DataFrame) -> float:
