@@ -4,13 +4,12 @@ Pure functions on DataFrames, no database. Time runs on one grid of slots from t
 `desks * swabs_per_desk_hour / 60` people a minute; each of its slots takes at most what it can swab within the
 slot, so a group called at its slot's start is done before the slot ends and nobody queues longer than a slot.
 
-Assignment (makespan first, walking second): the shortest round is found by bisection over its length T; for a
-given T each site can take what its slots before T hold (pro rata, so every site's load is held to the same T and
-the sites finish together). Stairwells are taken in order of regret (how much further their second-nearest site
-is than their nearest) and each goes to the nearest site with room, so those that would lose most by moving are
-placed first. Passes then move stairwells to nearer sites with room left, or into a full nearer site that
-sends one of its stairwells on (to a site with room, or one more link on), when the moved walk less in all.
-Total walking is what is minimised, so in a district short of desks a few stairwells may still walk far.
+Assignment (finish first, walking second): the shortest round T0 is where the sites' slots (pro rata, so every
+site's load is held to the same T and the sites finish together) first hold everyone; the office may allow it to
+end up to N % later to walk less. At T = T0·(1 + N %) the stairwells go to sites as the linear program of least
+total walking says (resilient/testing/assignment.py, HiGHS), its few split stairwells placed whole. Should that
+fail, the older greedy takes over: stairwells by regret to the nearest site with room at the shortest T it
+manages, then moved nearer or swapped along chains while that saves walking.
 
 A site's stairwells come down building by building; their people fill its slots in order, cut into groups of at
 most `group_cap` at slot boundaries, so a stairwell's groups are consecutive at one site.
@@ -24,10 +23,12 @@ import numpy as np
 import pandas as pd
 
 from geo import distance
+from resilient.testing import assignment
 
 GUIDE_RESIDENTS_PER_SITE = 2_500  # national guide: one site per 2,000-3,000 residents
 GUIDE_RESIDENTS_PER_DESK = 700  # one desk per 600-800 residents
 DESK_SWABS_PER_HOUR = 120
+FEW_MINUTES = 5  # the longest slot when a site is slow: a one-desk site calls groups of 10, not 20 every 10 min
 BATCH_COLUMNS = ["stairwell_id", "site_id", "group_no", "people", "slot_start", "slot_end", "walk_m"]
 
 
@@ -66,12 +67,15 @@ def site_rates(sites: pd.DataFrame) -> np.ndarray:
     return (desks * rate / 60).clip(lower=0).to_numpy(dtype=float)
 
 
-def slot_length(rates: np.ndarray, group_cap: int, max_wait_minutes: float) -> float:
-    """Whole minutes in which the slowest site swabs a full group, but never longer than the longest wait allowed."""
+def slot_length(rates: np.ndarray, group_cap: int, max_wait_minutes: float, few: float = FEW_MINUTES) -> float:
+    """Whole minutes in which the slowest site swabs a full group, but no more than a few minutes (slow sites call
+    smaller groups; at least one person a slot) and never longer than the longest wait allowed."""
     working = rates[rates > 0]
     if not len(working):
         return float(max_wait_minutes)
-    return float(min(math.ceil(group_cap / working.min() - 1e-9), max_wait_minutes))
+    full_group = math.ceil(group_cap / working.min() - 1e-9)
+    one_person = math.ceil(1 / working.min() - 1e-9)
+    return float(min(full_group, max(few, one_person), max_wait_minutes))
 
 
 def minutes_from(values: pd.Series, start: datetime, missing: float) -> np.ndarray:
@@ -211,6 +215,44 @@ def assign(people: np.ndarray, dist: np.ndarray, per_slot: np.ndarray, first: np
     return swap_nearer(move_nearer(fits(high), people, dist, capacity), people, dist, capacity)
 
 
+def local_xy(stairwells: pd.DataFrame, sites: pd.DataFrame) -> np.ndarray:
+    """Stairwells' metres east and north in the frame distance_matrix uses, for the coarse-to-fine LP."""
+    origin = (float(sites["lon"].mean()), float(sites["lat"].mean()))
+    x, y = distance.metres_xy(stairwells["lon"], stairwells["lat"], *origin)
+    return np.nan_to_num(np.column_stack([x, y]))
+
+
+def shortest_slots(total: float, per_slot: np.ndarray, first: np.ndarray, stop: np.ndarray) -> float:
+    """The fewest slots (a real number) in which the sites' capacities hold `total` people."""
+    longest = float(np.max(np.where(np.isinf(stop), -np.inf, stop), initial=-np.inf))
+    if np.isinf(stop).any() and (per_slot[np.isinf(stop)] > 0).any():
+        longest = np.inf
+    elif capacities(per_slot, first, stop, longest).sum() < total - 1e-9:
+        raise ValueError("the sites' opening hours cannot take everyone; open a site longer or add one")
+    low, high = 0.0, max(total / per_slot.sum(), 1.0)
+    while capacities(per_slot, first, stop, high).sum() < total:
+        high *= 2
+    while high - low > 1e-9 * high:
+        middle = (low + high) / 2
+        low, high = (middle, high) if capacities(per_slot, first, stop, middle).sum() < total else (low, middle)
+    return high
+
+
+def assign_lp(people: np.ndarray, dist: np.ndarray, per_slot: np.ndarray, first: np.ndarray, stop: np.ndarray,
+              xy: np.ndarray | None = None, later: float = 0.0) -> np.ndarray:
+    """Sites for stairwells: the LP of least walking at the shortest finish (or `later` that much later), split
+    stairwells made whole; raises ValueError when that fails."""
+    shortest = shortest_slots(float(people.sum()), per_slot, first, stop)
+    k = max(shortest, shortest * (1 + max(later, 0.0)) / (1 + assignment.SLACK))  # the slack inside what is allowed
+
+    def capacity_at(slots: float) -> np.ndarray:
+        return capacities(per_slot, first, stop, slots)
+
+    lp = assignment.solve_lp(people, dist, capacity_at(k), xy)
+    site, used = assignment.make_whole(lp, people, dist, capacity_at, k)
+    return move_nearer(site, people, dist, capacity_at(used))
+
+
 def groups_for_site(people: np.ndarray, per_slot: int, group_cap: int) -> list[tuple[int, int, int, int]]:
     """(stairwell, slot, people, people before it in the slot): slots filled in order, near-equal groups (11+10)."""
     rows = []
@@ -236,8 +278,9 @@ def empty_plan(start: datetime, slot: float) -> Plan:
 
 
 def plan_round(stairwells: pd.DataFrame, sites: pd.DataFrame, start: datetime, *, group_cap: int = 20,
-               max_wait_minutes: float = 20) -> Plan:
-    """Queue groups per stairwell at one site each, ending the round as early as the sites' capacity allows."""
+               max_wait_minutes: float = 20, later: float = 0.0) -> Plan:
+    """Queue groups per stairwell at one site each, ending the round as early as the sites' capacity allows, or up
+    to `later` (0.1 = 10 %) after that so fewer walk far."""
     rates = site_rates(sites) if len(sites) else np.zeros(0)
     slot = slot_length(rates, group_cap, max_wait_minutes)
     wanted = stairwells[pd.to_numeric(stairwells["people"], errors="coerce").fillna(0) > 0]
@@ -250,7 +293,10 @@ def plan_round(stairwells: pd.DataFrame, sites: pd.DataFrame, start: datetime, *
     stop = np.where(per_slot > 0, stop, first)  # a site that cannot swab one person in a slot takes nobody
     people = wanted["people"].to_numpy(dtype=np.int64)
     dist = distance_matrix(wanted, sites)
-    site = assign(people, dist, per_slot, first, stop)
+    try:
+        site = assign_lp(people, dist, per_slot, first, stop, local_xy(wanted, sites), later)
+    except ValueError:
+        site = assign(people, dist, per_slot, first, stop)
 
     site_ids = sites["site_id"].to_numpy()
     stair_ids = wanted["stairwell_id"].to_numpy()
@@ -285,6 +331,19 @@ def plan_round(stairwells: pd.DataFrame, sites: pd.DataFrame, start: datetime, *
     lower = (origin + pd.Timedelta(minutes=float(people.sum() / rates.sum()))).floor("s")
     return Plan(batches[BATCH_COLUMNS], finish_at.max().to_pydatetime(), lower.to_pydatetime(),
                 {key: value.to_pydatetime() for key, value in site_finish.items()}, float(waits.max()), slot)
+
+
+def trade_off(stairwells: pd.DataFrame, sites: pd.DataFrame, start: datetime, *,
+              later: tuple[float, ...] = (0, 0.05, 0.1, 0.2, 0.5), **options) -> pd.DataFrame:
+    """Finish against walking: per share `later` the plan's finish, mean walk (per person) and longest walk."""
+    rows = []
+    for share in later:
+        plan = plan_round(stairwells, sites, start, later=share, **options)
+        batches = plan.batches
+        people = batches["people"].sum()
+        mean = float((batches["people"] * batches["walk_m"]).sum() / people) if people else 0.0
+        rows.append((share, plan.finish, mean, float(batches["walk_m"].max()) if people else 0.0))
+    return pd.DataFrame(rows, columns=["later", "finish", "mean_walk_m", "longest_walk_m"])
 
 
 def route_length(order: list[int], dist: np.ndarray) -> float:

@@ -85,9 +85,12 @@ def test_site_rates_default_to_the_guide():
     assert planner.site_rates(sites.drop(columns="swabs_per_desk_hour")).tolist() == [6.0, 0.0]
 
 
-def test_slot_length_fits_a_full_group_at_the_slowest_site_within_the_wait():
+def test_slot_length_fits_a_full_group_at_the_slowest_site_within_a_few_minutes_and_the_wait():
     assert planner.slot_length(np.array([6.0, 10.0]), 20, 20) == 4
-    assert planner.slot_length(np.array([0.5]), 20, 20) == 20
+    assert planner.slot_length(np.array([2.0]), 20, 20) == 5  # one desk: groups of 10 every 5 minutes
+    assert planner.slot_length(np.array([0.5]), 20, 20) == 5
+    assert planner.slot_length(np.array([0.1]), 20, 20) == 10  # at least one person a slot
+    assert planner.slot_length(np.array([0.5]), 20, 4) == 4
     assert planner.slot_length(np.array([0.0]), 20, 15) == 15
 
 
@@ -207,9 +210,9 @@ def test_nobody_queues_longer_than_allowed(size, request):
 def test_a_slow_site_gets_short_slots_and_small_groups():
     sites = sites_frame([(1, 0, 0, 1)])
     sites["swabs_per_desk_hour"] = 30  # half a person a minute
-    plan = plan_round(stairwells_frame([(1, 10, 0, 25)]), sites, START, max_wait_minutes=12)
-    assert plan.slot_minutes == 12 and plan.max_wait_minutes <= 12
-    assert plan.batches["people"].tolist() == [6, 6, 6, 6, 1]
+    plan = plan_round(stairwells_frame([(1, 10, 0, 25)]), sites, START, max_wait_minutes=4)
+    assert plan.slot_minutes == 4 and plan.max_wait_minutes <= 4
+    assert plan.batches["people"].tolist() == [2] * 12 + [1]
 
 
 @pytest.mark.parametrize("size", ["community", "street"])

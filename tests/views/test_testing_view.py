@@ -139,3 +139,30 @@ def test_the_plan_offers_the_call_down_workbook_and_the_page_to_print(page):
     assert "下载楼长通知单（Excel，每栋一页）" in labels and "下载打印版（A4，每栋一页，每户二维码）" in labels
     table = next(d.value for d in at.dataframe if "rooms" in d.value.columns)  # headers come from column_config
     assert table["date"].str.contains("年").all() and table["rooms"].str.len().gt(0).all()
+
+
+def test_suggested_site_added_with_one_click_and_the_plan_finishes_later_to_walk_less(page):
+    at, path = page
+    button(at, "创建").click().run()
+    at.number_input(key="prevalence").set_value(1.0).run()
+    assert any("10混1" in c.value and "11" in c.value for c in at.caption)
+    button(at, "按步行最少给出建议").click().run()
+    assert not at.exception, at.exception
+    adds = [b for b in at.button if b.key and b.key.startswith("suggest_add_")]
+    assert adds
+    adds[0].click().run()
+    assert not at.exception, at.exception
+    con = db.connect(path)
+    building = int(adds[0].key.removeprefix("suggest_add_"))
+    assert con.execute("SELECT count(*) FROM sampling_site WHERE building_id = $b", {"b": building}).fetchone()[0] == 1
+    con.close()
+    button(at, "查看完成时间与步行距离").click().run()
+    assert not at.exception, at.exception
+    at.slider(key="plan_later").set_value(20).run()
+    button(at, "生成分批计划").click().run()
+    assert not at.exception, at.exception
+    button(at, "确认并保存计划").click().run()
+    assert not at.exception, at.exception
+    con = db.connect(path)
+    assert con.execute("SELECT count(*) FROM batch").fetchone()[0] > 0
+    con.close()

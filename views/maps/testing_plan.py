@@ -12,6 +12,7 @@ from resilient.testing import rounds as testing
 from resilient.testing import sheets as call_down
 from resilient.testing.rounds import TestingError
 from ui import kit, session
+from views.maps import testing_sites
 from views.maps.testing_versions import planning
 
 
@@ -50,9 +51,10 @@ def plan_tab(page: kit.Page, round_id: int) -> None:
                     st.rerun()
                 except TestingError as error:
                     fail(page, error)
+    later = testing_sites.site_choices(page, round_id, sizing["sites"], not sites.empty)
     plan = testing.batches_frame(con, round_id)
     if roles.may(user, "plan_testing"):
-        planning(page, round_id, sites, replan=not plan.empty)
+        planning(page, round_id, sites, replan=not plan.empty, later=later)
     elif not plan.empty:
         st.info(tr("testing.plan_by_owner"))
     book = call_down.call_down(con, scope, round_id, today)

@@ -15,13 +15,13 @@ from ui import kit
 PROPOSAL = "testing_proposal"
 
 
-def planning(page: kit.Page, round_id: int, sites: pd.DataFrame, replan: bool) -> None:
+def planning(page: kit.Page, round_id: int, sites: pd.DataFrame, replan: bool, later: float = 0.0) -> None:
     """The owner's buttons: plan (or re-plan from now), the proposal's changes with confirm / discard, versions."""
     tr = page.tr
     label = tr("testing.replan") if replan else tr("testing.make_plan")
     if not sites.empty and st.button(label, type="primary", key="make_plan"):
         try:
-            st.session_state[PROPOSAL] = plans.propose_plan(page.con, page.user, round_id, page.now)
+            st.session_state[PROPOSAL] = plans.propose_plan(page.con, page.user, round_id, page.now, later)
         except TestingError as error:
             kit.fail(error)
     if replan:
