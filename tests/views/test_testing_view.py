@@ -5,7 +5,9 @@ from streamlit.testing.v1 import AppTest
 
 from resilient.core import db
 from resilient.demo import database as demo_database
+from resilient.testing import rounds as testing
 from tests.conftest import ROOT, button
+from tests.views.test_testing_desk import desk_round  # noqa: F401 (a fixture)
 from tests.views.test_views import sign_in
 
 
@@ -139,6 +141,8 @@ def test_the_plan_offers_the_call_down_workbook_and_the_page_to_print(page):
     assert "下载楼长通知单（Excel，每栋一页）" in labels and "下载打印版（A4，每栋一页，每户二维码）" in labels
     table = next(d.value for d in at.dataframe if "rooms" in d.value.columns)  # headers come from column_config
     assert table["date"].str.contains("年").all() and table["rooms"].str.len().gt(0).all()
+    route = next(d.value for d in at.dataframe if "stop" in d.value.columns)   # the door-to-door route
+    assert "compound" in route.columns and route["compound"].str.len().gt(0).all()   # two compounds share rooms
 
 
 def test_suggested_site_added_with_one_click_and_the_plan_finishes_later_to_walk_less(page):
@@ -166,3 +170,24 @@ def test_suggested_site_added_with_one_click_and_the_plan_finishes_later_to_walk
     con = db.connect(path)
     assert con.execute("SELECT count(*) FROM batch").fetchone()[0] > 0
     con.close()
+
+
+def test_the_trace_table_names_the_compound(desk_round, monkeypatch):
+    from resilient.testing import desk
+    from tests.conftest import demo_account, open_page
+
+    path, round_id, site, (compound, _, residents) = desk_round
+    con = db.connect(path)
+    leader = demo_account(con, "leader")
+    desk.open_tube(con, leader, round_id, "P1", site)
+    for resident in residents:
+        desk.add_sample(con, leader, round_id, "P1", resident, site)
+    desk.close_tube(con, leader, round_id, "P1", site)
+    testing.record_result(con, leader, round_id, "P1", "positive")
+    con.close()
+    at = open_page(path, monkeypatch, "leader", "views/maps/testing.py")
+    next(g for g in at.get("button_group") if g.key == "testing_section").set_value("results").run()
+    at.text_input(key="trace_code").input("P1").run()
+    assert not at.exception, at.exception
+    traced = next(d.value for d in at.dataframe if "taken_at" in d.value.columns)
+    assert list(traced["compound"]) == [compound] * len(residents)

@@ -71,7 +71,8 @@ def plan_tab(page: kit.Page, round_id: int) -> None:
     route = testing.door_to_door_route(con, scope, round_id, today)
     if not route.empty:
         st.subheader(tr("testing.route"))
-        headers = {"stop": tr("testing.stop"), **kit.headers("building", "unit_no", "room", "name", "phone")}
+        headers = {"stop": tr("testing.stop"),
+                   **kit.headers("compound", "building", "unit_no", "room", "name", "phone")}
         kit.table(route[list(headers)], headers, width="content")
 
 
