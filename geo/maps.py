@@ -500,3 +500,20 @@ def drawn_box(value: dict | None, basemap: str = "plain") -> tuple[float, float,
         return None
     shape = basemaps.stored_geometry(shapely.geometry.shape(shapes[-1]), basemaps.resolve(basemap))
     return tuple(float(v) for v in shape.bounds)
+
+
+SITE_COLOUR = "#2e7d32"
+
+
+def site_click_layer(sites: pd.DataFrame, clicked: tuple[float, float] | None, label: str = "",
+                     basemap: str = "plain") -> folium.FeatureGroup:
+    """A round's sites (name, lon, lat; stored WGS-84) as green dots named in their tooltip, and the point just
+    clicked for a new one; sent with feature_group_to_add so a click moves the dot without rebuilding the map."""
+    chosen = basemaps.resolve(basemap)
+    group = point_layer(*clicked, label, basemap) if clicked is not None else folium.FeatureGroup(name="point")
+    for row in sites[sites["lon"].notna() & sites["lat"].notna()].itertuples(index=False):
+        lon, lat = basemaps.display_point(float(row.lon), float(row.lat), chosen)
+        folium.CircleMarker([lat, lon], radius=POINT_RADIUS + 2, color="#ffffff", weight=2, fill=True,
+                            fill_opacity=0.95, fill_color=SITE_COLOUR,
+                            tooltip=html.escape(str(row.name))).add_to(group)
+    return group

@@ -145,3 +145,34 @@ def finish_or_walk(con, scope, round_id: int, today, later: tuple[float, ...] = 
     start = pd.Timestamp(rounds.round_info(con, round_id)["start_at"]).to_pydatetime()
     return planner.trade_off(rounds.stairwell_load(con, scope, round_id, today), rounds.sites_frame(con, round_id),
                              start, later=later)
+
+
+NAMED_WITHIN_M = 60  # a site clicked this close to a building's entrance is named after that building
+
+
+def clicked_site(con, scope, round_id: int, lon: float, lat: float) -> dict:
+    """What a site clicked on the map is called: the nearest building within NAMED_WITHIN_M ('building' is its
+    compound and name, the page says "…采样点"), else None and the site's number in the round ('number')."""
+    from resilient.testing import rounds
+
+    number = len(rounds.sites_frame(con, round_id)) + 1
+    places = rounds.stairwell_names(con, scope).dropna(subset=["lon", "lat"])
+    if places.empty:
+        return {"building": None, "number": number}
+    dist = distance.local_matrix([lon], [lat], places["lon"], places["lat"])[0]
+    nearest = int(np.nanargmin(dist))
+    if not dist[nearest] <= NAMED_WITHIN_M:
+        return {"building": None, "number": number}
+    row = places.iloc[nearest]
+    return {"building": f"{row['compound']}{row['building']}", "number": number}
+
+
+def area_bounds(con, scope) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of the stairwells the viewer may see: where a map to click a site opens."""
+    from resilient.testing import rounds
+
+    places = rounds.stairwell_names(con, scope).dropna(subset=["lon", "lat"])
+    if places.empty:
+        return None
+    return (float(places["lon"].min()), float(places["lat"].min()), float(places["lon"].max()),
+            float(places["lat"].max()))

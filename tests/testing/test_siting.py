@@ -9,6 +9,7 @@ from scipy.optimize import linprog
 
 from bench import planner as bench_planner
 from resilient.testing import siting
+from tests.testing.test_desk import desk_town  # noqa: F401 (a fixture)
 
 
 def brute_force(people: np.ndarray, dist: np.ndarray, k: int, capacity: float | None) -> float:
@@ -62,3 +63,18 @@ def test_suggestion_on_a_community_walks_less_than_one_site_per_compound_area():
 def test_nobody_gets_no_suggestion():
     empty = pd.DataFrame(columns=["stairwell_id", "building_id", "lon", "lat", "people"])
     assert siting.suggest(empty, pd.DataFrame(columns=["building_id", "lon", "lat"])).empty
+
+
+def test_a_clicked_site_is_named_after_the_nearest_building_or_numbered(desk_town):  # noqa: F811
+    from tests.testing.test_desk import ADMIN
+    from tests.testing.test_testing import scope_of
+
+    con, round_id, _, _ = desk_town
+    scope = scope_of(con, ADMIN)
+    # Next to B苑's 1栋 (square at 119.955, 31.70; its entrance is the footprint's centre): named after it.
+    near = siting.clicked_site(con, scope, round_id, 119.9552, 31.7001)
+    assert near == {"building": "B苑1栋", "number": 3}
+    far = siting.clicked_site(con, scope, round_id, 119.97, 31.71)   # a field 1.5 km off
+    assert far == {"building": None, "number": 3}
+    bounds = siting.area_bounds(con, scope)   # the entrances' extent: 1栋 A苑 in the west to 1栋 B苑 in the east
+    assert bounds == pytest.approx((119.9502, 31.7001, 119.9552, 31.7001))

@@ -172,7 +172,7 @@ def test_suggested_site_added_with_one_click_and_the_plan_finishes_later_to_walk
     con.close()
 
 
-def test_the_trace_table_names_the_compound(desk_round, monkeypatch):
+def test_the_trace_table_names_the_compound(desk_round, monkeypatch):  # noqa: F811
     from resilient.testing import desk
     from tests.conftest import demo_account, open_page
 
@@ -191,3 +191,37 @@ def test_the_trace_table_names_the_compound(desk_round, monkeypatch):
     assert not at.exception, at.exception
     traced = next(d.value for d in at.dataframe if "taken_at" in d.value.columns)
     assert list(traced["compound"]) == [compound] * len(residents)
+
+
+def test_a_site_is_added_where_the_map_is_clicked(desk_round, monkeypatch):  # noqa: F811
+    import streamlit_folium
+
+    from tests.conftest import open_page
+    from tests.views.test_points_view import fake_map
+    from views.maps import testing_sites
+
+    path, round_id, _, _ = desk_round
+    con = db.connect(path)
+    compound, building, lon, lat = con.execute("""SELECT c.name, b.name, ST_X(ST_Centroid(s.geom)),
+        ST_Y(ST_Centroid(s.geom)) FROM stairwell s JOIN building b USING (building_id) JOIN compound c
+        USING (compound_id) WHERE s.geom IS NOT NULL ORDER BY s.stairwell_id LIMIT 1""").fetchone()
+    con.close()
+    click = {"site_click_": {"last_clicked": {"lng": lon + 0.0001, "lat": lat}}}
+    for module in (streamlit_folium, testing_sites):   # the section's module holds its own st_folium name
+        monkeypatch.setattr(module, "st_folium", fake_map(click))
+    at = open_page(path, monkeypatch, "leader", "views/maps/testing.py")
+    at.run()   # the click the map stored names the site
+    assert not at.exception, at.exception
+    assert at.text_input(key="site_click_name").value == f"{compound}{building}采样点"
+    at.button(key="site_click_add").click().run()
+    assert not at.exception, at.exception
+    con = db.connect(path)
+    stored = con.execute("SELECT name, lon, lat, building_id FROM sampling_site WHERE round_id = $r ORDER BY site_id",
+                         {"r": round_id}).fetchall()
+    con.close()
+    assert len(stored) == 2 and stored[-1][0] == f"{compound}{building}采样点" and stored[-1][3] is None
+    assert stored[-1][1:3] == pytest.approx((lon + 0.0001, lat), abs=1e-7)   # plain basemap: WGS-84 as clicked
+    # A click in a field far from any building: the site is numbered.
+    click["site_click_"] = {"last_clicked": {"lng": lon + 0.03, "lat": lat + 0.03}}
+    at.run().run()   # the map takes the click, then the page reads it
+    assert at.text_input(key="site_click_name").value == "采样点3"

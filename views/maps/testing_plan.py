@@ -51,6 +51,7 @@ def plan_tab(page: kit.Page, round_id: int) -> None:
                     st.rerun()
                 except TestingError as error:
                     fail(page, error)
+        testing_sites.site_by_click(page, round_id, sites)
     later = testing_sites.site_choices(page, round_id, sizing["sites"], not sites.empty)
     plan = testing.batches_frame(con, round_id)
     if roles.may(user, "plan_testing"):

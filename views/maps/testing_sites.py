@@ -1,14 +1,16 @@
-"""Part of the testing page's plan section (not a page): the tube size for the outbreak, suggested sites to add
-with one click, and finish against walking with the office's setting."""
+"""Part of the testing page's plan section (not a page): the tube size for the outbreak, a site added by clicking
+the map, suggested sites to add with one click, and finish against walking with the office's setting."""
 
 import streamlit as st
+from streamlit_folium import st_folium
 
+from geo import maps
 from resilient.core import roles
 from resilient.core.i18n import fmt_datetime, fmt_number
 from resilient.testing import pooling, siting
 from resilient.testing import rounds as testing
 from resilient.testing.rounds import TestingError
-from ui import kit
+from ui import kit, session
 
 
 def site_choices(page: kit.Page, round_id: int, sites_wanted: int, has_sites: bool) -> float:
@@ -60,3 +62,37 @@ def site_choices(page: kit.Page, round_id: int, sites_wanted: int, has_sites: bo
                        "mean_walk_m": tr("testing.mean_walk"), "longest_walk_m": tr("testing.longest_walk")}
             kit.table(shown, headers, width="content")
     return later
+
+
+def site_by_click(page: kit.Page, round_id: int, sites) -> None:
+    """A new site where the map is clicked (stored WGS-84 whatever the basemap), named after the nearest
+    building or numbered, its name editable before it is added."""
+    tr = page.tr
+    with st.expander(tr("testing.site_by_click")):
+        settings = session.basemap_settings()
+        basemap = kit.choose(tr("overview.basemap"), {b: tr(f"overview.basemap.{b}")
+                                                      for b in maps.available_basemaps(settings)},
+                             "site_click_basemap")
+        map_key, name_key = f"site_click_{basemap}", "site_click_name"
+        # A new click (its value is under the map's key before the map is drawn again) names the site.
+        clicked = maps.clicked_point(st.session_state.get(map_key), basemap)
+        if clicked is not None and clicked != st.session_state.get(f"{map_key}_used"):
+            st.session_state[f"{map_key}_used"] = clicked
+            named = siting.clicked_site(page.con, page.scope, round_id, *clicked)
+            st.session_state[name_key] = tr("testing.site_name", building=named["building"]) \
+                if named["building"] else tr("testing.site_number", n=named["number"])
+        st.caption(tr("testing.site_click_how"))
+        st_folium(maps.new_map(siting.area_bounds(page.con, page.scope), basemap, settings), height=420,
+                  width="stretch", key=map_key, returned_objects=["last_clicked"],
+                  feature_group_to_add=maps.site_click_layer(sites, clicked, st.session_state.get(name_key, ""),
+                                                             basemap))
+        if clicked is None:
+            return
+        st.text(tr("testing.site_clicked", lon=f"{clicked[0]:.6f}", lat=f"{clicked[1]:.6f}"))
+        left, middle, right = st.columns(3)
+        name = left.text_input(tr("testing.site"), key=name_key)
+        desks = middle.number_input(tr("testing.desks"), 1, 50, 4, key="site_click_desks")
+        rate = right.number_input(tr("testing.rate"), 10, 400, 120, key="site_click_rate")
+        if st.button(tr("testing.add_site"), key="site_click_add", type="primary"):
+            kit.attempt(lambda: testing.add_site(page.con, page.user, round_id, name, clicked[0], clicked[1],
+                                                 int(desks), int(rate)), tr("testing.site_added"), TestingError)
