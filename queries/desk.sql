@@ -47,3 +47,17 @@ RETURNING tube_id;
 -- name: desk_settings_get
 -- The stored testing settings (the lab's limits), JSON, if any.
 SELECT value FROM meta WHERE key = 'testing_settings';
+
+-- name: desk_tube_contents
+-- Before a swab goes into a tube: its room, whether the round keeps one tube per flat, and the flat and stairwell
+-- (compound, building, unit) of each swab in it so far (one row per swab; one row of NULLs when it is empty).
+SELECT t.capacity, t.samples, x.household_tubes, h.household_id, h.stairwell_id, c.name AS compound,
+       b.name AS building, h.unit_no
+FROM tube t
+JOIN testing_round x ON x.round_id = t.round_id
+LEFT JOIN sample s ON s.tube_id = t.tube_id
+LEFT JOIN resident r ON r.resident_id = s.resident_id
+LEFT JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.household_id = r.household_id
+LEFT JOIN building b ON b.building_id = h.building_id
+LEFT JOIN compound c ON c.compound_id = h.compound_id
+WHERE t.round_id = $round_id AND t.code = $code;

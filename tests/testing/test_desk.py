@@ -150,3 +150,43 @@ def test_the_trace_and_the_door_to_door_route_name_the_compound(desk_town):
     assert list(trace["compound"]) == ["A苑", "A苑"]
     route = testing.door_to_door_route(con, scope, round_id, TODAY).set_index("resident_id")
     assert dict(route["compound"]) == {2: "A苑", 10: "B苑"}   # both live at 1栋1-101
+
+
+# --- filling tubes stairwell by stairwell, flat by flat --------------------------------------------------------
+
+def advice(con, round_id, code, resident_id):
+    """As the desk asks it: with the rows its search for the person's flat found."""
+    flat = con.execute("SELECT household_id FROM resident WHERE resident_id = $r", {"r": resident_id}).fetchone()[0]
+    found = find(con, round_id, household_code(flat))
+    return desk.tube_advice(con, roles.scope_for(con, ADMIN, TODAY), round_id, code, resident_id, found)
+
+
+def test_the_desk_is_told_when_a_swab_would_mix_stairwells(desk_town):
+    con, round_id, site, _ = desk_town
+    desk.open_tube(con, ADMIN, round_id, "T1", site)
+    assert advice(con, round_id, "T1", 1) is None   # an empty tube takes anyone
+    for resident in (1, 2):   # flat 11 of A苑 1栋 unit 1
+        desk.add_sample(con, ADMIN, round_id, "T1", resident, site)
+    assert advice(con, round_id, "T1", 3) is None   # flat 12, the same stairwell
+    assert advice(con, round_id, "T1", 7) == {"kind": "other_stairwell", "stairwells": [("A苑", "1栋", 1)]}
+    assert advice(con, round_id, "T1", 10) == {"kind": "other_stairwell", "stairwells": [("A苑", "1栋", 1)]}
+    desk.add_sample(con, ADMIN, round_id, "T1", 7, site)   # the desk may go on: advice, not a refusal
+    assert advice(con, round_id, "T1", 9)["stairwells"] == [("A苑", "1栋", 1), ("A苑", "2栋", 1)]
+
+
+def test_the_desk_is_told_when_a_nearly_full_tube_would_split_a_flat(desk_town):
+    con, round_id, site, _ = desk_town
+    desk.open_tube(con, ADMIN, round_id, "T2", site)
+    desk.add_sample(con, ADMIN, round_id, "T2", 3, site)   # flat 12 (1 person)
+    con.execute("UPDATE tube SET capacity = 2 WHERE code = 'T2'")   # one place left
+    assert advice(con, round_id, "T2", 1) == {"kind": "split_flat", "left": 2, "room": 1}   # flat 11 has two
+    con.execute("UPDATE tube SET capacity = 3 WHERE code = 'T2'")
+    assert advice(con, round_id, "T2", 1) is None   # room for both
+    # Flat 13: resident 4 is in centralised quarantine (not swabbed), so two are left; a tube of 1 could never
+    # hold them, so a new tube would not help and nothing is said.
+    desk.open_tube(con, ADMIN, round_id, "T3", site)
+    desk.add_sample(con, ADMIN, round_id, "T3", 5, site)
+    con.execute("UPDATE tube SET capacity = 3 WHERE code = 'T3'")
+    assert advice(con, round_id, "T3", 6) is None   # flat 13 is in the tube already
+    con.execute("UPDATE tube SET capacity = 1 WHERE code = 'T2'")
+    assert advice(con, round_id, "T2", 1) is None   # full: the tap refuses it

@@ -131,3 +131,39 @@ def test_the_retest_list_is_shown_and_a_negative_retest_releases(desk_round, mon
     assert con.execute("SELECT count(*) FROM measure_event WHERE kind = 'released' AND reason = 'negative_retest'"
                        ).fetchone()[0] == len(residents)
     con.close()
+
+
+def test_the_desk_is_asked_before_a_tube_mixes_stairwells(desk_round, monkeypatch):
+    path, round_id, site, (_, household, residents) = desk_round
+    con = db.connect(path)
+    leader = demo_account(con, "leader")
+    stranger = con.execute("""SELECT r.resident_id FROM resident r JOIN household h USING (household_id)
+        WHERE h.stairwell_id <> (SELECT stairwell_id FROM household WHERE household_id = $h) AND NOT r.bedridden
+          AND testing_exclusion(r.resident_id, current_date) IS NULL ORDER BY r.resident_id LIMIT 1""",
+                           {"h": household}).fetchone()[0]
+    con.close()
+    at = open_page(path, monkeypatch, "leader", "views/maps/testing.py")
+    to_desk(at)
+    at.text_input(key="desk_tube_code").input("M1").run()
+    button(at, "开管").click().run()
+    con = db.connect(path)
+    desk.add_sample(con, leader, round_id, "M1", stranger, site)   # another stairwell's swab is in it already
+    con.close()
+    at.text_input(key="desk_find").input("丽景苑1栋1单元102").run()
+    at.button(key=f"sample_{residents[0]}").click().run()
+    assert not at.exception, at.exception
+    assert any("此管已有" in w.value and "建议封管" in w.value for w in at.warning), [w.value for w in at.warning]
+    con = db.connect(path)
+    assert con.execute("SELECT samples FROM tube WHERE code = 'M1'").fetchone()[0] == 1   # asked, not recorded
+    con.close()
+    at.button(key="advice_go_on").click().run()   # the desk goes on
+    assert not at.exception, at.exception
+    assert not any("此管已有" in w.value for w in at.warning)
+    at.button(key=f"sample_{residents[1]}").click().run()
+    at.button(key="advice_new_tube").click().run()   # or seals it and takes a new one
+    assert not at.exception, at.exception
+    con = db.connect(path)
+    samples, closed = con.execute("SELECT samples, closed_at IS NOT NULL FROM tube WHERE code = 'M1'").fetchone()
+    con.close()
+    assert (samples, closed) == (2, True)
+    assert at.button(key=f"sample_{residents[1]}").disabled   # no tube in hand until a new one is opened

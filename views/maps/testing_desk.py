@@ -27,6 +27,7 @@ def desk_tab(page: kit.Page, round_id: int) -> None:
     if "desk_recorded" in st.session_state:
         st.toast(tr("testing.recorded", room=kit.plain(st.session_state.pop("desk_recorded"))))
     tube_code = tube_in_hand(page, round_id, site)
+    advised(page, round_id, site, tube_code)
     find_and_record(page, round_id, site, tube_code)
     open_tubes(page, round_id, site)
 
@@ -96,16 +97,49 @@ def find_and_record(page: kit.Page, round_id: int, site: int, tube_code: str | N
         else:
             right.button(tr("testing.record"), key=f"sample_{person.resident_id}", disabled=not tube_code,
                          type="primary", on_click=_record,
-                         args=(page, round_id, tube_code, int(person.resident_id), site, person.room))
+                         args=(page, round_id, tube_code, int(person.resident_id), site, person.room, found))
 
 
-def _record(page: kit.Page, round_id: int, tube_code: str, resident_id: int, site: int, room: str) -> None:
-    """The tap, run before the desk reruns: the rows then show the swab without a second run."""
+def _record(page: kit.Page, round_id: int, tube_code: str, resident_id: int, site: int, room: str,
+            found=None, go_on: bool = False) -> None:
+    """The tap, run before the desk reruns: the rows then show the swab without a second run. A swab that would
+    mix stairwells or split a flat waits for the desk's choice first (go on, or seal and take a new tube)."""
+    st.session_state.pop("desk_advice", None)
     try:
+        advice = None if go_on else desk.tube_advice(page.con, page.scope, round_id, tube_code, resident_id, found)
+        if advice is not None:
+            st.session_state["desk_advice"] = {**advice, "tube": tube_code, "resident_id": resident_id,
+                                               "flat": room}
+            return
         desk.add_sample(page.con, page.user, round_id, tube_code, resident_id, site)
         st.session_state["desk_recorded"] = room
     except TestingError as error:
         st.session_state["desk_refused"] = error
+
+
+def advised(page: kit.Page, round_id: int, site: int, tube_code: str | None) -> None:
+    """The word the last tap got: this tube holds other stairwells, or would split the flat; go on or change."""
+    tr, ntr = page.tr, page.ntr
+    held = st.session_state.get("desk_advice")
+    if not held or held["tube"] != tube_code:
+        st.session_state.pop("desk_advice", None)
+        return
+    if held["kind"] == "other_stairwell":
+        places = kit.join(kit.plain(f"{c}{b}{tr('unit.name', n=u)}") for c, b, u in held["stairwells"])
+        st.warning(tr("testing.advice_other_stairwell", stairwells=places))
+    else:
+        st.warning(ntr("testing.advice_split_flat", held["left"], room=held["room"]))
+    left, right = st.columns(2)
+    left.button(tr("testing.advice_go_on", room=kit.plain(held["flat"])), key="advice_go_on", on_click=_record,
+                args=(page, round_id, tube_code, held["resident_id"], site, held["flat"], None, True))
+    if right.button(tr("testing.advice_new_tube"), key="advice_new_tube", type="primary"):
+        try:
+            desk.close_tube(page.con, page.user, round_id, tube_code, site)
+            st.session_state.pop("desk_tube", None)
+            st.session_state.pop("desk_advice", None)
+            _again()
+        except TestingError as error:
+            fail(page, error)
 
 
 def open_tubes(page: kit.Page, round_id: int, site: int) -> None:
