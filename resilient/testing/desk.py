@@ -121,10 +121,11 @@ def needs_compound(found: pd.DataFrame) -> bool:
 def tube_advice(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: int, tube_code: str, resident_id: int,
                 found: pd.DataFrame) -> dict | None:
     """A word before the swab, so one positive tube traces to as few stairwells and flats as possible; the desk
-    may go on. 'other_stairwell': the tube's swabs so far come from other stairwells (listed as compound,
-    building, unit_no) and it has room; 'split_flat': the person's flat has more people still to swab at a site
-    (`left`, counted in `found`, the desk's find_people rows: a room or household code finds the whole flat)
-    than the tube's room (`room`), a fresh tube would hold them all, and the flat is not in this tube yet.
+    may go on. 'other_stairwell': the tube's swabs so far all come from other stairwells (listed as compound,
+    building, unit_no) and it has room (asked once: when the desk went on, the next of that stairwell fits);
+    'split_flat': the person's flat has more people still to swab at a site (`left`, counted in `found`, the
+    desk's find_people rows: a room or household code finds the whole flat) than the tube's room (`room`), a
+    fresh tube would hold them all, and the flat is not in this tube yet.
     None when the swab fits, in one-tube-per-flat rounds (another flat is refused there), or for a full or
     unknown tube (the tap refuses those). One small query: the desk's tap must stay cheap."""
     rows = queries.fetch_df(con, "desk_tube_contents", **scope.params(), round_id=round_id,
@@ -139,8 +140,9 @@ def tube_advice(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: int, tub
     stairwell, flat = int(person["stairwell_id"].iloc[0]), int(person["household_id"].iloc[0])
     inside = rows.dropna(subset=["stairwell_id"])
     others = inside[inside["stairwell_id"].astype(int) != stairwell]
-    if not others.empty:
-        places = sorted({(c, b, int(u)) for c, b, u in zip(others["compound"], others["building"], others["unit_no"])})
+    if not others.empty and len(others) == len(inside):   # once the desk went on, its stairwell is in: no more
+        places = sorted({(c, b, int(u)) for c, b, u in
+                         zip(others["compound"], others["building"], others["unit_no"])})
         return {"kind": "other_stairwell", "stairwells": places}
     mine = found[(found["household_id"] == flat) & (found["mode"] == "site") & ~found["sampled"].astype(bool)]
     left = len(mine)

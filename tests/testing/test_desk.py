@@ -171,6 +171,7 @@ def test_the_desk_is_told_when_a_swab_would_mix_stairwells(desk_town):
     assert advice(con, round_id, "T1", 7) == {"kind": "other_stairwell", "stairwells": [("A苑", "1栋", 1)]}
     assert advice(con, round_id, "T1", 10) == {"kind": "other_stairwell", "stairwells": [("A苑", "1栋", 1)]}
     desk.add_sample(con, ADMIN, round_id, "T1", 7, site)   # the desk may go on: advice, not a refusal
+    assert advice(con, round_id, "T1", 8) is None   # ... and is not asked again for that stairwell
     assert advice(con, round_id, "T1", 9)["stairwells"] == [("A苑", "1栋", 1), ("A苑", "2栋", 1)]
 
 

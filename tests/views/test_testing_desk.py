@@ -137,33 +137,42 @@ def test_the_desk_is_asked_before_a_tube_mixes_stairwells(desk_round, monkeypatc
     path, round_id, site, (_, household, residents) = desk_round
     con = db.connect(path)
     leader = demo_account(con, "leader")
-    stranger = con.execute("""SELECT r.resident_id FROM resident r JOIN household h USING (household_id)
+    strangers = [r for (r,) in con.execute("""SELECT r.resident_id FROM resident r JOIN household h USING (household_id)
         WHERE h.stairwell_id <> (SELECT stairwell_id FROM household WHERE household_id = $h) AND NOT r.bedridden
-          AND testing_exclusion(r.resident_id, current_date) IS NULL ORDER BY r.resident_id LIMIT 1""",
-                           {"h": household}).fetchone()[0]
+          AND testing_exclusion(r.resident_id, current_date) IS NULL ORDER BY r.resident_id LIMIT 2""",
+                                             {"h": household}).fetchall()]
     con.close()
     at = open_page(path, monkeypatch, "leader", "views/maps/testing.py")
     to_desk(at)
-    at.text_input(key="desk_tube_code").input("M1").run()
-    button(at, "开管").click().run()
-    con = db.connect(path)
-    desk.add_sample(con, leader, round_id, "M1", stranger, site)   # another stairwell's swab is in it already
-    con.close()
+
+    def tube_with_a_stranger(code: str, stranger: int) -> None:
+        at.text_input(key="desk_tube_code").input(code).run()
+        button(at, "开管").click().run()
+        con = db.connect(path)
+        desk.add_sample(con, leader, round_id, code, stranger, site)   # another stairwell's swab is in it already
+        con.close()
+
+    def tube(code: str) -> tuple:
+        con = db.connect(path)
+        row = con.execute("SELECT samples, closed_at IS NOT NULL FROM tube WHERE code = $c", {"c": code}).fetchone()
+        con.close()
+        return row
+
+    tube_with_a_stranger("M1", strangers[0])
     at.text_input(key="desk_find").input("丽景苑1栋1单元102").run()
     at.button(key=f"sample_{residents[0]}").click().run()
     assert not at.exception, at.exception
     assert any("此管已有" in w.value and "建议封管" in w.value for w in at.warning), [w.value for w in at.warning]
-    con = db.connect(path)
-    assert con.execute("SELECT samples FROM tube WHERE code = 'M1'").fetchone()[0] == 1   # asked, not recorded
-    con.close()
-    at.button(key="advice_go_on").click().run()   # the desk goes on
+    assert tube("M1") == (1, False)   # asked, not recorded
+    at.button(key="advice_new_tube").click().run()   # seal it and take a new one
+    assert not at.exception, at.exception
+    assert tube("M1") == (1, True)
+    assert at.button(key=f"sample_{residents[0]}").disabled   # no tube in hand until a new one is opened
+    tube_with_a_stranger("M2", strangers[1])
+    at.button(key=f"sample_{residents[0]}").click().run()
+    at.button(key="advice_go_on").click().run()   # or go on
     assert not at.exception, at.exception
     assert not any("此管已有" in w.value for w in at.warning)
-    at.button(key=f"sample_{residents[1]}").click().run()
-    at.button(key="advice_new_tube").click().run()   # or seals it and takes a new one
-    assert not at.exception, at.exception
-    con = db.connect(path)
-    samples, closed = con.execute("SELECT samples, closed_at IS NOT NULL FROM tube WHERE code = 'M1'").fetchone()
-    con.close()
-    assert (samples, closed) == (2, True)
-    assert at.button(key=f"sample_{residents[1]}").disabled   # no tube in hand until a new one is opened
+    at.button(key=f"sample_{residents[1]}").click().run()   # the flat's stairwell is in the tube now: no question
+    assert not any("此管已有" in w.value for w in at.warning)
+    assert tube("M2") == (3, False)
