@@ -3,6 +3,8 @@
 The assignment at a finish time is a transportation problem: every stairwell's people to sites, no site past what
 its slots hold by then, least person-metres. Its LP optimum splits at most one stairwell fewer than there are
 sites; those few are placed whole by a small MILP that first keeps the overflow (in slots) least, then walking.
+The greedy placement then leaves a few per cent of walking on the table (2.6 % on a street of 40 sites): pairs of
+whole stairwells exchanged between neighbouring sites (swap_whole) take back most of it within the same finish.
 
 Solved at stairwell level with every column (3,600 stairwells × 40 sites) the LP takes seconds, so it is solved
 coarse to fine: stairwells pooled into square cells, the cells' LP gives each site's price (the dual of its
@@ -160,3 +162,59 @@ def make_whole(lp: Fractional, people: np.ndarray, dist: np.ndarray, capacity_at
         placed, used = fits(high), high
     site[moving] = placed
     return site, k * (1 + used)
+
+
+def swap_whole(site: np.ndarray, people: np.ndarray, dist: np.ndarray, capacity: np.ndarray, *,
+               candidates: int = 32, neighbours: int = 6, sweeps: int = 8) -> np.ndarray:
+    """Whole stairwells exchanged between two sites (or one moved) where that walks less and both sites stay
+    within what they hold by the finish (`capacity`, people per site): the repair's greedy choices undone where
+    they cost most. Only sites that are among a stairwell's `neighbours` nearest are paired, and per pair the
+    `candidates` stairwells that would gain most by crossing; sweeps repeat while any exchange pays."""
+    site = site.copy()
+    n, m = dist.shape
+    if m < 2 or n < 2:
+        return site
+    p = np.asarray(people, dtype=float)
+    cost = np.nan_to_num(np.asarray(dist, dtype=float), nan=0.0)
+    load = np.bincount(site, weights=p, minlength=m)
+    near = np.argsort(cost, axis=1, kind="stable")[:, :neighbours + 1]
+    tolerance = 1e-9 * float(p @ cost[np.arange(n), site]) + 1e-6
+
+    def best_exchange(a: int, b: int):
+        at_a, at_b = np.flatnonzero(site == a), np.flatnonzero(site == b)
+        gain_a = p[at_a] * (cost[at_a, a] - cost[at_a, b])   # metres saved moving each of a's to b
+        gain_b = p[at_b] * (cost[at_b, b] - cost[at_b, a])
+        top_a = at_a[np.argsort(-gain_a, kind="stable")[:candidates]]
+        top_b = at_b[np.argsort(-gain_b, kind="stable")[:candidates]]
+        g = np.concatenate([p[top_a] * (cost[top_a, a] - cost[top_a, b]), [0.0]])   # the last: nobody
+        h = np.concatenate([p[top_b] * (cost[top_b, b] - cost[top_b, a]), [0.0]])
+        pa, pb = np.concatenate([p[top_a], [0.0]]), np.concatenate([p[top_b], [0.0]])
+        delta = pb[None, :] - pa[:, None]   # what a gains in load
+        fits = (load[a] + delta <= capacity[a] + TOLERANCE) & (load[b] - delta <= capacity[b] + TOLERANCE)
+        total = np.where(fits, g[:, None] + h[None, :], -np.inf)
+        i, j = np.unravel_index(np.argmax(total), total.shape)
+        if total[i, j] <= tolerance:
+            return None
+        return (top_a[i] if i < len(top_a) else None), (top_b[j] if j < len(top_b) else None)
+
+    for _ in range(sweeps):
+        pairs = {(min(s, t), max(s, t)) for s, row in zip(site, near) for t in row if t != s}
+        changed = False
+        for a, b in sorted(pairs):
+            for _ in range(4 * candidates):
+                exchange = best_exchange(a, b)
+                if exchange is None:
+                    break
+                i, j = exchange
+                if i is not None:
+                    site[i] = b
+                    load[a] -= p[i]
+                    load[b] += p[i]
+                if j is not None:
+                    site[j] = a
+                    load[b] -= p[j]
+                    load[a] += p[j]
+                changed = True
+        if not changed:
+            break
+    return site

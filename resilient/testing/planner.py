@@ -7,7 +7,8 @@ slot, so a group called at its slot's start is done before the slot ends and nob
 Assignment (finish first, walking second): the shortest round T0 is where the sites' slots (pro rata, so every
 site's load is held to the same T and the sites finish together) first hold everyone; the office may allow it to
 end up to N % later to walk less. At T = T0·(1 + N %) the stairwells go to sites as the linear program of least
-total walking says (resilient/testing/assignment.py, HiGHS), its few split stairwells placed whole. Should that
+total walking says (resilient/testing/assignment.py, HiGHS), its few split stairwells placed whole, then whole
+stairwells exchanged between sites where that walks less within the same finish. Should that
 fail, the older greedy takes over: stairwells by regret to the nearest site with room at the shortest T it
 manages, then moved nearer or swapped along chains while that saves walking.
 
@@ -250,6 +251,7 @@ def assign_lp(people: np.ndarray, dist: np.ndarray, per_slot: np.ndarray, first:
 
     lp = assignment.solve_lp(people, dist, capacity_at(k), xy)
     site, used = assignment.make_whole(lp, people, dist, capacity_at, k)
+    site = assignment.swap_whole(site, people, dist, capacity_at(used))
     return move_nearer(site, people, dist, capacity_at(used))
 
 

@@ -83,6 +83,35 @@ def test_too_little_capacity_is_refused():
 
 # --- the planner on it ------------------------------------------------------------------------------------------
 
+def test_a_swap_of_whole_stairwells_that_walks_less_is_made_within_capacity():
+    # Two full sites, each holding the other's near stairwell of the same size: only an exchange helps.
+    people = np.array([10.0, 10.0, 5.0])
+    dist = np.array([[900.0, 100.0], [100.0, 900.0], [50.0, 60.0]])
+    capacity = np.array([15.0, 10.0])
+    site = np.array([0, 1, 0])
+    swapped = assignment.swap_whole(site, people, dist, capacity)
+    assert list(swapped) == [1, 0, 0]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_swaps_never_walk_more_nor_overfill_a_site(seed):
+    rng = np.random.default_rng(300 + seed)
+    n, m = 7, 3
+    people = rng.integers(1, 30, n).astype(float)
+    dist = rng.uniform(10, 900, (n, m))
+    capacity = np.full(m, people.sum() / m * 1.15)
+    lp = assignment.solve_lp(people, dist, capacity)
+    try:
+        site, k = assignment.make_whole(lp, people, dist, lambda slots: capacity * slots, 1.0, most=0.5)
+    except ValueError:
+        return
+    swapped = assignment.swap_whole(site, people, dist, capacity * k)
+    assert (np.bincount(swapped, weights=people, minlength=m) <= capacity * k + 1e-9).all()
+    walked = float(people @ dist[np.arange(n), swapped])
+    assert walked <= float(people @ dist[np.arange(n), site]) + 1e-9
+    assert walked >= brute_force(people, dist, capacity * k) - 1e-6
+
+
 def skewed_round(residents: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The benchmark's round with its sites pulled towards one corner, so capacity and people do not match."""
     stairwells, sites = bench_planner.synthetic_round(residents, seed)
