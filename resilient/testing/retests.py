@@ -80,8 +80,9 @@ def retest_counts(frame: pd.DataFrame) -> dict[str, int]:
 def record_retest(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, resident_id: int, result: str,
                   today: date) -> dict:
     """One single re-test's result. Negative: when all of the tube's people in the flat are now negative, the
-    measures the tube imposed on the flat are released, each with its event. Positive: they stay, and the case
-    is flagged. The same result again changes nothing; a different one is refused."""
+    measures the tube imposed on the flat are released, each with its event; until then `waiting` says how many
+    of them the flat still waits for. Positive: they stay, and the case is flagged. The same result again
+    changes nothing; a different one is refused."""
     _need(actor, "organise_testing")
     word = _result_word(result)
     if word is None:
@@ -97,7 +98,7 @@ def record_retest(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, re
             raise TestingError("testing.error.out_of_scope")
         earlier = None if pd.isna(row["result"]) else row["result"]
         if earlier == word:
-            return {"released": 0, "flagged": word == "positive"}
+            return {"released": 0, "flagged": word == "positive", "waiting": 0}
         if earlier is not None:
             raise TestingError("testing.error.result_exists", code=row["tube_code"], result=result)
         now = _now()
@@ -106,22 +107,22 @@ def record_retest(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, re
         audit.record(con, actor, "retest_result", f"resident:{int(resident_id)}",
                      old={"result": None}, new={"result": word, "round_id": round_id, "tube": row["tube_code"]},
                      detail="case flagged" if word == "positive" else None)
-        released = 0
+        released, waiting = 0, 0
         if word == "negative":
-            released = _release_flat(con, actor, scope, round_id, int(row["from_tube_id"]), row["tube_code"],
-                                     int(row["household_id"]), now)
-        return {"released": released, "flagged": word == "positive"}
+            released, waiting = _release_flat(con, actor, scope, round_id, int(row["from_tube_id"]),
+                                              row["tube_code"], int(row["household_id"]), now)
+        return {"released": released, "flagged": word == "positive", "waiting": waiting}
     return retrying(con, work)
 
 
 def _release_flat(con, actor: User, scope: Scope, round_id: int, tube_id: int, tube_code: str, flat_id: int,
-                  now) -> int:
+                  now) -> tuple[int, int]:
     """Inside record_retest's transaction: release the tube's measures on a flat once none of its tube people
-    is left without a negative re-test; the number released."""
+    is left without a negative re-test; the number released, and how many the flat still waits for."""
     pending = queries.fetch_all(con, "retest_flat_pending", **scope.params(), round_id=round_id, tube_id=tube_id,
                                 flat_id=flat_id)[0][0]
     if pending:
-        return 0
+        return 0, int(pending)
     measures = queries.fetch_df(con, "retest_releasable", **scope.params(), tube_id=tube_id, flat_id=flat_id)
     released = 0
     for measure in measures.itertuples():
@@ -135,4 +136,4 @@ def _release_flat(con, actor: User, scope: Scope, round_id: int, tube_id: int, t
                      old={"released_at": None}, new={"released_at": now, "released_by": actor.username},
                      detail=f"negative re-test of tube {tube_code}")
         released += 1
-    return released
+    return released, 0

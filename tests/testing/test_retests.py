@@ -65,7 +65,7 @@ def test_the_retest_list_names_people_households_and_measures(positive):
 def test_a_negative_retest_releases_what_the_tube_imposed_with_the_event(positive):
     con, round_id = positive
     outcome = retests.record_retest(con, ADMIN, round_id, 3, "negative", TODAY)
-    assert outcome == {"released": 1, "flagged": False}
+    assert outcome == {"released": 1, "flagged": False, "waiting": 0}
     assert active(con, 3) == []
     history = releases.history(con, scope(), 3, TODAY)
     assert list(history["kind"]) == ["created", "released"]
@@ -76,10 +76,29 @@ def test_a_negative_retest_releases_what_the_tube_imposed_with_the_event(positiv
     assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'retest_result'").fetchone()[0] == 2
 
 
+def test_a_negative_retest_says_who_in_the_flat_still_waits(small):
+    """Regression: the first of a flat's two negatives said "released 0 people", as if nothing would be."""
+    con = small
+    round_id = testing.create_round(con, ADMIN, 1, "第1轮", TODAY, START, pool_size=10, now=START)
+    site = testing.add_site(con, ADMIN, round_id, "广场", 119.95, 31.70, desks=2)
+    desk.open_tube(con, ADMIN, round_id, "Q1", site)
+    for resident in (7, 8):  # both of flat 21
+        desk.add_sample(con, ADMIN, round_id, "Q1", resident, site)
+    desk.close_tube(con, ADMIN, round_id, "Q1", site)
+    testing.record_result(con, ADMIN, round_id, "Q1", "positive")
+    retests.act_on_positive(con, ADMIN, round_id, "Q1", TODAY)
+    assert retests.record_retest(con, ADMIN, round_id, 7, "negative", TODAY) == \
+        {"released": 0, "flagged": False, "waiting": 1}
+    assert active(con, 8) == ["home_isolation"]
+    assert retests.record_retest(con, ADMIN, round_id, 8, "negative", TODAY) == \
+        {"released": 1, "flagged": False, "waiting": 0}
+    assert active(con, 8) == []
+
+
 def test_a_positive_retest_keeps_the_measures_and_flags_the_case(positive):
     con, round_id = positive
     outcome = retests.record_retest(con, ADMIN, round_id, 1, "positive", TODAY)
-    assert outcome == {"released": 0, "flagged": True}
+    assert outcome == {"released": 0, "flagged": True, "waiting": 0}
     assert active(con, 2) == ["home_isolation"] and active(con, 1) == ["home_isolation"]
     listed = retests.retest_list(con, scope(), round_id, TODAY).set_index("resident_id")
     assert listed.loc[1, "flagged"] and listed.loc[1, "result"] == "positive"
@@ -97,7 +116,8 @@ def test_retest_results_are_checked(positive):
         retests.record_retest(con, VIEWER, round_id, 3, "negative", TODAY)
     assert caught.value.code == "testing.error.not_allowed"
     retests.record_retest(con, ADMIN, round_id, 3, "阴性", TODAY)
-    assert retests.record_retest(con, ADMIN, round_id, 3, "negative", TODAY) == {"released": 0, "flagged": False}
+    again = retests.record_retest(con, ADMIN, round_id, 3, "negative", TODAY)
+    assert again == {"released": 0, "flagged": False, "waiting": 0}
     with pytest.raises(TestingError) as caught:
         retests.record_retest(con, ADMIN, round_id, 3, "positive", TODAY)
     assert caught.value.code == "testing.error.result_exists"

@@ -39,6 +39,8 @@ def test_plan_record_and_watch_a_round(page):
     assert con.execute("SELECT count(*) FROM batch").fetchone()[0] == 0  # shown, not written
     con.close()
     assert any(m.label == "新排入的人" and m.value != "0" for m in at.metric)
+    proposal = next(d.value for d in at.dataframe if "old_site" in d.value.columns)
+    assert not proposal[["old_site", "new_site"]].isna().any().any()  # a new group's old site is blank, not "None"
     button(at, "确认并保存计划").click().run()
     assert not at.exception, at.exception
     assert any("计划已保存为第" in s.value for s in at.success)

@@ -47,4 +47,6 @@ def retest_section(page: kit.Page, round_id: int) -> None:
                 return
             if outcome["flagged"]:
                 kit.flash(tr("testing.retest_flagged"), "error", toast=True)
+            if outcome["waiting"]:  # not "released 0 people": the flat waits for the others' re-tests
+                kit.flash(ntr("testing.retest_flat_waits", outcome["waiting"]), toast=True)
             kit.flash(ntr("testing.retest_released", outcome["released"]), toast=True)

@@ -75,6 +75,7 @@ def show_proposal(page: kit.Page, proposal: plans.Proposal, sites: pd.DataFrame)
         shown = shown.assign(
             stairwell=shown["compound"] + shown["building"] + shown["unit_no"].map(lambda n: tr("unit.name", n=n)),
             status=shown["status"].map(lambda s: tr(f"testing.change.{s}")),
+            old_site=shown["old_site"].fillna(""), new_site=shown["new_site"].fillna(""),  # not "None"
             old_start=shown["old_start"].map(lambda v: when(page, v)),
             new_start=shown["new_start"].map(lambda v: when(page, v)))
         headers = {"stairwell": tr("col.unit"), "status": tr("testing.change"), "people": tr("col.people"),
