@@ -158,7 +158,7 @@ def open_tubes(page: kit.Page, round_id: int, site: int) -> None:
         "code": tr("testing.tube_code"), "samples": tr("testing.samples"), "capacity": tr("testing.capacity"),
         "age_minutes": tr("testing.age_minutes"), "held_by": tr("testing.held_by"), "overdue": tr("testing.flag")})
     left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
-    code = left.selectbox(tr("testing.tube_code"), list(tubes["code"]), key="desk_open_tube")
+    code = left.selectbox(tr("testing.open_tube_pick"), list(tubes["code"]), key="desk_open_tube")
     if middle.button(tr("testing.take_over"), key="take_over_tube"):
         try:
             desk.take_over_tube(con, user, round_id, code, site)
