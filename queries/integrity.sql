@@ -125,4 +125,12 @@ UNION ALL SELECT 'tube_measure.measure_id', count(*) FROM tube_measure x
 UNION ALL SELECT 'tube_measure.tube_id', count(*) FROM tube_measure x
     WHERE x.tube_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tube p WHERE p.tube_id = x.tube_id)
 UNION ALL SELECT 'tube_measure.household_id', count(*) FROM tube_measure x
-    WHERE x.household_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id);
+    WHERE x.household_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id)
+UNION ALL SELECT 'plan_proposal.round_id', count(*) FROM plan_proposal x
+    WHERE x.round_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM testing_round p WHERE p.round_id = x.round_id)
+UNION ALL SELECT 'plan_proposal.stairwell_id', count(*) FROM plan_proposal x
+    WHERE x.stairwell_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stairwell p WHERE p.stairwell_id = x.stairwell_id)
+UNION ALL SELECT 'plan_proposal.site_id', count(*) FROM plan_proposal x
+    WHERE x.site_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sampling_site p WHERE p.site_id = x.site_id)
+UNION ALL SELECT 'plan_proposal.version_id', count(*) FROM plan_proposal x
+    WHERE x.version_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan_version p WHERE p.version_id = x.version_id);

@@ -187,6 +187,10 @@ UPDATE batch SET stairwell_id = $target_id WHERE stairwell_id = $source_id;
 -- Kept plan versions follow a merged stairwell too, so a restored plan names the one that is left.
 UPDATE plan_version_batch SET stairwell_id = $target_id WHERE stairwell_id = $source_id;
 
+-- name: setup_repoint_plan_proposals
+-- A grid worker's plan proposals follow a merged stairwell, so the one that is left is what they change.
+UPDATE plan_proposal SET stairwell_id = $target_id WHERE stairwell_id = $source_id;
+
 -- name: setup_repoint_stairwell_leaders
 UPDATE building_leader SET stairwell_id = $target_id WHERE stairwell_id = $source_id;
 

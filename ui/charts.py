@@ -51,3 +51,20 @@ def round_curve(planned: pd.DataFrame, sampled: pd.DataFrame, lang: str) -> go.F
     ticks, hover = chart_time_formats(lang)
     fig.update_xaxes(tickformat=ticks, hoverformat=hover)
     return fig
+
+
+def trade_off(curve: pd.DataFrame, lang: str) -> go.Figure:
+    """Finish or walk: mean and longest walk (metres) against the finish time, one point per share later."""
+    fig = go.Figure()
+    hover = [t("testing.trade_off_hover", lang, later=round(share * 100)) for share in curve["later"]]
+    for column, key, colour in (("mean_walk_m", "testing.mean_walk", "#2166ac"),
+                                ("longest_walk_m", "testing.longest_walk", "#b2182b")):
+        fig.add_scatter(x=curve["finish"], y=curve[column].round(), name=t(key, lang), mode="lines+markers",
+                        line={"color": colour}, text=hover, hovertemplate="%{text}: %{y} m")
+    fig.update_layout(height=280, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h"},
+                      title=t("testing.trade_off_title", lang), xaxis_title=t("testing.finish", lang),
+                      yaxis_title=t("testing.walk_metres", lang))
+    ticks, hover_format = chart_time_formats(lang)
+    fig.update_xaxes(tickformat=ticks, hoverformat=hover_format)
+    fig.update_yaxes(rangemode="tozero")
+    return fig

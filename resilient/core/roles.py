@@ -29,6 +29,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {name: frozenset(allowed) for name, all
     "report": {ADMIN, LEADER, GRID, DOCTOR, VIEWER},         # the daily report
     "organise_testing": {ADMIN, LEADER, GRID, DOCTOR},       # rounds, sites, plans, lab results, positives
     "plan_testing": {ADMIN, LEADER},                         # write or restore a round's plan: its owner only
+    "propose_plan_change": {GRID},                           # propose their cells' stairwell a site or start
     "record_samples": {ADMIN, LEADER, GRID, DOCTOR, VOLUNTEER},   # swabs at a desk (viewers see totals only)
     "manage_coverage": {ADMIN, LEADER, GRID},                # coverage settings and assignments
     "record_contacts": {ADMIN, LEADER, GRID, VOLUNTEER},     # a visit, call or delivery to a household

@@ -278,10 +278,10 @@ def delete_building(con: duckdb.DuckDBPyConnection, actor: User | None, building
 BUILDING_REFERENCES = ("stairwell.building_id", "volunteer.home_building_id", "sampling_site.building_id",
                        "building_leader.building_id")
 STAIRWELL_REFERENCES = ("household.stairwell_id", "batch.stairwell_id", "building_leader.stairwell_id",
-                        "plan_version_batch.stairwell_id")
+                        "plan_version_batch.stairwell_id", "plan_proposal.stairwell_id")
 BUILDING_REPOINTS = ("setup_repoint_volunteer_homes", "setup_repoint_sites", "setup_repoint_building_leaders")
 STAIRWELL_REPOINTS = ("setup_repoint_households", "setup_repoint_batches", "setup_repoint_stairwell_leaders",
-                      "setup_repoint_plan_versions")
+                      "setup_repoint_plan_versions", "setup_repoint_plan_proposals")
 
 
 def merge_buildings(con: duckdb.DuckDBPyConnection, actor: User | None, source_id: int, target_id: int) -> dict:

@@ -190,8 +190,9 @@ def propose_restore(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, 
 
 
 def _write(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, batches: pd.DataFrame, kind: str,
-           restored_from: int | None, summary: dict, base_version=...) -> int:
-    """The round's groups replaced and kept as a new version with its audit row, in one transaction."""
+           restored_from: int | None, summary: dict, base_version=..., then=None) -> int:
+    """The round's groups replaced and kept as a new version with its audit row, in one transaction; `then`
+    (given the version id) writes what else belongs to it, a proposal accepted, in the same transaction."""
     known = set(sites_frame(con, round_id)["site_id"].astype(int))
     strangers = sorted(set(batches["site_id"].astype(int)) - known)
     if strangers:
@@ -214,6 +215,8 @@ def _write(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, batches: 
         audit.record(con, actor, "testing_plan_saved", f"testing_round:{round_id}",
                      new={"version": int(version_id), "kind": kind, "restored_from": restored_from,
                           **{k: summary[k] for k in AUDITED if k in summary}})
+        if then is not None:
+            then(int(version_id))
         return int(version_id)
     return retrying(con, work)
 

@@ -49,7 +49,8 @@ CHECKED_BEFORE = {"setup_building", "setup_building_names", "setup_stairwells", 
                   "setup_delete_building", "setup_reset_stairwell_shapes", "setup_community_centre",
                   "setup_insert_building", "setup_insert_stairwells", "setup_rename_building", "setup_move_building",
                   "setup_set_outline", "setup_building_uses", "setup_repoint_households", "setup_repoint_batches",
-                  "setup_repoint_plan_versions", "setup_repoint_stairwell_leaders", "setup_repoint_volunteer_homes",
+                  "setup_repoint_plan_versions", "setup_repoint_plan_proposals",
+                  "setup_repoint_stairwell_leaders", "setup_repoint_volunteer_homes",
                   "setup_repoint_sites", "setup_repoint_building_leaders", "setup_take_outline"}
 # Where a community's buildings stand, whoever's grid cell they are in (no names, no people): a grid worker's
 # outline file is measured against the whole community, in the viewer's communities only.

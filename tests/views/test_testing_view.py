@@ -227,3 +227,50 @@ def test_a_site_is_added_where_the_map_is_clicked(desk_round, monkeypatch):  # n
     click["site_click_"] = {"last_clicked": {"lng": lon + 0.03, "lat": lat + 0.03}}
     at.run().run()   # the map takes the click, then the page reads it
     assert at.text_input(key="site_click_name").value == "采样点3"
+
+
+def test_a_grid_worker_proposes_and_the_leader_accepts_a_new_version(page, monkeypatch):
+    from datetime import timedelta
+
+    from resilient.core import config
+    from tests.conftest import signed_in_on
+
+    at, path = page
+    earlier = config.now() - timedelta(hours=2)  # the proposal is made and accepted before anyone is called down
+    button(at, "创建").click().run()
+    for index in (0, 5):
+        at.selectbox[next(i for i, s in enumerate(at.selectbox) if s.label == "设在楼栋旁")].select_index(index)
+        button(at, "添加采样点").click().run()
+    button(at, "生成分批计划").click().run()
+    button(at, "确认并保存计划").click().run()
+    assert not at.exception, at.exception
+    monkeypatch.setattr(config, "now", lambda: earlier)
+    grid = signed_in_on("views/maps/testing.py", "grid1")
+    stairwells = next(s for s in grid.selectbox if s.label == "单元")
+    con = db.connect(path)
+    late = con.execute("""SELECT q.stairwell_id, min(q.site_id) FROM batch q JOIN stairwell s USING (stairwell_id)
+        JOIN building b USING (building_id) JOIN grid_cell g USING (grid_id) JOIN app_user u
+        ON u.staff_id = g.grid_worker_id WHERE u.username = 'grid1' GROUP BY q.stairwell_id
+        ORDER BY q.stairwell_id""").fetchall()
+    sites = [r[0] for r in con.execute("SELECT site_id FROM sampling_site ORDER BY site_id").fetchall()]
+    versions = con.execute("SELECT count(*) FROM plan_version").fetchone()[0]
+    con.close()
+    stairwell, site = late[0]
+    stairwells.set_value(stairwell)
+    grid.selectbox(key="propose_site").set_value(next(s for s in sites if s != site))
+    button(grid, "提交调整建议").click().run()
+    assert not grid.exception, grid.exception
+    assert any("已提交" in s.value for s in grid.success), [e.value for e in grid.error]
+    assert any(d.value.iloc[0]["status"] == "待处理" for d in grid.dataframe if "status" in d.value.columns)
+
+    at.run()
+    assert any(s.value.startswith("网格员的调整建议") for s in at.subheader)
+    button(at, "采纳（保存为新的计划版本）").click().run()
+    assert not at.exception, at.exception
+    con = db.connect(path)
+    assert con.execute("SELECT count(*) FROM plan_version").fetchone()[0] == versions + 1
+    moved = {r[0] for r in con.execute("SELECT site_id FROM batch WHERE stairwell_id = $s", {"s": stairwell})
+             .fetchall()}
+    assert moved == {next(s for s in sites if s != site)}
+    assert con.execute("SELECT status FROM plan_proposal").fetchall() == [("accepted",)]
+    con.close()

@@ -12,7 +12,7 @@ from resilient.testing import rounds as testing
 from resilient.testing import sheets as call_down
 from resilient.testing.rounds import TestingError
 from ui import kit, session
-from views.maps import testing_sites
+from views.maps import testing_proposals, testing_sites
 from views.maps.testing_versions import planning
 
 
@@ -55,9 +55,12 @@ def plan_tab(page: kit.Page, round_id: int) -> None:
     later = testing_sites.site_choices(page, round_id, sizing["sites"], not sites.empty)
     plan = testing.batches_frame(con, round_id)
     if roles.may(user, "plan_testing"):
+        testing_proposals.review(page, round_id, sites)
         planning(page, round_id, sites, replan=not plan.empty, later=later)
     elif not plan.empty:
         st.info(tr("testing.plan_by_owner"))
+        if roles.may(user, "propose_plan_change"):
+            testing_proposals.propose(page, round_id, sites, plan)
     book = call_down.call_down(con, scope, round_id, today)
     if book.groups.empty:
         return

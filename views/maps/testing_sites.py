@@ -10,7 +10,7 @@ from resilient.core.i18n import fmt_datetime, fmt_number
 from resilient.testing import pooling, siting
 from resilient.testing import rounds as testing
 from resilient.testing.rounds import TestingError
-from ui import kit, session
+from ui import charts, kit, session
 
 
 def site_choices(page: kit.Page, round_id: int, sites_wanted: int, has_sites: bool) -> float:
@@ -54,6 +54,7 @@ def site_choices(page: kit.Page, round_id: int, sites_wanted: int, has_sites: bo
             st.session_state["trade_off_curve"] = siting.finish_or_walk(page.con, page.scope, round_id, page.today)
         curve = st.session_state.get("trade_off_curve")
         if curve is not None:
+            st.plotly_chart(charts.trade_off(curve, lang), key="trade_off_chart")
             shown = curve.assign(later=(curve["later"] * 100).round().astype(int),
                                  finish=[fmt_datetime(f, lang) for f in curve["finish"]],
                                  mean_walk_m=curve["mean_walk_m"].round(),
