@@ -228,6 +228,16 @@ def _may_handle(con, actor: User, rnd: dict, tube: dict, site_id: int | None) ->
     raise TestingError("testing.error.other_site", code=tube["code"])
 
 
+def _unsealed_tube_to_handle(con: duckdb.DuckDBPyConnection, actor: User, rnd: dict, round_id: int, code: str,
+                             site_id: int | None) -> dict:
+    """The tube, still open, and this desk one that may handle it (taking it over or sealing it)."""
+    tube = _tube(con, round_id, code)
+    if not _missing(tube["closed_at"]):
+        raise TestingError("testing.error.tube_closed", code=code)
+    _may_handle(con, actor, rnd, tube, site_id)
+    return tube
+
+
 def take_over_tube(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, code: str,
                    site_id: int | None) -> dict:
     """A desk carries on with an open tube another session left (a phone signed in again, a desk swapped)."""
@@ -235,10 +245,7 @@ def take_over_tube(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, c
     rnd = _round(con, round_id)
 
     def work():
-        tube = _tube(con, round_id, code)
-        if not _missing(tube["closed_at"]):
-            raise TestingError("testing.error.tube_closed", code=code)
-        _may_handle(con, actor, rnd, tube, site_id)
+        tube = _unsealed_tube_to_handle(con, actor, rnd, round_id, code, site_id)
         before = tube["held_by"] if not _missing(tube["held_by"]) else tube["opened_by"]
         if not queries.fetch_all(con, "desk_tube_hold", tube_id=int(tube["tube_id"]), held_by=actor.username,
                                  now=_now()):
@@ -256,10 +263,7 @@ def close_tube(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, code:
     rnd = _round(con, round_id)
 
     def work():
-        tube = _tube(con, round_id, code)
-        if not _missing(tube["closed_at"]):
-            raise TestingError("testing.error.tube_closed", code=code)
-        _may_handle(con, actor, rnd, tube, site_id)
+        tube = _unsealed_tube_to_handle(con, actor, rnd, round_id, code, site_id)
         if not queries.fetch_all(con, "testing_tube_close", tube_id=int(tube["tube_id"]), closed_at=_now()):
             raise TestingError("testing.error.tube_closed", code=code)
         audit.record(con, actor, "tube_closed", f"tube:{round_id}:{code}", new={"samples": int(tube["samples"])})
