@@ -155,10 +155,7 @@ def accept(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, proposal_
     proposal = preview(con, actor, round_id, proposal_id, now)
 
     def then(version_id: int) -> None:
-        if not queries.fetch_all(con, "proposals_decide", round_id=round_id, proposal_id=int(proposal_id),
-                                 status="accepted", decided_by=actor.username, decided_at=now, reason=None,
-                                 version_id=version_id):
-            raise TestingError("testing.error.proposal_decided", proposal_id=proposal_id)
+        _decide(con, actor, round_id, proposal_id, now, "accepted", version_id=version_id)
         audit.record(con, actor, "testing_proposal_accepted", f"plan_proposal:{proposal_id}",
                      old={"status": "pending"}, new={"status": "accepted", "version": version_id})
     return plans._write(con, actor, round_id, proposal.batches, proposal.kind, None, proposal.summary,
@@ -177,10 +174,16 @@ def decline(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, proposal
     _pending(con, round_id, proposal_id)
 
     def work():
-        if not queries.fetch_all(con, "proposals_decide", round_id=round_id, proposal_id=int(proposal_id),
-                                 status="declined", decided_by=actor.username, decided_at=now, reason=reason,
-                                 version_id=None):
-            raise TestingError("testing.error.proposal_decided", proposal_id=proposal_id)
+        _decide(con, actor, round_id, proposal_id, now, "declined", reason=reason)
         audit.record(con, actor, "testing_proposal_declined", f"plan_proposal:{proposal_id}",
                      old={"status": "pending"}, new={"status": "declined", "reason": reason})
     retrying(con, work)
+
+
+def _decide(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, proposal_id: int, now: datetime,
+            status: str, *, reason: str | None = None, version_id: int | None = None) -> None:
+    """Mark a pending proposal decided (the caller writes the audit row); one decided meanwhile is refused."""
+    if not queries.fetch_all(con, "proposals_decide", round_id=round_id, proposal_id=int(proposal_id),
+                             status=status, decided_by=actor.username, decided_at=now, reason=reason,
+                             version_id=version_id):
+        raise TestingError("testing.error.proposal_decided", proposal_id=proposal_id)
