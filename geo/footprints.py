@@ -29,6 +29,20 @@ MIN_AREA_M2 = 4.0                         # smaller is a digitising slip, not a 
 MAX_AREA_M2 = 1_000_000.0                 # larger than 1 km² is a district outline, not a building
 MAX_FLOORS = 200                          # the schema's limit
 
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one outline file may hold, checked before the work that grows with it (an office's numbers are in
+    data/defaults.toml [footprints]; these are the same, for callers without the reference files)."""
+
+    file_mb: int = 50                    # the upload itself, before anything parses it
+    features: int = 100_000              # a street office's buildings, several times over
+    vertices_per_feature: int = 5_000    # a building outline has tens; a traced district boundary, a million
+    vertices_total: int = 2_000_000
+
+
+LIMITS = Limits()
+
 # Extension -> (kind, GDAL drivers that may read it). A file GDAL reads with another driver is refused.
 FORMATS = {
     ".geojson": ("geojson", {"GeoJSON"}),
@@ -83,14 +97,18 @@ class Footprints:
     compounds: dict[str, int] = field(default_factory=dict)  # compound named -> features, most first
 
 
-def read_footprints(data: bytes, filename: str, layer: str | None = None) -> Footprints:
-    """Read the upload's polygon layer (the first, or `layer`); any unreadable file raises FootprintError."""
+def read_footprints(data: bytes, filename: str, layer: str | None = None, limits: Limits = LIMITS) -> Footprints:
+    """Read the upload's polygon layer (the first, or `layer`); any unreadable file raises FootprintError, and so
+    does one past `limits` (its size before parsing, its feature count before reading geometry where the format
+    tells it, its points right after reading, before cleaning, matching or drawing)."""
     kind, drivers = file_kind(filename)
     if not data:
         raise FootprintError("footprint.error.empty", file=filename)
+    if len(data) > limits.file_mb << 20:
+        raise FootprintError("footprint.error.file_too_large", file=filename, limit_mb=limits.file_mb)
     with tempfile.TemporaryDirectory(prefix="footprints-") as tmp:
         try:
-            return _read(Path(tmp), data, filename, kind, drivers, layer)
+            return _read(Path(tmp), data, filename, kind, drivers, layer, limits)
         except FootprintError:
             raise
         except Exception as error:  # GDAL, pyogrio, zlib, pyproj, shapely: all mean the same to the uploader
@@ -107,17 +125,22 @@ def file_kind(filename: str) -> tuple[str, set[str]]:
     raise FootprintError("footprint.error.format", file=filename, extensions=", ".join(FORMATS))
 
 
-def _read(tmp: Path, data: bytes, filename: str, kind: str, drivers: set[str], layer: str | None) -> Footprints:
+def _read(tmp: Path, data: bytes, filename: str, kind: str, drivers: set[str], layer: str | None,
+          limits: Limits) -> Footprints:
     """The steps of read_footprints, any of which may fail in GDAL's own words."""
     path, layers, chosen, gdal_layer = _open(tmp, data, filename, kind, layer)
-    found = pyogrio.read_info(path, layer=gdal_layer)["driver"]
-    if found not in drivers:
-        raise FootprintError("footprint.error.wrong_format", file=filename, expected=kind, found=found)
+    info = pyogrio.read_info(path, layer=gdal_layer)
+    if info["driver"] not in drivers:
+        raise FootprintError("footprint.error.wrong_format", file=filename, expected=kind, found=info["driver"])
+    if kind != "osm" and info.get("features", -1) > limits.features:  # OSM counts only once read (-1), and all ways
+        raise FootprintError("footprint.error.too_many_features", file=filename, count=int(info["features"]),
+                             limit=limits.features)
     gdf = _read_layer(path, gdal_layer, kind)
     if kind == "osm":
         gdf = osm_buildings(gdf)
     elif kind == "kml":
         gdf = kml_tidy(gdf, path.read_bytes())
+    check_size(gdf, filename, limits)
     if gdf.empty:
         raise FootprintError("footprint.error.empty_layer", file=filename, layer=chosen)
     if not gdf.geom_type.isin(POLYGONAL + ("GeometryCollection",)).any():
@@ -128,6 +151,24 @@ def _read(tmp: Path, data: bytes, filename: str, kind: str, drivers: set[str], l
     compound_column = compound_guess(gdf)
     return Footprints(filename, layers, chosen, gdf, gdf.crs, assumed, columns, compound_column,
                       value_counts(gdf, compound_column))
+
+
+def check_size(gdf: gpd.GeoDataFrame, filename: str, limits: Limits) -> None:
+    """Features and points within the limits; a feature past them is named by its number and its name."""
+    if len(gdf) > limits.features:
+        raise FootprintError("footprint.error.too_many_features", file=filename, count=len(gdf), limit=limits.features)
+    points = shapely.get_num_coordinates(gdf.geometry.values)
+    if len(points) and int(points.max()) > limits.vertices_per_feature:
+        at = int(points.argmax())
+        columns = [c for c in gdf.columns if c != gdf.geometry.name and gdf[c].map(_filled).any()]
+        column = _guess(columns, NAME_COLUMNS, NAME_HINTS, lambda c: True)
+        name = gdf[column].iloc[at] if column is not None else None
+        raise FootprintError("footprint.error.too_many_points", file=filename, feature=at + 1,
+                             name=str(name)[:60] if _filled(name) else "-", count=int(points[at]),
+                             limit=limits.vertices_per_feature)
+    if int(points.sum()) > limits.vertices_total:
+        raise FootprintError("footprint.error.too_many_points_total", file=filename, count=int(points.sum()),
+                             limit=limits.vertices_total)
 
 
 def _open(tmp: Path, data: bytes, filename: str, kind: str,

@@ -56,12 +56,13 @@ def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
     return {row[0] for row in con.execute("SELECT version FROM schema_migration").fetchall()}
 
 
-def migrate(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) -> list[int]:
-    """Apply pending migrations, each in its own transaction; returns the versions applied."""
+def migrate(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR, *, upto: int | None = None) -> list[int]:
+    """Apply pending migrations (up to `upto`: a restore loads a backup at its own version before the rest), each in
+    its own transaction; returns the versions applied."""
     done = applied_versions(con)
     applied = []
     for version, name, file in available_migrations(directory):
-        if version in done:
+        if version in done or (upto is not None and version > upto):
             continue
         with transaction(con):
             con.execute(file.read_text(encoding="utf-8"))

@@ -15,7 +15,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from geo.footprints import clean_polygons, read_footprints, to_wgs84
+from geo.footprints import clean_polygons, to_wgs84
 from resilient.core import db, ids, queries
 from resilient.core.accounts import User
 from resilient.core.scope import EVERYTHING
@@ -126,7 +126,7 @@ def _sheet(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, fields, validate
 def _outlines(con: duckdb.DuckDBPyConnection, community_id: int, data: bytes, filename: str) -> dict:
     """What the outline tab does: read, reproject, clean, match to the buildings the places sheet made; every
     footprint must find its building."""
-    found = read_footprints(data, filename)
+    found = footprint_import.read_outline_file(data, filename)
     clean, report = clean_polygons(to_wgs84(found.gdf))
     if len(report):
         raise DemoSetupError(f"{filename}: {len(report)} shapes refused")

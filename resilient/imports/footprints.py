@@ -19,8 +19,17 @@ import shapely
 
 from geo import chinese_coords
 from geo.distance import distances_m, nearest_m
-from geo.footprints import POLYGONAL, FootprintError, in_box, in_compounds, read_floors, value_counts
-from resilient.core import audit, config, db, queries, roles
+from geo.footprints import (
+    POLYGONAL,
+    FootprintError,
+    Limits,
+    in_box,
+    in_compounds,
+    read_floors,
+    read_footprints,
+    value_counts,
+)
+from resilient.core import audit, config, db, queries, reference, roles
 from resilient.core.accounts import User
 from resilient.core.i18n import t
 from resilient.core.scope import Scope
@@ -36,6 +45,27 @@ CANDIDATE_COLUMNS = ["feature", "reason", "building_id", "building_name", "compo
 
 CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
                   "九": 9}
+
+
+def file_limits() -> Limits:
+    """The office's limits on one outline file, from data/defaults.toml [footprints]."""
+    table = reference.section("defaults.toml", "footprints")
+    fields = list(Limits.__dataclass_fields__)
+    where = reference.path_of("defaults.toml")
+    if sorted(table) != sorted(fields):
+        raise reference.DataFileError(f"{where}: [footprints] needs exactly {', '.join(fields)}")
+    for name, value in table.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise reference.DataFileError(f"{where}: [footprints] {name} must be a whole number of at least 1")
+    return Limits(**table)
+
+
+file_limits()  # a bad [footprints] table stops the start, naming the file
+
+
+def read_outline_file(data: bytes, filename: str, layer: str | None = None):
+    """An uploaded outline file read within the office's limits (geo.footprints.read_footprints)."""
+    return read_footprints(data, filename, layer, limits=file_limits())
 
 
 @dataclass

@@ -23,10 +23,13 @@ st.download_button(tr("backup.download"), key="backup_zip", mime="application/zi
 st.subheader(tr("backup.restore"))
 st.warning(tr("backup.restore_warning"))
 upload = st.file_uploader(tr("backup.restore_file"), type=["zip"], key="restore_upload")
+accept = st.checkbox(tr("backup.accept_unverified"), key="restore_accept_unverified",
+                     help=tr("backup.accept_unverified_help"))
 if upload is not None and st.button(tr("backup.restore_now"), key="restore_now"):
     try:
         with st.spinner(tr("backup.restoring")):
-            manifest = backup.restore_for_next_start(upload.getvalue(), config.database_path(), actor=admin)
+            manifest = backup.restore_for_next_start(upload, config.database_path(), actor=admin,
+                                                     accept_unverified=accept, label=upload.name)
         st.success(tr("backup.restore_pending", created=datetime.fromisoformat(manifest["created_at"])))
     except BackupError as error:
         kit.fail(error)

@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import maps
-from geo.footprints import FootprintError, attribute_guess, clean_polygons, in_compounds, read_footprints, to_wgs84
+from geo.footprints import FootprintError, attribute_guess, clean_polygons, in_compounds, to_wgs84
 from resilient.core import roles
 from resilient.core.scope import Scope
 from resilient.imports import footprints as footprint_import
@@ -66,11 +66,11 @@ def read_outlines(page: kit.Page, upload):
     """The file's layer (the one chosen, when it has several) and its shapes in WGS-84, from the coordinates
     the person says it was drawn in."""
     data = upload.getvalue()
-    footprints = read_footprints(data, upload.name)
+    footprints = footprint_import.read_outline_file(data, upload.name)
     if len(footprints.layers) > 1:
         layer = st.selectbox(page.tr("import.layer"), footprints.layers, key="footprint_layer")
         if layer != footprints.layer:
-            footprints = read_footprints(data, upload.name, layer)
+            footprints = footprint_import.read_outline_file(data, upload.name, layer)
     declared = st.radio(page.tr("import.declared"), ["file", "gcj02", "bd09"], horizontal=True,
                         format_func=lambda d: page.tr(f"footprint.declared.{d}"),
                         key=kit.widget_key("footprint_declared"))
