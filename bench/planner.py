@@ -17,7 +17,7 @@ import pandas as pd
 
 from bench.overview import machine
 from geo.distance import offset
-from resilient.testing import assignment, planner, pooling, siting
+from resilient.testing import assignment, planner, pooling, sheets, siting
 from resilient.testing.planner import plan_round, suggest_sizing
 
 CENTRE_LON, CENTRE_LAT = 119.95, 31.70
@@ -25,6 +25,7 @@ PEOPLE_PER_STAIRWELL = (10, 74)  # walk-ups hold a dozen people, high-rise stair
 STAIRWELL_SPACING_M = 15
 ROW_SPACING_M = 30
 START = datetime(2026, 11, 23, 6, 0)
+HOUSEHOLD_SIZES = ([1, 2, 3, 4, 5], [0.28, 0.38, 0.22, 0.09, 0.03])  # the demo register's flats by head count
 
 
 def synthetic_round(residents: int, seed: int = 42) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -71,6 +72,24 @@ def lp_optimum(stairwells: pd.DataFrame, sites: pd.DataFrame, plan) -> float:
                                capacity).walking
 
 
+def households_of(batches: pd.DataFrame, stairwells: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Each stairwell's people as flats of the demo's sizes, floor by floor up, placed in the plan's groups as the
+    call-down sheet places them: what plan_tubes packs."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for stairwell, people in zip(stairwells["stairwell_id"], stairwells["people"]):
+        left = int(people)
+        while left:
+            size = min(int(rng.choice(HOUSEHOLD_SIZES[0], p=HOUSEHOLD_SIZES[1])), left)
+            rows.append((stairwell, size))
+            left -= size
+    homes = pd.DataFrame(rows, columns=["stairwell_id", "people"])
+    groups = batches.merge(stairwells[["stairwell_id", "building_id"]], on="stairwell_id")
+    homes = homes.assign(group=sheets.into_groups(homes, groups)).dropna(subset=["group"]).astype({"group": int})
+    return homes.join(groups.drop(columns=["stairwell_id", "people"]), on="group").assign(
+        unit_no=lambda f: f["stairwell_id"])
+
+
 def measure(residents: int, seed: int, stairwells: pd.DataFrame | None = None,
             sites: pd.DataFrame | None = None) -> dict[str, float]:
     """Planning time and the plan's quality for one size."""
@@ -93,7 +112,9 @@ def measure(residents: int, seed: int, stairwells: pd.DataFrame | None = None,
             / lp_optimum(stairwells, sites, plan),
             "stairwells per tube, 10-in-1, runs": pooling.plan_stairwells_per_tube(plan.batches, sites, 10),
             "stairwells per tube, 10-in-1, 1 by 1": pooling.plan_stairwells_per_tube(plan.batches, sites, 10,
-                                                                                     runs=False)}
+                                                                                     runs=False),
+            "stairwells per tube, 10-in-1, plan": pooling.planned_stairwells_per_tube(
+                households_of(plan.batches, stairwells, seed), 10)}
 
 
 def street(seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:

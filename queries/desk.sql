@@ -61,3 +61,14 @@ LEFT JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.hou
 LEFT JOIN building b ON b.building_id = h.building_id
 LEFT JOIN compound c ON c.compound_id = h.compound_id
 WHERE t.round_id = $round_id AND t.code = $code;
+
+-- name: desk_planned_waiting
+-- People of a planned tube's households (the round's community) who walk to a site and are not sampled yet: a
+-- count, so the desk knows when to seal the tube; no names or rooms leave here.
+WITH rnd AS (SELECT community_id FROM testing_round WHERE round_id = $round_id)
+SELECT count(*) AS waiting
+FROM scoped_household($community_ids, $grid_ids, $household_ids) h
+JOIN resident r USING (household_id)
+LEFT JOIN sample s ON s.round_id = $round_id AND s.resident_id = r.resident_id
+WHERE h.community_id = (SELECT community_id FROM rnd) AND allowed($households, h.household_id)
+  AND NOT r.bedridden AND testing_exclusion(r.resident_id, $today) IS NULL AND s.sample_id IS NULL;

@@ -20,6 +20,7 @@ from resilient.core.accounts import User
 from resilient.core.masking import mask_people
 from resilient.core.scope import Scope
 from resilient.imports import values
+from resilient.testing import pooling, sheets
 from resilient.testing.codes import parse_household_code
 from resilient.testing.rounds import TestingError, _missing, _need, _now, _round, _scope, _tube, retrying
 
@@ -150,6 +151,55 @@ def tube_advice(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: int, tub
     if samples and not in_tube and room < left <= capacity:
         return {"kind": "split_flat", "left": left, "room": room}
     return None
+
+
+# --- the plan's tubes ------------------------------------------------------------------------------------------
+
+def _whole(rnd: dict) -> Scope:
+    """The round's whole community: a building's planned tubes are counted over all its households, so every desk
+    names them as the printed sheet does. Only rooms and counts leave planned_tubes, never a name."""
+    return Scope(community_ids=(int(rnd["community_id"]),))
+
+
+TUBE_COLUMNS = ["household_id", "building_id", "building", "tube", "tube_last", "where", "people"]
+
+
+def building_tubes(con: duckdb.DuckDBPyConnection, round_id: int, building_ids: list[int], today) -> pd.DataFrame:
+    """The plan's tubes in these buildings as the call-down sheet prints them (管 3), a row per household:
+    building label, first and last tube, room as unit-room, people. Empty when the round does not pool. The costly
+    part of the desk's tube word (a whole building's call-down): the page keeps it per plan version."""
+    rnd = _round(con, round_id)
+    if not building_ids or (int(rnd["pool_size"]) <= 1 and not rnd["household_tubes"]):
+        return pd.DataFrame(columns=TUBE_COLUMNS)
+    homes = sheets.call_down(con, _whole(rnd), round_id, today, building_ids=list(building_ids)).households
+    return homes.assign(building=homes["compound"] + homes["building"],
+                        where=[f"{int(u)}-{r}" for u, r in zip(homes["unit_no"], homes["room"])])[TUBE_COLUMNS]
+
+
+def planned_tubes(tubes: pd.DataFrame, found: pd.DataFrame) -> dict[int, dict]:
+    """Per household of `found` (the desk's rows) its planned tube from building_tubes: the building, the label,
+    the households sharing it (ids and rooms), their people, and the next planned tube's rooms."""
+    out, wanted = {}, {int(h) for h in found["household_id"]} if len(found) else set()
+    for home in tubes[tubes["household_id"].isin(wanted)].itertuples(index=False):
+        mine = tubes[tubes["building_id"] == home.building_id]
+        first, last = int(home.tube), int(home.tube_last)
+        members = mine[(mine["tube"] <= last) & (mine["tube_last"] >= first)]
+        following = mine[mine["tube"] == last + 1]
+        out[int(home.household_id)] = {
+            "building": str(home.building), "tube": pooling.tube_label(first, last),
+            "households": [int(h) for h in members["household_id"]], "rooms": list(members["where"]),
+            "people": int(members["people"].sum()), "next": str(last + 1) if len(following) else "",
+            "next_rooms": list(following["where"])}
+    return out
+
+
+def planned_left(con: duckdb.DuckDBPyConnection, round_id: int, households, today) -> int:
+    """People of these households who come to a site and are not sampled yet: 0 means their planned tube is
+    done and the desk is told to seal it. Counts only, the same for every desk."""
+    rnd = _round(con, round_id)
+    rows = queries.fetch_all(con, "desk_planned_waiting", **_whole(rnd).params(), round_id=round_id,
+                             households=[int(h) for h in households], today=today)
+    return int(rows[0][0] or 0) if rows else 0
 
 
 def open_tube(con: duckdb.DuckDBPyConnection, actor: User, round_id: int, code: str, site_id: int | None) -> dict:

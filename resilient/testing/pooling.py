@@ -88,3 +88,76 @@ def plan_stairwells_per_tube(batches: pd.DataFrame, sites: pd.DataFrame, pool: i
         tube.append(tubes + offset)
         offset += int(tubes.max()) + 1
     return stairwells_per_tube(pd.Series(np.concatenate(stairwell)), np.concatenate(tube))
+
+
+# --- the plan's tubes -------------------------------------------------------------------------------------------
+
+TUBE_ORDER = ["slot_start", "unit_no", "stairwell_id", "group_no"]
+
+
+def tube_pieces(households: pd.DataFrame, pool: int, household_tubes: bool) -> tuple[np.ndarray, ...]:
+    """(household position, tube number in its building, swabs) for each part of a household in a tube.
+
+    A building's households at one site in the order the plan calls them (slot, stairwell, group, then as the
+    call-down lists them) go into tubes of `pool` one after another: a household that does not fit the tube in
+    hand opens the next, so it stays whole unless alone it is more than a tube (it then fills tubes of its own and
+    its rest opens the next). A stairwell's last tube takes the first households of the building's next stairwell
+    at that site while they fit, so tubes run stairwell by stairwell and mix two only where one ends. One tube per
+    household when `household_tubes`."""
+    pool = max(int(pool), 1)
+    frame = households.assign(_at=np.arange(len(households)))
+    site = "site_id" if "site_id" in frame else "site"
+    frame = frame.sort_values([*TUBE_ORDER, "_at"], kind="stable")
+    first_call = frame.groupby(["building_id", site], sort=False)["slot_start"].transform("min")
+    frame = frame.assign(_first=first_call).sort_values(["building_id", "_first", site, *TUBE_ORDER, "_at"],
+                                                        kind="stable")
+    at, tubes, swabs = [], [], []
+    building, run, tube, fill = None, None, 0, 0
+    for position, b, s, size in zip(frame["_at"], frame["building_id"], frame[site], frame["people"]):
+        if b != building:
+            building, run, tube, fill = b, s, 1, 0
+        elif s != run:                      # the building's stairwells at another site: a tube of their own
+            run, tube, fill = s, tube + (fill > 0), 0
+        left = int(size)
+        if fill and (fill + left > pool or household_tubes):
+            tube, fill = tube + 1, 0
+        while left:
+            take = min(left, pool - fill)
+            at.append(position), tubes.append(tube), swabs.append(take)
+            left, fill = left - take, fill + take
+            if fill == pool and (left or not household_tubes):
+                tube, fill = tube + 1, 0
+    return np.asarray(at, dtype=int), np.asarray(tubes, dtype=int), np.asarray(swabs, dtype=int)
+
+
+def plan_tubes(households: pd.DataFrame, pool: int, household_tubes: bool = False) -> pd.DataFrame:
+    """Per household (same index) its planned tube and, when it fills more than one, its last: numbered from 1
+    within its building, so the call-down sheet and the desk name them alike (管 3, or 管 3–4).
+
+    `households`: building_id, site_id (or site), stairwell_id, unit_no, slot_start, group_no, people, in the
+    order the call-down lists a group's flats. Deterministic: the same plan and register give the same tubes."""
+    if households.empty:
+        return pd.DataFrame({"tube": pd.Series(dtype=int), "tube_last": pd.Series(dtype=int)},
+                            index=households.index)
+    at, tubes, _ = tube_pieces(households, pool, household_tubes)
+    spans = pd.DataFrame({"at": at, "tube": tubes}).groupby("at")["tube"].agg(["min", "max"])
+    out = pd.DataFrame({"tube": 0, "tube_last": 0}, index=households.index)
+    out.iloc[spans.index.to_numpy(), 0] = spans["min"].to_numpy()
+    out.iloc[spans.index.to_numpy(), 1] = spans["max"].to_numpy()
+    return out
+
+
+def planned_stairwells_per_tube(households: pd.DataFrame, pool: int, household_tubes: bool = False) -> float:
+    """stairwells_per_tube for the plan's own tubes (plan_tubes), each swab where the packing put it."""
+    if households.empty:
+        return 0.0
+    at, tubes, swabs = tube_pieces(households, pool, household_tubes)
+    building = households["building_id"].to_numpy()[at]
+    tube_ids = pd.factorize(pd.MultiIndex.from_arrays([building, tubes]))[0]
+    stairwell = households["stairwell_id"].to_numpy()[at]
+    return stairwells_per_tube(pd.Series(np.repeat(stairwell, swabs)), np.repeat(tube_ids, swabs))
+
+
+def tube_label(first: int, last: int) -> str:
+    """A planned tube as printed: 3, or 3–4 for a household that fills more than one."""
+    return "" if not first else str(first) if first == last else f"{first}–{last}"

@@ -7,7 +7,6 @@ groups and head counts, no flats.
 """
 
 import functools
-import html as markup
 import io
 import re
 from dataclasses import dataclass
@@ -19,20 +18,22 @@ import segno
 
 from resilient.core import audit, db, queries
 from resilient.core.accounts import User
-from resilient.core.i18n import fmt_date, fmt_datetime, fmt_time, nt, t
+from resilient.core.i18n import fmt_date, fmt_datetime, fmt_time, t
 from resilient.core.masking import mask_name
 from resilient.core.scope import Scope
 from resilient.imports.values import building_key
-from resilient.testing import rounds
+from resilient.testing import pooling, rounds
 from resilient.testing.codes import household_code
 
 GROUP_COLUMNS = ["compound", "building", "building_id", "unit_no", "stairwell_id", "group_no", "site", "slot_start",
                  "slot_end", "people", "floors", "rooms"]
 HOUSEHOLD_COLUMNS = ["compound", "building", "building_id", "unit_no", "stairwell_id", "group_no", "site",
-                     "slot_start", "slot_end", "group", "household_id", "floor", "room", "names", "people", "code"]
+                     "slot_start", "slot_end", "group", "household_id", "floor", "room", "names", "people", "code",
+                     "tube", "tube_last"]
 SUMMARY = ["compound", "building", "unit_no", "group_no", "date", "slot", "site", "people", "floors", "rooms"]
-SHEET = ["unit_no", "group_no", "date", "slot", "site", "floor", "room", "names", "people", "code"]
+SHEET = ["unit_no", "group_no", "date", "slot", "site", "floor", "room", "names", "people", "tube", "code"]
 NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
+QUIET = 2  # modules of white around a printed QR code: phones read these short codes with two
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class CallDown:
     groups: pd.DataFrame
     households: pd.DataFrame
     round_id: int = 0
+    pooled: bool = True  # tubes are worth naming: more than one swab to a tube, or a tube per household
 
     def buildings(self) -> pd.DataFrame:
         """compound, building, building_id: one row per building, in natural order."""
@@ -66,26 +68,33 @@ def _sorted(frame: pd.DataFrame, *tail: str) -> pd.DataFrame:
                              key=lambda c: c.map(keys[c.name]) if c.name in keys else c)
 
 
-def call_down(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: int, today) -> CallDown:
-    """The round's stored plan as its building leaders read it, for the stairwells and people in `scope`."""
+def call_down(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: int, today,
+              building_ids: list[int] | None = None) -> CallDown:
+    """The round's stored plan as its building leaders read it, for the stairwells and people in `scope` (of
+    `building_ids` only, when given: a building's call-down is whole by itself, tubes included)."""
     info = rounds.round_info(con, round_id)
     names = rounds.stairwell_names(con, scope)[["stairwell_id", "unit_no", "building_id", "building", "compound"]]
+    if building_ids is not None:
+        names = names[names["building_id"].isin(building_ids)]
     sites = rounds.sites_frame(con, round_id)[["site_id", "name"]].rename(columns={"name": "site"})
     groups = rounds.batches_frame(con, round_id).merge(names, on="stairwell_id").merge(sites, on="site_id")
     groups = groups.assign(slot_start=pd.to_datetime(groups["slot_start"]),
                            slot_end=pd.to_datetime(groups["slot_end"]))
-    people = queries.fetch_df(con, "sheets_households", **scope.params(), round_id=round_id, today=today)
+    people = queries.fetch_df(con, "sheets_households", **scope.params(), round_id=round_id, today=today,
+                              building_ids=building_ids)
     people["name"] = people["name"].map(mask_name)
     homes = (people.groupby(["household_id", "stairwell_id", "floor", "room"], as_index=False, sort=False)
              .agg(people=("resident_id", "size"), names=("name", lambda s: "、".join(n for n in s if n))))
-    return _book(str(info["name"]), groups, homes, int(round_id))
+    return _book(str(info["name"]), groups, homes, int(round_id), int(info["pool_size"]),
+                 bool(info["household_tubes"]))
 
 
-def _book(round_name: str, groups: pd.DataFrame, homes: pd.DataFrame, round_id: int) -> CallDown:
+def _book(round_name: str, groups: pd.DataFrame, homes: pd.DataFrame, round_id: int, pool: int = 10,
+          household_tubes: bool = False) -> CallDown:
     groups = _sorted(groups, "slot_start", "group_no").reset_index(drop=True)
     homes = homes.assign(room=homes["room"].astype(str))
     homes = homes.iloc[np.lexsort((homes["room"].map(natural), homes["floor"], homes["stairwell_id"]))]
-    homes = homes.assign(group=_into_groups(homes, groups)).dropna(subset=["group"])
+    homes = homes.assign(group=into_groups(homes, groups)).dropna(subset=["group"])
     homes = homes.astype({"group": int})
     spans = homes.groupby("group").agg(low=("floor", "min"), high=("floor", "max"), people=("people", "sum"),
                                        rooms=("room", lambda r: "、".join(r)))
@@ -97,10 +106,12 @@ def _book(round_name: str, groups: pd.DataFrame, homes: pd.DataFrame, round_id: 
     households = homes.join(groups.drop(columns=["stairwell_id", "people", "floors", "rooms"]), on="group")
     households = households.assign(code=[household_code(h) for h in households["household_id"]])
     households = households.sort_values(["group", "floor"], kind="stable").reset_index(drop=True)
-    return CallDown(round_name, groups[GROUP_COLUMNS], households[HOUSEHOLD_COLUMNS], round_id)
+    households = households.join(pooling.plan_tubes(households, pool, household_tubes))
+    return CallDown(round_name, groups[GROUP_COLUMNS], households[HOUSEHOLD_COLUMNS], round_id,
+                    pool > 1 or household_tubes)
 
 
-def _into_groups(homes: pd.DataFrame, groups: pd.DataFrame) -> pd.Series:
+def into_groups(homes: pd.DataFrame, groups: pd.DataFrame) -> pd.Series:
     """Each flat (floor by floor up) into its stairwell's group where its first person falls: the planner cut each
     stairwell's people into consecutive groups, the sheet cuts its flats the same way, keeping a family together
     (a group's head count is then its flats'). Flats of stairwells not in the plan stay out (NaN); people beyond
@@ -125,7 +136,8 @@ def labels(lang: str) -> dict[str, str]:
             "group_no": t("testing.group", lang), "date": t("sheets.date", lang), "slot": t("testing.slot", lang),
             "site": t("testing.site", lang), "people": t("col.people", lang), "floors": t("col.floor", lang),
             "rooms": t("col.room", lang), "floor": t("col.floor", lang), "room": t("col.room", lang),
-            "names": t("col.name", lang), "code": t("sheets.code", lang)}
+            "names": t("col.name", lang), "code": t("sheets.code", lang),
+            "tube": t("sheets.tube", lang)}
 
 
 def _slot(start: pd.Timestamp, end: pd.Timestamp, lang: str) -> str:
@@ -152,14 +164,24 @@ def building_sheets(book: CallDown, lang: str) -> dict[str, pd.DataFrame]:
     carries its title lines (round, building, day) in attrs['title']."""
     sheets = {t("testing.master", lang): summary(book, lang)}
     used = set(sheets)
-    households = _when(book.households, lang)
+    households = _when(book.households, lang).assign(tube=tube_labels(book))
+    columns = SHEET if book.pooled and "tube_last" in book.households else [c for c in SHEET if c != "tube"]
     for building in book.buildings().itertuples(index=False):
         rows = households[households["building_id"] == building.building_id]
-        frame = rows[SHEET].astype(str).reset_index(drop=True)
+        frame = rows[columns].astype(str).reset_index(drop=True)
         days = "、".join(dict.fromkeys(rows["date"]))
         frame.attrs["title"] = (book.round_name, f"{building.compound}{building.building}", days)
         sheets[_sheet_name(f"{building.compound}{building.building}", used)] = frame
     return sheets
+
+
+def tube_labels(book: CallDown) -> pd.Series:
+    """Each household's planned tube as printed (3, or 3–4), empty when the round does not pool."""
+    homes = book.households
+    if not book.pooled or "tube_last" not in homes:
+        return pd.Series("", index=homes.index, dtype=object)
+    return pd.Series([pooling.tube_label(int(a), int(b)) for a, b in zip(homes["tube"], homes["tube_last"])],
+                     index=homes.index, dtype=object)
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
@@ -222,23 +244,6 @@ def _qr_column(sheet, codes: pd.Series, first_row: int, column: int) -> None:
 
 # --- the page to print --------------------------------------------------------------------------------------------
 
-STYLE = """
-@page { size: A4; margin: 10mm; }
-body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
-       "WenQuanYi Micro Hei", "SimSun", sans-serif; font-size: 9pt; color: #000; margin: 0; }
-section.building { break-after: page; page-break-after: always; }
-section.building:last-child { break-after: auto; page-break-after: auto; }
-h1 { font-size: 14pt; margin: 0; } h2 { font-size: 13pt; margin: 0 0 1mm; } p { margin: 0 0 1mm; }
-h3 { font-size: 10pt; margin: 2mm 0 1mm; border-bottom: 1px solid #000; break-after: avoid; page-break-after: avoid; }
-.flats { display: grid; grid-template-columns: repeat(6, 1fr); gap: 1.5mm; }
-.flat { border: 1px solid #777; padding: 1mm; break-inside: avoid; page-break-inside: avoid; text-align: center; }
-.room { font-size: 10pt; font-weight: bold; } .people { font-weight: normal; font-size: 8pt; }
-.names { font-size: 7.5pt; min-height: 3.2mm; }
-.qr svg { width: 15mm; height: 15mm; padding: 1mm; background: #fff; display: block; margin: 0 auto; }
-.code { font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt; }
-"""
-
-
 @functools.lru_cache(maxsize=100_000)
 def _qr(code: str) -> segno.QRCode:
     """A full QR code (not Micro QR, so any phone or desk scanner reads it) of one household code. Mask 0 is fixed:
@@ -249,8 +254,8 @@ def _qr(code: str) -> segno.QRCode:
 
 @functools.lru_cache(maxsize=100_000)
 def qr_svg(code: str) -> str:
-    """The household code as an inline SVG; the quiet zone around it is the page's white padding."""
-    return _qr(code).svg_inline(scale=1, border=0, omitsize=True)
+    """The household code as an inline SVG sized by the page, with a quiet zone of two modules."""
+    return _qr(code).svg_inline(scale=1, border=QUIET, omitsize=True)
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -262,28 +267,10 @@ def qr_png(code: str) -> bytes:
 
 
 def html(book: CallDown, lang: str) -> str:
-    """One HTML document to print: a section per building (a new A4 page each), per group its time, site and
-    flats, per flat its masked names, head count, QR code and the code as text for typing."""
-    text = markup.escape
-    flats_of: dict[int, list[str]] = {}
-    for f in book.households.itertuples(index=False):
-        flats_of.setdefault(f.group, []).append(
-            f'<div class="flat"><div class="room">{text(str(f.room))} '
-            f'<span class="people">{text(nt("sheets.people", int(f.people), lang))}</span></div>'
-            f'<div class="names">{text(str(f.names))}</div>'
-            f'<div class="qr">{qr_svg(f.code)}</div><div class="code">{text(f.code)}</div></div>')
-    groups_of: dict[int, list[str]] = {}
-    for group_id, g in zip(book.groups.index, _when(book.groups, lang).itertuples(index=False)):
-        heading = nt("sheets.group", int(g.people), lang, unit=int(g.unit_no), group=int(g.group_no), date=g.date,
-                     slot=g.slot, site=str(g.site))
-        groups_of.setdefault(g.building_id, []).append(
-            f'<h3>{text(heading)}</h3><div class="flats">{"".join(flats_of.get(group_id, []))}</div>')
-    sections = [f'<section class="building"><h1>{text(book.round_name)}</h1>'
-                f"<h2>{text(str(b.compound))}{text(str(b.building))}</h2><p>{text(t('sheets.how', lang))}</p>"
-                f'{"".join(groups_of[b.building_id])}</section>' for b in book.buildings().itertuples(index=False)]
-    title = text(t("sheets.title", lang, round=book.round_name))
-    return (f'<!DOCTYPE html><html lang="{text(lang)}"><head><meta charset="utf-8"><title>{title}</title>'
-            f"<style>{STYLE}</style></head><body>{''.join(sections)}</body></html>")
+    """The page to print (printout.py): each building on one A4 page where its households fit, a card each."""
+    from resilient.testing import printout  # it builds on this module
+
+    return printout.html(book, lang)
 
 
 def export(con: duckdb.DuckDBPyConnection, actor: User, book: CallDown, kind: str, lang: str) -> bytes:

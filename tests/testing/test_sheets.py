@@ -115,12 +115,16 @@ def test_the_qr_code_holds_the_household_code_and_nothing_else():
     code = household_code(1234)
     svg = sheets.qr_svg(code)
     expected = segno.make(code, micro=False, error="m", mask=0)
-    assert modules_of(svg) == [[bool(v) for v in row] for row in expected.matrix]
+    grid, quiet = modules_of(svg), sheets.QUIET
+    assert quiet >= 2 and len(grid) == len(expected.matrix) + 2 * quiet  # a quiet zone that is part of the SVG
+    assert [row[quiet:-quiet] for row in grid[quiet:-quiet]] == [[bool(v) for v in row] for row in expected.matrix]
+    assert not any(any(row) for row in grid[:quiet] + grid[-quiet:])
+    assert not any(any(row[:quiet]) or any(row[-quiet:]) for row in grid)
     assert code not in svg  # the code reads only from the modules (and the text under them)
 
 
 def modules_of(svg: str) -> list[list[bool]]:
-    """Read segno's SVG path back into the module matrix (border 0, scale 1): `M x y h w m dx dy ...`."""
+    """Read segno's SVG path back into the module matrix, quiet zone included (scale 1): `M x y h w m dx dy`."""
     path = re.search(r' d="([^"]+)"', svg).group(1)
     size = int(re.search(r'viewBox="0 0 (\d+) (\d+)"', svg).group(1))
     grid = [[False] * size for _ in range(size)]
@@ -171,7 +175,10 @@ def test_the_workbook_has_a_sheet_per_building_all_text(planned):
     assert sheet["A1"].value == ROUND
     first = book.buildings().iloc[0]
     codes = book.households.loc[book.households["building_id"] == first["building_id"], "code"]
-    assert len(sheet._images) == len(codes) and [sheet.cell(6 + i, 10).value for i in range(3)] == list(codes[:3])
+    assert len(sheet._images) == len(codes) and [sheet.cell(6 + i, 11).value for i in range(3)] == list(codes[:3])
+    tubes = book.households.loc[codes.index, "tube"]
+    assert sheet.cell(5, 10).value == "管号" and [sheet.cell(6 + i, 10).value for i in range(3)] == [
+        str(int(n)) for n in tubes[:3]]
     assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row if cell.value is not None)
 
 

@@ -5,7 +5,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from resilient.core import config
-from resilient.testing import desk
+from resilient.testing import desk, plans
 from resilient.testing import rounds as testing
 from resilient.testing.rounds import TestingError
 from ui import kit
@@ -27,6 +27,7 @@ def desk_tab(page: kit.Page, round_id: int) -> None:
     if "desk_recorded" in st.session_state:
         st.toast(tr("testing.recorded", room=kit.plain(st.session_state.pop("desk_recorded"))))
     tube_code = tube_in_hand(page, round_id, site)
+    planned_done(page, tube_code)
     advised(page, round_id, site, tube_code)
     find_and_record(page, round_id, site, tube_code)
     open_tubes(page, round_id, site)
@@ -87,7 +88,14 @@ def find_and_record(page: kit.Page, round_id: int, site: int, tube_code: str | N
             st.info(tr("testing.choose_compound"))
             return
         found = found[found["compound"] == chosen]
+    planned = desk.planned_tubes(_tubes(page, round_id, found), found)
+    said = set()
     for person, where in zip(found.head(12).itertuples(), kit.flats(found.head(12))):
+        tube = planned.get(int(person.household_id))
+        if tube and (tube["building"], tube["tube"]) not in said:
+            said.add((tube["building"], tube["tube"]))
+            st.info(tr("testing.planned_tube", building=kit.plain(tube["building"]), tube=tube["tube"],
+                       rooms=kit.plain(kit.join(tube["rooms"])), n=tube["people"]))
         left, right = st.columns([3, 1], vertical_alignment="center")
         left.text(f"{where}  {person.name}  {person.phone}")
         if person.sampled:
@@ -97,11 +105,37 @@ def find_and_record(page: kit.Page, round_id: int, site: int, tube_code: str | N
         else:
             right.button(tr("testing.record"), key=f"sample_{person.resident_id}", disabled=not tube_code,
                          type="primary", on_click=_record,
-                         args=(page, round_id, tube_code, int(person.resident_id), site, person.room, found))
+                         args=(page, round_id, tube_code, int(person.resident_id), site, person.room, found,
+                               False, tube))
+
+
+def _tubes(page: kit.Page, round_id: int, found):
+    """The plan's tubes of the buildings found, kept per plan version: a whole building's call-down is the costly
+    part, and a desk asks for the same building again and again."""
+    key = (round_id, plans.current_version(page.con, round_id), tuple(sorted(set(found["building_id"].astype(int)))),
+           page.today)
+    kept = st.session_state.setdefault("desk_planned_tubes", {})
+    if key not in kept:
+        kept.clear()
+        kept[key] = desk.building_tubes(page.con, round_id, list(key[2]), page.today)
+    return kept[key]
+
+
+def planned_done(page: kit.Page, tube_code: str | None) -> None:
+    """The planned tube the last swab finished: seal the tube in hand and open the next (a word, not a rule)."""
+    done = st.session_state.get("desk_planned_done")
+    if not done or done["code"] != tube_code:
+        st.session_state.pop("desk_planned_done", None)
+        return
+    tr = page.tr
+    text = tr("testing.planned_tube_done", building=kit.plain(done["building"]), tube=done["tube"])
+    if done["next"]:
+        text += " " + tr("testing.planned_tube_next", tube=done["next"], rooms=kit.plain(kit.join(done["next_rooms"])))
+    st.warning(text)
 
 
 def _record(page: kit.Page, round_id: int, tube_code: str, resident_id: int, site: int, room: str,
-            found=None, go_on: bool = False) -> None:
+            found=None, go_on: bool = False, planned: dict | None = None) -> None:
     """The tap, run before the desk reruns: the rows then show the swab without a second run. A swab that would
     mix stairwells or split a flat waits for the desk's choice first (go on, or seal and take a new tube)."""
     st.session_state.pop("desk_advice", None)
@@ -109,10 +143,12 @@ def _record(page: kit.Page, round_id: int, tube_code: str, resident_id: int, sit
         advice = None if go_on else desk.tube_advice(page.con, page.scope, round_id, tube_code, resident_id, found)
         if advice is not None:
             st.session_state["desk_advice"] = {**advice, "tube": tube_code, "resident_id": resident_id,
-                                               "flat": room}
+                                               "flat": room, "planned": planned}
             return
         desk.add_sample(page.con, page.user, round_id, tube_code, resident_id, site)
         st.session_state["desk_recorded"] = room
+        if planned and not desk.planned_left(page.con, round_id, planned["households"], page.today):
+            st.session_state["desk_planned_done"] = {**planned, "code": tube_code}
     except TestingError as error:
         st.session_state["desk_refused"] = error
 
@@ -131,7 +167,8 @@ def advised(page: kit.Page, round_id: int, site: int, tube_code: str | None) -> 
         st.warning(ntr("testing.advice_split_flat", held["left"], room=held["room"]))
     left, right = st.columns(2)
     left.button(tr("testing.advice_go_on", room=kit.plain(held["flat"])), key="advice_go_on", on_click=_record,
-                args=(page, round_id, tube_code, held["resident_id"], site, held["flat"], None, True))
+                args=(page, round_id, tube_code, held["resident_id"], site, held["flat"], None, True,
+                      held.get("planned")))
     if right.button(tr("testing.advice_new_tube"), key="advice_new_tube", type="primary"):
         try:
             desk.close_tube(page.con, page.user, round_id, tube_code, site)
