@@ -145,8 +145,7 @@ def tube_advice(con: duckdb.DuckDBPyConnection, scope: Scope, round_id: int, tub
         places = sorted({(c, b, int(u)) for c, b, u in
                          zip(others["compound"], others["building"], others["unit_no"])})
         return {"kind": "other_stairwell", "stairwells": places}
-    mine = found[(found["household_id"] == flat) & (found["mode"] == "site") & ~found["sampled"].astype(bool)]
-    left = len(mine)
+    left = len(_waiting(found, flat))
     in_tube = bool((inside["household_id"].astype(int) == flat).any())
     if samples and not in_tube and room < left <= capacity:
         return {"kind": "split_flat", "left": left, "room": room}
@@ -191,6 +190,31 @@ def planned_tubes(tubes: pd.DataFrame, found: pd.DataFrame) -> dict[int, dict]:
             "people": int(members["people"].sum()), "next": str(last + 1) if len(following) else "",
             "next_rooms": list(following["where"])}
     return out
+
+
+def with_swab(found: pd.DataFrame, resident_id: int, tube_code: str) -> pd.DataFrame:
+    """The desk's rows with this person's swab just recorded, so the run after a tap needs no second search."""
+    out = found.copy()
+    mine = out["resident_id"] == resident_id
+    out.loc[mine, "sampled"] = True
+    out.loc[mine, "tube_code"] = tube_code
+    out.loc[mine, "sampled_at"] = _now()
+    return out
+
+
+def household_done(found: pd.DataFrame, resident_id: int) -> bool:
+    """Whether this swab was the last one its flat was waiting for, as the desk's rows show it: only then can its
+    planned tube be done, so the count query runs once a flat, not once a tap."""
+    person = found[found["resident_id"] == resident_id]
+    if person.empty:
+        return True
+    waiting = _waiting(found, int(person["household_id"].iloc[0]))
+    return not (waiting["resident_id"] != resident_id).any()
+
+
+def _waiting(found: pd.DataFrame, household_id: int) -> pd.DataFrame:
+    """The flat's people in the desk's rows who walk to a site and have no swab yet."""
+    return found[(found["household_id"] == household_id) & (found["mode"] == "site") & ~found["sampled"].astype(bool)]
 
 
 def planned_left(con: duckdb.DuckDBPyConnection, round_id: int, households, today) -> int:

@@ -119,3 +119,21 @@ def test_no_tube_word_when_the_round_does_not_pool(planned):
                                     pool_size=1, now=pd.Timestamp("2026-11-23 05:00"))
     assert desk.building_tubes(con, round_id, [1], TODAY).empty
     assert desk.planned_tubes(desk.building_tubes(con, round_id, [1], TODAY), pd.DataFrame()) == {}
+
+
+def test_a_flat_is_done_only_when_nobody_else_of_it_waits_for_a_swab():
+    found = pd.DataFrame({"resident_id": [1, 2, 3, 4], "household_id": [10, 10, 10, 20],
+                          "mode": ["site", "site", "door", "site"], "sampled": [False, False, False, False]})
+    assert not desk.household_done(found, 1)          # 2 still waits at the site
+    found.loc[found["resident_id"] == 2, "sampled"] = True
+    assert desk.household_done(found, 1)              # 3 is sampled at the door, not here
+    assert desk.household_done(found, 4)              # alone in the flat
+    assert desk.household_done(found, 99)             # not among the rows: ask the database
+
+
+def test_the_rows_after_a_tap_show_the_swab_and_leave_the_search_as_it_was():
+    found = pd.DataFrame({"resident_id": [1, 2], "household_id": [10, 10], "mode": ["site", "site"],
+                          "sampled": [False, False], "sampled_at": [pd.NaT, pd.NaT], "tube_code": [None, None]})
+    marked = desk.with_swab(found, 2, "T1")
+    assert list(marked["sampled"]) == [False, True] and marked.loc[1, "tube_code"] == "T1"
+    assert not found["sampled"].any()

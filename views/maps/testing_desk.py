@@ -5,6 +5,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from resilient.core import config
+from resilient.core.i18n import fmt_time
 from resilient.testing import desk, plans
 from resilient.testing import rounds as testing
 from resilient.testing.rounds import TestingError
@@ -12,33 +13,48 @@ from ui import kit
 from views.maps.testing_plan import fail
 
 
-@st.fragment
 def desk_tab(page: kit.Page, round_id: int) -> None:
-    """Tube in hand, find the person, one tap to record. A fragment: a tap reruns the desk alone, not the page."""
-    tr, con = page.tr, page.con
-    sites = testing.sites_frame(con, round_id)
+    """The site, then two fragments: a tap reruns the desk's own part alone, not the site's list of open tubes."""
+    sites = testing.sites_frame(page.con, round_id)
     if sites.empty:
-        st.info(tr("testing.no_sites"))
+        st.info(page.tr("testing.no_sites"))
         return
-    site = int(kit.choose(tr("testing.site"), dict(zip(sites["site_id"], sites["name"])), "desk_site",
+    site = int(kit.choose(page.tr("testing.site"), dict(zip(sites["site_id"], sites["name"])), "desk_site",
                           per_language=False))
+    desk_work(page, round_id, site)
+    site_tubes(page, round_id, site)
+
+
+@st.fragment
+def desk_work(page: kit.Page, round_id: int, site: int) -> None:
+    """Tube in hand, find the person, one tap to record; reads only what it shows (bench.desk --browser)."""
     if "desk_refused" in st.session_state:
         fail(page, st.session_state.pop("desk_refused"))
     if "desk_recorded" in st.session_state:
-        st.toast(tr("testing.recorded", room=kit.plain(st.session_state.pop("desk_recorded"))))
+        st.toast(page.tr("testing.recorded", room=kit.plain(st.session_state.pop("desk_recorded"))))
     tube_code = tube_in_hand(page, round_id, site)
     planned_done(page, tube_code)
     advised(page, round_id, site, tube_code)
     find_and_record(page, round_id, site, tube_code)
+
+
+@st.fragment
+def site_tubes(page: kit.Page, round_id: int, site: int) -> None:
+    """The site's open tubes rerun on their own: as of the time shown, and again with the refresh button."""
     open_tubes(page, round_id, site)
 
 
 def _again() -> None:
-    """Rerun the desk alone; a full run (the page's first, or under AppTest) cannot, so it reruns the page."""
+    """Rerun the desk's part alone; a full run (the page's first, or under AppTest) cannot, so it reruns the page."""
     try:
         st.rerun(scope="fragment")
     except StreamlitAPIException:
         st.rerun()
+
+
+def _everything_again() -> None:
+    """A tube taken over or sealed from the site's list changes the tube in hand too: the whole page reruns."""
+    st.rerun()
 
 
 def tube_in_hand(page: kit.Page, round_id: int, site: int) -> str | None:
@@ -68,12 +84,12 @@ def tube_in_hand(page: kit.Page, round_id: int, site: int) -> str | None:
 
 
 def find_and_record(page: kit.Page, round_id: int, site: int, tube_code: str | None) -> None:
-    tr, con = page.tr, page.con
+    tr = page.tr
     query = st.text_input(tr("testing.find"), key="desk_find", placeholder="3-2-1502 / 3栋2单元1502 / RC-H… / 5678")
     if not query.strip():
         return
     try:
-        found = desk.find_people(con, page.scope, round_id, query, page.today)
+        found = _found(page, round_id, query)
     except TestingError as error:
         fail(page, error)
         return
@@ -107,6 +123,18 @@ def find_and_record(page: kit.Page, round_id: int, site: int, tube_code: str | N
                          type="primary", on_click=_record,
                          args=(page, round_id, tube_code, int(person.resident_id), site, person.room, found,
                                False, tube))
+
+
+def _found(page: kit.Page, round_id: int, query: str):
+    """The people the search names. The run right after a tap reuses the rows the tap marked, so a swab costs no
+    second search; any other run searches again and sees what other desks did."""
+    kept = st.session_state.pop("desk_found_marked", None)
+    if kept is not None and kept["key"] == (round_id, query, page.today):
+        found = kept["rows"]
+    else:
+        found = desk.find_people(page.con, page.scope, round_id, query, page.today)
+    st.session_state["desk_found"] = {"key": (round_id, query, page.today), "rows": found}
+    return found
 
 
 def _tubes(page: kit.Page, round_id: int, found):
@@ -147,7 +175,12 @@ def _record(page: kit.Page, round_id: int, tube_code: str, resident_id: int, sit
             return
         desk.add_sample(page.con, page.user, round_id, tube_code, resident_id, site)
         st.session_state["desk_recorded"] = room
-        if planned and not desk.planned_left(page.con, round_id, planned["households"], page.today):
+        kept = st.session_state.get("desk_found")
+        if kept is not None:
+            marked = desk.with_swab(kept["rows"], resident_id, tube_code)
+            st.session_state["desk_found_marked"] = {**kept, "rows": marked}
+        if planned and (found is None or desk.household_done(found, resident_id)) \
+                and not desk.planned_left(page.con, round_id, planned["households"], page.today):
             st.session_state["desk_planned_done"] = {**planned, "code": tube_code}
     except TestingError as error:
         st.session_state["desk_refused"] = error
@@ -182,8 +215,12 @@ def advised(page: kit.Page, round_id: int, site: int, tube_code: str | None) -> 
 def open_tubes(page: kit.Page, round_id: int, site: int) -> None:
     """The site's unsealed tubes, whoever opened them: a lost session's tube is taken over or sealed here."""
     tr, ntr, con, user = page.tr, page.ntr, page.con, page.user
-    tubes = desk.open_tubes(con, round_id, config.now(), site_id=site)
-    st.subheader(tr("testing.open_tubes"))
+    now = config.now()
+    tubes = desk.open_tubes(con, round_id, now, site_id=site)
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left.subheader(tr("testing.open_tubes"))
+    right.button(tr("testing.refresh"), key="refresh_open_tubes")
+    st.caption(tr("testing.open_tubes_as_of", time=fmt_time(now, page.lang)))
     if tubes.empty:
         st.caption(tr("testing.no_open_tubes"))
         return
@@ -200,7 +237,7 @@ def open_tubes(page: kit.Page, round_id: int, site: int) -> None:
         try:
             desk.take_over_tube(con, user, round_id, code, site)
             st.session_state["desk_tube"] = code
-            _again()
+            _everything_again()
         except TestingError as error:
             fail(page, error)
     if right.button(tr("testing.close_tube"), key="close_open_tube"):
@@ -208,6 +245,6 @@ def open_tubes(page: kit.Page, round_id: int, site: int) -> None:
             desk.close_tube(con, user, round_id, code, site)
             if st.session_state.get("desk_tube") == code:
                 st.session_state.pop("desk_tube")
-            _again()
+            _everything_again()
         except TestingError as error:
             fail(page, error)
