@@ -17,6 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from resilient.core import audit, config, db, queries
+from resilient.core.i18n import t
 
 ROLES = ["street_admin", "community_leader", "grid_worker", "doctor", "volunteer", "viewer"]
 MAX_FAILURES = 5             # wrong passwords in a row before the account locks
@@ -268,7 +269,11 @@ def main(argv: list[str] | None = None) -> int:
     if not os.environ.get("RC_ADMIN_PASSWORD") and getpass.getpass("Again: ") != password:
         print("The two passwords differ; nothing was created.", file=sys.stderr)
         return 2
-    con = db.connect(args.path or config.database_path())
+    try:
+        con = db.connect(args.path or config.database_path())
+    except db.StorageError as error:  # held by a running server, or read-only: said plainly, in both languages
+        print(f"{t(error.code, 'zh')}\n{t(error.code, 'en')}", file=sys.stderr)
+        return 2
     try:
         user = create_user(con, None, args.username, args.name or args.username, password, "street_admin")
     except AccountError as error:

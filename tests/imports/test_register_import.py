@@ -1027,8 +1027,8 @@ def test_a_name_a_spreadsheet_would_read_as_a_formula_is_imported_with_a_warning
 
 
 def test_staff_and_volunteer_names_like_formulas_are_warned_about_too(small):
-    staff = ri.read_table(csv_data([["+网格员丙", "13800000009", "网格员", "第1网格"]], ["姓名", "电话", "岗位", "网格"]),
-                          "staff.csv")
+    staff = ri.read_table(csv_data([["+网格员丙", "13800000009", "网格员", "第1网格"]],
+                                   ["姓名", "电话", "岗位", "网格"]), "staff.csv")
     preview = ri.validate_staff(small, staff, ri.match_headers(staff.columns, ri.STAFF_FIELDS)[0], community_id=1,
                                 scope=COMMUNITY_1)
     assert [(w.row, w.code) for w in preview.warnings] == [(2, "import.warning.formula_name")]
