@@ -13,13 +13,15 @@ st.set_page_config(page_title="韧性社区 Resilient Community", page_icon="�
 with st.sidebar:
     st.selectbox("语言 / Language", list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get, key="lang")
     tr = session.translator(session.lang())
-    con = session.cursor()
+con = session.cursor()  # the gate: a file held by another server, read-only or on a full disk is said here, plainly
 
 session.expire_if_idle()
 user = session.current_user()
 if user is None:
     # Nothing but the sign-in page exists for a session that has not signed in.
-    st.navigation([st.Page("views/login.py", title=tr("nav.login"), icon=":material/login:")], position="hidden").run()
+    with session.plain_storage_errors():
+        st.navigation([st.Page("views/login.py", title=tr("nav.login"), icon=":material/login:")],
+                      position="hidden").run()
     st.stop()
 
 with st.sidebar:
@@ -81,4 +83,5 @@ if roles.may(user, "administer"):
              st.Page("views/data/audit.py", title=tr("nav.audit"), icon=":material/history:"),
              st.Page("views/data/backup.py", title=tr("nav.backup"), icon=":material/backup:")]
 sections = {tr("nav.section.maps"): maps, tr("nav.section.daily"): day, tr("nav.section.data"): data}
-st.navigation({name: pages for name, pages in sections.items() if pages}, expanded=True).run()
+with session.plain_storage_errors():  # a write the disk refused, on any page: said once, in the reader's words
+    st.navigation({name: pages for name, pages in sections.items() if pages}, expanded=True).run()

@@ -29,6 +29,15 @@ SET failed_logins = failed_logins + 1,
 WHERE user_id = $user_id
 RETURNING failed_logins, locked_until;
 
+-- name: name_login_failures
+-- Wrong passwords typed for a name with no active account, since its last sign-in: counted from the audit log,
+-- so an unknown name locks as an account does without an account row being made for it.
+SELECT count(*) AS failures, max(logged_at) AS last_failure
+FROM audit_log
+WHERE action = 'login_failed' AND target = $target AND detail = $detail
+  AND logged_at > coalesce((SELECT max(logged_at) FROM audit_log WHERE action = 'login' AND target = $target),
+                           TIMESTAMP '1900-01-01');
+
 -- name: user_login_succeeded
 -- A good password clears the failure count and any expired lock.
 UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE user_id = $user_id;

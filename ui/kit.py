@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from resilient.core import config, roles
+from resilient.core import config, db, roles
 from resilient.core.accounts import AccountError, User
 from resilient.core.i18n import fmt_list, fmt_number, refusal
 from resilient.core.masking import markdown_safe
@@ -143,7 +143,7 @@ def attempt(write: Callable[[], object], done: str, refusals: type[Exception], r
     shows the change (`renew` clears that form)."""
     try:
         write()
-    except refusals as error:
+    except (refusals, db.StorageError) as error:  # a full disk or a read-only file: the page goes on, unchanged
         fail(error, words)
         return
     flash(done, renew=renew)

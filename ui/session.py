@@ -1,9 +1,11 @@
 """Streamlit glue shared by app.py and views: the database, the language, the signed-in user and their scope."""
 
 import os
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import duckdb
 import streamlit as st
 
 from geo import basemaps
@@ -33,12 +35,28 @@ def _connection(path: str):
 
 
 def database():
-    """The process's connection; take .cursor() from it in each thread (download callbacks run in another)."""
+    """The process's connection; take .cursor() from it in each thread (download callbacks run in another).
+    A file that cannot be opened stops the run with the reason in plain words (tried again on the next run)."""
     path = config.database_path()
-    if not path.exists():
-        with st.spinner(tr("app.generating")):
-            return _connection(str(path))
-    return _connection(str(path))
+    with plain_storage_errors():
+        if not path.exists():
+            with st.spinner(tr("app.generating")):
+                return _connection(str(path))
+        return _connection(str(path))
+
+
+@contextmanager
+def plain_storage_errors():
+    """The database file held by another program, read-only or on a full disk, said in the reader's words
+    (never DuckDB's message, which names the server's paths), and the run stopped; any other error goes on."""
+    try:
+        yield
+    except duckdb.Error as error:
+        refused = db.storage_error(error)
+        if refused is None:
+            raise
+        st.error(tr(refused.code), icon=":material/database:")
+        st.stop()
 
 
 def cursor():
@@ -111,12 +129,14 @@ def sign_in(user: User) -> None:
 def sign_out(action: str = "logout") -> None:
     """Forget the user and everything revealed to them; `action` says why in the audit log."""
     user = current_user()
-    if user is not None:
-        con = cursor()
-        with db.transaction(con):
-            audit.record(con, user, action, f"app_user:{user.username}")
-    for key in ("user", "last_seen", "revealed"):
-        st.session_state.pop(key, None)
+    try:
+        if user is not None:
+            con = cursor()
+            with plain_storage_errors(), db.transaction(con):
+                audit.record(con, user, action, f"app_user:{user.username}")
+    finally:  # signed out even when a full disk keeps the audit row from being written (and says so)
+        for key in ("user", "last_seen", "revealed"):
+            st.session_state.pop(key, None)
 
 
 def expire_if_idle() -> bool:

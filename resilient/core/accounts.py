@@ -5,6 +5,7 @@ from RC_ADMIN_USER / RC_ADMIN_PASSWORD on first start; there is never a default 
 """
 
 import argparse
+import functools
 import getpass
 import os
 import sys
@@ -16,6 +17,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from resilient.core import audit, config, db, queries
+from resilient.core.i18n import t
 
 ROLES = ["street_admin", "community_leader", "grid_worker", "doctor", "volunteer", "viewer"]
 MAX_FAILURES = 5             # wrong passwords in a row before the account locks
@@ -51,11 +53,16 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash no password is checked against for real: verifying it costs what a real account's check costs."""
+    return _hasher.hash("not a password of anyone")
+
+
 def password_matches(password_hash: str | None, password: str) -> bool:
-    if not password_hash:
-        return False
+    """Always one argon2 verification, also without a stored hash, so the answer's time tells nothing."""
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -129,15 +136,13 @@ def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str,
     """The account for a correct password; otherwise AccountError. Every attempt is audited.
 
     Wrong user and wrong password get the same message, so names cannot be probed; a locked account says
-    until when, so a grid worker knows whether to wait or to call the administrator.
+    until when, so a grid worker knows whether to wait or to call the administrator. An unknown or inactive
+    name locks the same way after the same failures, at the same cost in password hashing.
     """
     now = now or config.now()
     row = _row(con, "user_by_username", username=username.strip())
     if row is None or not row["active"]:
-        with db.transaction(con):
-            audit.record(con, None, "login_failed", f"app_user:{username.strip()}", at=now, username=username.strip(),
-                         detail="unknown or inactive account")
-        raise AccountError("login.error.wrong")
+        _refuse_unknown(con, username.strip(), password, now)
     locked_until = row["locked_until"]
     if locked_until is not None and locked_until == locked_until and locked_until > now:
         with db.transaction(con):
@@ -162,6 +167,30 @@ def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str,
         queries.fetch_all(con, "user_login_succeeded", user_id=user.user_id)
         audit.record(con, user, "login", f"app_user:{user.username}", at=now)
     return user
+
+
+UNKNOWN = "unknown or inactive account"  # the audit detail an unknown name's failures are counted by
+
+
+def _refuse_unknown(con: duckdb.DuckDBPyConnection, username: str, password: str, now: datetime) -> None:
+    """The answers a real account gives (wrong, then locked from the MAX_FAILURES-th failure in a row, for
+    LOCK_MINUTES from the last), for a name without an active account; its failures are read from the audit log."""
+    target = f"app_user:{username}"
+    failures, last = queries.fetch_all(con, "name_login_failures", target=target, detail=UNKNOWN)[0]
+    if failures >= MAX_FAILURES and last + timedelta(minutes=LOCK_MINUTES) > now:
+        with db.transaction(con):
+            audit.record(con, None, "login_failed", target, at=now, username=username, detail="account locked")
+        raise AccountError("login.error.locked", until=last + timedelta(minutes=LOCK_MINUTES))
+    password_matches(None, password)
+    locked = now + timedelta(minutes=LOCK_MINUTES)
+    with db.transaction(con):
+        audit.record(con, None, "login_failed", target, at=now, username=username, detail=UNKNOWN)
+        if failures + 1 >= MAX_FAILURES:
+            audit.record(con, None, "account_locked", target, at=now, username=username,
+                         new={"locked_until": locked})
+    if failures + 1 >= MAX_FAILURES:
+        raise AccountError("login.error.locked", until=locked)
+    raise AccountError("login.error.wrong")
 
 
 def sso_user(con: duckdb.DuckDBPyConnection, email: str | None, now: datetime | None = None) -> User:
@@ -240,7 +269,11 @@ def main(argv: list[str] | None = None) -> int:
     if not os.environ.get("RC_ADMIN_PASSWORD") and getpass.getpass("Again: ") != password:
         print("The two passwords differ; nothing was created.", file=sys.stderr)
         return 2
-    con = db.connect(args.path or config.database_path())
+    try:
+        con = db.connect(args.path or config.database_path())
+    except db.StorageError as error:  # held by a running server, or read-only: said plainly, in both languages
+        print(f"{t(error.code, 'zh')}\n{t(error.code, 'en')}", file=sys.stderr)
+        return 2
     try:
         user = create_user(con, None, args.username, args.name or args.username, password, "street_admin")
     except AccountError as error:

@@ -1,5 +1,8 @@
-"""The one place that opens DuckDB: loads the spatial extension offline and applies numbered migrations."""
+"""The one place that opens DuckDB: loads the spatial extension offline and applies numbered migrations; the
+one place that says in plain words why the file cannot be opened or written (held by another process,
+read-only, disk full), never with the server's paths."""
 
+import logging
 import random
 import re
 import time
@@ -14,6 +17,38 @@ import duckdb_extension_spatial
 from resilient.core.config import MIGRATIONS_DIR
 
 MIGRATION_FILE = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+log = logging.getLogger(__name__)
+
+
+class StorageError(duckdb.IOException):
+    """The database file cannot be opened or written: `code` is a translation key (db.error.*), with no path in
+    it, for anyone to read. Still an IOException, so callers that caught DuckDB's own keep working."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+        self.values: dict = {}
+
+
+def storage_error(error: BaseException) -> StorageError | None:
+    """The plain reason for an error of the file or the disk, or None for any other error (a constraint, a typo)."""
+    if isinstance(error, StorageError):
+        return error
+    if not isinstance(error, duckdb.Error):
+        return None
+    message = str(error)
+    if "Could not set lock" in message or "Conflicting lock" in message:
+        code = "db.error.locked"
+    elif "No space left" in message or "disk is full" in message.lower():
+        code = "db.error.disk_full"
+    elif "read-only" in message or "Read-only" in message or "Permission denied" in message:
+        code = "db.error.read_only"
+    elif isinstance(error, (duckdb.IOException, duckdb.FatalException)) or "invalidated" in message:
+        code = "db.error.storage"
+    else:
+        return None
+    log.error("database file error (%s): %s", code, message)  # the server's log keeps the details
+    return StorageError(code)
 
 
 def spatial_extension_path() -> Path:
@@ -26,8 +61,20 @@ def spatial_extension_path() -> Path:
 
 
 def connect(path: str | Path = ":memory:", *, migrate_schema: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open the database, load spatial and bring the schema up to date."""
-    con = duckdb.connect(str(path))
+    """Open the database, load spatial and bring the schema up to date.
+
+    A file marked read-only (no write bit for anyone) is refused even where the server could write it anyway
+    (as root): every sign-in, reveal and export writes an audit row, so a database that cannot keep them is not
+    opened at all rather than shown with its audit trail silently missing."""
+    if str(path) != ":memory:" and Path(path).is_file() and not Path(path).stat().st_mode & 0o222:
+        raise StorageError("db.error.read_only")
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.Error as error:
+        mapped = storage_error(error)
+        if mapped is None:
+            raise
+        raise mapped from None
     con.execute(f"LOAD '{spatial_extension_path()}'")
     if migrate_schema:
         migrate(con)
@@ -76,14 +123,27 @@ def migrate(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR, *,
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection):
-    """All or nothing: commit when the block ends, roll back on any error."""
+    """All or nothing: commit when the block ends, roll back on any error. A full disk or a read-only file, in
+    the block or at the commit, becomes a StorageError in plain words, the write rolled back."""
     con.execute("BEGIN TRANSACTION")
     try:
         yield con
-    except BaseException:
+        con.execute("COMMIT")
+    except BaseException as error:
+        _roll_back(con)
+        mapped = storage_error(error)
+        if mapped is None or mapped is error:
+            raise
+        raise mapped from None
+
+
+def _roll_back(con: duckdb.DuckDBPyConnection) -> None:
+    """ROLLBACK, also when a failed COMMIT already ended the transaction (there is then nothing to undo)."""
+    try:
         con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
+    except duckdb.Error as error:
+        if "no transaction" not in str(error).lower():
+            raise
 
 
 WRITE_ATTEMPTS = 12

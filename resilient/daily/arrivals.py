@@ -5,7 +5,6 @@ resident row, the measure and the history events are written in one transaction.
 all or nothing: every row is checked first and the problems are listed by spreadsheet row and column.
 """
 
-import io
 import itertools
 import re
 import secrets
@@ -31,6 +30,7 @@ from resilient.daily.rules import (
 from resilient.imports.register import Problem
 from resilient.imports.sheets import COLUMNS_FILE, REGISTER_FIELDS, TEMPLATES_FILE, normalise_header
 from resilient.imports.values import WORDS_FILE, address_parts, nfkc, normalise_phone, parse_date, parse_flag
+from resilient.ops import exports
 
 ORIGINS = ("abroad", "key_area", "other_area", "close_contact")
 RISKS = ("high", "low")
@@ -639,15 +639,14 @@ TEMPLATE_ROWS = 500
 def template_bytes(lang: str = DEFAULT_LANGUAGE) -> bytes:
     """A blank gate sheet (.xlsx): the recognised Chinese headers, text-formatted ID and phone columns,
     drop-down lists for origin, risk and measure, and a second sheet saying, in `lang`, how to fill it in."""
-    import openpyxl
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    workbook = openpyxl.Workbook()
+    workbook = exports.workbook()
     sheet = workbook.active
     sheet.title = "到达登记"
-    sheet.append([header for _, header in TEMPLATE_COLUMNS])
+    exports.append(sheet, [header for _, header in TEMPLATE_COLUMNS])
     for position, (name, _) in enumerate(TEMPLATE_COLUMNS, start=1):
         letter = get_column_letter(position)
         sheet.cell(1, position).font = Font(bold=True)
@@ -662,14 +661,12 @@ def template_bytes(lang: str = DEFAULT_LANGUAGE) -> bytes:
             sheet.add_data_validation(choice)
     sheet.freeze_panes = "A2"
     notes = workbook.create_sheet(t("arrivals.template.notes_sheet", lang))
-    notes.append([t("arrivals.template.column", lang), t("arrivals.template.note", lang)])
+    exports.append(notes, [t("arrivals.template.column", lang), t("arrivals.template.note", lang)])
     for columns, note in TEMPLATE_NOTES:
-        notes.append([columns, t(f"arrivals.template.note.{note}", lang)])
+        exports.append(notes, [columns, t(f"arrivals.template.note.{note}", lang)])
     notes.column_dimensions["A"].width = 20
     notes.column_dimensions["B"].width = 90
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exports.save(workbook)
 
 
 # --- the arrivals page ----------------------------------------------------------------------------------------

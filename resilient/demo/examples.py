@@ -7,19 +7,17 @@ and the set-up page offers them as worked examples, so they show what a file sho
 office takes is the one every start exercises.
 """
 
-import io
 import json
 from functools import lru_cache
 
 import duckdb
 import numpy as np
-import openpyxl
 import pandas as pd
 import shapely
-from openpyxl.cell import WriteOnlyCell
 
 from resilient.core import db, queries
 from resilient.demo import generator
+from resilient.ops import exports
 
 EXAMPLE_RESIDENTS = 3_000      # one community, two compounds: small enough to import in seconds
 EXAMPLE_SEED = 42
@@ -139,17 +137,9 @@ def _first_community(con: duckdb.DuckDBPyConnection) -> str:
 
 def workbook(title: str, frame: pd.DataFrame) -> bytes:
     """One sheet, header first, every cell text (an ID number must not become a number, nor a name a formula)."""
-    book = openpyxl.Workbook(write_only=True)
+    book = exports.workbook(write_only=True)
     sheet = book.create_sheet(title)
-    sheet.append(list(frame.columns))
-    for row in frame.itertuples(index=False):
-        sheet.append([_text_cell(sheet, v) for v in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _text_cell(sheet, value) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value))
-    cell.data_type = "s"  # openpyxl reads a leading '=' as a formula; a cell from data is text
-    return cell
+    exports.append(sheet, list(frame.columns))
+    for row in frame.itertuples(index=False, name=None):
+        exports.append(sheet, ["" if exports.missing(v) else str(v) for v in row])
+    return exports.save(book)

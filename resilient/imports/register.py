@@ -86,6 +86,7 @@ class Preview:
     salt: str | None = None
     salt_is_new: bool = False
     scope: Scope = NOTHING             # the importer's scope, applied again by every write of the commit
+    warnings: list[Problem] = field(default_factory=list)  # written as they are, but worth a look first
 
     @property
     def ok(self) -> bool:
@@ -129,6 +130,16 @@ def _apply(frame: pd.DataFrame, column: str | None, parse: Callable, problems: l
             problems.append(Problem(row, column or "", result, {"value": text}))
             out.append(None)
     return out
+
+
+FORMULA_START = ("=", "+", "-", "@")  # what a spreadsheet reads as the start of a formula
+
+
+def _formula_names(rows: pd.DataFrame, column: str) -> list[Problem]:
+    """Names a spreadsheet program would read as a formula: kept as typed (the app's own files write them as
+    text), but named by row, since the office's other files may not."""
+    return [Problem(int(row), column, "import.warning.formula_name", {"value": name})
+            for row, name in rows["name"].items() if isinstance(name, str) and name.startswith(FORMULA_START)]
 
 
 def _field(name: str) -> dict[str, str]:
@@ -253,7 +264,8 @@ def validate_register(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, mappi
     rows = _match_residents(con, rows, source, problems, scope, allow_moves)
     problems.sort(key=lambda p: (p.row, p.column))
     return Preview("register", rows, problems, _expected_counts(rows), tuple(int(c) for c in
-                   communities["community_id"]), census, allow_moves, salt, salt_is_new, scope)
+                   communities["community_id"]), census, allow_moves, salt, salt_is_new, scope,
+                   _formula_names(rows, source["name"]))
 
 
 def _people(frame: pd.DataFrame, source: dict[str, str], problems: list[Problem], today: date) -> pd.DataFrame:
@@ -830,7 +842,8 @@ def validate_staff(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, mapping:
     created = sum(s is None for s in state)
     updated = sum(s is not None and s != (n, r) for s, n, r in zip(state, rows["name"], rows["role"]))
     counts = {"rows": len(rows), "created": created, "updated": updated, "unchanged": len(rows) - created - updated}
-    return Preview("staff", rows, problems, counts, (community_id,), scope=scope)
+    return Preview("staff", rows, problems, counts, (community_id,), scope=scope,
+                   warnings=_formula_names(rows, source["name"]))
 
 
 def _staff_grids(row: int, role: str | None, names: list[str], source: dict[str, str], grid_ids: dict[str, int],
@@ -915,7 +928,8 @@ def validate_volunteers(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, map
                 (r.home_building_id, r.capacity, r.active), old[1:]))):
             updated += 1
     counts = {"rows": len(rows), "created": created, "updated": updated, "unchanged": len(rows) - created - updated}
-    return Preview("volunteer", rows, problems, counts, (community_id,), scope=scope)
+    return Preview("volunteer", rows, problems, counts, (community_id,), scope=scope,
+                   warnings=_formula_names(rows, source["name"]))
 
 
 def _int_or_none(value) -> int | None:

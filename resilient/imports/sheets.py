@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from resilient.core import reference
 from resilient.imports.values import EXACT_FLOAT
+from resilient.ops import exports
 
 MAX_ROWS = 200_000                    # a street of ~15 communities; more is a wrong file, not a register
 MAX_UNZIPPED_BYTES = 400_000_000      # an xlsx inflating past this is refused before parsing (zip bombs)
@@ -295,12 +296,12 @@ TEXT_COLUMNS = {"身份证号", "联系电话", "电话", "房号", "单元"}  #
 
 def template_bytes(kind: str = "register") -> bytes:
     """An .xlsx with the Chinese headers, one example row, and ID and phone columns formatted as text."""
-    workbook = openpyxl.Workbook()
+    workbook = exports.workbook()
     sheet = workbook.active
     sheet.title = {"register": "居民登记", "staff": "工作人员", "volunteer": "志愿者", "places": "网格小区楼栋"}[kind]
     columns = TEMPLATES[kind]
-    sheet.append([header for header, _ in columns])
-    sheet.append([example for _, example in columns])
+    exports.append(sheet, [header for header, _ in columns])
+    exports.append(sheet, [example for _, example in columns])
     for position, (header, _) in enumerate(columns, start=1):
         letter = get_column_letter(position)
         sheet.column_dimensions[letter].width = max(10, 2 * len(header) + 4, len(columns[position - 1][1]) + 4)
@@ -309,6 +310,4 @@ def template_bytes(kind: str = "register") -> bytes:
             for row in range(2, 1002):
                 sheet.cell(row, position).number_format = "@"
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exports.save(workbook)

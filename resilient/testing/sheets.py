@@ -22,6 +22,7 @@ from resilient.core.i18n import fmt_date, fmt_datetime, fmt_time, t
 from resilient.core.masking import mask_name
 from resilient.core.scope import Scope
 from resilient.imports.values import building_key
+from resilient.ops import exports
 from resilient.testing import pooling, rounds
 from resilient.testing.codes import household_code
 
@@ -198,22 +199,15 @@ def _sheet_name(text: str, used: set[str]) -> str:
 def workbook(book: CallDown, lang: str) -> bytes:
     """The summary and a sheet per building (title lines, then the table, a QR code beside each household's code,
     A4 fitted to the width); every cell text, never a formula."""
-    from openpyxl import Workbook
-
     heads = labels(lang)
-    wb = Workbook()
+    wb = exports.workbook()
     wb.remove(wb.active)
     for name, frame in building_sheets(book, lang).items():
         sheet = wb.create_sheet(name)
         title = frame.attrs.get("title", (book.round_name,))
         rows = [[line] for line in title] + [[]] + [[heads[c] for c in frame.columns]] + frame.values.tolist()
         for values in rows:
-            sheet.append(values)
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.value is not None:
-                    cell.value = str(cell.value)
-                    cell.data_type = "s"  # openpyxl reads a leading '=' as a formula; a cell from data is text
+            exports.append(sheet, [None if v is None else str(v) for v in values])
         for index, column in enumerate(frame.columns, start=1):
             width = max([len(heads[column]), *(len(str(v)) for v in frame[column])])
             sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(40, 4 + 2 * width)
@@ -223,9 +217,7 @@ def workbook(book: CallDown, lang: str) -> bytes:
         sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.print_title_rows = f"{len(title) + 2}:{len(title) + 2}"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return exports.save(wb)
 
 
 def _qr_column(sheet, codes: pd.Series, first_row: int, column: int) -> None:

@@ -73,6 +73,54 @@ def test_a_success_resets_the_failure_count(town):
         accounts.authenticate(con, "leader", "bad-password-1", NOW)
 
 
+
+def answers(con, username: str) -> list[str]:
+    """What the login form says to seven wrong passwords in a row, then one after the lock, in Chinese."""
+    from resilient.core.i18n import refusal
+
+    said = []
+    for at in [NOW] * 7 + [NOW + timedelta(minutes=accounts.LOCK_MINUTES, seconds=1)]:
+        with pytest.raises(AccountError) as refused:
+            accounts.authenticate(con, username, "bad-password-1", at)
+        said.append(refusal(refused.value.code, refused.value.values, "zh"))
+    return said
+
+
+def test_an_unknown_name_answers_exactly_as_a_real_account(town):
+    """From the fifth wrong password a real account is locked: an unknown or inactive name must say the same,
+    or anyone could confirm which user names exist."""
+    con, users = town
+    real = answers(con, "doctor")
+    assert real[3] == "用户名或密码不正确。" and "已锁定" in real[4] and "已锁定" in real[5]
+    assert answers(con, "no-such-person") == real
+    accounts.set_active(con, users["admin"], users["viewer"].user_id, "viewer", False)
+    assert answers(con, "viewer") == real
+    assert not con.execute("SELECT count(*) FROM app_user WHERE username = 'no-such-person'").fetchone()[0]
+    assert ("account_locked", "app_user:no-such-person", "no-such-person") in log(con)
+
+
+def test_an_unknown_name_costs_the_same_password_hashing(town, monkeypatch):
+    """The time an answer takes must not tell a real name from an unknown one: both verify an argon2 hash."""
+    con, _ = town
+    verified = []
+
+    class Counting:
+        def __init__(self, hasher):
+            self.hasher = hasher
+
+        def verify(self, stored, password):
+            verified.append(stored[:9])
+            return self.hasher.verify(stored, password)
+
+        def __getattr__(self, name):
+            return getattr(self.hasher, name)
+
+    monkeypatch.setattr(accounts, "_hasher", Counting(accounts._hasher))
+    for name in ("doctor", "no-such-person"):
+        with pytest.raises(AccountError):
+            accounts.authenticate(con, name, "bad-password-1", NOW)
+    assert verified == ["$argon2id", "$argon2id"]
+
 def test_password_change_rules_and_audit(town):
     con, users = town
     user = users["viewer"]

@@ -92,3 +92,110 @@ def test_retrying_starts_over_after_a_write_conflict_and_says_busy_at_last(con):
     with pytest.raises(RuntimeError, match="busy"):
         db.retrying(con, lambda: (_ for _ in ()).throw(duckdb.TransactionException("x")),
                     lambda: RuntimeError("busy"), attempts=2)
+
+
+# --- the file itself: held by another process, read-only, disk full -------------------------------------------
+
+HOLD = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(120)"
+
+
+@pytest.fixture
+def held(tmp_path):
+    """A database file a second process holds open for writing, as a second server would."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "office" / "community.duckdb"
+    path.parent.mkdir()
+    db.connect(path).close()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    yield path
+    holder.kill()
+    holder.wait()
+
+
+def test_a_file_another_process_holds_is_refused_in_plain_words(held):
+    with pytest.raises(db.StorageError) as refused:
+        db.connect(held)
+    assert refused.value.code == "db.error.locked"
+    assert str(held.parent) not in str(refused.value) and "PID" not in str(refused.value)
+
+
+def test_a_read_only_file_is_refused_and_left_as_it_was(tmp_path):
+    path = tmp_path / "community.duckdb"
+    db.connect(path).close()
+    before = path.read_bytes()
+    path.chmod(0o444)
+    with pytest.raises(db.StorageError) as refused:
+        db.connect(path)
+    assert refused.value.code == "db.error.read_only" and str(tmp_path) not in str(refused.value)
+    assert path.read_bytes() == before and not path.with_name(path.name + ".wal").exists()
+
+
+FULL = 'IO Error: Could not write file "/srv/office/community.duckdb.wal": No space left on device'
+
+
+def test_a_full_disk_inside_a_write_rolls_it_back_and_says_so_plainly(con):
+    con.execute("CREATE TABLE t (x INTEGER)")
+    with pytest.raises(db.StorageError) as refused:
+        with db.transaction(con):
+            con.execute("INSERT INTO t VALUES (1)")
+            raise duckdb.IOException(FULL)
+    assert refused.value.code == "db.error.disk_full" and "/srv" not in str(refused.value)
+    assert con.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+    with db.transaction(con):  # the connection goes on working once there is room
+        con.execute("INSERT INTO t VALUES (2)")
+    assert con.execute("SELECT count(*) FROM t").fetchone()[0] == 1
+
+
+class FailingCommit:
+    """A connection whose COMMIT fails as it does when the disk fills while the write-ahead log is written."""
+
+    def __init__(self, con):
+        self.con = con
+
+    def execute(self, sql, *args):
+        if sql == "COMMIT":
+            raise duckdb.IOException(FULL)
+        return self.con.execute(sql, *args)
+
+
+def test_a_full_disk_at_commit_leaves_nothing_half_written(con):
+    con.execute("CREATE TABLE t (x INTEGER)")
+    failing = FailingCommit(con)
+    with pytest.raises(db.StorageError, match="disk_full"):
+        with db.transaction(failing):
+            failing.execute("INSERT INTO t VALUES (1)")
+            failing.execute("INSERT INTO t VALUES (2)")
+    assert con.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+
+
+def test_retrying_does_not_retry_a_full_disk(con):
+    calls = []
+
+    def work():
+        calls.append(1)
+        raise duckdb.IOException(FULL)
+
+    with pytest.raises(db.StorageError):
+        db.retrying(con, work, lambda: RuntimeError("busy"))
+    assert calls == [1]
+
+
+def test_a_read_only_database_refuses_writes_in_plain_words(tmp_path):
+    path = tmp_path / "community.duckdb"
+    db.connect(path).close()
+    con = duckdb.connect(str(path), read_only=True)
+    with pytest.raises(db.StorageError, match="read_only"):
+        with db.transaction(con):
+            con.execute("INSERT INTO meta VALUES ('k', 'v')")
+
+
+def test_the_command_line_says_plainly_that_a_server_holds_the_file(held, monkeypatch, capsys):
+    from resilient.core import accounts
+
+    monkeypatch.setenv("RC_ADMIN_PASSWORD", "a-long-password-1")
+    assert accounts.main(["create-admin", "--username", "chief", "--path", str(held)]) == 2
+    said = capsys.readouterr().err
+    assert "另一个程序" in said and "another program" in said and str(held.parent) not in said

@@ -1012,3 +1012,27 @@ def test_staff_commit_that_differs_from_its_preview_is_undone(small):
     with pytest.raises(ri.ImportProblemError, match="changed_since_preview"):
         ri.commit_staff(small, LEADER, preview, source_name="late.csv")
     assert fingerprint(small) == before
+
+
+def test_a_name_a_spreadsheet_would_read_as_a_formula_is_imported_with_a_warning_naming_the_row(small):
+    rows = [list(r) for r in PEOPLE]
+    rows[1][3] = '=HYPERLINK("http://x.invalid","点击")'
+    rows[3][3] = "@赵六"
+    preview = validate(small, rows)
+    assert preview.ok  # a warning, not a refusal: the name is kept as typed
+    assert [(w.row, w.column, w.code) for w in preview.warnings] == [
+        (3, "姓名", "import.warning.formula_name"), (5, "姓名", "import.warning.formula_name")]
+    assert preview.warnings[0].values["value"] == rows[1][3]
+    assert not validate(small, PEOPLE).warnings
+
+
+def test_staff_and_volunteer_names_like_formulas_are_warned_about_too(small):
+    staff = ri.read_table(csv_data([["+网格员丙", "13800000009", "网格员", "第1网格"]],
+                                   ["姓名", "电话", "岗位", "网格"]), "staff.csv")
+    preview = ri.validate_staff(small, staff, ri.match_headers(staff.columns, ri.STAFF_FIELDS)[0], community_id=1,
+                                scope=COMMUNITY_1)
+    assert [(w.row, w.code) for w in preview.warnings] == [(2, "import.warning.formula_name")]
+    volunteers = ri.read_table(csv_data([["-志愿者", "13800000008"]], ["姓名", "电话"]), "volunteers.csv")
+    preview = ri.validate_volunteers(small, volunteers, ri.match_headers(volunteers.columns, ri.VOLUNTEER_FIELDS)[0],
+                                     community_id=1, scope=COMMUNITY_1)
+    assert [(w.row, w.code) for w in preview.warnings] == [(2, "import.warning.formula_name")]

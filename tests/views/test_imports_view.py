@@ -49,10 +49,10 @@ def residents(path, id_number):
     return found, total
 
 
-def register_csv(flat, id_number, phone="13812345678", encoding="utf-8") -> bytes:
+def register_csv(flat, id_number, phone="13812345678", encoding="utf-8", name="王小明") -> bytes:
     compound, building, unit, room = flat
     text = ("小区,楼栋,单元,房号,姓名,身份证号,联系电话\n"
-            f"{compound},{building},{unit},{room},王小明,{id_number},{phone}\n")
+            f"{compound},{building},{unit},{room},{name},{id_number},{phone}\n")
     return text.encode(encoding)
 
 
@@ -88,6 +88,20 @@ def test_a_clean_gbk_file_is_written_once_and_audited(town):
                              AND username <> 'demo-setup' ORDER BY audit_id""").fetchall()
     con.close()
     assert len(entries) == 1 and entries[0][0] == "leader" and json.loads(entries[0][1])["created"] == 1
+
+
+def test_a_name_like_a_formula_is_imported_as_typed_with_a_warning_naming_the_row(town):
+    path, flat = town
+    number = an_id(serial="468")
+    at = open_imports()
+    at.file_uploader[0].set_value(("登记表.csv", register_csv(flat, number, name="=1+1"), "text/csv")).run()
+    assert not at.exception, at.exception
+    assert any("公式" in w.value for w in at.warning)
+    warned = next(d.value for d in at.dataframe if "=1+1" in d.value.to_string())
+    assert warned.iloc[0, 0] == 2 and warned.iloc[0, 1] == "姓名" and "=1+1" in warned.iloc[0, 2]
+    next(b for b in at.button if b.label == "确认导入").click().run()
+    assert not at.exception, at.exception
+    assert residents(path, number)[0] == [("=1+1", "13812345678")]
 
 
 def test_unknown_header_asks_for_a_mapping(town):

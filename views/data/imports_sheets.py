@@ -84,6 +84,9 @@ def sheet_import(page: kit.Page, sheet: Sheet, community: Callable[[], int | Non
         kit.problems(preview.problems, VALUE_WORDS, excel=tr("import.problem"), key=f"excel_problems_{kind}")
         return
     st.success(ntr("import.ready", len(preview.rows)))
+    if preview.warnings:
+        st.warning(ntr("import.formula_names", len(preview.warnings)))
+        kit.problems(preview.warnings, VALUE_WORDS, key=f"warnings_{kind}")
     st.dataframe(pd.DataFrame({tr("import.what"): [tr(f"import.count.{k}") for k in preview.counts],
                                tr("import.how_many"): list(preview.counts.values())}), hide_index=True)
     token = hashlib.sha256(data).hexdigest()[:16]
