@@ -16,36 +16,6 @@ from resilient.places.measures import Filters
 from tests.conftest import TODAY
 
 
-def test_nice_breaks_are_increasing_and_cover_the_maximum():
-    values = pd.Series([0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 137])
-    breaks = maps.nice_breaks(values)
-    assert breaks == sorted(set(breaks)) and len(breaks) <= len(maps.RAMP)
-    assert breaks[-1] >= 137
-    assert maps.nice_breaks(pd.Series([0, 0])) == []
-    assert maps.nice_breaks(pd.Series([4, 4, 4])) == [4.0]
-
-
-def test_colour_for_bins():
-    breaks = [2.0, 5.0, 10.0]
-    assert maps.colour_for(0, breaks) == maps.ZERO_COLOUR
-    assert maps.colour_for(2, breaks) == maps.RAMP[0]
-    assert maps.colour_for(3, breaks) == maps.RAMP[1]
-    assert maps.colour_for(10, breaks) == maps.RAMP[2]
-    assert maps.colour_for(99, breaks) == maps.RAMP[2]
-
-
-def test_bin_labels():
-    assert maps.bin_labels([1.0, 4.0, 10.0]) == ["1", "2–4", "5–10"]
-    assert maps.bin_labels([0.5, 2.5], whole_numbers=False) == ["0–0.5", "0.5–2.5"]
-    assert maps.bin_labels([8.0, 15.0], whole_numbers=False) == ["0–8", "8–15"]  # a rate of 0.4 is in the first
-
-
-@pytest.mark.parametrize("value, nice", [(0.3, 0.5), (2.2, 2.5), (7.2, 8), (10, 10), (16, 20), (52, 55),
-                                         (99, 100), (137, 150), (1234, 1500)])
-def test_breaks_are_rounded_to_numbers_people_read(value, nice):
-    assert maps._round_up_nicely(value) == nice
-
-
 def test_feature_collection_escapes_text_and_rounds_coordinates():
     frame = pd.DataFrame({
         "building_id": [1], "name": ["<script>alert(1)</script>"], "active": [3],
