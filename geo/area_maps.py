@@ -9,6 +9,7 @@ bounds and zoom the map reports back, with its legend.
 
 import html
 import math
+from collections.abc import Callable
 
 import folium
 import pandas as pd
@@ -18,6 +19,7 @@ from jinja2 import Template
 
 from geo import basemaps, chinese_coords, maps
 from geo.basemaps import BasemapSettings
+from geo.classes import classify
 from geo.zoom import MAX_FEATURES, Bbox, View, fitted_zoom, pixel_degrees
 
 VIEW_PADDING = 0.1  # fetch a tenth of the view more on each side, so a small pan shows no empty edge
@@ -59,7 +61,7 @@ def decimals_for(zoom: int) -> int:
 
 
 def density_layer(frame: pd.DataFrame, level: str, zoom: int, value_key: str, labels: dict[str, str],
-                  basemap: str = "plain") -> folium.FeatureGroup:
+                  basemap: str = "plain", number: Callable[[float], str] = "{:g}".format) -> folium.FeatureGroup:
     """Buildings or areas of one view (the domain's density_in_view) coloured by `value_key`, with tooltip and
     legend; coordinates rounded to what the zoom shows.
 
@@ -70,7 +72,8 @@ def density_layer(frame: pd.DataFrame, level: str, zoom: int, value_key: str, la
     figures = [k for k in labels if k not in ("name", "compound", "grid", "area", "community", "buildings",
                                               "legend", "none")]
     tooltip = {f: labels["area" if f == "name" and level != "building" else f] for f in fields + figures}
-    return layer(frame, level, value_key, tooltip, labels["legend"], labels["none"], basemap, decimals_for(zoom))
+    return layer(frame, level, value_key, tooltip, labels["legend"], labels["none"], basemap, decimals_for(zoom),
+                 number)
 
 
 class _LiveLegend(MacroElement):
@@ -94,19 +97,19 @@ class _LiveLegend(MacroElement):
 
 
 def layer(frame: pd.DataFrame, level: str, value_key: str, tooltip: dict[str, str], legend_title: str,
-          none_label: str, basemap: str = "plain", decimals: int = maps.COORD_DECIMALS) -> folium.FeatureGroup:
+          none_label: str, basemap: str = "plain", decimals: int = maps.COORD_DECIMALS,
+          number: Callable[[float], str] = "{:g}".format) -> folium.FeatureGroup:
     """Buildings ('building_id') or areas ('area_id', zoom to it on a click) filled by binned value."""
     id_key = "building_id" if level == "building" else "area_id"
     frame = frame[frame["geojson"].notna()].assign(level=level)
     properties = list(dict.fromkeys([id_key, "level", *tooltip, value_key]))
     collection = maps.feature_collection(frame, properties, basemap=basemaps.resolve(basemap).key,
                                          decimals=decimals)
-    breaks = maps.nice_breaks(frame[value_key].fillna(0))
+    classes = classify(frame[value_key])
     group = folium.FeatureGroup(name="density")
     folium.GeoJson(
         collection,
-        style_function=lambda feature: {"fillColor": maps.colour_for(feature["properties"].get(value_key) or 0,
-                                                                     breaks),
+        style_function=lambda feature: {"fillColor": maps.colour_for(feature["properties"].get(value_key), classes),
                                         "fillOpacity": 0.85 if level == "building" else 0.6,
                                         "color": "#555555", "weight": 0.8 if level == "building" else 1.5},
         highlight_function=lambda _: {"weight": 3, "color": "#1f4e9c"},
@@ -115,8 +118,7 @@ def layer(frame: pd.DataFrame, level: str, value_key: str, tooltip: dict[str, st
                                       sticky=True),
         marker=maps.point_marker(),
     ).add_to(group)
-    whole = pd.api.types.is_integer_dtype(frame[value_key])
-    _LiveLegend(maps.legend(legend_title, breaks, none_label, whole_numbers=whole).render()).add_to(group)
+    _LiveLegend(maps.legend(legend_title, classes, none_label, number).render()).add_to(group)
     return group
 
 

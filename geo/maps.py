@@ -3,16 +3,19 @@
 import html
 import json
 import math
+from collections.abc import Callable
 
 import folium
 import folium.plugins
 import geopandas as gpd
 import pandas as pd
 import shapely
-from branca.element import Element
+from branca.element import Element, MacroElement
+from jinja2 import Template
 
-from geo import basemaps
+from geo import basemaps, zoom
 from geo.basemaps import Basemap, BasemapSettings
+from geo.classes import Classes, classify
 
 # Served by Streamlit static serving from static/leaflet (vendored from the npm `leaflet` package, BSD-2).
 LEAFLET_JS = "/app/static/leaflet/leaflet.js"
@@ -29,6 +32,7 @@ ZERO_COLOUR = "#e8e8e8"
 COORD_DECIMALS = 5  # about 1 m: all a map can show, and a third of the payload
 POINT_RADIUS = 7    # pixels: a building known by its point only, drawn as a dot coloured like the outlines
 MIN_SPAN = 0.002    # degrees: bounds around one point (or a row of them) opened to a few streets
+METRES_PER_DEGREE = 111_320  # of latitude, and of longitude at the equator: enough to size a building
 DEFAULT_CENTRE = (119.95, 31.70)  # lon, lat of the demo community, for a map with nothing on it
 
 # Every basemap by key (plain, osm, tianditu, gaode); a menu offers available_basemaps() instead, which leaves out
@@ -52,14 +56,54 @@ def new_map(bounds: tuple[float, float, float, float] | None, basemap: str = "pl
     return _display_map(bounds, chosen, settings)
 
 
+class MapScript(MacroElement):
+    """A few lines of script run on the map (`map` in them) where they stand among its children: after the map
+    is made and what was added before, before what comes after."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+(function (map) {
+{{ this.code }}
+})({{ this._parent.get_name() }});
+{% endmacro %}""")
+
+    def __init__(self, code: str):
+        super().__init__()
+        self._name = "MapScript"
+        self.code = code
+
+
+# Leaflet's own prefix carries a flag beside its name; plain text instead, the basemap's attribution after it.
+ATTRIBUTION_PREFIX = "Leaflet"
+# On a phone-wide map, before any layer: a canvas that counts a tap near a shape as on it, and point buildings
+# drawn large enough to tap (a GeoJSON point comes as a CircleMarker with its feature).
+PREFIX_SCRIPT = f"map.attributionControl.setPrefix({json.dumps(ATTRIBUTION_PREFIX)});"
+TOUCH_SCRIPT = f"""if (map.getSize().x < {zoom.PHONE_WIDTH_PX}) {{
+    map.options.renderer = L.canvas({{tolerance: {zoom.TAP_TOLERANCE_PX}}});
+    map.on('layeradd', function (e) {{
+        if (e.layer instanceof L.CircleMarker && e.layer.feature) {{ e.layer.setRadius({zoom.PHONE_POINT_RADIUS_PX}); }}
+    }});
+}}"""
+
+
+def phone_view(m: folium.Map, min_zoom: int, focus: tuple[float, float] | None) -> None:
+    """After the map has fitted its bounds: on a phone-wide map, no farther out than `min_zoom`, centred on
+    `focus` (lon, lat in the basemap's datum; the map's centre when None)."""
+    centre = "map.getCenter()" if focus is None else json.dumps([focus[1], focus[0]])
+    MapScript(f"""if (map.getSize().x < {zoom.PHONE_WIDTH_PX} && map.getZoom() < {int(min_zoom)}) {{
+    map.setView({centre}, {int(min_zoom)});
+}}""").add_to(m)
+
+
 def _display_map(bounds: tuple[float, float, float, float] | None, chosen: Basemap,
-                 settings: BasemapSettings) -> folium.Map:
-    """The map around bounds already in the basemap's datum, under the basemap's tile layers."""
+                 settings: BasemapSettings, touch: bool = True) -> folium.Map:
+    """The map around bounds already in the basemap's datum, under the basemap's tile layers; `touch` (not for
+    drawing maps, whose tools want Leaflet's own renderer) makes shapes easy to tap on a phone."""
     centre = basemaps.display_point(*DEFAULT_CENTRE, chosen) if bounds is None else \
         ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)
     if bounds is not None:
         bounds = opened(bounds)
     m = folium.Map(tiles=None, control_scale=True, zoom_start=15, location=[centre[1], centre[0]])
+    MapScript(PREFIX_SCRIPT + ("\n" + TOUCH_SCRIPT if touch else "")).add_to(m)
     for layer in basemaps.tile_layers(chosen, settings):
         layer.add_to(m)
     m.default_js = [("leaflet", LEAFLET_JS)]
@@ -84,55 +128,17 @@ def point_marker() -> folium.CircleMarker:
     return folium.CircleMarker(radius=POINT_RADIUS, fill=True)
 
 
-def nice_breaks(values: pd.Series, classes: int = len(RAMP)) -> list[float]:
-    """Upper bounds of up to `classes` bins over the positive values, rounded to numbers people read easily."""
-    positive = values[values > 0].astype(float)
-    if positive.empty:
-        return []
-    quantiles = positive.quantile([(i + 1) / classes for i in range(classes)]).tolist()
-    breaks: list[float] = []
-    for q in quantiles:
-        b = _round_up_nicely(q)
-        if not breaks or b > breaks[-1]:
-            breaks.append(b)
-    breaks[-1] = max(breaks[-1], _round_up_nicely(positive.max()))
-    return breaks
+def ramp(n: int) -> list[str]:
+    """The colours of n classes, spread over the ramp so the top class is always the darkest."""
+    if n <= 1:
+        return RAMP[-1:] if n == 1 else []
+    return [RAMP[round(i * (len(RAMP) - 1) / (n - 1))] for i in range(n)]
 
 
-def _round_up_nicely(x: float) -> float:
-    """Up to a number a tired reader takes in at once: halves below 3, whole numbers below 10, then steps of
-    half the order of magnitude (55, 60 ... 150, 200 ...)."""
-    if x <= 0:
-        return 0.0
-    if x < 3:
-        return math.ceil(x * 2) / 2
-    if x < 10:
-        return float(math.ceil(x))
-    step = 10 ** math.floor(math.log10(x)) / 2
-    return float(math.ceil(x / step) * step)
-
-
-def colour_for(value: float, breaks: list[float]) -> str:
-    if value <= 0 or not breaks:
-        return ZERO_COLOUR
-    for colour, upper in zip(RAMP, breaks):
-        if value <= upper:
-            return colour
-    return RAMP[len(breaks) - 1]
-
-
-def bin_labels(breaks: list[float], whole_numbers: bool = True) -> list[str]:
-    """Counts read '1–4', '5–10'; rates, which can fall between whole numbers, read '0–2.5', '2.5–5'."""
-    labels = []
-    lower = 0.0
-    for upper in breaks:
-        if whole_numbers:
-            low = int(lower) + 1
-            labels.append(f"{low}–{int(upper)}" if low < upper else f"{int(upper)}")
-        else:
-            labels.append(f"{lower:g}–{upper:g}")
-        lower = upper
-    return labels
+def colour_for(value: float, classes: Classes) -> str:
+    """The fill of one value: grey for nothing, else its class's colour."""
+    index = classes.of(value)
+    return ZERO_COLOUR if index == 0 else ramp(len(classes))[index - 1]
 
 
 def round_coordinates(geometry: dict, decimals: int = COORD_DECIMALS) -> dict:
@@ -202,7 +208,7 @@ def feature_tooltip(collection: dict, fields: list[str], aliases: list[str], **o
     return folium.GeoJsonTooltip(fields=fields, aliases=[html.escape(a) for a in aliases], **options)
 
 
-def choropleth_layer(collection: dict, value_key: str, breaks: list[float], tooltip_fields: list[str],
+def choropleth_layer(collection: dict, value_key: str, classes: Classes, tooltip_fields: list[str],
                      tooltip_aliases: list[str], selected_id: int | None = None, id_key: str = "building_id",
                      name: str = "buildings") -> folium.GeoJson:
     """Buildings filled by binned value; the selected one outlined in blue."""
@@ -211,7 +217,7 @@ def choropleth_layer(collection: dict, value_key: str, breaks: list[float], tool
         props = feature["properties"]
         chosen = selected_id is not None and props.get(id_key) == selected_id
         return {
-            "fillColor": colour_for(props.get(value_key) or 0, breaks),
+            "fillColor": colour_for(props.get(value_key), classes),
             "fillOpacity": 0.85,
             "color": "#1f4e9c" if chosen else "#555555",
             "weight": 3 if chosen else 0.8,
@@ -253,9 +259,9 @@ def clicked_id(value: dict | None, key: str = "building_id") -> int | None:
     return (feature.get("properties") or {}).get(key)
 
 
-def legend(title: str, breaks: list[float], none_label: str, whole_numbers: bool = True) -> Element:
-    """The choropleth's legend: 'none' in grey, then one swatch per bin."""
-    rows = [(ZERO_COLOUR, none_label), *zip(RAMP, bin_labels(breaks, whole_numbers))]
+def legend(title: str, classes: Classes, none_label: str, number: Callable[[float], str] = "{:g}".format) -> Element:
+    """The choropleth's legend: 'none' in grey, then one swatch per class, its values as `number` writes them."""
+    rows = [(ZERO_COLOUR, none_label), *zip(ramp(len(classes)), classes.labels(number))]
     return legend_box(title, rows)
 
 
@@ -303,7 +309,7 @@ def footprint_preview_map(matched: gpd.GeoDataFrame, unmatched: gpd.GeoDataFrame
         })
         layers.append((feature_collection(rows, ["label", "building", "status"], basemap=chosen.key), colour))
     everything = {"type": "FeatureCollection", "features": [f for c, _ in layers for f in c["features"]]}
-    m = _display_map(bounds_of(everything), chosen, settings)
+    m = _display_map(bounds_of(everything), chosen, settings, touch=not tools)
     for collection, colour in layers:
         folium.GeoJson(
             collection,
@@ -326,19 +332,51 @@ def footprint_preview_map(matched: gpd.GeoDataFrame, unmatched: gpd.GeoDataFrame
 
 
 def building_density_map(frame: pd.DataFrame, value_key: str, tooltip: dict[str, str], legend_title: str,
-                         none_label: str, basemap: str = "plain",
-                         settings: BasemapSettings | None = None) -> folium.Map:
-    """The overview choropleth: one polygon per building, tooltip fields in the given order and wording."""
+                         none_label: str, basemap: str = "plain", settings: BasemapSettings | None = None,
+                         number: Callable[[float], str] = "{:g}".format) -> folium.Map:
+    """The overview choropleth: one polygon per building, tooltip fields in the given order and wording, classes
+    from the data (geo.classes) with the legend's numbers as `number` writes them (i18n.fmt_number)."""
     settings = basemaps.load_settings() if settings is None else settings
     chosen = basemaps.resolve(basemap, settings)
     properties = ["building_id", *tooltip]
     collection = feature_collection(frame, list(dict.fromkeys(properties + [value_key])), basemap=chosen.key)
-    breaks = nice_breaks(frame[value_key].fillna(0))
-    m = _display_map(bounds_of(collection), chosen, settings)  # bounds already where the tiles put them
-    choropleth_layer(collection, value_key, breaks, list(tooltip), list(tooltip.values())).add_to(m)
-    counts = pd.api.types.is_integer_dtype(frame[value_key])
-    m.get_root().html.add_child(legend(legend_title, breaks, none_label, whole_numbers=counts))
+    classes = classify(frame[value_key])
+    bounds = bounds_of(collection)
+    m = _display_map(bounds, chosen, settings)  # bounds already where the tiles put them
+    if bounds is not None:
+        phone_view(m, zoom.tap_zoom(typical_short_side_m(frame["geojson"]), (bounds[1] + bounds[3]) / 2),
+                   worst_point(frame, value_key, chosen))
+    choropleth_layer(collection, value_key, classes, list(tooltip), list(tooltip.values())).add_to(m)
+    m.get_root().html.add_child(legend(legend_title, classes, none_label, number))
     return m
+
+
+def typical_short_side_m(texts: pd.Series) -> float | None:
+    """The median building's shorter side in metres (its smallest rotated rectangle), outlines only: what
+    decides how far a phone must zoom in to tap one."""
+    shapes = shapely.from_geojson([t for t in texts if isinstance(t, str) and t])
+    shapes = shapes[shapely.area(shapes) > 0] if len(shapes) else shapes
+    if not len(shapes):
+        return None
+    sides = []
+    for rectangle in shapely.minimum_rotated_rectangle(shapes):
+        (x0, y0), (x1, y1), (x2, y2) = list(rectangle.exterior.coords)[:3]
+        scale = math.cos(math.radians(y0))
+        a = math.hypot((x1 - x0) * scale, y1 - y0) * METRES_PER_DEGREE
+        b = math.hypot((x2 - x1) * scale, y2 - y1) * METRES_PER_DEGREE
+        sides.append(min(a, b))
+    return float(pd.Series(sides).median())
+
+
+def worst_point(frame: pd.DataFrame, value_key: str, basemap: Basemap) -> tuple[float, float] | None:
+    """Where the building with the highest value stands (its centroid, in the basemap's datum): a phone's first
+    view, too narrow for the whole area, starts where the work is."""
+    located = frame[frame["geojson"].map(lambda g: isinstance(g, str) and bool(g))]
+    values = pd.to_numeric(located[value_key], errors="coerce").fillna(0)
+    if located.empty or not (values > 0).any():
+        return None
+    centre = shapely.centroid(shapely.from_geojson(located.loc[values.idxmax(), "geojson"]))
+    return basemaps.display_point(centre.x, centre.y, basemap)
 
 
 # Share sampled, from none (red) to all (green): the building leader sees at a glance which stairwell to call.
@@ -421,10 +459,12 @@ def volunteer_layer(frame: pd.DataFrame, labels: dict[str, str], basemap: str = 
 
 def coverage_gap_map(frame: pd.DataFrame, volunteers: pd.DataFrame, tooltip: dict[str, str],
                      labels: dict[str, str], basemap: str = "plain",
-                     settings: BasemapSettings | None = None) -> folium.Map:
+                     settings: BasemapSettings | None = None,
+                     number: Callable[[float], str] = "{:g}".format) -> folium.Map:
     """Buildings coloured by uncovered vulnerable households, volunteers on top coloured by load, two legends.
     `labels` has 'legend', 'none' and what volunteer_layer needs."""
-    m = building_density_map(frame, "uncovered", tooltip, labels["legend"], labels["none"], basemap, settings)
+    m = building_density_map(frame, "uncovered", tooltip, labels["legend"], labels["none"], basemap, settings,
+                             number)
     volunteer_layer(volunteers, labels, basemap).add_to(m)
     rows = [(colour, labels[state]) for state, colour in LOAD_COLOURS.items()]
     m.get_root().html.add_child(legend_box(labels["volunteers"], rows, corner="left"))
@@ -446,7 +486,7 @@ def drawing_map(frame: pd.DataFrame, chosen_id: int | None, centre: tuple[float,
     if bounds is None and centre is not None:
         lon, lat = basemaps.display_point(*centre, chosen)
         bounds = (lon - 0.002, lat - 0.0015, lon + 0.002, lat + 0.0015)
-    m = _display_map(bounds, chosen, settings)
+    m = _display_map(bounds, chosen, settings, touch=not tools)
     if collection["features"]:
         folium.GeoJson(
             collection,
@@ -517,3 +557,21 @@ def site_click_layer(sites: pd.DataFrame, clicked: tuple[float, float] | None, l
                             fill_opacity=0.95, fill_color=SITE_COLOUR,
                             tooltip=html.escape(str(row.name))).add_to(group)
     return group
+
+
+def focus_view(bounds: tuple[float, float, float, float], basemap: str = "plain",
+               settings: BasemapSettings | None = None) -> tuple[tuple[float, float], int]:
+    """Where st_folium looks to show one building chosen from a list: its centre as (lat, lon) where the
+    basemap draws it, and a zoom that shows it whole on a phone, close enough to tap (17 or 18)."""
+    chosen = basemaps.resolve(basemap, settings)
+    lon, lat = basemaps.display_point((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, chosen)
+    fitted = zoom.fitted_zoom(bounds, width=zoom.PHONE_WIDTH_PX // 2, height=zoom.PHONE_WIDTH_PX // 2)
+    return (lat, lon), max(zoom.MAX_ZOOM - 1, min(zoom.MAX_ZOOM, fitted))
+
+
+def click_signature(value: dict | None) -> str:
+    """One click as st_folium stored it (the shape's properties and where it was hit): a new signature is a new
+    click, also of the same building, while a pan or a remounted map keeps or clears it."""
+    value = value or {}
+    feature = value.get("last_active_drawing") or {}
+    return json.dumps([feature.get("properties"), value.get("last_object_clicked")], sort_keys=True, default=str)

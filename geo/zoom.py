@@ -49,3 +49,29 @@ def level_for(in_view: int, zoom: int) -> str:
         if zoom >= lowest:
             return level
     return "community"
+
+
+# Phones: a finger needs about 44 px (Apple's and Google's guidance). On a map narrower than PHONE_WIDTH_PX the
+# renderer counts a tap within TAP_TOLERANCE_PX of a shape as on it, points are drawn PHONE_POINT_RADIUS_PX wide,
+# and the first view zooms in to where a typical building plus that margin is a target of TAP_PX.
+TAP_PX = 44
+TAP_TOLERANCE_PX = 14
+PHONE_WIDTH_PX = 640
+PHONE_POINT_RADIUS_PX = 22
+MAX_ZOOM = 18
+EARTH_CIRCUMFERENCE_M = 40_075_016.686
+
+
+def metres_per_pixel(zoom: float, lat: float) -> float:
+    """Ground metres one screen pixel spans at a Web Mercator zoom and latitude."""
+    return EARTH_CIRCUMFERENCE_M * math.cos(math.radians(lat)) / (256 * 2 ** zoom)
+
+
+def tap_zoom(short_side_m: float | None, lat: float) -> int:
+    """The lowest zoom, from BUILDING_ZOOM to MAX_ZOOM, at which a shape `short_side_m` across plus the tap
+    tolerance on either side is TAP_PX wide; BUILDING_ZOOM when there is no shape to measure."""
+    if not short_side_m or short_side_m <= 0:
+        return BUILDING_ZOOM
+    own_px = max(TAP_PX - 2 * TAP_TOLERANCE_PX, 1)
+    zoom = math.log2(EARTH_CIRCUMFERENCE_M * math.cos(math.radians(lat)) * own_px / (256 * short_side_m))
+    return max(BUILDING_ZOOM, min(MAX_ZOOM, math.ceil(zoom - 1e-9)))

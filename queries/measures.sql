@@ -201,3 +201,45 @@ WHERE h.building_id = $building_id AND active_on(m.start_date, m.released_at, $t
   AND $personal <> 'none'  -- a room with its measure points at a person: not for aggregate-only viewers
 GROUP BY ALL
 ORDER BY h.unit_no, h.floor, h.room, m.category;
+
+-- name: worst_buildings
+-- The $top buildings with the most people under an active control measure on $today ($by 'active': how many;
+-- 'per_100': per 100 residents), ties by how many then by id; only buildings with someone under a measure.
+-- $compound_ids and $categories narrow as in building_density. The footprint's corners (NULL for a building
+-- without one) let the map zoom to it.
+WITH b AS (
+    SELECT * FROM scoped_building($community_ids, $grid_ids, $household_ids)
+    WHERE allowed($compound_ids, compound_id)
+),
+h AS (
+    SELECT * FROM scoped_household($community_ids, $grid_ids, $household_ids)
+    WHERE allowed($compound_ids, compound_id) AND building_id IN (SELECT building_id FROM b)
+),
+residents AS (
+    SELECT h.building_id AS key, h.household_id, r.resident_id
+    FROM h
+    JOIN resident r USING (household_id)
+),
+people AS (
+    SELECT key AS building_id, count(*) AS residents
+    FROM residents
+    GROUP BY key
+),
+active AS (SELECT key, active FROM active_by_category(residents, $today, $categories)),
+ranked AS (
+    SELECT
+        b.building_id,
+        b.name,
+        b.compound_name AS compound,
+        coalesce(p.residents, 0) AS residents,
+        a.active,
+        round(100.0 * a.active / nullif(p.residents, 0), 1) AS per_100,
+        ST_XMin(b.geom) AS min_lon, ST_YMin(b.geom) AS min_lat, ST_XMax(b.geom) AS max_lon, ST_YMax(b.geom) AS max_lat
+    FROM b
+    JOIN active a ON a.key = b.building_id
+    LEFT JOIN people p USING (building_id)
+    WHERE a.active > 0
+)
+SELECT * FROM ranked
+ORDER BY CASE WHEN $by = 'per_100' THEN per_100 ELSE active END DESC NULLS LAST, active DESC, building_id
+LIMIT $top;

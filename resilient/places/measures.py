@@ -117,3 +117,16 @@ def building_households(con: duckdb.DuckDBPyConnection, scope: Scope, building_i
     """Households of the building under an active measure, with days left; empty outside the viewer's scope."""
     return queries.fetch_df(con, "building_households_under_measure", **scope.params(),
                             building_id=building_id, today=today)
+
+
+WORST = 10  # buildings listed beside the overview map, worst first
+
+
+def worst_buildings(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, today: date, by: str,
+                    top: int = WORST) -> pd.DataFrame:
+    """The `top` buildings with the most people under a measure (`by` 'active') or the most per 100 residents
+    ('per_100'), worst first, with the corners of each footprint: the list that zooms the map to each."""
+    if by not in ("active", "per_100"):
+        raise ValueError(f"by must be 'active' or 'per_100', not {by!r}")
+    return queries.fetch_df(con, "worst_buildings", **scope.params(), **filters.params(), today=today, by=by,
+                            top=int(top))

@@ -16,36 +16,6 @@ from resilient.places.measures import Filters
 from tests.conftest import TODAY
 
 
-def test_nice_breaks_are_increasing_and_cover_the_maximum():
-    values = pd.Series([0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 137])
-    breaks = maps.nice_breaks(values)
-    assert breaks == sorted(set(breaks)) and len(breaks) <= len(maps.RAMP)
-    assert breaks[-1] >= 137
-    assert maps.nice_breaks(pd.Series([0, 0])) == []
-    assert maps.nice_breaks(pd.Series([4, 4, 4])) == [4.0]
-
-
-def test_colour_for_bins():
-    breaks = [2.0, 5.0, 10.0]
-    assert maps.colour_for(0, breaks) == maps.ZERO_COLOUR
-    assert maps.colour_for(2, breaks) == maps.RAMP[0]
-    assert maps.colour_for(3, breaks) == maps.RAMP[1]
-    assert maps.colour_for(10, breaks) == maps.RAMP[2]
-    assert maps.colour_for(99, breaks) == maps.RAMP[2]
-
-
-def test_bin_labels():
-    assert maps.bin_labels([1.0, 4.0, 10.0]) == ["1", "2–4", "5–10"]
-    assert maps.bin_labels([0.5, 2.5], whole_numbers=False) == ["0–0.5", "0.5–2.5"]
-    assert maps.bin_labels([8.0, 15.0], whole_numbers=False) == ["0–8", "8–15"]  # a rate of 0.4 is in the first
-
-
-@pytest.mark.parametrize("value, nice", [(0.3, 0.5), (2.2, 2.5), (7.2, 8), (10, 10), (16, 20), (52, 55),
-                                         (99, 100), (137, 150), (1234, 1500)])
-def test_breaks_are_rounded_to_numbers_people_read(value, nice):
-    assert maps._round_up_nicely(value) == nice
-
-
 def test_feature_collection_escapes_text_and_rounds_coordinates():
     frame = pd.DataFrame({
         "building_id": [1], "name": ["<script>alert(1)</script>"], "active": [3],
@@ -304,3 +274,86 @@ def test_a_shape_drawn_on_gaode_is_stored_in_wgs84():
     drawn = basemaps.display_geometries(point, gaode)
     assert drawn.distance(point) > 0.003                        # about 500 m off on the tiles
     assert basemaps.stored_geometry(drawn, gaode).distance(point) < 1e-6
+
+
+def every_map(small):
+    """One of each map the app draws, for what every map must carry."""
+    import geopandas as gpd
+    import shapely
+
+    from geo import area_maps
+
+    density = measures.building_density(small, EVERYTHING, Filters(), TODAY)
+    shapes = gpd.GeoDataFrame({"label": ["a"], "building_name": ["1栋"]},
+                              geometry=[shapely.box(119.95, 31.70, 119.951, 31.701)], crs=4326)
+    labels = {"title": "t", "matched": "m", "unmatched": "u", "label": "l", "building": "b"}
+    volunteers = pd.DataFrame({"name": [], "assigned": [], "capacity": [], "active": [], "lon": [], "lat": []})
+    return {
+        "new_map": maps.new_map((119.95, 31.70, 119.96, 31.71), "osm"),
+        "density": maps.building_density_map(density, "active", {"name": "楼栋"}, "t", "无"),
+        "coverage": maps.coverage_gap_map(density.assign(uncovered=density["active"]), volunteers,
+                                          {"name": "楼栋"}, {"legend": "l", "none": "n", "volunteers": "v",
+                                                           **{state: state for state in maps.LOAD_COLOURS}}),
+        "preview": maps.footprint_preview_map(shapes, shapes.iloc[0:0], labels, tools=True),
+        "drawing": maps.drawing_map(density.assign(label=density["name"]), None, None),
+        "progress": maps.progress_map(pd.DataFrame({"stairwell_id": [1], "geojson": [density["geojson"][0]]}), "t"),
+        "scaled": area_maps.base_map((119.95, 31.70, 119.96, 31.71)),
+    }
+
+
+def test_every_map_says_leaflet_in_plain_text_beside_the_basemaps_own_attribution(small):
+    for name, m in every_map(small).items():
+        html = rendered(m)
+        assert 'attributionControl.setPrefix("Leaflet")' in html, name
+    osm = rendered(maps.new_map(None, "osm"))
+    assert "OpenStreetMap" in osm and 'setPrefix("Leaflet")' in osm
+
+
+def test_on_a_phone_shapes_are_tapped_near_and_points_drawn_large(small):
+    from geo import zoom
+
+    shown = every_map(small)
+    for name in ("density", "coverage", "scaled", "new_map", "progress"):
+        html = rendered(shown[name])
+        assert f"tolerance: {zoom.TAP_TOLERANCE_PX}" in html and f"setRadius({zoom.PHONE_POINT_RADIUS_PX})" in html
+    assert zoom.PHONE_POINT_RADIUS_PX * 2 >= zoom.TAP_PX
+    for name in ("preview", "drawing"):  # drawing tools keep Leaflet's own renderer
+        assert "L.canvas" not in rendered(shown[name])
+
+
+def test_a_phone_opens_where_a_typical_building_is_a_44_px_target(small):
+    from geo import zoom
+
+    density = measures.building_density(small, EVERYTHING, Filters(), TODAY)
+    side = maps.typical_short_side_m(density["geojson"])
+    assert side == pytest.approx(0.0002 * 111_320, rel=0.01)  # the test buildings: 0.0004° by 0.0002°
+    level = zoom.tap_zoom(side, 31.7)
+    assert side / zoom.metres_per_pixel(level, 31.7) + 2 * zoom.TAP_TOLERANCE_PX >= zoom.TAP_PX
+    assert side / zoom.metres_per_pixel(level - 1, 31.7) + 2 * zoom.TAP_TOLERANCE_PX < zoom.TAP_PX \
+        or level == zoom.BUILDING_ZOOM
+    html = rendered(maps.building_density_map(density, "active", {"name": "楼栋"}, "t", "无"))
+    assert f"map.getZoom() < {level}" in html and "map.setView(" in html
+    assert zoom.tap_zoom(None, 31.7) == zoom.BUILDING_ZOOM and zoom.tap_zoom(0.5, 31.7) == zoom.MAX_ZOOM
+
+
+@pytest.mark.parametrize("value, level", [(20.0, 17), (15.0, 18), (200.0, 15)])
+def test_tap_zoom(value, level):
+    from geo import zoom
+
+    assert zoom.tap_zoom(value, 31.7) == level
+
+
+def test_focus_view_centres_one_building_close_enough_to_tap():
+    bounds = (119.9500, 31.7000, 119.9506, 31.7002)
+    (lat, lon), level = maps.focus_view(bounds)
+    assert (lat, lon) == pytest.approx((31.7001, 119.9503)) and level in (17, 18)
+    (gaode_lat, gaode_lon), _ = maps.focus_view(bounds, "gaode")
+    assert abs(gaode_lon - lon) > 0.001  # drawn where Gaode's GCJ-02 tiles put it
+
+
+def test_a_second_click_on_the_same_building_is_a_new_click():
+    first = {"last_active_drawing": {"properties": {"building_id": 7}}, "last_object_clicked": {"lat": 1, "lng": 2}}
+    again = {"last_active_drawing": {"properties": {"building_id": 7}}, "last_object_clicked": {"lat": 1, "lng": 3}}
+    assert maps.click_signature(first) != maps.click_signature(again)
+    assert maps.click_signature(first) == maps.click_signature(dict(first, bounds={"x": 1}))
+    assert maps.click_signature(None) == maps.click_signature({"last_active_drawing": None})

@@ -243,7 +243,7 @@ def street_app(street_file, monkeypatch):
 def test_overview_switches_to_areas_and_keeps_its_map_while_the_view_moves(street_app, street):
     at = street_app
     first = map_args(at)
-    assert set(first["returned_objects"]) == {"last_active_drawing", "bounds", "zoom"}
+    assert set(first["returned_objects"]) == {"last_active_drawing", "last_object_clicked", "bounds", "zoom"}
     assert "rc-legend-live" in first["feature_group"] and '"area_id"' in first["feature_group"]
     assert '"building_id"' not in first["feature_group"]
     level = t(f"scale.level.{zoom.level_for(BUILDINGS, zoom.fitted_zoom(extent_of(street)))}", "zh")
@@ -276,6 +276,6 @@ def test_a_community_of_the_street_is_drawn_whole_as_before(street_app):
     community.set_value(1).run()
     assert not at.exception, at.exception
     args = map_args(at)
-    assert args["returned_objects"] == ["last_active_drawing"]
+    assert args["returned_objects"] == ["last_active_drawing", "last_object_clicked"]  # a click, also again
     assert not args["feature_group"]
     assert stable(args["script"]).count('"type": "Feature"') >= 800  # every building in the map itself

@@ -6,6 +6,7 @@ from streamlit_folium import st_folium
 
 from geo import maps
 from resilient.core import roles
+from resilient.core.i18n import fmt_number
 from resilient.coverage import volunteers as coverage
 from resilient.coverage.volunteers import CoverageError, CoverageSettings
 from ui import kit, session
@@ -52,7 +53,7 @@ def map_section() -> None:
               "volunteers": tr("coverage.volunteers"), "load": tr("coverage.col.load"),
               **{state: tr(f"coverage.load.{state}") for state in maps.LOAD_COLOURS}}
     fmap = maps.coverage_gap_map(frame, coverage.volunteer_load(con, scope, settings, today), tooltip, labels,
-                                 basemap, map_settings)
+                                 basemap, map_settings, lambda v: fmt_number(v, page.lang))
     st.caption(tr("coverage.map_help"))
     kit.not_on_map(page)
     clicked = st_folium(fmap, height=520, use_container_width=True, returned_objects=["last_active_drawing"],

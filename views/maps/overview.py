@@ -45,13 +45,60 @@ def stairwells_of(building_id: int):
     return units.assign(label=units["unit_no"].map(lambda n: tr("unit.name", n=n)))
 
 
+BUILDING, CLICK_SEEN, FOCUS = "overview_building", "overview_click_seen", "overview_focus"  # not per language
+
+
+def take_click(stored: dict | None) -> None:
+    """A new click on a building (not a pan, not the empty value of a map remounted in another language)
+    chooses it; the choice lives in session state, so it survives a language switch."""
+    signature = maps.click_signature(stored)
+    if signature == st.session_state.get(CLICK_SEEN):
+        return
+    st.session_state[CLICK_SEEN] = signature
+    if (clicked := maps.clicked_id(stored)) is not None:
+        st.session_state[BUILDING] = clicked
+        st.session_state[FOCUS] = None  # the map is where the reader put it; a later pick moves it again
+
+
+def pick(key: str) -> None:
+    """A building chosen from the worst-ten list: open it and move the map to it."""
+    st.session_state[BUILDING] = st.session_state.get(key)
+    st.session_state[FOCUS] = st.session_state.get(key)
+
+
+def worst_list(worst: pd.DataFrame, legend: str) -> None:
+    """The worst buildings as plain text, worst first, and a picker that zooms the map to one and opens it."""
+    st.subheader(tr("overview.worst.title"))
+    if worst.empty:
+        st.info(tr("overview.worst.empty"))
+        return
+    labels = dict(zip(worst["building_id"], worst["compound"].fillna("") + " " + worst["name"]))
+    shown = pd.DataFrame({"rank": range(1, len(worst) + 1), "building": worst["building_id"].map(labels),
+                          "value": worst[mode].map(lambda v: fmt_number(v, lang))})
+    kit.table(shown, {"rank": tr("overview.worst.rank"), "building": tr("overview.worst.building"),
+                      "value": legend})
+    key = kit.widget_key("overview_pick")
+    chosen = st.session_state.get(BUILDING)
+    st.session_state[key] = chosen if chosen in labels else None  # a building clicked on the map: it follows
+    ranks = {b: i for i, b in enumerate(labels, start=1)}
+    st.selectbox(tr("overview.worst.pick"), [None, *labels], key=key, on_change=pick, args=(key,),
+                 format_func=lambda b: tr("overview.worst.choose") if b is None else f"{ranks[b]}. {labels[b]}")
+
+
 @st.fragment
 def building_map() -> None:
-    """Map and breakdown re-run together on a click (and, on a large map, a pan), not the whole page."""
+    """Map, worst-ten list and breakdown re-run together on a click (and, on a large map, a pan), not the
+    whole page."""
     extent = measures.map_extent(con, scope, filters)
     legend = tr("overview.legend") if mode == "active" else tr("overview.legend_per_100")
+    number = lambda v: fmt_number(v, lang)  # noqa: E731
     # The click (or pan) that re-ran this fragment is already stored under the map's key.
     stored = st.session_state.get("overview_map")
+    take_click(stored)
+    worst = measures.worst_buildings(con, scope, filters, today, mode)
+    map_column, list_column = st.columns([3, 1])
+    with list_column:
+        worst_list(worst, legend)
     if area_maps.is_scaled(extent.buildings):
         # A street or a district: the map stays mounted, the shapes in view come as a layer with its legend.
         labels = {**density_labels(lang, filters.categories), "area": tr("scale.col.area"),
@@ -60,46 +107,53 @@ def building_map() -> None:
         shown = measures.density_in_view(con, scope, filters, today,
                                          area_maps.view_from(stored, extent.bounds, basemap))
         density = shown.frame
-        layers = [area_maps.density_layer(shown.frame, shown.level, shown.view.zoom, mode, labels, basemap)]
+        layers = [area_maps.density_layer(shown.frame, shown.level, shown.view.zoom, mode, labels, basemap, number)]
         fmap = area_maps.base_map(extent.bounds, basemap, map_settings)
-        returned = area_maps.RETURNED
+        returned = [*area_maps.RETURNED, "last_object_clicked"]
         if shown.level == "building":
-            st.caption(ntr("scale.buildings_note", len(density),
-                          total=fmt_number(extent.buildings, lang)))
-            st.caption(tr("overview.map_help"))
+            map_column.caption(ntr("scale.buildings_note", len(density), total=fmt_number(extent.buildings, lang)))
+            map_column.caption(tr("overview.map_help"))
         else:
-            st.caption(ntr("scale.areas_note", shown.in_view,
-                          level=tr(f"scale.level.{shown.level}")))
-            density = pd.DataFrame({"building_id": []})  # areas drawn: no building to break down
+            map_column.caption(ntr("scale.areas_note", shown.in_view, level=tr(f"scale.level.{shown.level}")))
+            density = pd.DataFrame({"building_id": [], "name": [], "compound": []})  # areas: no building drawn
     else:
         density = measures.building_density(con, scope, filters, today)
         if density.empty:
-            st.info(tr("overview.no_buildings"))
+            map_column.info(tr("overview.no_buildings"))
             return
         fmap = maps.building_density_map(density, mode, density_labels(lang, filters.categories), legend,
-                                         tr("overview.legend_none"), basemap, map_settings)
-        layers, returned = [], ["last_active_drawing"]
-        st.caption(tr("overview.map_help"))
+                                         tr("overview.legend_none"), basemap, map_settings, number)
+        layers, returned = [], ["last_active_drawing", "last_object_clicked"]
+        map_column.caption(tr("overview.map_help"))
     if maps.BASEMAPS[basemap].gcj02:
-        st.caption(tr("overview.basemap.gcj02_note"))
-    in_view = set(density["building_id"])
-    # Outline the clicked building's stairwells as an added layer, so the map itself is not rebuilt and keeps
-    # its place.
-    chosen = maps.clicked_id(stored)
+        map_column.caption(tr("overview.basemap.gcj02_note"))
+    # The chosen building: one drawn now, or one of the worst ten (on a large map, perhaps not yet in view).
+    known = pd.concat([density[["building_id", "name", "compound"]], worst[["building_id", "name", "compound"]]])
+    known = known.drop_duplicates("building_id").set_index("building_id")
+    chosen = st.session_state.get(BUILDING)
     units = None
-    if chosen in in_view:
+    # Outline the chosen building's stairwells as an added layer, so the map itself is not rebuilt and keeps
+    # its place.
+    if chosen in known.index:
         units = stairwells_of(chosen)
         layers.append(maps.stairwell_layer(units, chosen, tr("col.active"), basemap))
-    kit.not_on_map(page)
-    clicked = st_folium(fmap, height=520, use_container_width=True, returned_objects=returned,
-                        feature_group_to_add=layers or None, key="overview_map")
-    building_id = maps.clicked_id(clicked)
-    if building_id not in in_view:
+    centre = zoom = None
+    focused = worst[worst["building_id"] == st.session_state.get(FOCUS)]
+    if not focused.empty and focused["min_lon"].notna().all():
+        centre, zoom = maps.focus_view(tuple(focused.iloc[0][["min_lon", "min_lat", "max_lon", "max_lat"]]),
+                                       basemap, map_settings)
+    with map_column:
+        kit.not_on_map(page)
+        st_folium(fmap, height=520, use_container_width=True, returned_objects=returned,
+                  feature_group_to_add=layers or None, key="overview_map", center=centre, zoom=zoom)
+    if chosen not in known.index:
         st.caption(tr("overview.breakdown_hint"))
         return
-    if building_id != chosen:
-        units = stairwells_of(building_id)
-    building = density.set_index("building_id").loc[building_id]
+    breakdown(chosen, known.loc[chosen], units)
+
+
+def breakdown(building_id: int, building: pd.Series, units: pd.DataFrame) -> None:
+    """The chosen building's stairwells, households under measures and who to call."""
     st.subheader(tr("overview.breakdown", building=building["name"], compound=building["compound"]))
     st.markdown(f"**{tr('overview.stairwells')}**")
     unit_labels = {"label": tr("col.unit"), **kit.headers("households", "residents", "active",
