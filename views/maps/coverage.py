@@ -24,6 +24,7 @@ reach = int(settings.reach_m)
 # --- headline -------------------------------------------------------------------------------------------------
 
 st.title(tr("coverage.title"))
+kit.flashed()
 kpi = coverage.kpis(con, scope, settings, today)
 kit.kpis((tr("coverage.kpi.vulnerable"), kpi["vulnerable_households"]),
          (tr("coverage.kpi.covered"), f"{kpi['covered_share']:.0%}",
@@ -120,10 +121,13 @@ def suggest_section() -> None:
         if st.button(ntr("coverage.apply", len(chosen)), type="primary", disabled=not chosen, key="cov_apply"):
             try:
                 written = coverage.apply(con, user, suggestion, chosen)
-                del st.session_state["cov_suggestion"]
-                st.success(ntr("coverage.applied", written))
             except CoverageError as error:
                 kit.fail(error)
+            else:
+                # The headline above was drawn before the write and the suggestion is spent: draw it all again.
+                for spent in ("cov_suggestion", "cov_editor"):
+                    st.session_state.pop(spent, None)
+                kit.flash(ntr("coverage.applied", written))
     if not suggestion.uncovered.empty:
         st.markdown(f"**{ntr('coverage.left_uncovered', len(suggestion.uncovered))}**")
         left = coverage.suggestion_uncovered(con, scope, suggestion)
