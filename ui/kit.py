@@ -1,6 +1,7 @@
 """What every page repeats, written once: the preamble, refusals, messages kept across a rerun, KPI cards,
 tables with their Excel download, choices shown by label, the reveal picker and personal data as plain text."""
 
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -163,13 +164,38 @@ def flashed() -> None:
 
 def kpis(*cards) -> None:
     """Fixed-width cards that wrap: one row on a desk, three abreast on a phone instead of a tall stack.
-    A card is (label, value[, help[, delta]]); whole numbers are grouped as the reader reads them."""
+    A card is (label, value[, help[, delta]]); whole numbers are grouped as the reader reads them. Labels wrap
+    onto a second line instead of being cut, and a card widens for a long value (160/2,286), so the values
+    stay whole; the cards of a row line up by their values."""
     lang = session.lang()
-    with st.container(horizontal=True, gap="small"):
+    st.html(KPI_STYLE)
+    with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
         for label, value, *more in cards:
             help_text, delta = (*more, None, None)[:2]
             shown = fmt_number(int(value), lang) if isinstance(value, Integral) else value
-            st.metric(label, shown, delta=delta, help=help_text, width=KPI_WIDTH)
+            st.metric(label, shown, delta=delta, help=help_text, width=card_width(str(shown)))
+
+
+# Streamlit cuts a metric's label to one line with an ellipsis ("Release due to…"): let it wrap instead.
+KPI_STYLE = """<style>
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"],
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p {
+  white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: anywhere; line-height: 1.25;
+}
+</style>"""
+VALUE_PX = {",": 9, ".": 9, ":": 9, " ": 8, "/": 13, "%": 30}  # px a value's character takes (2.25 rem, measured)
+
+
+def card_width(shown: str) -> int:
+    """KPI_WIDTH, or wide enough for the whole value: Streamlit cuts a value that does not fit ("160/…")."""
+    needed = sum(37 if unicodedata.east_asian_width(c) in "WF" else VALUE_PX.get(c, 18) for c in shown)
+    return max(KPI_WIDTH, needed + 4)
+
+
+def fraction(part: int, whole: int) -> str:
+    """159/2,285 with the reader's grouping, as the cards beside it write whole numbers."""
+    lang = session.lang()
+    return f"{fmt_number(int(part), lang)}/{fmt_number(int(whole), lang)}"
 
 
 # The usual columns' names and their headers' keys, so each page does not spell them out again.
@@ -223,6 +249,32 @@ def section(prefix: str, names: Iterable[str], default: str | None = None,
                                   format_func=label or (lambda k: tr(f"{prefix}.tab.{k}")),
                                   label_visibility="collapsed")
     return chosen or first
+
+
+# --- the page menu on a narrow screen ------------------------------------------------------------------------
+
+# Below Streamlit's md breakpoint (768 px) the sidebar lies over the page. Streamlit folds it after a choice only
+# when the browser says it is a phone; a narrow window, a tablet or a phone asking for the desktop site kept the
+# menu open over the page chosen. Installed once per browser tab; it waits for Streamlit's own click handling,
+# then folds the menu if it is still open.
+MENU_CLOSER = """<script>
+(() => {
+  if (document.rcMenuCloses) return;
+  document.rcMenuCloses = true;
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest('[data-testid="stSidebarNav"] a') || window.innerWidth >= 768) return;
+    setTimeout(() => {
+      const fold = document.querySelector('[data-testid="stSidebarCollapseButton"] button[aria-expanded="true"]');
+      if (fold) fold.click();
+    }, 0);
+  });
+})();
+</script>"""
+
+
+def menu_folds_after_choice() -> None:
+    """Fold the page menu after a page is chosen on a narrow screen: one tap per page change, not three."""
+    st.html(MENU_CLOSER, unsafe_allow_javascript=True)
 
 
 # --- communities ----------------------------------------------------------------------------------------------

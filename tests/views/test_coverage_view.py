@@ -57,7 +57,7 @@ def test_suggestions_apply_and_raise_coverage(database, monkeypatch):
     next(b for b in at.button if b.label == "计算建议分配").click().run()
     assert not at.exception, at.exception
     after_label = next(m for m in at.metric if m.label == "采用后覆盖")
-    promised = int(after_label.value.split("/")[0])
+    promised = int(after_label.value.split("/")[0].replace(",", ""))
     assert promised > before["covered_households"]
     next(b for b in at.button if b.label.startswith("采用选中的")).click().run()
     assert not at.exception, at.exception

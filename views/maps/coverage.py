@@ -99,8 +99,8 @@ def suggest_section() -> None:
     suggestion = st.session_state.get("cov_suggestion")
     if suggestion is None or suggestion.today != today:
         return
-    kit.kpis((tr("coverage.covered_now"), f"{suggestion.covered_now}/{suggestion.vulnerable}"),
-             (tr("coverage.covered_after"), f"{suggestion.covered_after}/{suggestion.vulnerable}", None,
+    kit.kpis((tr("coverage.covered_now"), kit.fraction(suggestion.covered_now, suggestion.vulnerable)),
+             (tr("coverage.covered_after"), kit.fraction(suggestion.covered_after, suggestion.vulnerable), None,
               suggestion.extra_covered),
              (tr("coverage.walking"), f"{suggestion.distance_m / 1000:.1f} km"))
     st.caption(tr("coverage.solved_in", seconds=f"{suggestion.seconds:.2f}"))
