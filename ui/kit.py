@@ -222,9 +222,39 @@ def table(frame: pd.DataFrame, headers: dict[str, str], excel: str | None = None
           look: dict | None = None, **options) -> None:
     """A table with the reader's headers (`look` for typed columns), and its Excel download when `excel` names
     the file: the download holds what is shown, with the same headers."""
-    st.dataframe(frame, hide_index=True, column_config={**headers, **(look or {})}, **{"width": "stretch", **options})
+    shown = {**headers, **dated(frame, headers, look or {}), **(look or {})}
+    st.dataframe(frame, hide_index=True, column_config=shown, **{"width": "stretch", **options})
     if excel:
         session.excel_button(frame, headers, excel, key)
+
+
+def dated(frame: pd.DataFrame, headers: dict[str, str], look: dict) -> dict:
+    """The reader's date format for every column of days or moments that `look` does not type: Streamlit shows
+    them as 2026-11-23 or 2026-11-23 10:00:00 beside the 2026年11月23日 of the captions."""
+    typed = {}
+    for column in frame.columns:
+        if column in look:
+            continue
+        kind = _date_kind(frame[column])
+        if kind == "date":
+            typed[column] = st.column_config.DateColumn(headers.get(column), format=session.date_format())
+        elif kind == "datetime":
+            typed[column] = st.column_config.DatetimeColumn(headers.get(column), format=session.datetime_format())
+    return typed
+
+
+def _date_kind(values: pd.Series) -> str | None:
+    """'date' for days, 'datetime' for moments (a datetime column all at midnight holds days), else None."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        present = values.dropna()
+        return "date" if (present == present.dt.normalize()).all() else "datetime"
+    if values.dtype == object:
+        first = next((v for v in values if not _missing(v)), None)
+        if isinstance(first, datetime):
+            return "datetime"
+        if isinstance(first, date):
+            return "date"
+    return None
 
 
 def whole(label: str, **options) -> st.column_config.NumberColumn:
@@ -249,6 +279,36 @@ def section(prefix: str, names: Iterable[str], default: str | None = None,
                                   format_func=label or (lambda k: tr(f"{prefix}.tab.{k}")),
                                   label_visibility="collapsed")
     return chosen or first
+
+
+# --- files in -------------------------------------------------------------------------------------------------
+
+# Streamlit's uploader writes "Upload" and "50MB per file • XLSX, CSV" in English whatever the page's language, and
+# takes no words from Python: hide its own and show ours in their place, for this uploader only (its key's class).
+UPLOADER_STYLE = """<style>
+.st-key-{key} [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
+.st-key-{key} [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+.st-key-{key} [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+  content: {button}; font-size: 0.875rem; line-height: 1.6;
+}}
+.st-key-{key} [data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: {limit}; font-size: 0.875rem; line-height: 1.6;
+}}
+</style>"""
+
+
+def file_uploader(label: str, types: list[str], key: str, where=st, **options):
+    """st.file_uploader with its button and its size and type line in the reader's language."""
+    tr = _tr()
+    size = options.get("max_upload_size") or st.get_option("server.maxUploadSize")
+    limit = tr("upload.limit", size=fmt_number(int(size), session.lang()), types="/".join(t.upper() for t in types))
+    st.html(UPLOADER_STYLE.format(key=key, button=_css_text(tr("upload.button")), limit=_css_text(limit)))
+    return where.file_uploader(label, type=types, key=key, **options)
+
+
+def _css_text(words: str) -> str:
+    """Words as a CSS string: quoted, with nothing that could end the string or the style element."""
+    return '"' + "".join(f"\\{ord(c):x} " if c in '"\\<>\n' else c for c in words) + '"'
 
 
 # --- the page menu on a narrow screen ------------------------------------------------------------------------

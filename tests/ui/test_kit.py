@@ -12,3 +12,10 @@ def test_a_long_value_widens_its_card():
     assert kit.card_width("159/2,285") >= 143 + 4
     assert kit.card_width("12.5 km") > kit.KPI_WIDTH
     assert kit.card_width("3天2小时") > kit.card_width("3d 2h")    # CJK characters are twice as wide
+
+
+def test_uploader_words_are_the_readers_and_cannot_break_out_of_the_style():
+    style = kit.UPLOADER_STYLE.format(key="k", button=kit._css_text("选择文件"), limit=kit._css_text('a"b</style>'))
+    assert '.st-key-k [data-testid="stFileUploaderDropzoneInstructions"] span::after' in style
+    assert 'content: "选择文件"' in style
+    assert "</style>" not in style.removesuffix("</style>") and 'a\\22 b' in style

@@ -22,7 +22,7 @@ st.download_button(tr("backup.download"), key="backup_zip", mime="application/zi
 
 st.subheader(tr("backup.restore"))
 st.warning(tr("backup.restore_warning"))
-upload = st.file_uploader(tr("backup.restore_file"), type=["zip"], key="restore_upload")
+upload = kit.file_uploader(tr("backup.restore_file"), ["zip"], "restore_upload")
 if upload is not None and st.button(tr("backup.restore_now"), key="restore_now"):
     try:
         with st.spinner(tr("backup.restoring")):
