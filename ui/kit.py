@@ -302,11 +302,11 @@ def file_uploader(label: str, types: list[str], key: str, where=st, **options):
     tr = _tr()
     size = options.get("max_upload_size") or st.get_option("server.maxUploadSize")
     limit = tr("upload.limit", size=fmt_number(int(size), session.lang()), types="/".join(t.upper() for t in types))
-    st.html(UPLOADER_STYLE.format(key=key, button=_css_text(tr("upload.button")), limit=_css_text(limit)))
+    st.html(UPLOADER_STYLE.format(key=key, button=css_text(tr("upload.button")), limit=css_text(limit)))
     return where.file_uploader(label, type=types, key=key, **options)
 
 
-def _css_text(words: str) -> str:
+def css_text(words: str) -> str:
     """Words as a CSS string: quoted, with nothing that could end the string or the style element."""
     return '"' + "".join(f"\\{ord(c):x} " if c in '"\\<>\n' else c for c in words) + '"'
 

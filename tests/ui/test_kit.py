@@ -15,7 +15,7 @@ def test_a_long_value_widens_its_card():
 
 
 def test_uploader_words_are_the_readers_and_cannot_break_out_of_the_style():
-    style = kit.UPLOADER_STYLE.format(key="k", button=kit._css_text("选择文件"), limit=kit._css_text('a"b</style>'))
+    style = kit.UPLOADER_STYLE.format(key="k", button=kit.css_text("选择文件"), limit=kit.css_text('a"b</style>'))
     assert '.st-key-k [data-testid="stFileUploaderDropzoneInstructions"] span::after' in style
     assert 'content: "选择文件"' in style
     assert "</style>" not in style.removesuffix("</style>") and 'a\\22 b' in style
