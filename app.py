@@ -5,7 +5,7 @@ import streamlit as st
 from resilient.core import config, i18n, roles
 from resilient.core.scope import Scope
 from resilient.places import places
-from ui import session
+from ui import kit, session
 from ui.session import ALL
 
 st.set_page_config(page_title="韧性社区 Resilient Community", page_icon="🏘️", layout="wide")
@@ -53,6 +53,7 @@ with st.sidebar:
     if session.is_demo():
         st.caption(tr("app.demo_note"))
     st.caption(tr("app.data_as_of", when=i18n.fmt_date(config.now(), session.lang(), with_time=True)))
+    kit.menu_folds_after_choice()
 
 # Grouped by what the work is, every page listed: an administrator has 13, and a flat menu hides those past 10.
 # An office starting from an empty database opens on its set-up page instead of empty maps.

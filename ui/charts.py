@@ -1,10 +1,12 @@
-"""plotly figures, labelled in the user's language."""
+"""plotly figures, labelled in the user's language, and shown with plotly's own buttons in it too."""
 
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+import streamlit as st
 
 from resilient.core.i18n import CATEGORIES, chart_date_formats, chart_time_formats, t
+from ui.kit import css_text
 
 # Strictest measure darkest; the same colours on every chart.
 CATEGORY_COLOURS = {
@@ -14,6 +16,47 @@ CATEGORY_COLOURS = {
     "home_observation": "#fddbc7",
     "health_monitoring": "#67a9cf",
 }
+
+
+# plotly's words (its English source text) and their keys: the tool tips of its buttons and its notices.
+PLOTLY_WORDS = {
+    "Download plot as a PNG": "chart.download", "Zoom": "chart.zoom", "Pan": "chart.pan",
+    "Zoom in": "chart.zoom_in", "Zoom out": "chart.zoom_out", "Autoscale": "chart.autoscale",
+    "Reset axes": "chart.reset", "Box Select": "chart.box_select", "Lasso Select": "chart.lasso_select",
+    "Taking snapshot - this may take a few seconds": "chart.taking_snapshot",
+    "Snapshot succeeded": "chart.snapshot_done",
+    "Double-click to zoom back out": "chart.double_click",
+    "Double-click on legend to isolate one trace": "chart.legend_double_click",
+}
+PLOTLY_LOCALES = {"zh": "zh-CN", "en": "en"}
+SEPARATORS = ".,"  # decimal point, thousands: as fmt_number writes both languages
+
+
+def config(lang: str) -> dict:
+    """plotly's config for a chart: its buttons' tool tips in the reader's language, no plotly logo."""
+    locale = PLOTLY_LOCALES.get(lang, PLOTLY_LOCALES["zh"])
+    words = {english: t(key, lang) for english, key in PLOTLY_WORDS.items()}
+    return {"locale": locale, "locales": {locale: {"dictionary": words}}, "displaylogo": False}
+
+
+# Streamlit adds its own full-screen button to plotly's, titled in English; plotly shows a title from its CSS.
+FULLSCREEN_STYLE = """<style>
+.js-plotly-plot .plotly [data-title="Fullscreen"]::after {{ content: {open}; }}
+.js-plotly-plot .plotly [data-title="Close fullscreen"]::after {{ content: {close}; }}
+</style>"""
+
+
+def show(figure: go.Figure, lang: str, **options) -> None:
+    """st.plotly_chart with config(lang), Streamlit's full-screen button titled in the reader's language too."""
+    st.html(FULLSCREEN_STYLE.format(open=css_text(t("chart.fullscreen", lang)),
+                                    close=css_text(t("chart.close_fullscreen", lang))))
+    st.plotly_chart(figure, config=config(lang), **{"width": "stretch", **options})
+
+
+def _named_hover(fig: go.Figure) -> None:
+    """Each line's hover as 'name: 1,234' (plotly express would write '=集中隔离 日期=… 人数=26')."""
+    for trace in fig.data:
+        trace.hovertemplate = f"{trace.name}: %{{y:,}}<extra></extra>"
 
 
 def active_by_day(frame: pd.DataFrame, lang: str) -> go.Figure:
@@ -35,7 +78,9 @@ def active_by_day(frame: pd.DataFrame, lang: str) -> go.Figure:
     # People are counted whole and never below zero: a quiet month reads 0 to 1, not -1 to 1 in halves.
     peak = int(data.groupby("day")["active"].sum().max()) if not data.empty else 0
     few = {"dtick": 1, "range": [0, max(peak, 1) * 1.05]} if peak < 10 else {}
-    fig.update_yaxes(rangemode="nonnegative", **few)
+    fig.update_yaxes(rangemode="nonnegative", tickformat=",d", **few)
+    fig.update_layout(separators=SEPARATORS)
+    _named_hover(fig)
     return fig
 
 
@@ -47,9 +92,11 @@ def round_curve(planned: pd.DataFrame, sampled: pd.DataFrame, lang: str) -> go.F
     fig.add_scatter(x=sampled["bin_start"], y=sampled["cumulative"], name=t("testing.sampled_curve", lang),
                     line={"color": "#1a9850", "width": 3})
     fig.update_layout(height=300, margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h"},
-                      title=t("testing.curve_title", lang))
+                      title=t("testing.curve_title", lang), hovermode="x unified", separators=SEPARATORS)
     ticks, hover = chart_time_formats(lang)
     fig.update_xaxes(tickformat=ticks, hoverformat=hover)
+    fig.update_yaxes(rangemode="tozero", tickformat=",d")
+    _named_hover(fig)
     return fig
 
 
@@ -63,7 +110,7 @@ def trade_off(curve: pd.DataFrame, lang: str) -> go.Figure:
                         line={"color": colour}, text=hover, hovertemplate="%{text}: %{y} m")
     fig.update_layout(height=280, margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend={"orientation": "h"},
                       title=t("testing.trade_off_title", lang), xaxis_title=t("testing.finish", lang),
-                      yaxis_title=t("testing.walk_metres", lang))
+                      yaxis_title=t("testing.walk_metres", lang), separators=SEPARATORS)
     ticks, hover_format = chart_time_formats(lang)
     fig.update_xaxes(tickformat=ticks, hoverformat=hover_format)
     fig.update_yaxes(rangemode="tozero")

@@ -1,6 +1,7 @@
 """What every page repeats, written once: the preamble, refusals, messages kept across a rerun, KPI cards,
 tables with their Excel download, choices shown by label, the reveal picker and personal data as plain text."""
 
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -163,13 +164,38 @@ def flashed() -> None:
 
 def kpis(*cards) -> None:
     """Fixed-width cards that wrap: one row on a desk, three abreast on a phone instead of a tall stack.
-    A card is (label, value[, help[, delta]]); whole numbers are grouped as the reader reads them."""
+    A card is (label, value[, help[, delta]]); whole numbers are grouped as the reader reads them. Labels wrap
+    onto a second line instead of being cut, and a card widens for a long value (160/2,286), so the values
+    stay whole; the cards of a row line up by their values."""
     lang = session.lang()
-    with st.container(horizontal=True, gap="small"):
+    st.html(KPI_STYLE)
+    with st.container(horizontal=True, gap="small", vertical_alignment="bottom"):
         for label, value, *more in cards:
             help_text, delta = (*more, None, None)[:2]
             shown = fmt_number(int(value), lang) if isinstance(value, Integral) else value
-            st.metric(label, shown, delta=delta, help=help_text, width=KPI_WIDTH)
+            st.metric(label, shown, delta=delta, help=help_text, width=card_width(str(shown)))
+
+
+# Streamlit cuts a metric's label to one line with an ellipsis ("Release due to…"): let it wrap instead.
+KPI_STYLE = """<style>
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"],
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p {
+  white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: anywhere; line-height: 1.25;
+}
+</style>"""
+VALUE_PX = {",": 9, ".": 9, ":": 9, " ": 8, "/": 13, "%": 30}  # px a value's character takes (2.25 rem, measured)
+
+
+def card_width(shown: str) -> int:
+    """KPI_WIDTH, or wide enough for the whole value: Streamlit cuts a value that does not fit ("160/…")."""
+    needed = sum(37 if unicodedata.east_asian_width(c) in "WF" else VALUE_PX.get(c, 18) for c in shown)
+    return max(KPI_WIDTH, needed + 4)
+
+
+def fraction(part: int, whole: int) -> str:
+    """159/2,285 with the reader's grouping, as the cards beside it write whole numbers."""
+    lang = session.lang()
+    return f"{fmt_number(int(part), lang)}/{fmt_number(int(whole), lang)}"
 
 
 # The usual columns' names and their headers' keys, so each page does not spell them out again.
@@ -196,9 +222,39 @@ def table(frame: pd.DataFrame, headers: dict[str, str], excel: str | None = None
           look: dict | None = None, **options) -> None:
     """A table with the reader's headers (`look` for typed columns), and its Excel download when `excel` names
     the file: the download holds what is shown, with the same headers."""
-    st.dataframe(frame, hide_index=True, column_config={**headers, **(look or {})}, **{"width": "stretch", **options})
+    shown = {**headers, **dated(frame, headers, look or {}), **(look or {})}
+    st.dataframe(frame, hide_index=True, column_config=shown, **{"width": "stretch", **options})
     if excel:
         session.excel_button(frame, headers, excel, key)
+
+
+def dated(frame: pd.DataFrame, headers: dict[str, str], look: dict) -> dict:
+    """The reader's date format for every column of days or moments that `look` does not type: Streamlit shows
+    them as 2026-11-23 or 2026-11-23 10:00:00 beside the 2026年11月23日 of the captions."""
+    typed = {}
+    for column in frame.columns:
+        if column in look:
+            continue
+        kind = _date_kind(frame[column])
+        if kind == "date":
+            typed[column] = st.column_config.DateColumn(headers.get(column), format=session.date_format())
+        elif kind == "datetime":
+            typed[column] = st.column_config.DatetimeColumn(headers.get(column), format=session.datetime_format())
+    return typed
+
+
+def _date_kind(values: pd.Series) -> str | None:
+    """'date' for days, 'datetime' for moments (a datetime column all at midnight holds days), else None."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        present = values.dropna()
+        return "date" if (present == present.dt.normalize()).all() else "datetime"
+    if values.dtype == object:
+        first = next((v for v in values if not _missing(v)), None)
+        if isinstance(first, datetime):
+            return "datetime"
+        if isinstance(first, date):
+            return "date"
+    return None
 
 
 def whole(label: str, **options) -> st.column_config.NumberColumn:
@@ -223,6 +279,62 @@ def section(prefix: str, names: Iterable[str], default: str | None = None,
                                   format_func=label or (lambda k: tr(f"{prefix}.tab.{k}")),
                                   label_visibility="collapsed")
     return chosen or first
+
+
+# --- files in -------------------------------------------------------------------------------------------------
+
+# Streamlit's uploader writes "Upload" and "50MB per file • XLSX, CSV" in English whatever the page's language, and
+# takes no words from Python: hide its own and show ours in their place, for this uploader only (its key's class).
+UPLOADER_STYLE = """<style>
+.st-key-{key} [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
+.st-key-{key} [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+.st-key-{key} [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+  content: {button}; font-size: 0.875rem; line-height: 1.6;
+}}
+.st-key-{key} [data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: {limit}; font-size: 0.875rem; line-height: 1.6;
+}}
+</style>"""
+
+
+def file_uploader(label: str, types: list[str], key: str, where=st, **options):
+    """st.file_uploader with its button and its size and type line in the reader's language."""
+    tr = _tr()
+    size = options.get("max_upload_size") or st.get_option("server.maxUploadSize")
+    limit = tr("upload.limit", size=fmt_number(int(size), session.lang()), types="/".join(t.upper() for t in types))
+    st.html(UPLOADER_STYLE.format(key=key, button=css_text(tr("upload.button")), limit=css_text(limit)))
+    return where.file_uploader(label, type=types, key=key, **options)
+
+
+def css_text(words: str) -> str:
+    """Words as a CSS string: quoted, with nothing that could end the string or the style element."""
+    return '"' + "".join(f"\\{ord(c):x} " if c in '"\\<>\n' else c for c in words) + '"'
+
+
+# --- the page menu on a narrow screen ------------------------------------------------------------------------
+
+# Below Streamlit's md breakpoint (768 px) the sidebar lies over the page. Streamlit folds it after a choice only
+# when the browser says it is a phone; a narrow window, a tablet or a phone asking for the desktop site kept the
+# menu open over the page chosen. Installed once per browser tab; it waits for Streamlit's own click handling,
+# then folds the menu if it is still open.
+MENU_CLOSER = """<script>
+(() => {
+  if (document.rcMenuCloses) return;
+  document.rcMenuCloses = true;
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest('[data-testid="stSidebarNav"] a') || window.innerWidth >= 768) return;
+    setTimeout(() => {
+      const fold = document.querySelector('[data-testid="stSidebarCollapseButton"] button[aria-expanded="true"]');
+      if (fold) fold.click();
+    }, 0);
+  });
+})();
+</script>"""
+
+
+def menu_folds_after_choice() -> None:
+    """Fold the page menu after a page is chosen on a narrow screen: one tap per page change, not three."""
+    st.html(MENU_CLOSER, unsafe_allow_javascript=True)
 
 
 # --- communities ----------------------------------------------------------------------------------------------

@@ -57,13 +57,30 @@ def test_suggestions_apply_and_raise_coverage(database, monkeypatch):
     next(b for b in at.button if b.label == "计算建议分配").click().run()
     assert not at.exception, at.exception
     after_label = next(m for m in at.metric if m.label == "采用后覆盖")
-    promised = int(after_label.value.split("/")[0])
+    promised = int(after_label.value.split("/")[0].replace(",", ""))
     assert promised > before["covered_households"]
     next(b for b in at.button if b.label.startswith("采用选中的")).click().run()
     assert not at.exception, at.exception
     assert any("已写入" in s.value for s in at.success)
     after, _, _ = figures(database, "leader")
     assert after["covered_households"] == promised
+
+
+def test_applying_suggestions_refreshes_the_page_in_the_same_run(database, monkeypatch):
+    """Issue 15: after applying, the headline still said 7 % and the applied table and its button stayed, until
+    another section was opened."""
+    at = open_page(database, monkeypatch, "leader")
+    section(at, "suggest")
+    next(b for b in at.button if b.label == "计算建议分配").click().run()
+    shown_before = next(m.value for m in at.metric if m.label == "已覆盖")
+    next(b for b in at.button if b.label.startswith("采用选中的")).click().run()
+    assert not at.exception, at.exception
+    after, _, _ = figures(database, "leader")
+    assert next(m.value for m in at.metric if m.label == "已覆盖") == f"{after['covered_share']:.0%}" != shown_before
+    assert not [b for b in at.button if b.label.startswith("采用选中的")]   # the applied suggestion is gone
+    assert not at.get("arrow_data_frame") or all(                          # and so is its table
+        "apply" not in frame.value.columns for frame in at.get("arrow_data_frame"))
+    assert any("已写入" in s.value for s in at.success)                    # what happened is said once
 
 
 def test_volunteer_records_a_contact_in_two_clicks(database, monkeypatch):

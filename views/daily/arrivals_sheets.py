@@ -50,7 +50,7 @@ def sheet_section(page: kit.Page) -> None:
     st.download_button(tr("arrivals.template"), arrivals.template_bytes(page.lang), mime=kit.XLSX,
                        file_name=f"{tr('arrivals.template_file')}.xlsx", key="arr_template",
                        icon=":material/download:")
-    upload = st.file_uploader(tr("arrivals.sheet_file"), type=SHEET_TYPES, key="arr_upload")
+    upload = kit.file_uploader(tr("arrivals.sheet_file"), SHEET_TYPES, "arr_upload")
     if upload is None:
         st.caption(tr("arrivals.sheet_help"))
         return

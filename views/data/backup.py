@@ -22,7 +22,7 @@ st.download_button(tr("backup.download"), key="backup_zip", mime="application/zi
 
 st.subheader(tr("backup.restore"))
 st.warning(tr("backup.restore_warning"))
-upload = st.file_uploader(tr("backup.restore_file"), type=["zip"], key="restore_upload")
+upload = kit.file_uploader(tr("backup.restore_file"), ["zip"], "restore_upload")
 accept = st.checkbox(tr("backup.accept_unverified"), key="restore_accept_unverified",
                      help=tr("backup.accept_unverified_help"))
 if upload is not None and st.button(tr("backup.restore_now"), key="restore_now"):

@@ -22,7 +22,7 @@ FOOTPRINT_TYPES = ["geojson", "json", "zip", "gpkg", "kml", "osm", "pbf"]
 def outline_import(page: kit.Page, community_id: int | None) -> None:
     """Upload → read and clean → the office's compounds → match near the community → settle → preview → write."""
     tr = page.tr
-    upload = st.file_uploader(tr("import.footprint_file"), type=FOOTPRINT_TYPES, key="upload_footprints")
+    upload = kit.file_uploader(tr("import.footprint_file"), FOOTPRINT_TYPES, "upload_footprints")
     if upload is None:
         st.caption(tr("import.footprint_help"))
         return

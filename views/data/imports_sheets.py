@@ -58,7 +58,7 @@ def sheet_import(page: kit.Page, sheet: Sheet, community: Callable[[], int | Non
     st.download_button(tr("import.template"), register_import.template_bytes(kind), mime=kit.XLSX,
                        file_name=f"{tr(f'import.kind.{kind}')}_{tr('import.template_suffix')}.xlsx",
                        key=f"template_{kind}")
-    upload = st.file_uploader(tr("import.file"), type=SHEET_TYPES, key=f"upload_{kind}")
+    upload = kit.file_uploader(tr("import.file"), SHEET_TYPES, f"upload_{kind}")
     if upload is None:
         return
     data = upload.getvalue()

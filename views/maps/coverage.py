@@ -25,6 +25,7 @@ reach = int(settings.reach_m)
 # --- headline -------------------------------------------------------------------------------------------------
 
 st.title(tr("coverage.title"))
+kit.flashed()
 kpi = coverage.kpis(con, scope, settings, today)
 kit.kpis((tr("coverage.kpi.vulnerable"), kpi["vulnerable_households"]),
          (tr("coverage.kpi.covered"), f"{kpi['covered_share']:.0%}",
@@ -99,8 +100,8 @@ def suggest_section() -> None:
     suggestion = st.session_state.get("cov_suggestion")
     if suggestion is None or suggestion.today != today:
         return
-    kit.kpis((tr("coverage.covered_now"), f"{suggestion.covered_now}/{suggestion.vulnerable}"),
-             (tr("coverage.covered_after"), f"{suggestion.covered_after}/{suggestion.vulnerable}", None,
+    kit.kpis((tr("coverage.covered_now"), kit.fraction(suggestion.covered_now, suggestion.vulnerable)),
+             (tr("coverage.covered_after"), kit.fraction(suggestion.covered_after, suggestion.vulnerable), None,
               suggestion.extra_covered),
              (tr("coverage.walking"), f"{suggestion.distance_m / 1000:.1f} km"))
     st.caption(tr("coverage.solved_in", seconds=f"{suggestion.seconds:.2f}"))
@@ -121,10 +122,13 @@ def suggest_section() -> None:
         if st.button(ntr("coverage.apply", len(chosen)), type="primary", disabled=not chosen, key="cov_apply"):
             try:
                 written = coverage.apply(con, user, suggestion, chosen)
-                del st.session_state["cov_suggestion"]
-                st.success(ntr("coverage.applied", written))
             except CoverageError as error:
                 kit.fail(error)
+            else:
+                # The headline above was drawn before the write and the suggestion is spent: draw it all again.
+                for spent in ("cov_suggestion", "cov_editor"):
+                    st.session_state.pop(spent, None)
+                kit.flash(ntr("coverage.applied", written))
     if not suggestion.uncovered.empty:
         st.markdown(f"**{ntr('coverage.left_uncovered', len(suggestion.uncovered))}**")
         left = coverage.suggestion_uncovered(con, scope, suggestion)

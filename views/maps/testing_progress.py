@@ -32,8 +32,7 @@ def progress_tab(page: kit.Page, round_id: int) -> None:
     st_folium(maps.progress_map(progress, tr("testing.progress_legend")), height=480, use_container_width=True,
               returned_objects=[], key="progress_map",
               feature_group_to_add=maps.progress_layer(progress, tooltip, highlight))
-    st.plotly_chart(charts.round_curve(plans.planned_over_time(con, scope, round_id), over_time, page.lang),
-                    width="stretch")
+    charts.show(charts.round_curve(plans.planned_over_time(con, scope, round_id), over_time, page.lang), page.lang)
     queues = testing.site_queues(con, round_id, config.now())
     kit.table(queues.drop(columns=["site_id"]), {
         "name": tr("testing.site"), "groups_due": tr("testing.groups_due"), "people_due": tr("testing.people_due"),

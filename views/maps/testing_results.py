@@ -29,7 +29,7 @@ def results_tab(page: kit.Page, round_id: int) -> None:
                 st.success(tr("testing.result_saved", code=code.strip()))
             except TestingError as error:
                 fail(page, error)
-    upload = st.file_uploader(tr("testing.lab_file"), type=["xlsx", "csv"], key="lab_file")
+    upload = kit.file_uploader(tr("testing.lab_file"), ["xlsx", "csv"], "lab_file")
     if upload is not None and st.button(tr("testing.import_lab"), key="import_lab"):
         try:
             frame = testing.read_lab_file(upload.getvalue(), upload.name)

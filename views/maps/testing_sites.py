@@ -54,7 +54,7 @@ def site_choices(page: kit.Page, round_id: int, sites_wanted: int, has_sites: bo
             st.session_state["trade_off_curve"] = siting.finish_or_walk(page.con, page.scope, round_id, page.today)
         curve = st.session_state.get("trade_off_curve")
         if curve is not None:
-            st.plotly_chart(charts.trade_off(curve, lang), key="trade_off_chart")
+            charts.show(charts.trade_off(curve, lang), lang, key="trade_off_chart")
             shown = curve.assign(later=(curve["later"] * 100).round().astype(int),
                                  finish=[fmt_datetime(f, lang) for f in curve["finish"]],
                                  mean_walk_m=curve["mean_walk_m"].round(),
