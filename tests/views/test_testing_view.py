@@ -81,13 +81,16 @@ def test_page_runs_in_both_languages(page, lang):
 
 
 def test_a_new_round_starts_now_or_later(page, monkeypatch):
-    from datetime import datetime, time
+    from datetime import datetime, time, timedelta
 
     from resilient.core import config
 
     at, path = page
     afternoon = datetime.combine(config.today(), time(16, 6))
     monkeypatch.setattr(config, "now", lambda: afternoon)
+    # Seen a minute ago on that clock: signed in at any real hour more than 30 minutes away, the session would
+    # otherwise end as idle (the test then failed from 16:06 local to 07:36 the next morning).
+    at.session_state["last_seen"] = afternoon - timedelta(minutes=1)
     at.run()
     assert at.time_input[0].value == time(16, 10) and at.date_input[0].value == afternoon.date()
     at.time_input[0].set_value(time(6, 0))
