@@ -1,8 +1,11 @@
 """Issue 15, numbers that disagree: each mismatch seen on the demo community at one minute in one scope, then
 the registry of figures (one definition per label) and the report's yesterday columns against a replay."""
 
+import ast
+import importlib
 import json
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,7 +20,7 @@ from resilient.daily.rules import PERIODS
 from resilient.demo import database as demo_database
 from resilient.demo import office
 from resilient.places import measures
-from tests.conftest import NOW, TODAY, demo_account
+from tests.conftest import NOW, ROOT, TODAY, demo_account
 
 LANGS = ("zh", "en")
 
@@ -225,3 +228,103 @@ def test_report_columns_do_not_change_once_the_day_is_over(fresh_demo):
     measures_before = before[before["section"] == "measures"].set_index("item")["value"]
     measures_later = later[later["section"] == "measures"].set_index("item")["previous"]
     assert measures_later.to_dict() == measures_before.to_dict()
+
+
+# --- one definition per label ----------------------------------------------------------------------------------
+
+VIEWS = ROOT / "views"
+
+
+def shown_keys() -> set[str]:
+    """Every label key the pages show a figure under: figures.show cards read from the source. A key built in
+    the call (an f-string over a tuple) is expanded from its loop, the rest are literals or module constants."""
+    found: set[str] = set()
+    for path in sorted(VIEWS.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == "figures.show":
+                found |= _keys(node, path)
+    return found
+
+
+def _keys(call: ast.Call, path: Path) -> set[str]:
+    keys = set()
+    for arg in call.args[1:]:
+        cards = [arg.value] if isinstance(arg, ast.Starred) else [arg]
+        for card in cards:
+            if isinstance(card, ast.ListComp):
+                keys |= _expanded(card)
+            elif isinstance(card, ast.Tuple):
+                keys |= _key_of(card.elts[0], {}, path)
+    return keys
+
+
+def _expanded(comp: ast.ListComp) -> set[str]:
+    """[(f"checks.kpi.{k}", ...) for k in ("due", ...)] -> the keys; a loop over a call's .items() or a name is
+    taken from the registry by prefix (every key under it counts as shown)."""
+    element = comp.elt.elts[0] if isinstance(comp.elt, ast.Tuple) else comp.elt
+    loop = comp.generators[0]
+    names = [n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)]
+    try:
+        values = ast.literal_eval(loop.iter)
+    except ValueError:
+        values = None
+    if isinstance(element, ast.JoinedStr) and values is not None:
+        return {_fstring(element, {names[0]: v}) for v in values}
+    if isinstance(element, ast.JoinedStr):
+        prefix = _fstring(element, {names[0]: ""})
+        return {k for k in registry.FIGURES if k.startswith(prefix) and "." not in k[len(prefix):]}
+    return _key_of(element, {}, None)
+
+
+def _fstring(node: ast.JoinedStr, values: dict) -> str:
+    return "".join(str(p.value) if isinstance(p, ast.Constant) else str(values[p.value.id]) for p in node.values)
+
+
+def _key_of(node, values: dict, path) -> set[str]:
+    if isinstance(node, ast.Constant):
+        return {node.value}
+    if isinstance(node, ast.Subscript):   # supervision.WORKER_FIGURES["missed_week"], names["teams"]
+        return set(supervision.WORKER_FIGURES.values()) | set(supervision.TEAM_FIGURES.values())
+    raise AssertionError(f"{path}: a figure's label key the test cannot read: {ast.unparse(node)}")
+
+
+def test_pages_show_figures_only_through_the_registry():
+    """No KPI card is drawn around the registry: st.metric only in ui/kit.py, kit.kpis only in ui/figures.py."""
+    offenders = []
+    for path in [*VIEWS.rglob("*.py"), *(ROOT / "ui").glob("*.py"), ROOT / "app.py"]:
+        text = path.read_text(encoding="utf-8")
+        if "st.metric(" in text and path.name != "kit.py":
+            offenders.append(f"{path}: st.metric")
+        if "kit.kpis(" in text and path.name != "figures.py":
+            offenders.append(f"{path}: kit.kpis")
+    assert offenders == []
+
+
+def test_every_figure_shown_has_one_definition(demo):
+    """Every label the pages and the daily report show is in the registry; words that read alike (in either
+    language) belong to one definition, and each definition exists in both catalogs and names a real function."""
+    con = demo
+    keys = shown_keys()
+    assert {"checks.kpi.due", "supervision.kpi.team_missed_week", "release.due.today", "overview.kpi.new_24h",
+            "coverage.covered_after", "category.home_isolation", "testing.sampled"} <= keys
+    frame = daily_report.report(con, scope_of(con, "leader")[1], TODAY, NOW)
+    report_items = list(frame["item"])
+    unknown = [k for k in keys if k not in registry.FIGURES] + \
+        [i for i in report_items if registry.report_key(i) not in registry.FIGURES]
+    assert unknown == []
+    for lang in LANGS:
+        by_text: dict[str, set] = {}
+        for key in keys:
+            by_text.setdefault(t(key, lang, n=2), set()).add(registry.FIGURES[key])
+        for item in report_items:
+            by_text.setdefault(daily_report.item_label(item, lang), set()).add(
+                registry.FIGURES[registry.report_key(item)])
+        shared = {text: figures for text, figures in by_text.items() if len(figures) > 1}
+        assert shared == {}, lang
+    for key, figure in registry.FIGURES.items():
+        module, _, name = figure.source.partition(":")
+        assert callable(getattr(importlib.import_module(module), name)), key
+        for lang in LANGS:
+            assert t(key, lang, n=2) != key, (key, lang)
+            assert t(figure.help, lang, n=2, standard=9, days=3, reach=500) != figure.help, (figure.help, lang)
