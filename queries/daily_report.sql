@@ -1,6 +1,7 @@
 -- name: report_measures
 -- Per category on $day, for people in scope (counts only), as the records stood at $at (the day's end, or now
--- while it runs), so a day's figures never change afterwards: measures registered by then, each with the end
+-- while it runs), so a day's figures never change afterwards: measures registered by $registered (the end of a
+-- past day; NULL for the running day, as the pages count), each with the end
 -- it had then (before any later extension) and ended only if ended by then. Starting that day, ended that day
 -- by a release or by a transfer, active at the end of the day (as overview_kpis counts them), and due that day:
 -- its term ended that day and it was still running when the day began, released during the day or not.
@@ -15,7 +16,7 @@ WITH m AS (
     FROM scoped_household($community_ids, $grid_ids, $household_ids) h
     JOIN resident r USING (household_id)
     JOIN control_measure m USING (resident_id)
-    WHERE m.created_at <= $at
+    WHERE $registered IS NULL OR m.created_at <= $registered
 )
 SELECT category,
        count(*) FILTER (WHERE start_date = $day) AS new,

@@ -240,7 +240,8 @@ def kpis(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSetting
     load = volunteer_load(con, scope, settings, today)
     from resilient.daily import teams as team_loads  # daily.teams reads these settings: imported here, not above
 
-    teams = team_loads.team_load(con, scope, today)   # the one count of overloaded teams (supervision, report)
+    # The one count of overloaded teams (the supervision page and the daily report read it too).
+    teams = team_loads.team_load(con, scope, today, settings.team_standard_load)
     return {
         "vulnerable_households": len(cover),
         "covered_households": int(cover["covered"].sum()),

@@ -3,10 +3,13 @@
 A label is a translation key; the same words on two pages must mean the same count, so two labels that read
 alike share one Figure (tests/daily/test_figures.py checks, in every language). Pages show figures through
 ui.figures.show, which puts the definition on hover; the report lists its figures with the same definitions.
-Sources are named as "module:function" strings: the registry imports nothing it describes, so any module may use it.
+Sources are named as "module:function" strings: the registry imports nothing it describes, so any module may
+use it.
 """
 
 from dataclasses import dataclass
+
+from resilient.core.i18n import CATEGORIES
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ FIGURES: dict[str, Figure] = {
     "overview.kpi.active": Figure("resilient.places.measures:kpis", "def.overview.active"),
     "overview.kpi.new_24h": Figure("resilient.places.measures:kpis", "def.overview.new_24h"),
     **{f"category.{c}": Figure("resilient.places.measures:kpis", "def.overview.active_category")
-       for c in ("home_isolation", "home_observation", "centralised_quarantine", "health_monitoring")},
+       for c in CATEGORIES},
     # arrivals (views/daily/arrivals_sheets.py)
     "arrivals.kpi.all": Figure("resilient.daily.arrivals:arrivals", "def.arrivals.all"),
     **{f"origin.{o}": Figure("resilient.daily.arrivals:origin_counts", "def.arrivals.origin")

@@ -38,7 +38,9 @@ def figures(con: duckdb.DuckDBPyConnection, scope: Scope, day: date, now: dateti
     settings = settings or load_settings(con)
     at = as_of(day, now)
     rows: list[tuple[str, str, float]] = []
-    found = queries.fetch_df(con, "report_measures", **scope.params(), day=day, at=at).set_index("category")
+    registered = None if at == now else at   # the running day counts every record, as the pages do
+    found = queries.fetch_df(con, "report_measures", **scope.params(), day=day, at=at,
+                             registered=registered).set_index("category")
     for metric in MEASURE_METRICS:
         per = {c: int(found.loc[c, metric]) if c in found.index else 0 for c in CATEGORIES}
         rows.append(("measures", f"{metric}:all", sum(per.values())))

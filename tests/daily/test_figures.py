@@ -13,7 +13,7 @@ import pytest
 from resilient.core import db, roles
 from resilient.core.i18n import CATEGORIES, t
 from resilient.coverage import volunteers as coverage
-from resilient.daily import checks, releases, supervision
+from resilient.daily import arrivals, checks, releases, supervision
 from resilient.daily import figures as registry
 from resilient.daily import report as daily_report
 from resilient.daily.rules import PERIODS
@@ -213,17 +213,24 @@ def test_report_yesterday_columns_match_a_replay_of_yesterday(demo, username):
 
 
 def test_report_columns_do_not_change_once_the_day_is_over(fresh_demo):
-    """A measure extended today, overdue since yesterday, and a registration today dated yesterday: yesterday's
+    """A measure overdue since yesterday extended today, and a registration today dated yesterday: yesterday's
     figures as the report gave them at yesterday's end stay what they were."""
     con = fresh_demo
     user, scope = scope_of(con, "leader")
     yesterday = TODAY - timedelta(days=1)
     evening = datetime.combine(yesterday, time(23, 0))
+    # A running measure whose term ended yesterday (overdue today), registered long before.
+    running = int(con.execute("""SELECT min(measure_id) FROM control_measure
+                                 WHERE released_at IS NULL AND planned_end > $d AND start_date < $d - 3""",
+                              {"d": TODAY}).fetchone()[0])
+    con.execute("UPDATE control_measure SET planned_end = $d WHERE measure_id = $m", {"d": yesterday, "m": running})
     before = daily_report.report(con, scope, yesterday, evening)
-    due = releases.due(con, scope, TODAY, NOW)
-    overdue = due[due["due"] == "overdue"]
-    if not overdue.empty:
-        releases.extend(con, user, int(overdue.iloc[0]["measure_id"]), 3, "复查", now=NOW)
+    releases.extend(con, user, running, 3, "复查", now=NOW)
+    resident = int(con.execute("SELECT resident_id FROM control_measure WHERE measure_id = $m",
+                               {"m": running}).fetchone()[0])
+    con.execute("""INSERT INTO control_measure VALUES (
+                       (SELECT max(measure_id) + 1 FROM control_measure), $r, 'home_observation', 'other_area',
+                       $y, $y + 14, NULL, $now)""", {"r": resident, "y": yesterday, "now": NOW})   # dated yesterday
     later = daily_report.report(con, scope, TODAY, NOW)
     measures_before = before[before["section"] == "measures"].set_index("item")["value"]
     measures_later = later[later["section"] == "measures"].set_index("item")["previous"]
@@ -243,32 +250,46 @@ def shown_keys() -> set[str]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and ast.unparse(node.func) == "figures.show":
-                found |= _keys(node, path)
+                found |= _keys(node, path, _imported(tree))
     return found
 
 
-def _keys(call: ast.Call, path: Path) -> set[str]:
+def _imported(tree: ast.Module) -> dict:
+    """The names a page imports (CATEGORIES, a module), to expand the loops its cards are built in."""
+    names = {}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            module = importlib.import_module(node.module)
+            for alias in node.names:
+                value = getattr(module, alias.name, None)
+                if value is None:
+                    value = importlib.import_module(f"{node.module}.{alias.name}")
+                names[alias.asname or alias.name] = value
+    return names
+
+
+def _keys(call: ast.Call, path: Path, names: dict) -> set[str]:
     keys = set()
     for arg in call.args[1:]:
         cards = [arg.value] if isinstance(arg, ast.Starred) else [arg]
         for card in cards:
             if isinstance(card, ast.ListComp):
-                keys |= _expanded(card)
+                keys |= _expanded(card, names)
             elif isinstance(card, ast.Tuple):
                 keys |= _key_of(card.elts[0], {}, path)
     return keys
 
 
-def _expanded(comp: ast.ListComp) -> set[str]:
-    """[(f"checks.kpi.{k}", ...) for k in ("due", ...)] -> the keys; a loop over a call's .items() or a name is
-    taken from the registry by prefix (every key under it counts as shown)."""
+def _expanded(comp: ast.ListComp, imported: dict) -> set[str]:
+    """[(f"checks.kpi.{k}", ...) for k in ("due", ...)] -> the keys, the loop over a literal or an imported
+    name (CATEGORIES); a loop over what a call returns is taken from the registry by prefix."""
     element = comp.elt.elts[0] if isinstance(comp.elt, ast.Tuple) else comp.elt
     loop = comp.generators[0]
     names = [n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)]
     try:
         values = ast.literal_eval(loop.iter)
     except ValueError:
-        values = None
+        values = imported.get(loop.iter.id) if isinstance(loop.iter, ast.Name) else None
     if isinstance(element, ast.JoinedStr) and values is not None:
         return {_fstring(element, {names[0]: v}) for v in values}
     if isinstance(element, ast.JoinedStr):
@@ -307,7 +328,8 @@ def test_every_figure_shown_has_one_definition(demo):
     con = demo
     keys = shown_keys()
     assert {"checks.kpi.due", "supervision.kpi.team_missed_week", "release.due.today", "overview.kpi.new_24h",
-            "coverage.covered_after", "category.home_isolation", "testing.sampled"} <= keys
+            "coverage.covered_after", "category.medical_observation", "testing.sampled"} <= keys
+    assert {f"origin.{o}" for o in arrivals.ORIGINS} <= keys
     frame = daily_report.report(con, scope_of(con, "leader")[1], TODAY, NOW)
     report_items = list(frame["item"])
     unknown = [k for k in keys if k not in registry.FIGURES] + \
