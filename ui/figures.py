@@ -10,13 +10,15 @@ def card(page: kit.Page, key: str, value, values: dict | None = None, delta=None
     `values` fill in the label and the definition (a standard, a number of days)."""
     figure = registry.definition(key)
     values = dict(values or {})
-    label = page.ntr(key, values["n"], **values) if figure.label_count else page.tr(key, **values)
-    if figure.count:
-        shown = {k: v for k, v in values.items() if k != figure.count}
-        help_text = page.ntr(figure.help, values[figure.count], **shown)
-    else:
-        help_text = page.tr(figure.help, **values)
-    return label, value, help_text, delta
+    label = _text(page, key, figure.label_count, values)
+    return label, value, _text(page, figure.help, figure.count, values), delta
+
+
+def _text(page: kit.Page, key: str, count: str | None, values: dict) -> str:
+    """`key` filled in with `values`; a plural one chosen by the value named `count`."""
+    if count is None:
+        return page.tr(key, **values)
+    return page.ntr(key, values[count], **{k: v for k, v in values.items() if k != count})
 
 
 def show(page: kit.Page, *cards) -> None:

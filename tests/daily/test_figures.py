@@ -350,3 +350,19 @@ def test_every_figure_shown_has_one_definition(demo):
         for lang in LANGS:
             assert t(key, lang, n=2) != key, (key, lang)
             assert t(figure.help, lang, n=2, standard=9, days=3, reach=500) != figure.help, (figure.help, lang)
+
+
+def test_a_card_takes_its_label_and_definition_from_the_registry():
+    from types import SimpleNamespace
+
+    from resilient.core.i18n import nt
+    from ui import figures as cards
+
+    page = SimpleNamespace(tr=lambda key, **v: t(key, "zh", **v), ntr=lambda key, n, **v: nt(key, n, "zh", **v))
+    label, value, help_text, delta = cards.card(page, "coverage.kpi.not_contacted", 12, {"n": 3, "days": 3})
+    assert (label, value, delta) == ("3天未联系", 12, None) and "3 天以上" in help_text
+    label, _, help_text, _ = cards.card(page, "coverage.kpi.covered", "17%", {"n": 380, "reach": 500})
+    assert label == "已覆盖" and "380" in help_text and "500" in help_text
+    assert cards.card(page, "checks.kpi.due", 107)[2] == t("def.checks.due", "zh")
+    with pytest.raises(KeyError):
+        cards.card(page, "checks.kpi.people", 109)   # a figure without a definition is not shown
