@@ -115,9 +115,20 @@ LEFT JOIN active a ON a.key = s.area_id
 WHERE $bbox IS NULL OR s.hull && ST_MakeEnvelope($bbox[1], $bbox[2], $bbox[3], $bbox[4])
 ORDER BY s.area_id;
 
+-- name: due_counts
+-- One row: measures in scope (and the compound filter) still running on $today whose term ended before it
+-- (overdue), ends on it (today) or ends tomorrow: the releases page and the overview count releases due by it.
+SELECT count(*) FILTER (WHERE m.planned_end < CAST($today AS DATE)) AS overdue,
+       count(*) FILTER (WHERE m.planned_end = CAST($today AS DATE)) AS today,
+       count(*) FILTER (WHERE m.planned_end = CAST($today AS DATE) + 1) AS tomorrow
+FROM scoped_household($community_ids, $grid_ids, $household_ids) h
+JOIN resident r USING (household_id)
+JOIN control_measure m USING (resident_id)
+WHERE allowed($compound_ids, h.compound_id) AND active_on(m.start_date, m.released_at, $today);
+
 -- name: overview_kpis
--- One row: residents, households, active measures by category, releases due today and tomorrow,
--- measures created in the 24 hours before $now. Follows scope and compound filter, not the category filter.
+-- One row: residents, households, active measures by category, measures created in the 24 hours before $now
+-- (releases due come from due_counts). Follows scope and compound filter, not the category filter.
 WITH r AS (
     SELECT 0 AS key, r.resident_id, r.household_id
     FROM scoped_household($community_ids, $grid_ids, $household_ids) h
@@ -131,8 +142,6 @@ m AS (
 ),
 dates AS (
     SELECT
-        count(*) FILTER (WHERE is_active AND planned_end = $today) AS due_today,
-        count(*) FILTER (WHERE is_active AND planned_end = $today + INTERVAL 1 DAY) AS due_tomorrow,
         count(*) FILTER (WHERE created_at > $now - INTERVAL 24 HOUR AND created_at <= $now) AS new_24h
     FROM m
 ),

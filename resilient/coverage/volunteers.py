@@ -176,7 +176,8 @@ def _reported_distances(needy: pd.DataFrame, vols: pd.DataFrame, rows: list[int]
 
 
 def coverage(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSettings, today: date) -> pd.DataFrame:
-    """One row per needy household: covered or the first rule that fails, and when it was last contacted."""
+    """One row per needy household: covered or the first rule that fails, and when it was last contacted;
+    `team_overloaded` also where another rule fails first (a volunteer found for it still leaves it uncovered)."""
     needy = _needy(con, scope, settings, today)
     vols = _volunteers(con, scope, today)
     vols = vols[vols["active"]].reset_index(drop=True)
@@ -199,6 +200,7 @@ def coverage(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSet
     rows, chosen = [], []
     for i, h in enumerate(needy.itertuples(index=False)):
         hid = int(h.household_id)
+        team_over = "home_isolation" in h.reasons and team_over_any.get(hid, False)
         mine = [j for j in assigned.get(hid, []) if in_reach[i, j]]
         if not mine:
             if assigned.get(hid):
@@ -211,7 +213,7 @@ def coverage(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSet
                 gap = "not_assigned"
         elif over[mine].all():
             gap = "volunteer_over_capacity"
-        elif "home_isolation" in h.reasons and team_over_any.get(hid, False):
+        elif team_over:
             gap = "team_overloaded"
         else:
             gap = None
@@ -221,9 +223,11 @@ def coverage(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSet
         when = last.get(hid)
         quiet = when is None or (today - when.date()).days >= settings.not_contacted_days
         rows.append((hid, int(h.building_id), h.reasons, int(h.people), gap is None, gap,
-                     None if nearest is None else int(vols["volunteer_id"].iloc[nearest]), None, when, quiet))
+                     None if nearest is None else int(vols["volunteer_id"].iloc[nearest]), None, when, quiet,
+                     team_over))
     frame = pd.DataFrame(rows, columns=["household_id", "building_id", "reasons", "people", "covered", "reason",
-                                        "volunteer_id", "distance_m", "last_contact", "not_contacted"])
+                                        "volunteer_id", "distance_m", "last_contact", "not_contacted",
+                                        "team_overloaded"])
     metres = np.full(len(frame), np.nan)
     metres[[i for i, _ in chosen]] = _reported_distances(needy, vols, [i for i, _ in chosen], [j for _, j in chosen])
     frame["distance_m"] = metres
@@ -234,7 +238,10 @@ def kpis(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSetting
     """The headline numbers of the coverage page and the daily report."""
     cover = coverage(con, scope, settings, today)
     load = volunteer_load(con, scope, settings, today)
-    teams = team_load(con, scope, settings, today)
+    from resilient.daily import teams as team_loads  # daily.teams reads these settings: imported here, not above
+
+    # The one count of overloaded teams (the supervision page and the daily report read it too).
+    teams = team_loads.team_load(con, scope, today, settings.team_standard_load)
     return {
         "vulnerable_households": len(cover),
         "covered_households": int(cover["covered"].sum()),
@@ -366,7 +373,7 @@ class Suggestion:
 
     today: date
     assignments: pd.DataFrame            # volunteer_id, household_id, distance_m
-    uncovered: pd.DataFrame              # household_id, reason ('no_volunteer_in_reach' | 'all_in_reach_full')
+    uncovered: pd.DataFrame              # household_id, reason: no volunteer in reach, all full, team overloaded
     covered_now: int
     covered_after: int
     vulnerable: int
@@ -429,17 +436,23 @@ def suggest(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSett
          for (i, j), d in zip(pairs, metres)], columns=["volunteer_id", "household_id", "distance_m"])
     done = {i for i, _ in pairs}
     in_reach = dist <= settings.reach_m
+    # A household whose 三包一 team is overloaded stays uncovered when a volunteer is found for it: it is counted
+    # so here, as coverage() will count it once the assignment is written.
+    team_over = set(cover.loc[cover["team_overloaded"], "household_id"].astype(int))
+    left = [i for i in range(len(places)) if i not in done]
+    left_ids = {int(places["household_id"].iloc[i]) for i in left}
     uncovered = pd.DataFrame(
-        [(int(places["household_id"].iloc[i]),
-          "all_in_reach_full" if in_reach[i].any() else "no_volunteer_in_reach")
-         for i in range(len(places)) if i not in done], columns=["household_id", "reason"])
+        [(int(places["household_id"].iloc[i]), "all_in_reach_full" if in_reach[i].any() else "no_volunteer_in_reach")
+         for i in left] + [(h, "team_overloaded") for h in sorted(team_over - left_ids)],
+        columns=["household_id", "reason"])
     covered_now = int(cover["covered"].sum())
+    gained = int((~assignments["household_id"].isin(team_over)).sum())
     far = set(todo.loc[todo["reason"] == "assigned_out_of_reach", "household_id"].astype(int))
     replaces: dict[int, list[int]] = {}
     for v, h in queries.fetch_all(con, "coverage_assignments", **scope.params(), today=today):
         if int(h) in far:
             replaces.setdefault(int(h), []).append(int(v))
-    return Suggestion(today, assignments, uncovered, covered_now, covered_now + len(assignments), len(cover),
+    return Suggestion(today, assignments, uncovered, covered_now, covered_now + gained, len(cover),
                       float(assignments["distance_m"].sum()), time.perf_counter() - started, scope, replaces)
 
 

@@ -112,9 +112,12 @@ def viewer_staff_id(user: User | None) -> int | None:
 
 
 def period_counts(people: pd.DataFrame, period: str) -> dict[str, int]:
-    """A check list's figures for one half-day: people on it, readings recorded, readings still to take."""
+    """A check list's figures for one half-day: checks required (due = done + todo), readings recorded, readings
+    still to take, and the people on the list this half-day does not require (registered after its deadline),
+    so the figures add up to the list instead of leaving people unaccounted for."""
     status = people[f"{period}_status"]
-    return {"people": len(people), "done": int(status.isin(DONE).sum()), "todo": int(status.isin(TO_DO).sum())}
+    done, todo = int(status.isin(DONE).sum()), int(status.isin(TO_DO).sum())
+    return {"due": done + todo, "done": done, "todo": todo, "not_required": int((status == "not_required").sum())}
 
 
 def narrow(people: pd.DataFrame, period: str, todo_only: bool = False, find: str = "") -> pd.DataFrame:

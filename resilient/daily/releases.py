@@ -13,6 +13,7 @@ import pandas as pd
 
 from resilient.core import audit, config, queries
 from resilient.core.accounts import User
+from resilient.core.i18n import fmt_number, t
 from resilient.core.masking import mask_people
 from resilient.core.scope import Scope
 from resilient.daily import arrivals, checks
@@ -227,6 +228,15 @@ SHOWS = ("ready", "all", "blocked")
 def due_counts(frame: pd.DataFrame) -> dict[str, int]:
     """due() measures per group of DUE_ORDER (overdue, ending today, ending tomorrow)."""
     return {when: int((frame["due"] == when).sum()) for when in DUE_ORDER}
+
+
+def group_header(when: str, listed: int, total: int, lang: str) -> str:
+    """A due group's heading: '今日到期（175）' when the list shows them all, '今日到期：显示 170，共 175' when the
+    chosen filter (ready, blocked) shows part, so it never reads as another count of the same figure."""
+    label = t(f"release.due.{when}", lang)
+    if listed == total:
+        return t("releases.group_all", lang, label=label, total=fmt_number(total, lang))
+    return t("releases.group_part", lang, label=label, shown=fmt_number(listed, lang), total=fmt_number(total, lang))
 
 
 def show_counts(frame: pd.DataFrame) -> dict[str, int]:

@@ -2,7 +2,8 @@
 
 Every figure is read through the functions the pages use (measures counted as overview_kpis counts them, check
 statuses from checks.slots, arrivals, teams, testing progress, coverage.kpis), so the report and the pages
-cannot disagree. Out come a tidy table, an Excel workbook and a print-ready HTML page.
+cannot disagree. A day's figures are read as the records stood at its end (report_measures), so yesterday's
+column is what yesterday's report said. Out come a tidy table, an Excel workbook and a print-ready HTML page.
 """
 
 import html
@@ -16,6 +17,7 @@ from resilient.core.i18n import CATEGORIES, fmt_date, fmt_number, t
 from resilient.core.scope import Scope
 from resilient.coverage import volunteers as coverage
 from resilient.daily import arrivals, checks, teams
+from resilient.daily import figures as registry
 from resilient.daily.rules import DailySettings, load_settings
 from resilient.testing import rounds as testing
 
@@ -36,7 +38,9 @@ def figures(con: duckdb.DuckDBPyConnection, scope: Scope, day: date, now: dateti
     settings = settings or load_settings(con)
     at = as_of(day, now)
     rows: list[tuple[str, str, float]] = []
-    found = queries.fetch_df(con, "report_measures", **scope.params(), day=day).set_index("category")
+    registered = None if at == now else at   # the running day counts every record, as the pages do
+    found = queries.fetch_df(con, "report_measures", **scope.params(), day=day, at=at,
+                             registered=registered).set_index("category")
     for metric in MEASURE_METRICS:
         per = {c: int(found.loc[c, metric]) if c in found.index else 0 for c in CATEGORIES}
         rows.append(("measures", f"{metric}:all", sum(per.values())))
@@ -89,12 +93,21 @@ def report(con: duckdb.DuckDBPyConnection, scope: Scope, day: date, now: datetim
 def item_label(item: str, lang: str) -> str:
     """'new:home_isolation' -> 新增 · 居家隔离; 'arrivals:abroad' -> 境外."""
     metric, _, subject = item.partition(":")
-    if metric == "arrivals":
-        return t("report.all", lang) if subject == "all" else t(f"origin.{subject}", lang)
     label = t(f"report.metric.{metric}", lang)
+    if metric == "arrivals":   # '到达 · 境外': not the arrivals page's '境外', which counts the days it is given
+        return f"{label} · " + (t("report.all", lang) if subject == "all" else t(f"origin.{subject}", lang))
     if not subject:
         return label
     return f"{label} · " + (t("report.all", lang) if subject == "all" else t(f"category.{subject}", lang))
+
+
+def definition(item: str, lang: str, con: duckdb.DuckDBPyConnection | None = None) -> str:
+    """The one-line definition of an item's figure (resilient.daily.figures), the rules' numbers filled in."""
+    values = {}
+    if con is not None:
+        rules = coverage.load_settings(con)
+        values = {"standard": rules.team_standard_load, "days": rules.not_contacted_days}
+    return t(registry.definition(registry.report_key(item)).help, lang, **values)
 
 
 def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -136,6 +136,13 @@ def _reassign(con, actor: User, scope, measure_id: int, staff_id: int, reason: s
 
 # --- the supervisor's page: order, totals, whom to hand over to -------------------------------------------------
 
+# The headline figures of each tab by totals() key -> label key (resilient.daily.figures): the two tabs count
+# different people (those grid workers follow; those in the flats of 三包一 teams), so their labels differ.
+WORKER_FIGURES = {"overloaded": "supervision.kpi.workers_overloaded", "missed_week": "supervision.kpi.missed_week",
+                  "open_alerts": "supervision.kpi.open_alerts", "followed": "supervision.kpi.followed"}
+TEAM_FIGURES = {"teams": "supervision.kpi.teams", "overloaded": "supervision.kpi.teams_overloaded",
+                "unassigned": "supervision.kpi.unassigned", "missed_week": "supervision.kpi.team_missed_week",
+                "open_alerts": "supervision.kpi.team_open_alerts"}
 PROBLEMS = ("overloaded", "alerts", "missed")   # a row's problems, in the order its flags name them
 
 

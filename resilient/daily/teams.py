@@ -21,9 +21,10 @@ LOAD_COLUMNS = ["team_id", "community_id", "grid_ids", "grid_worker_id", "grid_w
                 "overloaded"]
 
 
-def team_load(con: duckdb.DuckDBPyConnection, scope: Scope, today: date) -> pd.DataFrame:
-    """Each team in scope: members, grid cells, flats and isolated people on `today`, against the standard."""
-    standard = coverage.load_settings(con).team_standard_load
+def team_load(con: duckdb.DuckDBPyConnection, scope: Scope, today: date, standard: int | None = None) -> pd.DataFrame:
+    """Each team in scope: members, grid cells, flats and isolated people on `today`, against the standard
+    (the stored one unless given: the coverage page passes the settings it shows)."""
+    standard = standard or coverage.load_settings(con).team_standard_load
     frame = queries.fetch_df(con, "team_loads", **scope.params(), today=today)
     frame["grid_ids"] = [[] if missing(g) else [int(x) for x in g] for g in frame["grid_ids"]]
     for column in ("households", "isolated_households", "isolated_people"):

@@ -93,7 +93,18 @@ def _bbox(bbox: Bbox | None) -> list[float] | None:
 
 def kpis(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, today: date, now: datetime) -> dict:
     row = queries.fetch_df(con, "overview_kpis", **scope.params(), **filters.params(), today=today, now=now)
-    return {key: int(value) for key, value in row.iloc[0].items()}
+    due = due_counts(con, scope, today, filters.compound_ids)
+    return {**{key: int(value) for key, value in row.iloc[0].items()},
+            "due_today": due["today"], "due_tomorrow": due["tomorrow"]}
+
+
+def due_counts(con: duckdb.DuckDBPyConnection, scope: Scope, today: date,
+               compound_ids: tuple[int, ...] | None = None) -> dict[str, int]:
+    """Measures still running on `today` by when their term ends: overdue, today, tomorrow. The one count of
+    releases due, for the releases page and the overview alike."""
+    row = queries.fetch_df(con, "due_counts", **scope.params(), today=today,
+                           compound_ids=None if compound_ids is None else list(compound_ids)).iloc[0]
+    return {when: int(row[when]) for when in ("overdue", "today", "tomorrow")}
 
 
 def active_by_day(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, today: date,

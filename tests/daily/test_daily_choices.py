@@ -29,11 +29,11 @@ def test_only_a_grid_workers_list_adds_their_own_people():
 def test_check_list_figures_and_filters(home):
     people = checks.check_list(home, ALL, TODAY, at(20))
     assert sorted(people["measure_id"]) == [6, 7]
-    assert checks.period_counts(people, "am") == {"people": 2, "done": 0, "todo": 2}
+    assert checks.period_counts(people, "am") == {"due": 2, "done": 0, "todo": 2, "not_required": 0}
     checks.record_check(home, GRID1, 6, TODAY, "am", 36.6, now=at(13))        # late, still a reading
     people = checks.check_list(home, ALL, TODAY, at(20))
-    assert checks.period_counts(people, "am") == {"people": 2, "done": 1, "todo": 1}
-    assert checks.period_counts(people, "pm") == {"people": 2, "done": 0, "todo": 2}
+    assert checks.period_counts(people, "am") == {"due": 2, "done": 1, "todo": 1, "not_required": 0}
+    assert checks.period_counts(people, "pm") == {"due": 2, "done": 0, "todo": 2, "not_required": 0}
     assert checks.narrow(people, "am", todo_only=True)["measure_id"].tolist() == [7]
     assert checks.narrow(people, "pm", todo_only=True)["measure_id"].tolist() == [6, 7]
     # Found by flat (as the hint shows it: building-stairwell-room) or by part of the compound and building.

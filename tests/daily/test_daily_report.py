@@ -45,8 +45,10 @@ def test_figures_against_hand_counts(day):
     assert list(frame.columns) == ["section", "item", "value", "previous", "change"]
     got = table(frame)
     # Active at the end of the day: isolation 1 and 6, observation 7 (2 was released on the 22nd), centralised
-    # 3, monitoring 5 and today's arrival. The day before: the same without the arrival, and observation 7 only.
-    assert got[("measures", "active:all")] == (6, 5, 1)
+    # 3, monitoring 5 and today's arrival. The day before, as it stood at its end: the same without the arrival
+    # and without centralised 3 (registered only today, at 10:00), and observation 7 only.
+    assert got[("measures", "active:all")] == (6, 4, 2)
+    assert got[("measures", "active:centralised_quarantine")] == (1, 0, 1)
     assert got[("measures", "active:home_isolation")] == (2, 2, 0)
     assert got[("measures", "active:home_observation")] == (1, 1, 0)
     assert got[("measures", "active:health_monitoring")] == (2, 1, 1)

@@ -44,6 +44,9 @@ def test_grid_worker_records_a_reading_and_a_fever_alerts_the_doctor(database, m
     assert count(database, "SELECT count(*) FROM fever_alert") == alerts_before + 1
     assert any("预警" in w.value for w in at.warning)
     assert int(next(m.value for m in at.metric if m.label == "未测")) == todo - 1
+    shown = {m.label: int(m.value) for m in at.metric}
+    assert shown["应测人数"] == shown["已测"] + shown["未测"]        # issue 15: 109 / 1 / 106 added up to 107
+    assert all(m.help for m in at.metric)                          # each figure's definition on hover
     assert period in (None, "am", "pm")
 
     doctor = open_page(database, monkeypatch, "doctor")

@@ -119,7 +119,7 @@ def test_worker_figures_equal_the_domain_and_problems_come_first(database):
     shown = metrics(at)
     assert shown["超负荷"] == str(int(frame["overloaded"].sum())) != "0"
     assert shown["本周漏报"] == str(int(frame["missed_week"].sum()))
-    assert shown["未处置预警"] == str(int(frame["open_alerts"].sum()))
+    assert shown["预警未处置人数"] == str(int(frame["open_alerts"].sum()))
     assert shown["跟进人数"] == str(int(frame["followed"].sum()))
     workers = table(at, "workers")
     columns = ["name", "followed", "done_week", "late_week", "missed_week", "open_alerts"]
@@ -148,10 +148,10 @@ def test_team_figures_equal_the_domain(database):
     view = supervision.team_view(con, scope, today, now)
     shown = metrics(at)
     assert shown["Teams"] == str(len(view))
-    assert shown["Overloaded"] == str(int(view["overloaded"].sum()))
+    assert shown["Overloaded teams"] == str(int(view["overloaded"].sum()))
     assert shown["No team"] == "0"
-    assert shown["Open alerts"] == str(int(view["open_alerts"].sum()))
-    assert shown["Missed"] == str(int(view["missed_week"].sum()))
+    assert shown["Isolated flats: open alerts"] == str(int(view["open_alerts"].sum()))
+    assert shown["Isolated flats: missed"] == str(int(view["missed_week"].sum()))
     listed = table(at, "teams")
     columns = ["households", "isolated_people", "done_week", "late_week", "missed_week", "open_alerts"]
     assert listed.assign(team_id=listed["team"].map(team_number)).set_index("team_id")[columns].sort_index() \

@@ -15,7 +15,7 @@ from resilient.core.i18n import CATEGORIES
 from resilient.daily import arrivals
 from resilient.daily.rules import DailyError
 from resilient.imports.sheets import ImportProblemError, read_table
-from ui import kit, session
+from ui import figures, kit, session
 
 SHEET_TYPES = ["xlsx", "xlsm", "csv", "txt"]
 PROBLEMS_AS_TEXT = 5
@@ -112,8 +112,8 @@ def list_section(page: kit.Page) -> None:
                            key="arr_range", format="YYYY-MM-DD")
     since, until = (picked[0], picked[-1]) if isinstance(picked, tuple) and picked else (today, today)
     frame = arrivals.arrivals(page.con, page.scope, since, until, kit.revealed())
-    kit.kpis((tr("arrivals.kpi.all"), len(frame)),
-             *[(tr(f"origin.{o}"), n) for o, n in arrivals.origin_counts(frame).items()])
+    figures.show(page, ("arrivals.kpi.all", len(frame)),
+                 *[(f"origin.{o}", n) for o, n in arrivals.origin_counts(frame).items()])
     if frame.empty:
         st.info(tr("arrivals.none_in_range"))
         return

@@ -10,7 +10,7 @@ from resilient.core.i18n import fmt_date
 from resilient.daily import checks
 from resilient.daily import rules as daily
 from resilient.daily.rules import DailyError
-from ui import kit
+from ui import figures, kit
 
 page = kit.page()
 tr, con, user, lang = page.tr, page.con, page.user, page.lang
@@ -68,7 +68,8 @@ def list_section() -> None:
         st.info(tr("checks.nobody"))
         return
     counts = checks.period_counts(people, period)
-    kit.kpis(*[(tr(f"checks.kpi.{k}"), counts[k]) for k in ("people", "done", "todo")])
+    shown = ("due", "done", "todo", "not_required") if counts["not_required"] else ("due", "done", "todo")
+    figures.show(page, *[(f"checks.kpi.{k}", counts[k]) for k in shown])
     deadline = settings.am_due if period == "am" else settings.pm_due
     st.caption(tr("checks.deadline", period=tr(f"period.{period}"), time=deadline,
                   threshold=f"{settings.fever_threshold:.1f}"))
@@ -166,7 +167,7 @@ def missed_section() -> None:
     """Half-days nobody recorded in time, over the last days: whom to chase, and which worker."""
     missed = checks.missed_recently(con, scope, today, now, settings, own)
     if scope.personal == "none":
-        kit.kpis((tr("checks.kpi.missed_week"), len(missed)))
+        figures.show(page, ("checks.kpi.missed_week", len(missed)))
         return
     if missed.empty:
         st.success(tr("checks.no_missed"))

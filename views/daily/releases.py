@@ -8,7 +8,8 @@ from resilient.core.i18n import fmt_date, fmt_datetime
 from resilient.daily import arrivals, releases
 from resilient.daily import rules as daily
 from resilient.daily.rules import DailyError
-from ui import kit
+from resilient.places import measures
+from ui import figures, kit
 
 # Error values that hold a code, and the translation prefix that names it.
 VALUE_WORDS = {"to": "transfer", "value": "transfer"}
@@ -53,7 +54,8 @@ def due_section() -> None:
     if due.empty:
         st.success(tr("releases.none_due"))
         return
-    kit.kpis(*[(tr(f"release.due.{when}"), n) for when, n in releases.due_counts(due).items()])
+    totals = measures.due_counts(con, scope, today)
+    figures.show(page, *[(f"release.due.{when}", n) for when, n in totals.items()])
     shown = releases.show_counts(due)
     show = st.segmented_control(tr("releases.show"), list(shown), default="ready",
                                 format_func=lambda s: tr(f"releases.show.{s}", n=shown[s]),
@@ -67,8 +69,7 @@ def due_section() -> None:
         part = due[due["due"] == when]
         if part.empty:
             continue
-        st.subheader(f"{tr(f'release.due.{when}')}（{len(part)}）" if lang == "zh"
-                     else f"{tr(f'release.due.{when}')} ({len(part)})")
+        st.subheader(releases.group_header(when, len(part), totals[when], lang))
         for row in part.itertuples():
             due_row(row)
 

@@ -43,10 +43,14 @@ for section in [s for s in daily_report.SECTIONS if s in set(frame["section"])]:
     if section == "measures":
         st.caption(tr("report.grid_help"))
         kit.table(daily_report.measure_grid(frame, lang), {})
+        st.caption("  \n".join(f"{tr(f'report.metric.{m}')}：{daily_report.definition(m, lang, con)}"
+                                for m in daily_report.MEASURE_METRICS))
         continue
     table = pd.DataFrame({
         "item": [daily_report.item_label(i, lang) for i in rows["item"]],
         "value": rows["value"].to_numpy(), "previous": rows["previous"].to_numpy(),
         "change": [change_text(int(c)) for c in rows["change"]],
+        "definition": [daily_report.definition(i, lang, con) for i in rows["item"]],
     })
-    kit.table(table, {c: headers[c] for c in ("item", "value", "previous", "change")})
+    kit.table(table, {**{c: headers[c] for c in ("item", "value", "previous", "change")},
+                      "definition": tr("report.column.definition")})

@@ -13,7 +13,7 @@ from resilient.daily import rules as daily
 from resilient.daily import supervision
 from resilient.daily.rules import DailyError, DailySettings
 from resilient.places import places
-from ui import kit, session
+from ui import figures, kit, session
 from views.daily import supervision_teams as part
 from views.daily.supervision_teams import COUNTS, VERSION, count_headers, counts_look, done, flags, grid_text
 
@@ -50,11 +50,8 @@ def workers_section() -> None:
         st.info(tr("supervision.no_workers"))
         return
     standard, total = settings.worker_standard_load, supervision.totals(frame)
-    kit.kpis((tr("supervision.kpi.workers_overloaded"), total["overloaded"],
-              ntr("supervision.kpi.workers_overloaded_help", standard)),
-             (tr("supervision.kpi.missed_week"), total["missed_week"], tr("supervision.kpi.missed_help")),
-             (tr("supervision.kpi.open_alerts"), total["open_alerts"], tr("supervision.kpi.open_alerts_help")),
-             (tr("supervision.kpi.followed"), total["followed"]))
+    figures.show(page, (supervision.WORKER_FIGURES["overloaded"], total["overloaded"], {"n": standard}),
+                 *[(supervision.WORKER_FIGURES[k], total[k]) for k in ("missed_week", "open_alerts", "followed")])
     ordered = supervision.problems_first(frame, "name")
     shown = pd.DataFrame({"flags": [flags(page, p) for p in ordered["problems"]], "name": ordered["name"],
                           "followed": ordered["followed"],

@@ -12,7 +12,7 @@ from resilient.coverage import volunteers as coverage
 from resilient.daily import rules as daily
 from resilient.daily import supervision, teams
 from resilient.daily.rules import DailyError
-from ui import kit, session
+from ui import figures, kit, session
 
 COUNTS = ("min_days_left", "done_week", "late_week", "missed_week", "open_alerts")
 VERSION = "sup_version"  # bumped by every change: selectboxes whose labels carry loads start afresh
@@ -75,12 +75,10 @@ def teams_section(page: kit.Page, grid_names: dict, settings) -> None:
     view = supervision.team_view(page.con, page.scope, page.today, page.now, settings)
     waiting = teams.unassigned(page.con, page.scope, page.today)
     standard, total = coverage.load_settings(page.con).team_standard_load, supervision.totals(view)
-    kit.kpis((tr("supervision.kpi.teams"), len(view)),
-             (tr("supervision.kpi.teams_overloaded"), total["overloaded"],
-              tr("supervision.kpi.teams_overloaded_help", n=standard)),
-             (tr("supervision.kpi.unassigned"), len(waiting), tr("supervision.kpi.unassigned_help")),
-             (tr("supervision.kpi.missed_week"), total["missed_week"], tr("supervision.kpi.missed_help")),
-             (tr("supervision.kpi.open_alerts"), total["open_alerts"], tr("supervision.kpi.open_alerts_help")))
+    names = supervision.TEAM_FIGURES
+    figures.show(page, (names["teams"], len(view)), (names["overloaded"], total["overloaded"], {"standard": standard}),
+                 (names["unassigned"], len(waiting)),
+                 *[(names[k], total[k]) for k in ("missed_week", "open_alerts")])
     if view.empty:
         st.info(tr("supervision.no_teams"))
     else:

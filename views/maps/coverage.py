@@ -9,7 +9,7 @@ from resilient.core import roles
 from resilient.core.i18n import fmt_number
 from resilient.coverage import volunteers as coverage
 from resilient.coverage.volunteers import CoverageError, CoverageSettings
-from ui import kit, session
+from ui import figures, kit, session
 from views.maps import coverage_lists as lists
 from views.maps.coverage_lists import household_labels, shown_households
 
@@ -27,13 +27,12 @@ reach = int(settings.reach_m)
 st.title(tr("coverage.title"))
 kit.flashed()
 kpi = coverage.kpis(con, scope, settings, today)
-kit.kpis((tr("coverage.kpi.vulnerable"), kpi["vulnerable_households"]),
-         (tr("coverage.kpi.covered"), f"{kpi['covered_share']:.0%}",
-          ntr("coverage.kpi.covered_help", kpi["covered_households"], reach=reach)),
-         (ntr("coverage.kpi.not_contacted", settings.not_contacted_days), kpi["not_contacted"]),
-         (tr("coverage.kpi.overloaded_volunteers"), kpi["overloaded_volunteers"]),
-         (tr("coverage.kpi.overloaded_teams"), kpi["overloaded_teams"],
-          ntr("coverage.kpi.teams_help", settings.team_standard_load)))
+days = settings.not_contacted_days
+figures.show(page, ("coverage.kpi.vulnerable", kpi["vulnerable_households"]),
+             ("coverage.kpi.covered", f"{kpi['covered_share']:.0%}", {"n": kpi["covered_households"], "reach": reach}),
+             ("coverage.kpi.not_contacted", kpi["not_contacted"], {"n": days, "days": days}),
+             ("coverage.kpi.overloaded_volunteers", kpi["overloaded_volunteers"]),
+             ("coverage.kpi.overloaded_teams", kpi["overloaded_teams"], {"standard": settings.team_standard_load}))
 
 
 # --- sections -------------------------------------------------------------------------------------------------
@@ -100,10 +99,10 @@ def suggest_section() -> None:
     suggestion = st.session_state.get("cov_suggestion")
     if suggestion is None or suggestion.today != today:
         return
-    kit.kpis((tr("coverage.covered_now"), kit.fraction(suggestion.covered_now, suggestion.vulnerable)),
-             (tr("coverage.covered_after"), kit.fraction(suggestion.covered_after, suggestion.vulnerable), None,
-              suggestion.extra_covered),
-             (tr("coverage.walking"), f"{suggestion.distance_m / 1000:.1f} km"))
+    figures.show(page, ("coverage.covered_now", kit.fraction(suggestion.covered_now, suggestion.vulnerable)),
+                 ("coverage.covered_after", kit.fraction(suggestion.covered_after, suggestion.vulnerable), None,
+                  suggestion.extra_covered),
+                 ("coverage.walking", f"{suggestion.distance_m / 1000:.1f} km"))
     st.caption(tr("coverage.solved_in", seconds=f"{suggestion.seconds:.2f}"))
     if suggestion.assignments.empty:
         st.info(tr("coverage.nothing_to_add"))

@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 from geo import area_maps, maps
 from resilient.core.i18n import CATEGORIES, density_labels, fmt_date, fmt_number
 from resilient.places import measures, people, places
-from ui import charts, kit, session
+from ui import charts, figures, kit, session
 
 page = kit.page()
 tr, con, lang = page.tr, page.con, page.lang
@@ -34,9 +34,9 @@ basemap = far.selectbox(tr("overview.basemap"), list(maps.available_basemaps(map
 filters = measures.Filters(tuple(chosen_compounds) or None, tuple(chosen_categories) or None)
 
 kpi = measures.kpis(con, scope, filters, today, now)
-kit.kpis(*[(tr(f"overview.kpi.{k}"), kpi[k]) for k in ("residents", "households", "active", "due_today",
-                                                        "due_tomorrow", "new_24h")])
-kit.kpis(*[(tr(f"category.{c}"), kpi[c]) for c in CATEGORIES])
+figures.show(page, *[(f"overview.kpi.{k}", kpi[k]) for k in ("residents", "households", "active", "due_today",
+                                                              "due_tomorrow", "new_24h")])
+figures.show(page, *[(f"category.{c}", kpi[c]) for c in CATEGORIES])
 st.caption(tr("overview.kpi_note"))
 
 

@@ -11,7 +11,7 @@ from resilient.testing import planner
 from resilient.testing import rounds as testing
 from resilient.testing import sheets as call_down
 from resilient.testing.rounds import TestingError
-from ui import kit, session
+from ui import figures, kit, session
 from views.maps import testing_proposals, testing_sites
 from views.maps.testing_versions import planning
 
@@ -21,9 +21,9 @@ def plan_tab(page: kit.Page, round_id: int) -> None:
     people = testing.eligible_people(con, scope, round_id, today)
     modes = testing.mode_counts(people)
     sizing = planner.suggest_sizing(modes["site"])
-    kit.kpis((tr("testing.at_sites"), modes["site"]), (tr("testing.door_to_door"), modes["door_to_door"]),
-             (tr("testing.excluded"), modes["excluded"]),
-             (tr("testing.suggested"), f"{sizing['sites']} / {sizing['desks']}"))
+    figures.show(page, ("testing.at_sites", modes["site"]), ("testing.door_to_door", modes["door_to_door"]),
+                 ("testing.excluded", modes["excluded"]),
+                 ("testing.suggested", f"{sizing['sites']} / {sizing['desks']}"))
     st.caption(tr("testing.sizing_note", hours=f"{sizing['finish_hours']:.1f}"))
     excluded = people[people["mode"] == "excluded"]
     if not excluded.empty:

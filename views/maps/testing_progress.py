@@ -9,7 +9,7 @@ from resilient.core import config
 from resilient.core.i18n import fmt_number, fmt_when
 from resilient.testing import plans
 from resilient.testing import rounds as testing
-from ui import charts, kit
+from ui import charts, figures, kit
 
 
 @st.fragment(run_every=30)
@@ -24,8 +24,9 @@ def progress_tab(page: kit.Page, round_id: int) -> None:
     done, expected = testing.progress_totals(progress)
     over_time = testing.samples_over_time(con, scope, round_id)
     finish = testing.estimated_finish(expected, done, over_time, config.now())
-    kit.kpis((tr("testing.sampled"), f"{fmt_number(done, page.lang)} / {fmt_number(expected, page.lang)}"),
-             (tr("testing.estimated_finish"), "—" if finish is None else fmt_when(finish, config.today(), page.lang)))
+    figures.show(page, ("testing.sampled", f"{fmt_number(done, page.lang)} / {fmt_number(expected, page.lang)}"),
+                 ("testing.estimated_finish",
+                  "—" if finish is None else fmt_when(finish, config.today(), page.lang)))
     tooltip = {"label": tr("col.unit"), "sampled": tr("testing.sampled"), "expected": tr("testing.expected"),
                "percent": "%"}
     highlight = set(st.session_state.get("traced_stairwells", []))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from resilient.testing import retests
 from resilient.testing.rounds import TestingError
-from ui import kit
+from ui import figures, kit
 from views.maps.testing_plan import fail
 
 
@@ -19,8 +19,8 @@ def retest_section(page: kit.Page, round_id: int) -> None:
         st.caption(tr("testing.no_retests"))
         return
     counts = retests.retest_counts(listed)
-    kit.kpis((tr("testing.retest_people"), counts["people"]), (tr("testing.retest_waiting"), counts["waiting"]),
-             (tr("testing.negative"), counts["negative"]), (tr("testing.positive"), counts["positive"]))
+    figures.show(page, ("testing.retest_people", counts["people"]), ("testing.retest_waiting", counts["waiting"]),
+                 ("testing.negative", counts["negative"]), ("testing.positive", counts["positive"]))
     if counts["positive"]:
         st.error(ntr("testing.retest_cases", counts["positive"]))
     shown = listed.assign(

@@ -10,7 +10,7 @@ from resilient.core.i18n import fmt_when
 from resilient.testing import plans
 from resilient.testing import rounds as testing
 from resilient.testing.rounds import TestingError
-from ui import kit
+from ui import figures, kit
 
 PROPOSAL = "testing_proposal"
 
@@ -61,11 +61,8 @@ def show_proposal(page: kit.Page, proposal: plans.Proposal, sites: pd.DataFrame)
     """What the plan would change, before anything is written."""
     tr, summary = page.tr, proposal.summary
     st.subheader(tr("testing.proposal"))
-    kit.kpis((tr("testing.proposal_kept"), f"{summary['kept_groups']} / {summary['kept_people']}"),
-             (tr("testing.proposal_moved"), summary["moved_people"]),
-             (tr("testing.proposal_retimed"), summary["retimed_people"]),
-             (tr("testing.proposal_new"), summary["new_people"]),
-             (tr("testing.proposal_dropped"), summary["dropped_people"]))
+    figures.show(page, ("testing.proposal_kept", f"{summary['kept_groups']} / {summary['kept_people']}"),
+                 *[(f"testing.proposal_{k}", summary[f"{k}_people"]) for k in ("moved", "retimed", "new", "dropped")])
     if proposal.plan is not None and not proposal.plan.batches.empty:
         st.caption(tr("testing.proposal_finish", finish=when(page, proposal.plan.finish),
                       bound=when(page, proposal.plan.lower_bound), wait=f"{proposal.plan.max_wait_minutes:.0f}"))

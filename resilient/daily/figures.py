@@ -1,0 +1,121 @@
+"""Every figure the pages and the daily report show: its label, the one function computing it, its definition.
+
+A label is a translation key; the same words on two pages must mean the same count, so two labels that read
+alike share one Figure (tests/daily/test_figures.py checks, in every language). Pages show figures through
+ui.figures.show, which puts the definition on hover; the report lists its figures with the same definitions.
+Sources are named as "module:function" strings: the registry imports nothing it describes, so any module may
+use it.
+"""
+
+from dataclasses import dataclass
+
+from resilient.core.i18n import CATEGORIES
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One definition: `source` computes it, `help` (a translation key) says in a line what it counts; `count`
+    names the value a plural help text is chosen by, `label_count` the one of a plural label."""
+
+    source: str
+    help: str
+    count: str | None = None
+    label_count: str | None = None
+
+
+# Shared definitions: figures read alike on several pages because they are one count.
+OVERLOADED_TEAMS = Figure("resilient.daily.teams:team_load", "def.overloaded_teams")
+OVERLOADED_VOLUNTEERS = Figure("resilient.coverage.volunteers:kpis", "def.overloaded_volunteers")
+TEAMS = Figure("resilient.daily.teams:team_load", "def.supervision.teams")
+VULNERABLE = Figure("resilient.coverage.volunteers:kpis", "def.coverage.vulnerable")
+NOT_CONTACTED = Figure("resilient.coverage.volunteers:kpis", "def.coverage.not_contacted", label_count="n")
+DUE = {when: Figure("resilient.places.measures:due_counts", f"def.due.{when}")
+       for when in ("overdue", "today", "tomorrow")}
+CHECKS = "resilient.daily.checks:period_counts"
+WEEK = "resilient.daily.supervision:totals"
+ROUNDS = "resilient.testing.rounds"
+PLANS = "resilient.testing.plans:compare"
+
+FIGURES: dict[str, Figure] = {
+    # daily checks (views/daily/checks.py)
+    "checks.kpi.due": Figure(CHECKS, "def.checks.due"),
+    "checks.kpi.done": Figure(CHECKS, "def.checks.done"),
+    "checks.kpi.todo": Figure(CHECKS, "def.checks.todo"),
+    "checks.kpi.not_required": Figure(CHECKS, "def.checks.not_required"),
+    "checks.kpi.missed_week": Figure("resilient.daily.checks:missed_recently", "def.checks.missed_week"),
+    # supervision, grid-worker tab and 三包一 tab (views/daily/supervision.py, supervision_teams.py)
+    "supervision.kpi.workers_overloaded": Figure(WEEK, "supervision.kpi.workers_overloaded_help", count="n"),
+    "supervision.kpi.missed_week": Figure(WEEK, "def.supervision.missed_week"),
+    "supervision.kpi.open_alerts": Figure(WEEK, "def.supervision.open_alerts"),
+    "supervision.kpi.followed": Figure(WEEK, "def.supervision.followed"),
+    "supervision.kpi.teams": TEAMS,
+    "supervision.kpi.teams_overloaded": OVERLOADED_TEAMS,
+    "supervision.kpi.unassigned": Figure("resilient.daily.teams:unassigned", "supervision.kpi.unassigned_help"),
+    "supervision.kpi.team_missed_week": Figure(WEEK, "def.supervision.team_missed_week"),
+    "supervision.kpi.team_open_alerts": Figure(WEEK, "def.supervision.team_open_alerts"),
+    # releases (views/daily/releases.py) and the overview's releases due (views/maps/overview.py)
+    **{f"release.due.{when}": figure for when, figure in DUE.items()},
+    "overview.kpi.due_today": DUE["today"],
+    "overview.kpi.due_tomorrow": DUE["tomorrow"],
+    # overview (views/maps/overview.py)
+    "overview.kpi.residents": Figure("resilient.places.measures:kpis", "def.overview.residents"),
+    "overview.kpi.households": Figure("resilient.places.measures:kpis", "def.overview.households"),
+    "overview.kpi.active": Figure("resilient.places.measures:kpis", "def.overview.active"),
+    "overview.kpi.new_24h": Figure("resilient.places.measures:kpis", "def.overview.new_24h"),
+    **{f"category.{c}": Figure("resilient.places.measures:kpis", "def.overview.active_category")
+       for c in CATEGORIES},
+    # arrivals (views/daily/arrivals_sheets.py)
+    "arrivals.kpi.all": Figure("resilient.daily.arrivals:arrivals", "def.arrivals.all"),
+    **{f"origin.{o}": Figure("resilient.daily.arrivals:origin_counts", "def.arrivals.origin")
+       for o in ("abroad", "key_area", "other_area", "close_contact")},
+    # coverage (views/maps/coverage.py)
+    "coverage.kpi.vulnerable": VULNERABLE,
+    "coverage.kpi.covered": Figure("resilient.coverage.volunteers:kpis", "coverage.kpi.covered_help", count="n"),
+    "coverage.kpi.not_contacted": NOT_CONTACTED,
+    "coverage.kpi.overloaded_volunteers": OVERLOADED_VOLUNTEERS,
+    "coverage.kpi.overloaded_teams": OVERLOADED_TEAMS,
+    "coverage.covered_now": Figure("resilient.coverage.volunteers:suggest", "def.coverage.covered_now"),
+    "coverage.covered_after": Figure("resilient.coverage.volunteers:suggest", "def.coverage.covered_after"),
+    "coverage.walking": Figure("resilient.coverage.volunteers:suggest", "def.coverage.walking"),
+    # mass testing (views/maps/testing_*.py)
+    "testing.at_sites": Figure(f"{ROUNDS}:mode_counts", "def.testing.at_sites"),
+    "testing.door_to_door": Figure(f"{ROUNDS}:mode_counts", "def.testing.door_to_door"),
+    "testing.excluded": Figure(f"{ROUNDS}:mode_counts", "def.testing.excluded"),
+    "testing.suggested": Figure("resilient.testing.planner:suggest_sizing", "def.testing.suggested"),
+    "testing.retest_people": Figure("resilient.testing.retests:retest_counts", "def.testing.retest_people"),
+    "testing.retest_waiting": Figure("resilient.testing.retests:retest_counts", "def.testing.retest_waiting"),
+    "testing.negative": Figure("resilient.testing.retests:retest_counts", "def.testing.retest_negative"),
+    "testing.positive": Figure("resilient.testing.retests:retest_counts", "def.testing.retest_positive"),
+    "testing.proposal_kept": Figure(PLANS, "def.testing.proposal_kept"),
+    "testing.proposal_moved": Figure(PLANS, "def.testing.proposal_moved"),
+    "testing.proposal_retimed": Figure(PLANS, "def.testing.proposal_retimed"),
+    "testing.proposal_new": Figure(PLANS, "def.testing.proposal_new"),
+    "testing.proposal_dropped": Figure(PLANS, "def.testing.proposal_dropped"),
+    "testing.sampled": Figure(f"{ROUNDS}:progress_totals", "def.testing.sampled"),
+    "testing.estimated_finish": Figure(f"{ROUNDS}:estimated_finish", "def.testing.estimated_finish"),
+}
+
+# The daily report's figures by metric (its items are "metric:subject"; see report_key).
+REPORT = "resilient.daily.report:figures"
+FIGURES.update({
+    **{f"report.metric.{m}": Figure(REPORT, f"def.report.{m}")
+       for m in ("new", "released", "transferred", "active", "due", "arrivals", "required", "done", "late",
+                 "missed", "alerts_raised", "alerts_open", "unassigned_households", "rounds", "planned", "sampled")},
+    "report.metric.teams": TEAMS,
+    "report.metric.vulnerable_households": VULNERABLE,
+    "report.metric.covered_households": Figure("resilient.coverage.volunteers:kpis", "def.report.covered_households"),
+    "report.metric.not_contacted": Figure(NOT_CONTACTED.source, NOT_CONTACTED.help),
+    "report.metric.overloaded_teams": OVERLOADED_TEAMS,
+    "report.metric.overloaded_volunteers": OVERLOADED_VOLUNTEERS,
+})
+
+
+def report_key(item: str) -> str:
+    """The label key of a report item: 'new:home_isolation' -> report.metric.new, 'arrivals:abroad' ->
+    report.metric.arrivals."""
+    return f"report.metric.{item.partition(':')[0]}"
+
+
+def definition(key: str) -> Figure:
+    """The figure a label key shows; a KeyError names a figure shown without a definition."""
+    return FIGURES[key]
