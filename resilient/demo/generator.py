@@ -510,13 +510,34 @@ def roll_forward(con: duckdb.DuckDBPyConnection, to: date | None = None) -> int:
     days = (to - date.fromisoformat(row[0])).days
     if days <= 0:
         return 0
-    columns = con.execute("""
-        SELECT table_name, column_name FROM information_schema.columns
-        WHERE table_schema = 'main' AND data_type IN ('DATE', 'TIMESTAMP')""").fetchall()
+    shifted: dict[str, list[str]] = {}
+    for table, column in con.execute("""
+            SELECT table_name, column_name FROM information_schema.columns
+            WHERE table_schema = 'main' AND data_type IN ('DATE', 'TIMESTAMP')
+            ORDER BY table_name, column_name""").fetchall():
+        if column not in FIXED_DATE_COLUMNS:
+            shifted.setdefault(table, []).append(column)
+    keyed = _tables_keyed_on_dates(con, shifted)
     with db.transaction(con):
-        for table, column in columns:
-            if column in FIXED_DATE_COLUMNS:
-                continue
-            con.execute(f'UPDATE "{table}" SET "{column}" = "{column}" + $d', {"d": timedelta(days=days)})
+        for table, columns in shifted.items():
+            moves = ", ".join(f'"{c}" + $d AS "{c}"' for c in columns)
+            if table in keyed:
+                # DuckDB checks a unique key 2,048 rows at a time in an UPDATE: a resident's check moved to the
+                # next day meets that day's check not moved yet. The rows are written again instead, all moved.
+                con.execute(f'CREATE TEMP TABLE rolled AS SELECT * REPLACE ({moves}) FROM "{table}"',
+                            {"d": timedelta(days=days)})
+                con.execute(f'DELETE FROM "{table}"')
+                con.execute(f'INSERT INTO "{table}" SELECT * FROM rolled')
+                con.execute("DROP TABLE rolled")
+            else:
+                sets = ", ".join(f'"{c}" = "{c}" + $d' for c in columns)
+                con.execute(f'UPDATE "{table}" SET {sets}', {"d": timedelta(days=days)})
         con.execute("UPDATE meta SET value = $d WHERE key = 'demo_as_of'", {"d": to.isoformat()})
     return days
+
+
+def _tables_keyed_on_dates(con: duckdb.DuckDBPyConnection, shifted: dict[str, list[str]]) -> set[str]:
+    """Tables with a primary or unique key over a date that moves (health_check: resident, day, period)."""
+    rows = con.execute("""SELECT table_name, constraint_column_names FROM duckdb_constraints()
+        WHERE schema_name = 'main' AND constraint_type IN ('PRIMARY KEY', 'UNIQUE')""").fetchall()
+    return {table for table, columns in rows if set(columns) & set(shifted.get(table, ()))}

@@ -172,3 +172,30 @@ def test_check_digit_rejects_bad_input():
     with pytest.raises(ValueError):
         ids.check_digit("123")
     assert ids.mask_id("110105194912310021") == "1101**********0021"
+
+
+def test_the_demo_opened_the_next_day_rolls_forward_with_its_daily_checks(tmp_path):
+    """Two days of checks share residents: a row moved one day on could meet the next day's row, which DuckDB's
+    unique index refused mid-UPDATE, so the demo could not open the day after it was made."""
+    path = tmp_path / "c.duckdb"
+    demo_database.ensure_database(path, residents=2_000)
+    con = db.connect(path)
+    as_of = date.fromisoformat(con.execute("SELECT value FROM meta WHERE key = 'demo_as_of'").fetchone()[0])
+    before = con.execute("SELECT count(*), min(day), max(day), min(recorded_at) FROM health_check").fetchone()
+    assert before[2] > before[1]  # more than one day of checks, or this tests nothing
+    # DuckDB updates 2,048 rows at a time: a resident's later check more than that many rows after the earlier
+    # one (as on a real 15,000-resident demo) is met by the earlier one moved on. Old checks in between, then it.
+    later = con.execute("""SELECT b.check_id FROM health_check a JOIN health_check b ON b.resident_id = a.resident_id
+        AND b.period = a.period AND b.day = a.day + 1 LIMIT 1""").fetchone()[0]
+    con.execute("CREATE TEMP TABLE moved AS SELECT * FROM health_check WHERE check_id = $id", {"id": later})
+    con.execute("DELETE FROM health_check WHERE check_id = $id", {"id": later})
+    con.execute("""INSERT INTO health_check SELECT 100000 + row_number() OVER (), measure_id, resident_id,
+            day - CAST(60 + 10 * k AS INTEGER), period, temperature, symptoms, note, recorded_by, recorded_at
+        FROM (SELECT * FROM health_check WHERE day = (SELECT min(day) FROM health_check)), range(12) t(k)""")
+    assert con.execute("SELECT count(*) FROM health_check WHERE check_id > 100000").fetchone()[0] > 2_048
+    con.execute("INSERT INTO health_check SELECT * FROM moved")
+    before = con.execute("SELECT count(*), min(day), max(day), min(recorded_at) FROM health_check").fetchone()
+    assert demo.roll_forward(con, as_of + timedelta(days=1)) == 1
+    after = con.execute("SELECT count(*), min(day), max(day), min(recorded_at) FROM health_check").fetchone()
+    assert after == (before[0], before[1] + timedelta(days=1), before[2] + timedelta(days=1),
+                     before[3] + timedelta(days=1))

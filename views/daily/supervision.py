@@ -146,6 +146,7 @@ def settings_section() -> None:
         load = middle.number_input(tr("supervision.setting.worker_load"), 1, 1000,
                                    int(settings.worker_standard_load))
         categories = st.multiselect(tr("supervision.setting.categories"), CATEGORIES,
+                                    placeholder=tr("app.none_chosen"),
                                     default=list(settings.check_categories),
                                     format_func=lambda c: tr(f"category.{c}"))
         if st.form_submit_button(tr("supervision.setting.save"), type="primary"):

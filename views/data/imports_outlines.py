@@ -42,7 +42,7 @@ def outline_import(page: kit.Page, community_id: int | None) -> None:
     name_column, floors_column = outline_columns(page, clean)
     compounds = places.compounds(page.con, page.viewer_scope.narrow(Scope((int(community_id),))))
     compound_names = dict(zip(compounds["compound_id"].astype(int), compounds["name"]))
-    compound_id = st.selectbox(tr("import.compound"), [None, *compound_names],
+    compound_id = st.selectbox(tr("import.compound"), [None, *compound_names], placeholder=tr("import.any_compound"),
                                format_func=lambda c: tr("import.any_compound") if c is None else compound_names[c],
                                key=kit.widget_key("fp_compound"))
     try:
@@ -83,6 +83,7 @@ def chosen_compounds(page: kit.Page, footprints):
         return footprints
     labels = {name: f"{name}（{n}）" for name, n in footprints.compounds.items()}
     kept = st.multiselect(page.tr("import.file_compounds"), list(labels), default=list(labels),
+                          placeholder=page.tr("app.none_chosen"),
                           format_func=labels.__getitem__, key="fp_file_compounds")
     return footprints if len(kept) == len(labels) else in_compounds(footprints, kept)
 
@@ -98,8 +99,10 @@ def outline_columns(page: kit.Page, clean) -> tuple[str | None, str | None]:
 
     left, right = st.columns(2)
     name_column = left.selectbox(page.tr("import.name_column"), options, format_func=shown, key="fp_name",
+                                 placeholder=page.tr("import.none"),
                                  index=options.index(name_guess) if name_guess in columns else 0)
     floors_column = right.selectbox(page.tr("import.floors_column"), options, format_func=shown, key="fp_floors",
+                                    placeholder=page.tr("import.none"),
                                     index=options.index(floors_guess) if floors_guess in columns else 0)
     return name_column, floors_column
 

@@ -94,7 +94,7 @@ with st.expander(tr("setup.step.grid_cells"), expanded=next_step is steps["grid_
     with right.form(f"new_grid_{form_version}"):
         st.markdown(f"**{tr('setup.add_grid')}**")
         grid_name = st.text_input(tr("setup.grid_name"), placeholder=tr("setup.example", name="第1网格"))
-        worker = st.selectbox(tr("role.grid_worker"), [None, *workers],
+        worker = st.selectbox(tr("role.grid_worker"), [None, *workers], placeholder=tr("setup.none_yet"),
                               format_func=lambda s: tr("setup.none_yet") if s is None else workers[s])
         if st.form_submit_button(tr("setup.add_grid")):
             attempt(lambda: setup.create_grid_cell(page.con, page.user, community_id, grid_name, worker),

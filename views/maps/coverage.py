@@ -148,6 +148,7 @@ def settings_section() -> None:
         days = right.number_input(tr("coverage.setting.days"), 1, 30, settings.not_contacted_days)
         team = left.number_input(tr("coverage.setting.team"), 1, 50, settings.team_standard_load)
         reasons = st.multiselect(tr("coverage.setting.reasons"), list(coverage.REASONS),
+                                 placeholder=tr("app.none_chosen"),
                                  default=list(settings.reasons), format_func=lambda r: tr(f"coverage.need.{r}"))
         if st.form_submit_button(tr("coverage.setting.save"), type="primary"):
             try:

@@ -82,6 +82,7 @@ def worst_list(worst: pd.DataFrame, legend: str) -> None:
     st.session_state[key] = chosen if chosen in labels else None  # a building clicked on the map: it follows
     ranks = {b: i for i, b in enumerate(labels, start=1)}
     st.selectbox(tr("overview.worst.pick"), [None, *labels], key=key, on_change=pick, args=(key,),
+                 placeholder=tr("overview.worst.choose"),
                  format_func=lambda b: tr("overview.worst.choose") if b is None else f"{ranks[b]}. {labels[b]}")
 
 
@@ -202,5 +203,4 @@ def call_list(building_id: int, building_name: str) -> None:
 
 
 building_map()
-st.plotly_chart(charts.active_by_day(measures.active_by_day(con, scope, filters, today), lang),
-                width="stretch")
+charts.show(charts.active_by_day(measures.active_by_day(con, scope, filters, today), lang), lang)
