@@ -99,7 +99,8 @@ FROM arrival a ORDER BY a.arrival_id;
 
 -- name: demo_daily_checks
 -- Demo: morning and afternoon readings of people under home measures in scope for the $days days before $as_of
--- and the morning of $as_of (three in four done by then); about 3 in 100 forgotten, about 1 in 100 a fever.
+-- and the morning of $as_of (three in four done by then), none after $now; about 3 in 100 forgotten, about 1 in
+-- 100 a fever.
 INSERT INTO health_check (measure_id, resident_id, day, period, temperature, symptoms, note, recorded_by,
                           recorded_at)
 WITH days AS (
@@ -123,7 +124,7 @@ SELECT measure_id, resident_id, day, period,
        CASE WHEN luck < 4 THEN ['cough'] ELSE [] END::VARCHAR[],
        NULL, 'demo', taken
 FROM slots
-WHERE taken > created_at AND luck < 970
+WHERE taken > created_at AND luck < 970 AND taken <= $now
   AND (day < CAST($as_of AS DATE) OR (period = 'am' AND luck < 750))
 ORDER BY measure_id, day, period;
 
@@ -137,3 +138,11 @@ SELECT c.check_id, c.resident_id, c.recorded_at,
 FROM health_check c
 WHERE c.temperature >= $fever_threshold OR len(c.symptoms) > 0
 ORDER BY c.check_id;
+
+-- name: demo_daily_alerts_after
+-- Demo rolled forward: alerts of readings that would lie after $now today (a demo opened at 00:30).
+DELETE FROM fever_alert WHERE check_id IN (SELECT check_id FROM health_check WHERE recorded_at > $now);
+
+-- name: demo_daily_checks_after
+-- Demo rolled forward: readings that would lie after $now, so no form is offered for a check already "taken".
+DELETE FROM health_check WHERE recorded_at > $now;

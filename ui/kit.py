@@ -297,6 +297,26 @@ UPLOADER_STYLE = """<style>
 </style>"""
 
 
+PAGE_ROWS = 40
+
+
+def pager(frame: pd.DataFrame, key: str, size: int = PAGE_ROWS) -> pd.DataFrame:
+    """A long list a page at a time: a form per row costs the server more with every widget already on the page
+    (751 check forms took 5 s of CPU a rerun), so only `size` rows are drawn, with the choice of which."""
+    pages = max(1, -(-len(frame) // size))
+    if pages == 1:
+        return frame
+    tr = _tr()
+    at = st.session_state.get(key, 1)
+    if not 1 <= at <= pages:
+        st.session_state.pop(key, None)
+    left, right = st.columns([1, 2], vertical_alignment="bottom")
+    at = left.number_input(tr("app.page", pages=pages), min_value=1, max_value=pages, step=1, key=key)
+    first = (int(at) - 1) * size
+    right.caption(tr("app.page_rows", first=first + 1, last=min(first + size, len(frame)), n=len(frame)))
+    return frame.iloc[first:first + size]
+
+
 def file_uploader(label: str, types: list[str], key: str, where=st, **options):
     """st.file_uploader with its button and its size and type line in the reader's language."""
     tr = _tr()

@@ -10,7 +10,7 @@ from datetime import date
 
 import duckdb
 
-from resilient.core import db, queries
+from resilient.core import config, db, queries
 from resilient.core.scope import Scope
 from resilient.coverage import volunteers as coverage
 from resilient.daily.rules import DailySettings
@@ -28,8 +28,10 @@ def seed(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: int) -> dict[s
         queries.fetch_all(con, "demo_daily_team_households", **everything, as_of=as_of)
         queries.fetch_all(con, "demo_daily_arrivals", **everything, seed=seed_value)
         queries.fetch_all(con, "demo_daily_arrival_events")
+        # Only readings already taken: a demo made (or tested) at 00:30 has no 08:00 reading yet, or the page
+        # would offer a form for a check the database then refuses as already recorded.
         queries.fetch_all(con, "demo_daily_checks", **everything, as_of=as_of, days=CHECK_DAYS, seed=seed_value,
-                          categories=list(settings.check_categories))
+                          categories=list(settings.check_categories), now=config.now())
         queries.fetch_all(con, "demo_daily_alerts", as_of=as_of, fever_threshold=settings.fever_threshold)
     return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # names are ours
             for table in ("team", "team_household", "arrival", "health_check", "fever_alert")}

@@ -17,7 +17,7 @@ from shapely import affinity
 from shapely.geometry import box
 
 from geo.distance import offset, to_lonlat
-from resilient.core import db, ids
+from resilient.core import config, db, ids, queries
 from resilient.core.config import today
 from resilient.demo import daily as demo_daily
 from resilient.places import geometry
@@ -532,6 +532,9 @@ def roll_forward(con: duckdb.DuckDBPyConnection, to: date | None = None) -> int:
             else:
                 sets = ", ".join(f'"{c}" = "{c}" + $d' for c in columns)
                 con.execute(f'UPDATE "{table}" SET {sets}', {"d": timedelta(days=days)})
+        # Moved by whole days, the morning's readings of a demo made in the afternoon would lie ahead at 00:30.
+        queries.fetch_all(con, "demo_daily_alerts_after", now=config.now())
+        queries.fetch_all(con, "demo_daily_checks_after", now=config.now())
         con.execute("UPDATE meta SET value = $d WHERE key = 'demo_as_of'", {"d": to.isoformat()})
     return days
 

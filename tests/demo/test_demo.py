@@ -174,7 +174,7 @@ def test_check_digit_rejects_bad_input():
     assert ids.mask_id("110105194912310021") == "1101**********0021"
 
 
-def test_the_demo_opened_the_next_day_rolls_forward_with_its_daily_checks(tmp_path):
+def test_the_demo_opened_the_next_day_rolls_forward_with_its_daily_checks(tmp_path, monkeypatch):
     """Two days of checks share residents: a row moved one day on could meet the next day's row, which DuckDB's
     unique index refused mid-UPDATE, so the demo could not open the day after it was made."""
     path = tmp_path / "c.duckdb"
@@ -195,7 +195,36 @@ def test_the_demo_opened_the_next_day_rolls_forward_with_its_daily_checks(tmp_pa
     assert con.execute("SELECT count(*) FROM health_check WHERE check_id > 100000").fetchone()[0] > 2_048
     con.execute("INSERT INTO health_check SELECT * FROM moved")
     before = con.execute("SELECT count(*), min(day), max(day), min(recorded_at) FROM health_check").fetchone()
-    assert demo.roll_forward(con, as_of + timedelta(days=1)) == 1
+    from datetime import datetime, time
+
+    from resilient.core import config
+
+    late = datetime.combine(as_of + timedelta(days=1), time(23, 59))  # late that day: no reading lies ahead
+    monkeypatch.setattr(config, "now", lambda: late)
+    assert demo.roll_forward(con, late.date()) == 1
     after = con.execute("SELECT count(*), min(day), max(day), min(recorded_at) FROM health_check").fetchone()
     assert after == (before[0], before[1] + timedelta(days=1), before[2] + timedelta(days=1),
                      before[3] + timedelta(days=1))
+
+
+def test_a_demo_opened_after_midnight_has_no_reading_still_to_come(tmp_path, monkeypatch):
+    """Rolled a whole day on, the morning's readings of a demo made in the afternoon lay ahead at 00:30: the list
+    offered their forms and the save refused them as already recorded."""
+    from datetime import datetime, time
+
+    from resilient.core import config
+
+    made = datetime.combine(date(2026, 11, 30), time(15, 0))
+    monkeypatch.setattr(config, "now", lambda: made)
+    path = tmp_path / "c.duckdb"
+    demo_database.ensure_database(path, residents=2_000)
+    con = db.connect(path)
+    assert one(con, "SELECT count(*) FROM health_check WHERE day = $d AND period = 'am'", {"d": made.date()}) > 0
+    assert one(con, "SELECT count(*) FROM health_check WHERE recorded_at > $t", {"t": made}) == 0
+    opened = datetime.combine(date(2026, 12, 1), time(0, 30))
+    monkeypatch.setattr(config, "now", lambda: opened)
+    assert demo.roll_forward(con, opened.date()) == 1
+    assert one(con, "SELECT count(*) FROM health_check WHERE recorded_at > $t", {"t": opened}) == 0
+    assert one(con, "SELECT count(*) FROM health_check WHERE day = $d", {"d": opened.date() - timedelta(days=1)}) > 0
+    assert one(con, "SELECT count(*) FROM fever_alert a LEFT JOIN health_check c USING (check_id) "
+                    "WHERE c.check_id IS NULL") == 0

@@ -78,7 +78,7 @@ def list_section() -> None:
     shown = checks.narrow(people, period, todo_only, find)
     if shown.empty:
         st.success(tr("checks.all_done", period=tr(f"period.{period}")))
-    for row in shown.itertuples(index=False):
+    for row in kit.pager(shown, "checks_page").itertuples(index=False):
         person_form(row, day, period)
     kit.excel_button(export_frame(people), export_labels(), tr("checks.file", day=day.isoformat()), "checks_excel")
 
