@@ -39,6 +39,14 @@ PHONE = {"width": 390, "height": 2400}
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 SHAPES = "path.leaflet-interactive"
+# A phone-wide map draws on a canvas (taps count near a shape): its shapes are counted as Leaflet layers instead.
+FEATURE_LAYERS_JS = """() => {
+    const map = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])
+        .find(v => window.L && v instanceof L.Map);
+    let n = 0;
+    if (map) { map.eachLayer(l => { if (l.feature && l instanceof L.Path) n += 1; }); }
+    return n;
+}"""
 EXCEPTION = '[data-testid="stException"]'
 LANGUAGE_BOX = '[data-testid="stSidebar"] [data-testid="stSelectbox"]'
 LEAFLET_JS = "/app/static/leaflet/leaflet.js"
@@ -196,6 +204,12 @@ class Visit:
     @property
     def map(self):
         return self.page.frame_locator(MAP_IFRAME).first
+
+    def feature_layers(self, expected: int) -> int:
+        """Wait until the map holds `expected` shapes of buildings (as Leaflet layers, SVG or canvas alike)."""
+        frame = self.page.locator(MAP_IFRAME).first.element_handle().content_frame()
+        frame.wait_for_function(f"() => ({FEATURE_LAYERS_JS})() === {int(expected)}", timeout=WAIT_MS)
+        return frame.evaluate(FEATURE_LAYERS_JS)
 
     def choose_language(self, label: str) -> None:
         self.page.locator(LANGUAGE_BOX).first.click()
