@@ -24,8 +24,9 @@ if user is None:
                       position="hidden").run()
     st.stop()
 
-with st.sidebar:
-    st.markdown(f"**{user.display_name}** · {tr(f'role.{user.role}')}")
+# The sidebar reads the database too: a file that went bad mid-session is said in plain words there as well.
+with session.plain_storage_errors(), st.sidebar:
+    st.markdown(f"**{kit.plain(user.display_name)}** · {tr(f'role.{user.role}')}")
     if st.button(tr("app.sign_out"), key="sign_out"):
         session.sign_out()
         if session.sso_configured() and st.user.is_logged_in:
@@ -38,7 +39,7 @@ with st.sidebar:
     if len(community_ids) <= 1:
         community = community_ids[0] if community_ids else ALL
         if community_ids:
-            st.markdown(f"**{tr('app.community')}**: {names[community]}")
+            st.markdown(f"**{tr('app.community')}**: {kit.plain(names[community])}")
     else:
         community = st.selectbox(tr("app.community"), [ALL, *community_ids], key=session.widget_key("community"),
                                  format_func=lambda c: tr("app.all") if c == ALL else names[c])

@@ -1,5 +1,7 @@
 """Masking of personal details for display and export: 张*三, 138****1234 (ID numbers are stored masked)."""
 
+import re
+
 import pandas as pd
 
 
@@ -32,6 +34,10 @@ def mask_people(frame: pd.DataFrame, revealed: set[int] = frozenset(), id_column
     return out
 
 
+MARKDOWN_SIGNS = re.compile(r"([\\`*_\[\]~$<>#|])")
+
+
 def markdown_safe(text) -> str:
-    """Masked names and phones hold '*', which markdown (and widget labels) would read as emphasis."""
-    return str(text).replace("*", "\\*")
+    """Personal data kept as typed where Streamlit reads markdown (a label, a bold name): masked names and phones
+    hold '*' (张*三) and a name may hold _ [ ] ` ~ $ < > # |, each escaped so it shows as itself."""
+    return MARKDOWN_SIGNS.sub(r"\\\1", str(text))

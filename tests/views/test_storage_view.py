@@ -87,3 +87,29 @@ def test_a_full_disk_at_sign_in_says_so_and_signs_nobody_in(copy, monkeypatch):
     assert rows == 0  # the sign-in's audit row was rolled back with it
     at.run()
     assert at.text_input  # still signed out: the sign-in form is shown again
+
+
+def test_a_database_gone_bad_mid_session_is_said_plainly_in_the_sidebars_reads_too(copy, monkeypatch):
+    """The sidebar reads the communities before any page runs: a file that failed there showed DuckDB's message."""
+    from resilient.places import places
+
+    at = start(copy, monkeypatch)
+    sign_in(at, "admin")
+    assert not at.exception, at.exception
+
+    def gone(*args, **kwargs):
+        raise duckdb.IOException(FULL)
+
+    monkeypatch.setattr(places, "communities", gone)
+    at.run()
+    assert_plain(at, "磁盘已满", "/srv")
+
+
+def test_the_signed_in_name_in_the_sidebar_is_text_not_markdown(copy, monkeypatch):
+    con = duckdb.connect(str(copy))
+    con.execute("UPDATE app_user SET display_name = '*冯*芳_[x](y)' WHERE username = 'admin'")
+    con.close()
+    at = start(copy, monkeypatch)
+    sign_in(at, "admin")
+    shown = next(m.value for m in at.sidebar.markdown if "芳" in m.value)
+    assert "\\*冯\\*芳" in shown and "\\[x\\]" in shown, shown
