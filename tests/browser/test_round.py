@@ -345,6 +345,8 @@ def _desk_a_records(desk: Person, known: Community) -> None:
         desk.keyed("open_tube")
         in_hand = lambda n: zh("testing.tube_in_hand", code=TUBE, n=n, cap=POOL).replace("**", "")  # noqa: E731
         desk.see(in_hand(0))
+        # The site's open tubes rerun on their own; opening one here reruns them too, or they said "none".
+        expect(page.get_by_text(zh("testing.no_open_tubes"))).to_have_count(0)
         desk.done("tube-opened")
 
         # By room: typed as the person at the table says it.

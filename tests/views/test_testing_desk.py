@@ -98,6 +98,21 @@ def test_another_desks_lost_tube_is_listed_and_closed(desk_round, monkeypatch):
     con.close()
 
 
+def test_a_tube_opened_here_is_in_the_sites_list_at_once(desk_round, monkeypatch):
+    """The site's list of open tubes is a fragment of its own, refreshed by a button: a tube this desk opens
+    (or seals) reruns both, or the list said 'no open tubes' beside the tube in hand."""
+    path, *_ = desk_round
+    at = open_page(path, monkeypatch, "leader", "views/maps/testing.py")
+    to_desk(at)
+    at.text_input(key="desk_tube_code").input("T9").run()
+    at.button(key="open_tube").click().run()
+    assert not at.exception, at.exception
+    assert any("T9" in d.value.iloc[:, 0].tolist() for d in at.dataframe)
+    at.button(key="close_tube").click().run()
+    assert not at.exception, at.exception
+    assert not any("T9" in d.value.iloc[:, 0].tolist() for d in at.dataframe)
+
+
 def test_the_retest_list_is_shown_and_a_negative_retest_releases(desk_round, monkeypatch):
     path, round_id, site, (_, household, residents) = desk_round
     con = db.connect(path)

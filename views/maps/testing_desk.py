@@ -2,7 +2,6 @@
 
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from resilient.core import config
 from resilient.core.i18n import fmt_time
@@ -44,16 +43,9 @@ def site_tubes(page: kit.Page, round_id: int, site: int) -> None:
     open_tubes(page, round_id, site)
 
 
-def _again() -> None:
-    """Rerun the desk's part alone; a full run (the page's first, or under AppTest) cannot, so it reruns the page."""
-    try:
-        st.rerun(scope="fragment")
-    except StreamlitAPIException:
-        st.rerun()
-
-
-def _everything_again() -> None:
-    """A tube taken over or sealed from the site's list changes the tube in hand too: the whole page reruns."""
+def _tubes_changed() -> None:
+    """A tube opened, taken over or sealed changes the site's list of open tubes too: the whole page reruns
+    (once a tube, not once a tap)."""
     st.rerun()
 
 
@@ -65,6 +57,7 @@ def tube_in_hand(page: kit.Page, round_id: int, site: int) -> str | None:
         try:
             desk.open_tube(con, user, round_id, code, site)
             st.session_state["desk_tube"] = code
+            _tubes_changed()
         except TestingError as error:
             fail(page, error)
     tube_code = st.session_state.get("desk_tube")
@@ -77,7 +70,7 @@ def tube_in_hand(page: kit.Page, round_id: int, site: int) -> str | None:
         if st.button(tr("testing.close_tube"), key="close_tube"):
             desk.close_tube(con, user, round_id, tube_code, site)
             st.session_state.pop("desk_tube")
-            _again()
+            _tubes_changed()
     except TestingError as error:
         fail(page, error)
     return tube_code
@@ -207,7 +200,7 @@ def advised(page: kit.Page, round_id: int, site: int, tube_code: str | None) -> 
             desk.close_tube(page.con, page.user, round_id, tube_code, site)
             st.session_state.pop("desk_tube", None)
             st.session_state.pop("desk_advice", None)
-            _again()
+            _tubes_changed()
         except TestingError as error:
             fail(page, error)
 
@@ -237,7 +230,7 @@ def open_tubes(page: kit.Page, round_id: int, site: int) -> None:
         try:
             desk.take_over_tube(con, user, round_id, code, site)
             st.session_state["desk_tube"] = code
-            _everything_again()
+            _tubes_changed()
         except TestingError as error:
             fail(page, error)
     if right.button(tr("testing.close_tube"), key="close_open_tube"):
@@ -245,6 +238,6 @@ def open_tubes(page: kit.Page, round_id: int, site: int) -> None:
             desk.close_tube(con, user, round_id, code, site)
             if st.session_state.get("desk_tube") == code:
                 st.session_state.pop("desk_tube")
-            _everything_again()
+            _tubes_changed()
         except TestingError as error:
             fail(page, error)
