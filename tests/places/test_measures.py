@@ -84,3 +84,18 @@ def test_places_in_scope(small):
     assert places.grids(small, Scope(grid_ids=(2,)))["grid_worker"].tolist() == ["网格员乙"]
     assert places.compounds(small, Scope(grid_ids=(1,)))["name"].tolist() == ["A苑"]
     assert places.compounds(small, EVERYTHING)["compound_id"].tolist() == [1, 2]
+
+
+def test_the_worst_ten_are_the_maps_own_counts(demo_db):
+    """Two queries, one figure: the list beside the map ranks buildings by the very count the map colours them
+    by, in either mode, for the whole community and narrowed."""
+    con, _ = demo_db
+    for filters in (Filters(), Filters(categories=("home_isolation", "health_monitoring"))):
+        density = measures.building_density(con, EVERYTHING, filters, TODAY).set_index("building_id")
+        for by, column in (("active", "active"), ("per_100", "per_100")):
+            worst = measures.worst_buildings(con, EVERYTHING, filters, TODAY, by)
+            assert len(worst) == min(measures.WORST, int((density["active"] > 0).sum()))
+            expected = density[density["active"] > 0][column].sort_values(ascending=False).head(len(worst))
+            assert list(worst[column]) == list(expected), by                     # the top values, in order
+            ids = worst["building_id"].astype(int)
+            assert list(worst["active"]) == list(density.loc[ids, "active"])      # each the map's own count
