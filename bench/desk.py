@@ -74,27 +74,36 @@ def measure(residents: int, people: int, seed: int) -> dict[str, list[float]]:
             "find + record": [f + r for f, r in zip(finds, records)]}
 
 
+def _demo_round(path: Path, residents: int, seed: int):
+    """The demo community in a file, one round with one site opened by its leader: (connection, leader, round,
+    site, the people who come to a site, each with their compound)."""
+    from resilient.core import accounts
+    from resilient.demo import database as demo_database
+
+    demo_database.ensure_database(path, residents=residents, seed=seed)
+    con = db.connect(path)
+    leader = accounts._user(accounts._row(con, "user_by_username", username="leader"))
+    day = datetime.fromisoformat(con.execute("SELECT value FROM meta WHERE key = 'demo_as_of'").fetchone()[0])
+    round_id = testing.create_round(con, leader, 1, "bench", day.date(), day, now=day)
+    site = testing.add_site(con, leader, round_id, "site", None, None, desks=4, building_id=1)
+    everyone = testing.eligible_people(con, EVERYTHING, round_id, day.date())
+    compounds = testing.stairwell_names(con, EVERYTHING).set_index("stairwell_id")["compound"]
+    walkers = everyone[everyone["mode"] == "site"]
+    return con, leader, round_id, site, walkers.assign(compound=walkers["stairwell_id"].map(compounds))
+
+
 def measure_page(residents: int, people: int, seed: int) -> dict[str, list[float]]:
     """The same through the testing page under AppTest (the whole page reruns: an upper bound)."""
     from streamlit.testing.v1 import AppTest
 
-    from resilient.core import accounts
     from resilient.demo import database as demo_database
 
     root = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "community.duckdb"
-        demo_database.ensure_database(path, residents=residents, seed=seed)
-        con = db.connect(path)
-        leader = accounts._user(accounts._row(con, "user_by_username", username="leader"))
-        day = datetime.fromisoformat(con.execute("SELECT value FROM meta WHERE key = 'demo_as_of'").fetchone()[0])
-        round_id = testing.create_round(con, leader, 1, "bench", day.date(), day, now=day)
-        site = testing.add_site(con, leader, round_id, "site", None, None, desks=4, building_id=1)
-        everyone = testing.eligible_people(con, EVERYTHING, round_id, day.date())
-        chosen = everyone[everyone["mode"] == "site"].drop_duplicates("household_id")
+        con, leader, round_id, site, walkers = _demo_round(path, residents, seed)
+        chosen = walkers.drop_duplicates("household_id")
         chosen = chosen.sample(n=min(people, len(chosen)), random_state=seed)
-        compounds = testing.stairwell_names(con, EVERYTHING).set_index("stairwell_id")["compound"]
-        chosen = chosen.assign(compound=chosen["stairwell_id"].map(compounds))
         for k in range(0, len(chosen), 10):
             desk.open_tube(con, leader, round_id, f"B{k:05d}", site)
         con.close()
@@ -133,7 +142,6 @@ def measure_browser(residents: int, people: int, seed: int) -> dict[str, list[fl
     """Find and record through a real browser; the server process's CPU per step (the desk reruns as a fragment)."""
     from playwright.sync_api import expect, sync_playwright
 
-    from resilient.core import accounts
     from resilient.core.i18n import t
     from resilient.demo import database as demo_database
     from tests.browser.harness import APP_IDLE, CHROMIUM, CHROMIUM_ARGS, DESKTOP, running_app
@@ -143,16 +151,8 @@ def measure_browser(residents: int, people: int, seed: int) -> dict[str, list[fl
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "community.duckdb"
-        demo_database.ensure_database(path, residents=residents, seed=seed)
-        con = db.connect(path)
-        leader = accounts._user(accounts._row(con, "user_by_username", username="leader"))
-        day = datetime.fromisoformat(con.execute("SELECT value FROM meta WHERE key = 'demo_as_of'").fetchone()[0])
-        round_id = testing.create_round(con, leader, 1, "bench", day.date(), day, now=day)
-        testing.add_site(con, leader, round_id, "site", None, None, desks=4, building_id=1)
-        everyone = testing.eligible_people(con, EVERYTHING, round_id, day.date())
-        compounds = testing.stairwell_names(con, EVERYTHING).set_index("stairwell_id")["compound"]
-        queue = everyone[everyone["mode"] == "site"].sort_values(["stairwell_id", "household_id", "resident_id"])
-        queue = queue.assign(compound=queue["stairwell_id"].map(compounds)).head(people)
+        con, _, _, _, walkers = _demo_round(path, residents, seed)
+        queue = walkers.sort_values(["stairwell_id", "household_id", "resident_id"]).head(people)
         con.close()
         finds, records, asked, flats, last_flat = [], [], [], [], None
         with running_app(path, Path(folder)) as server, sync_playwright() as playwright:
