@@ -43,9 +43,20 @@ def site_tubes(page: kit.Page, round_id: int, site: int) -> None:
     open_tubes(page, round_id, site)
 
 
-def _tubes_changed() -> None:
-    """A tube opened, taken over or sealed changes the site's list of open tubes too: the whole page reruns
-    (once a tube, not once a tap)."""
+def _change_tube(page: kit.Page, write, holds: str | None = None, seals: str | None = None) -> None:
+    """Open, take over or seal a tube: the tube in hand follows (`holds` it, or lets go of `seals`), and the whole
+    page reruns, since the site's list of open tubes changes too (once a tube, not once a tap). A refusal is said
+    and nothing changes."""
+    try:
+        write()
+    except TestingError as error:
+        fail(page, error)
+        return
+    if holds is not None:
+        st.session_state["desk_tube"] = holds
+    if seals is not None and st.session_state.get("desk_tube") == seals:
+        st.session_state.pop("desk_tube")
+        st.session_state.pop("desk_advice", None)
     st.rerun()
 
 
@@ -54,12 +65,7 @@ def tube_in_hand(page: kit.Page, round_id: int, site: int) -> str | None:
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     code = left.text_input(tr("testing.tube_code"), key="desk_tube_code").strip()
     if right.button(tr("testing.open_tube"), key="open_tube", disabled=not code):
-        try:
-            desk.open_tube(con, user, round_id, code, site)
-            st.session_state["desk_tube"] = code
-            _tubes_changed()
-        except TestingError as error:
-            fail(page, error)
+        _change_tube(page, lambda: desk.open_tube(con, user, round_id, code, site), holds=code)
     tube_code = st.session_state.get("desk_tube")
     if not tube_code:
         return None
@@ -68,9 +74,7 @@ def tube_in_hand(page: kit.Page, round_id: int, site: int) -> str | None:
         st.markdown(tr("testing.tube_in_hand", code=kit.plain(tube_code), n=int(tube["samples"]),
                        cap=int(tube["capacity"])))
         if st.button(tr("testing.close_tube"), key="close_tube"):
-            desk.close_tube(con, user, round_id, tube_code, site)
-            st.session_state.pop("desk_tube")
-            _tubes_changed()
+            _change_tube(page, lambda: desk.close_tube(con, user, round_id, tube_code, site), seals=tube_code)
     except TestingError as error:
         fail(page, error)
     return tube_code
@@ -196,13 +200,7 @@ def advised(page: kit.Page, round_id: int, site: int, tube_code: str | None) -> 
                 args=(page, round_id, tube_code, held["resident_id"], site, held["flat"], None, True,
                       held.get("planned")))
     if right.button(tr("testing.advice_new_tube"), key="advice_new_tube", type="primary"):
-        try:
-            desk.close_tube(page.con, page.user, round_id, tube_code, site)
-            st.session_state.pop("desk_tube", None)
-            st.session_state.pop("desk_advice", None)
-            _tubes_changed()
-        except TestingError as error:
-            fail(page, error)
+        _change_tube(page, lambda: desk.close_tube(page.con, page.user, round_id, tube_code, site), seals=tube_code)
 
 
 def open_tubes(page: kit.Page, round_id: int, site: int) -> None:
@@ -227,17 +225,6 @@ def open_tubes(page: kit.Page, round_id: int, site: int) -> None:
     left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
     code = left.selectbox(tr("testing.open_tube_pick"), list(tubes["code"]), key="desk_open_tube")
     if middle.button(tr("testing.take_over"), key="take_over_tube"):
-        try:
-            desk.take_over_tube(con, user, round_id, code, site)
-            st.session_state["desk_tube"] = code
-            _tubes_changed()
-        except TestingError as error:
-            fail(page, error)
+        _change_tube(page, lambda: desk.take_over_tube(con, user, round_id, code, site), holds=code)
     if right.button(tr("testing.close_tube"), key="close_open_tube"):
-        try:
-            desk.close_tube(con, user, round_id, code, site)
-            if st.session_state.get("desk_tube") == code:
-                st.session_state.pop("desk_tube")
-            _tubes_changed()
-        except TestingError as error:
-            fail(page, error)
+        _change_tube(page, lambda: desk.close_tube(con, user, round_id, code, site), seals=code)
