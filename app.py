@@ -73,6 +73,8 @@ if roles.may(user, "supervise"):
     day.append(st.Page("views/daily/supervision.py", title=tr("nav.supervision"), icon=":material/supervisor_account:"))
 if roles.may(user, "report"):
     day.append(st.Page("views/daily/report.py", title=tr("nav.report"), icon=":material/summarize:"))
+# Life in sealed buildings: requests, rounds, pick-up points, the store (issue 16).
+supplies = []
 data = []
 if roles.may(user, "set_up_places"):
     data += [st.Page("views/data/setup.py", title=tr("nav.setup"), icon=":material/checklist:", default=setting_up),
@@ -84,6 +86,7 @@ if roles.may(user, "administer"):
     data += [st.Page("views/data/users.py", title=tr("nav.users"), icon=":material/group:"),
              st.Page("views/data/audit.py", title=tr("nav.audit"), icon=":material/history:"),
              st.Page("views/data/backup.py", title=tr("nav.backup"), icon=":material/backup:")]
-sections = {tr("nav.section.maps"): maps, tr("nav.section.daily"): day, tr("nav.section.data"): data}
+sections = {tr("nav.section.maps"): maps, tr("nav.section.daily"): day, tr("nav.section.supplies"): supplies,
+            tr("nav.section.data"): data}
 with session.plain_storage_errors():  # a write the disk refused, on any page: said once, in the reader's words
     st.navigation({name: pages for name, pages in sections.items() if pages}, expanded=True).run()
