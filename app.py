@@ -75,6 +75,8 @@ if roles.may(user, "report"):
     day.append(st.Page("views/daily/report.py", title=tr("nav.report"), icon=":material/summarize:"))
 # Life in sealed buildings: requests, rounds, pick-up points, the store (issue 16).
 supplies = []
+# The compound's edge and the world outside: gates, passes, health codes, cases, firms, disinfection (issue 17).
+edge = []
 data = []
 if roles.may(user, "set_up_places"):
     data += [st.Page("views/data/setup.py", title=tr("nav.setup"), icon=":material/checklist:", default=setting_up),
@@ -87,6 +89,6 @@ if roles.may(user, "administer"):
              st.Page("views/data/audit.py", title=tr("nav.audit"), icon=":material/history:"),
              st.Page("views/data/backup.py", title=tr("nav.backup"), icon=":material/backup:")]
 sections = {tr("nav.section.maps"): maps, tr("nav.section.daily"): day, tr("nav.section.supplies"): supplies,
-            tr("nav.section.data"): data}
+            tr("nav.section.edge"): edge, tr("nav.section.data"): data}
 with session.plain_storage_errors():  # a write the disk refused, on any page: said once, in the reader's words
     st.navigation({name: pages for name, pages in sections.items() if pages}, expanded=True).run()

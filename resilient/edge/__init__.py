@@ -1,0 +1,1 @@
+"""The compound's edge and the world outside: gates, passes, health codes, cases, firms, disinfection."""
