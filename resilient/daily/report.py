@@ -135,6 +135,8 @@ th, td {{ border: 1px solid #bbb; padding: 3px 8px; }}
 th {{ background: #eee; text-align: left; }}
 td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
 td.up {{ color: #b00; }} td.down {{ color: #060; }}
+dl.defs {{ font-size: 12px; color: #333; margin: 0; }}
+dl.defs dt {{ font-weight: bold; margin-top: 4px; }} dl.defs dd {{ margin: 0 0 0 1.5em; }}
 @page {{ size: A4; margin: 15mm; }}
 @media print {{
   body {{ margin: 0; }}
@@ -145,8 +147,24 @@ td.up {{ color: #b00; }} td.down {{ color: #060; }}
 """
 
 
-def html_page(frame: pd.DataFrame, day: date, lang: str, place: str = "", generated: datetime | None = None) -> str:
-    """A self-contained print-ready page (no scripts, no external files): print it or save it as PDF."""
+def definitions(frame: pd.DataFrame, lang: str, con: duckdb.DuckDBPyConnection | None = None) -> list[tuple[str, str]]:
+    """(label, definition) once per figure the report shows, in its order: the measures' metrics once, not once
+    per category, as the page's caption under the measures grid has them."""
+    pairs: dict[str, str] = {}
+    for section in [s for s in SECTIONS if s in set(frame["section"])]:
+        if section == "measures":
+            for metric in MEASURE_METRICS:
+                pairs.setdefault(t(f"report.metric.{metric}", lang), definition(metric, lang, con))
+            continue
+        for item in frame.loc[frame["section"] == section, "item"]:
+            pairs.setdefault(item_label(item, lang), definition(item, lang, con))
+    return list(pairs.items())
+
+
+def html_page(frame: pd.DataFrame, day: date, lang: str, place: str = "", generated: datetime | None = None,
+              con: duckdb.DuckDBPyConnection | None = None) -> str:
+    """A self-contained print-ready page (no scripts, no external files): print it or save it as PDF. Its
+    definitions travel with it (统计口径), since a printed page has no hover text."""
     generated = generated or config.now()
     esc = html.escape
     parts = [f"<!DOCTYPE html><html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">",
@@ -167,7 +185,9 @@ def html_page(frame: pd.DataFrame, day: date, lang: str, place: str = "", genera
                          f"<td class=\"n\">{esc(fmt_number(int(row.previous), lang))}</td>"
                          f"<td class=\"{css}\">{'+' if change > 0 else ''}{esc(fmt_number(change, lang))}</td></tr>")
         parts.append("</table>")
-    parts.append("</body></html>")
+    parts.append(f"<h2>{esc(t('report.definitions', lang))}</h2><dl class=\"defs\">")
+    parts += [f"<dt>{esc(label)}</dt><dd>{esc(text)}</dd>" for label, text in definitions(frame, lang, con)]
+    parts.append("</dl></body></html>")
     return "".join(parts)
 
 
@@ -176,7 +196,7 @@ def audited_html(con: duckdb.DuckDBPyConnection, user, frame: pd.DataFrame, day:
     """The printable page, with its audit entry: a printed report travels as far as an Excel file."""
     from resilient.core import audit, db
 
-    page = html_page(frame, day, lang, place, generated)
+    page = html_page(frame, day, lang, place, generated, con)
     with db.transaction(con):
         audit.record(con, user, "export", f"daily_report:{day.isoformat()}", detail=f"{len(frame)} rows, html")
     return page

@@ -1,5 +1,6 @@
 """The daily report (issue 7): figures for any date against hand counts and against the pages' own numbers."""
 
+import html
 from datetime import datetime, timedelta
 
 import pytest
@@ -126,6 +127,18 @@ def test_printable_page(day):
     assert "在管 · 居家隔离" in page and "境外" in page
     english = daily_report.html_page(frame, TODAY, "en", generated=EVENING)
     assert "Daily epidemic control report · 23 Nov 2026" in english and "Active · Home isolation" in english
+
+
+def test_the_printed_report_carries_each_figure_s_definition(day):
+    """A printed page travels without the dashboard's hover text: its definitions go with it, the rules' numbers
+    filled in, once per figure (the measures' metrics once, not once per category)."""
+    frame = daily_report.report(day, ALL, TODAY, EVENING)
+    page = daily_report.html_page(frame, TODAY, "zh", "测试社区", generated=EVENING, con=day)
+    assert "统计口径" in page
+    for item in ("new", "due", "teams", "overloaded_teams"):
+        assert html.escape(daily_report.definition(item, "zh", day)) in page
+    assert page.count(html.escape(daily_report.definition("active", "zh", day))) == 1
+    assert "{" not in page.split("统计口径")[1]   # every placeholder filled
 
 
 def test_demo_database_report_runs(demo_db):
