@@ -133,4 +133,12 @@ UNION ALL SELECT 'plan_proposal.stairwell_id', count(*) FROM plan_proposal x
 UNION ALL SELECT 'plan_proposal.site_id', count(*) FROM plan_proposal x
     WHERE x.site_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sampling_site p WHERE p.site_id = x.site_id)
 UNION ALL SELECT 'plan_proposal.version_id', count(*) FROM plan_proposal x
-    WHERE x.version_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan_version p WHERE p.version_id = x.version_id);
+    WHERE x.version_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan_version p WHERE p.version_id = x.version_id)
+UNION ALL SELECT 'supply_request.household_id', count(*) FROM supply_request x
+    WHERE x.household_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id)
+UNION ALL SELECT 'supply_request.volunteer_id', count(*) FROM supply_request x
+    WHERE x.volunteer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM volunteer p WHERE p.volunteer_id = x.volunteer_id)
+UNION ALL SELECT 'supply_request_event.request_id', count(*) FROM supply_request_event x
+    WHERE x.request_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM supply_request p WHERE p.request_id = x.request_id)
+UNION ALL SELECT 'supply_request_event.volunteer_id', count(*) FROM supply_request_event x
+    WHERE x.volunteer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM volunteer p WHERE p.volunteer_id = x.volunteer_id);
