@@ -133,4 +133,16 @@ UNION ALL SELECT 'plan_proposal.stairwell_id', count(*) FROM plan_proposal x
 UNION ALL SELECT 'plan_proposal.site_id', count(*) FROM plan_proposal x
     WHERE x.site_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sampling_site p WHERE p.site_id = x.site_id)
 UNION ALL SELECT 'plan_proposal.version_id', count(*) FROM plan_proposal x
-    WHERE x.version_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan_version p WHERE p.version_id = x.version_id);
+    WHERE x.version_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan_version p WHERE p.version_id = x.version_id)
+UNION ALL SELECT 'support_need.household_id', count(*) FROM support_need x
+    WHERE x.household_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id)
+UNION ALL SELECT 'support_referral.community_id', count(*) FROM support_referral x
+    WHERE x.community_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM community p WHERE p.community_id = x.community_id)
+UNION ALL SELECT 'support_referral_made.need_id', count(*) FROM support_referral_made x
+    WHERE x.need_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM support_need p WHERE p.need_id = x.need_id)
+UNION ALL SELECT 'support_referral_made.referral_id', count(*) FROM support_referral_made x
+    WHERE x.referral_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM support_referral p WHERE p.referral_id = x.referral_id)
+UNION ALL SELECT 'support_follow_up.need_id', count(*) FROM support_follow_up x
+    WHERE x.need_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM support_need p WHERE p.need_id = x.need_id)
+UNION ALL SELECT 'support_follow_up.household_id', count(*) FROM support_follow_up x
+    WHERE x.household_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id);
