@@ -130,3 +130,10 @@ JOIN homes USING (household_id)
 WHERE NOT EXISTS (SELECT 1 FROM support_need n WHERE n.household_id = f.household_id AND n.kind = f.kind
                   AND n.closed_at IS NULL)
 ORDER BY f.household_id, f.kind;
+
+-- name: support_flats
+-- The flats of one building in scope, to note a need by hand: stairwell and room.
+SELECT h.household_id, h.unit_no, h.floor, h.room
+FROM scoped_household($community_ids, $grid_ids, $household_ids) h
+WHERE h.building_id = $building_id
+ORDER BY h.unit_no, h.floor, h.room;

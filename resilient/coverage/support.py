@@ -116,8 +116,12 @@ def referrals(con: duckdb.DuckDBPyConnection, scope: Scope, everything: bool = F
 def derived_needs(con: duckdb.DuckDBPyConnection, scope: Scope, today: date) -> pd.DataFrame:
     """Households the data says may need care, not yet noted: a flat a positive tube put under measures or with
     a positive re-test (case_household), one person alone under home isolation or observation (alone_isolated).
-    Offered to note, never written by themselves: a person decides a household is followed up."""
-    return queries.fetch_df(con, "support_derived", **scope.params(), today=today)
+    Offered to note, never written by themselves: a person decides a household is followed up. With where each
+    household is (compound, building, unit_no, room)."""
+    found = queries.fetch_df(con, "support_derived", **scope.params(), today=today)
+    where = volunteers.household_labels(con, scope, found["household_id"].unique(), today)
+    return found.merge(where[["household_id", "compound", "building", "unit_no", "room"]], on="household_id",
+                       how="left")
 
 
 # --- writing --------------------------------------------------------------------------------------------------
@@ -248,3 +252,8 @@ def follow_up(con: duckdb.DuckDBPyConnection, actor: User | None, need_id: int, 
 
     return _retrying(con, work)
 
+
+
+def flats(con: duckdb.DuckDBPyConnection, scope: Scope, building_id: int) -> pd.DataFrame:
+    """The flats of a building in scope (stairwell, floor, room): where a need is noted by hand."""
+    return queries.fetch_df(con, "support_flats", **scope.params(), building_id=int(building_id))
