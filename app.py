@@ -77,6 +77,8 @@ if roles.may(user, "report"):
 supplies = []
 # The compound's edge and the world outside: gates, passes, health codes, cases, firms, disinfection (issue 17).
 edge = []
+if roles.may(user, "see_support"):
+    supplies.append(st.Page("views/supplies/support.py", title=tr("nav.support"), icon=":material/favorite:"))
 data = []
 if roles.may(user, "set_up_places"):
     data += [st.Page("views/data/setup.py", title=tr("nav.setup"), icon=":material/checklist:", default=setting_up),

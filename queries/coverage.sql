@@ -7,7 +7,8 @@ SELECT value FROM meta WHERE key = 'coverage_settings';
 INSERT OR REPLACE INTO meta (key, value) VALUES ('coverage_settings', $value);
 
 -- name: coverage_households
--- Households in scope with their building's centre and what may make them vulnerable on $today.
+-- Households in scope with their building's centre and what may make them vulnerable on $today (an open support
+-- need among them: resilient/coverage/support.py).
 WITH measured AS (
     SELECT resident_id,
            bool_or(category = 'home_isolation') AS isolated,
@@ -15,6 +16,10 @@ WITH measured AS (
     FROM control_measure
     WHERE active_on(start_date, released_at, CAST($today AS DATE))
     GROUP BY resident_id
+), cared AS (
+    SELECT DISTINCT household_id FROM support_need
+    WHERE noted_at < CAST($today AS DATE) + INTERVAL 1 DAY
+      AND (closed_at IS NULL OR closed_at >= CAST($today AS DATE) + INTERVAL 1 DAY)
 )
 SELECT h.household_id, h.building_id, h.community_id,
        ST_X(ST_Centroid(b.geom)) AS lon, ST_Y(ST_Centroid(b.geom)) AS lat,
@@ -26,11 +31,13 @@ SELECT h.household_id, h.building_id, h.community_id,
        bool_or(r.pregnant) AS pregnant,
        coalesce(bool_or(m.isolated), FALSE) AS home_isolation,
        coalesce(bool_or(m.observed), FALSE) AS home_observation,
-       count(r.resident_id) FILTER (WHERE m.isolated) AS isolated_people
+       count(r.resident_id) FILTER (WHERE m.isolated) AS isolated_people,
+       bool_or(s.household_id IS NOT NULL) AS support
 FROM scoped_household($community_ids, $grid_ids, $household_ids) h
 JOIN building b ON b.building_id = h.building_id
 JOIN resident r ON r.household_id = h.household_id
 LEFT JOIN measured m ON m.resident_id = r.resident_id
+LEFT JOIN cared s ON s.household_id = h.household_id
 GROUP BY ALL
 ORDER BY h.household_id;
 
@@ -80,9 +87,15 @@ GROUP BY t.team_id, t.community_id
 ORDER BY t.team_id;
 
 -- name: coverage_last_contact
--- The latest contact with each household in scope up to the end of $today.
+-- The latest contact with each household in scope up to the end of $today: a volunteer's visit, call or
+-- delivery, or a follow-up of a support need (a visit or call too, whoever made it).
+WITH contacts AS (
+    SELECT household_id, contacted_at FROM contact
+    UNION ALL
+    SELECT household_id, followed_at FROM support_follow_up
+)
 SELECT c.household_id, max(c.contacted_at) AS last_contact
-FROM contact c
+FROM contacts c
 JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.household_id = c.household_id
 WHERE c.contacted_at < CAST($today AS DATE) + INTERVAL 1 DAY
 GROUP BY c.household_id;

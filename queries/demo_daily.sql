@@ -146,3 +146,78 @@ DELETE FROM fever_alert WHERE check_id IN (SELECT check_id FROM health_check WHE
 -- name: demo_daily_checks_after
 -- Demo rolled forward: readings that would lie after $now, so no form is offered for a check already "taken".
 DELETE FROM health_check WHERE recorded_at > $now;
+
+-- name: demo_daily_support_referrals
+-- Demo: each community in scope keeps a short referral list (a hotline, the community doctor, a counsellor).
+INSERT INTO support_referral (community_id, name, kind, phone, hours, note, active)
+SELECT c.community_id, x.name, x.kind, x.phone, x.hours, x.note, TRUE
+FROM community c
+CROSS JOIN (VALUES ('区心理援助热线', 'hotline', '12320', '24小时', '接通后按心理援助'),
+                   ('社区卫生服务中心全科门诊', 'doctor', '0519-86000120', '8:00-17:00', NULL),
+                   ('心理咨询志愿者', 'counsellor', '13800000000', '每天 19:00-21:00', '电话或视频')) x(name, kind, phone, hours, note)
+WHERE allowed($community_ids, c.community_id)
+ORDER BY c.community_id, x.kind;
+
+-- name: demo_daily_support_needs
+-- Demo: in each community in scope, the two first flats of the volunteer looking after the most (a bereaved
+-- family, noted by the grid worker three days ago; distress noticed at a check yesterday) and the first flat
+-- under home isolation of its first grid cell (a confirmed or suspected household, noted two days ago).
+INSERT INTO support_need (household_id, kind, note, noted_by, noted_at)
+WITH top AS (
+    SELECT v.community_id, a.volunteer_id
+    FROM volunteer_assignment a JOIN volunteer v USING (volunteer_id)
+    WHERE allowed($community_ids, v.community_id)
+    GROUP BY v.community_id, a.volunteer_id
+    QUALIFY row_number() OVER (PARTITION BY v.community_id ORDER BY count(*) DESC, a.volunteer_id) = 1
+), theirs AS (
+    SELECT h.community_id, h.household_id,
+           row_number() OVER (PARTITION BY h.community_id ORDER BY h.household_id) AS k
+    FROM top t
+    JOIN volunteer_assignment a ON a.volunteer_id = t.volunteer_id
+    JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.household_id = a.household_id
+    WHERE a.start_date <= $as_of AND (a.end_date IS NULL OR a.end_date >= $as_of)
+    QUALIFY k <= 2
+), isolated AS (
+    SELECT DISTINCT h.community_id, h.household_id
+    FROM scoped_household($community_ids, $grid_ids, $household_ids) h
+    JOIN resident r ON r.household_id = h.household_id
+    JOIN control_measure m ON m.resident_id = r.resident_id
+    WHERE m.category = 'home_isolation' AND active_on(m.start_date, m.released_at, CAST($as_of AS DATE))
+      AND h.grid_id = (SELECT min(g.grid_id) FROM grid_cell g WHERE g.community_id = h.community_id)
+      AND h.household_id NOT IN (SELECT household_id FROM theirs)
+), chosen AS (
+    SELECT household_id, CASE k WHEN 1 THEN 'bereaved' ELSE 'distress_at_check' END AS kind,
+           CASE k WHEN 1 THEN '老伴上周病逝，现一人在家，子女在外地。' ELSE '下午测体温时情绪低落，说睡不着。' END AS note,
+           CASE k WHEN 1 THEN 3 ELSE 1 END AS days_ago
+    FROM theirs
+    UNION ALL
+    SELECT household_id, 'case_household', '家中一人核酸阳性，全家居家隔离，担心孩子。', 2
+    FROM isolated
+    QUALIFY row_number() OVER (PARTITION BY community_id ORDER BY household_id) = 1
+)
+SELECT household_id, kind, note, CASE kind WHEN 'distress_at_check' THEN 'doctor' ELSE 'grid1' END,
+       least(CAST($as_of AS DATE) - to_days(days_ago) + INTERVAL 10 HOUR, CAST($now AS TIMESTAMP))
+FROM chosen
+ORDER BY household_id;
+
+-- name: demo_daily_support_care
+-- Demo: the bereaved families are referred to the hotline the day after they were noted and called back
+-- yesterday; the confirmed or suspected households were visited once. The distress noticed yesterday waits.
+INSERT INTO support_referral_made (need_id, referral_id, referred_at, referred_by)
+SELECT n.need_id, r.referral_id, least(n.noted_at + INTERVAL 1 DAY, CAST($now AS TIMESTAMP)), 'grid1'
+FROM support_need n
+JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.household_id = n.household_id
+JOIN support_referral r ON r.community_id = h.community_id AND r.kind = 'hotline'
+WHERE n.kind = 'bereaved'
+ORDER BY n.need_id;
+
+-- name: demo_daily_support_follow_ups
+-- Demo: the follow-ups the care above describes (nothing after $now).
+INSERT INTO support_follow_up (need_id, household_id, kind, outcome, followed_at, recorded_by)
+SELECT n.need_id, n.household_id, CASE n.kind WHEN 'bereaved' THEN 'call' ELSE 'visit' END,
+       CASE n.kind WHEN 'bereaved' THEN 'still_struggling' ELSE 'steady' END,
+       least(CAST($as_of AS DATE) - INTERVAL 1 DAY + INTERVAL 15 HOUR, CAST($now AS TIMESTAMP)), 'grid1'
+FROM support_need n
+JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.household_id = n.household_id
+WHERE n.kind IN ('bereaved', 'case_household')
+ORDER BY n.need_id;

@@ -141,4 +141,16 @@ UNION ALL SELECT 'supply_request.volunteer_id', count(*) FROM supply_request x
 UNION ALL SELECT 'supply_request_event.request_id', count(*) FROM supply_request_event x
     WHERE x.request_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM supply_request p WHERE p.request_id = x.request_id)
 UNION ALL SELECT 'supply_request_event.volunteer_id', count(*) FROM supply_request_event x
-    WHERE x.volunteer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM volunteer p WHERE p.volunteer_id = x.volunteer_id);
+    WHERE x.volunteer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM volunteer p WHERE p.volunteer_id = x.volunteer_id)
+UNION ALL SELECT 'support_need.household_id', count(*) FROM support_need x
+    WHERE x.household_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id)
+UNION ALL SELECT 'support_referral.community_id', count(*) FROM support_referral x
+    WHERE x.community_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM community p WHERE p.community_id = x.community_id)
+UNION ALL SELECT 'support_referral_made.need_id', count(*) FROM support_referral_made x
+    WHERE x.need_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM support_need p WHERE p.need_id = x.need_id)
+UNION ALL SELECT 'support_referral_made.referral_id', count(*) FROM support_referral_made x
+    WHERE x.referral_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM support_referral p WHERE p.referral_id = x.referral_id)
+UNION ALL SELECT 'support_follow_up.need_id', count(*) FROM support_follow_up x
+    WHERE x.need_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM support_need p WHERE p.need_id = x.need_id)
+UNION ALL SELECT 'support_follow_up.household_id', count(*) FROM support_follow_up x
+    WHERE x.household_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id);

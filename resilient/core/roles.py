@@ -33,6 +33,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {name: frozenset(allowed) for name, all
     "record_samples": {ADMIN, LEADER, GRID, DOCTOR, VOLUNTEER},   # swabs at a desk (viewers see totals only)
     "manage_coverage": {ADMIN, LEADER, GRID},                # coverage settings and assignments
     "record_contacts": {ADMIN, LEADER, GRID, VOLUNTEER},     # a visit, call or delivery to a household
+    "see_support": {ADMIN, LEADER, GRID, DOCTOR, VOLUNTEER, VIEWER},   # households needing care, follow-up duties
+    "see_support_reason": {LEADER, GRID, DOCTOR},            # why a household needs care, and the note
+    "note_support": {LEADER, GRID, DOCTOR},                  # note, refer and close a support need
+    "follow_up_support": {LEADER, GRID, DOCTOR, VOLUNTEER},  # a follow-up visit or call
+    "manage_referrals": {ADMIN, LEADER},                     # the community's referral list
 }.items()}
 
 

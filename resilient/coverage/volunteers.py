@@ -24,8 +24,9 @@ from resilient.core.masking import mask_people
 from resilient.core.scope import Scope
 from resilient.places import places as place_lists  # (`places` is a local name in suggest)
 
+# "support": an open support need (resilient/coverage/support.py), named so, whatever its kind, to everyone.
 REASONS = ("elderly_alone", "elderly_only", "disabled", "bedridden", "chronic_illness", "low_income", "pregnant",
-           "home_isolation", "home_observation")
+           "home_isolation", "home_observation", "support")
 CONTACT_KINDS = ("visit", "call", "delivery")
 # Why a needy household is not covered, in the order the rules are checked.
 GAPS = ("assigned_out_of_reach", "no_volunteer_in_reach", "all_in_reach_full", "not_assigned",
@@ -114,7 +115,7 @@ def _reasons(row, settings: CoverageSettings) -> list[str]:
         "disabled": bool(row.disabled), "bedridden": bool(row.bedridden),
         "chronic_illness": bool(row.chronic_illness), "low_income": bool(row.low_income),
         "pregnant": bool(row.pregnant), "home_isolation": bool(row.home_isolation),
-        "home_observation": bool(row.home_observation),
+        "home_observation": bool(row.home_observation), "support": bool(row.support),
     }
     return [r for r in REASONS if r in settings.reasons and found[r]]
 

@@ -35,6 +35,7 @@ CHECKS = "resilient.daily.checks:period_counts"
 WEEK = "resilient.daily.supervision:totals"
 ROUNDS = "resilient.testing.rounds"
 PLANS = "resilient.testing.plans:compare"
+SUPPORT = "resilient.coverage.support:kpis"
 
 FIGURES: dict[str, Figure] = {
     # daily checks (views/daily/checks.py)
@@ -77,6 +78,11 @@ FIGURES: dict[str, Figure] = {
     "coverage.covered_now": Figure("resilient.coverage.volunteers:suggest", "def.coverage.covered_now"),
     "coverage.covered_after": Figure("resilient.coverage.volunteers:suggest", "def.coverage.covered_after"),
     "coverage.walking": Figure("resilient.coverage.volunteers:suggest", "def.coverage.walking"),
+    # support for those who struggle (views/supplies/support.py)
+    "support.kpi.open": Figure(SUPPORT, "def.support.open"),
+    "support.kpi.referred": Figure(SUPPORT, "def.support.referred"),
+    "support.kpi.followed_up": Figure(SUPPORT, "def.support.followed_up", count="days"),
+    "support.kpi.not_followed_up": Figure(SUPPORT, "def.support.not_followed_up", count="days"),
     # mass testing (views/maps/testing_*.py)
     "testing.at_sites": Figure(f"{ROUNDS}:mode_counts", "def.testing.at_sites"),
     "testing.door_to_door": Figure(f"{ROUNDS}:mode_counts", "def.testing.door_to_door"),

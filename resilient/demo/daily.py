@@ -33,5 +33,18 @@ def seed(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: int) -> dict[s
         queries.fetch_all(con, "demo_daily_checks", **everything, as_of=as_of, days=CHECK_DAYS, seed=seed_value,
                           categories=list(settings.check_categories), now=config.now())
         queries.fetch_all(con, "demo_daily_alerts", as_of=as_of, fever_threshold=settings.fever_threshold)
+        seed_support(con, as_of)
     return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # names are ours
             for table in ("team", "team_household", "arrival", "health_check", "fever_alert")}
+
+
+def seed_support(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
+    """A referral list per community and a few support needs (one bereaved family, referred and followed up; a
+    confirmed or suspected household visited; distress noticed yesterday, not yet followed up), the first two in
+    flats of the demo volunteer, so every role's page has something to show. Nothing after config.now()."""
+    everything = Scope().params()
+    now = config.now()
+    queries.fetch_all(con, "demo_daily_support_referrals", **everything)
+    queries.fetch_all(con, "demo_daily_support_needs", **everything, as_of=as_of, now=now)
+    queries.fetch_all(con, "demo_daily_support_care", **everything, now=now)
+    queries.fetch_all(con, "demo_daily_support_follow_ups", **everything, as_of=as_of, now=now)
