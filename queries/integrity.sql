@@ -133,4 +133,14 @@ UNION ALL SELECT 'plan_proposal.stairwell_id', count(*) FROM plan_proposal x
 UNION ALL SELECT 'plan_proposal.site_id', count(*) FROM plan_proposal x
     WHERE x.site_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sampling_site p WHERE p.site_id = x.site_id)
 UNION ALL SELECT 'plan_proposal.version_id', count(*) FROM plan_proposal x
-    WHERE x.version_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan_version p WHERE p.version_id = x.version_id);
+    WHERE x.version_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan_version p WHERE p.version_id = x.version_id)
+UNION ALL SELECT 'store_item.community_id', count(*) FROM store_item x
+    WHERE NOT EXISTS (SELECT 1 FROM community p WHERE p.community_id = x.community_id)
+UNION ALL SELECT 'store_movement.item_id', count(*) FROM store_movement x
+    WHERE NOT EXISTS (SELECT 1 FROM store_item p WHERE p.item_id = x.item_id)
+UNION ALL SELECT 'store_movement.household_id', count(*) FROM store_movement x
+    WHERE x.household_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id)
+UNION ALL SELECT 'store_movement.team_id', count(*) FROM store_movement x
+    WHERE x.team_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM team p WHERE p.team_id = x.team_id)
+UNION ALL SELECT 'store_movement.volunteer_id', count(*) FROM store_movement x
+    WHERE x.volunteer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM volunteer p WHERE p.volunteer_id = x.volunteer_id);

@@ -33,6 +33,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {name: frozenset(allowed) for name, all
     "record_samples": {ADMIN, LEADER, GRID, DOCTOR, VOLUNTEER},   # swabs at a desk (viewers see totals only)
     "manage_coverage": {ADMIN, LEADER, GRID},                # coverage settings and assignments
     "record_contacts": {ADMIN, LEADER, GRID, VOLUNTEER},     # a visit, call or delivery to a household
+    "manage_store": {ADMIN, LEADER},                         # the emergency store's items, receipts, settings
+    "issue_store": {ADMIN, LEADER, GRID, DOCTOR},            # hand items out (the doctor: thermometers, disinfectant)
 }.items()}
 
 
