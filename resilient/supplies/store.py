@@ -22,6 +22,7 @@ from resilient.core import audit, config, db, queries, reference, roles
 from resilient.core.accounts import User
 from resilient.core.masking import mask_people
 from resilient.core.scope import Scope
+from resilient.ops import exports
 
 KINDS = ("masks", "alcohol", "disinfectant", "thermometers", "test_kits", "food_packs", "other")
 RECEIVERS = ("household", "team", "volunteer", "site")
@@ -325,3 +326,14 @@ def teams(con: duckdb.DuckDBPyConnection, scope: Scope, community_id: int) -> pd
 def volunteers(con: duckdb.DuckDBPyConnection, scope: Scope, community_id: int) -> pd.DataFrame:
     """The community's active volunteers (volunteer_id, name), for the issue form."""
     return queries.fetch_df(con, "store_volunteers", **scope.params(), community_id=int(community_id))
+
+
+def workbook(con: duckdb.DuckDBPyConnection, actor: User | None, sheets: dict[str, pd.DataFrame],
+             headers: dict[str, str]) -> bytes:
+    """The stock and the movements as the page showed them (scoped, masked), one sheet each, with its audit
+    entry; every text cell written as text by ops.exports."""
+    data = exports.excel_bytes(sheets, headers)
+    with db.transaction(con):
+        audit.record(con, actor, "export", "table:store", detail=", ".join(f"{k}: {len(v)} rows"
+                                                                           for k, v in sheets.items()))
+    return data

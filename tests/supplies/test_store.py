@@ -61,11 +61,11 @@ def test_days_of_cover_fall_with_issues_and_the_alert_comes_below_the_threshold(
 
 
 def test_a_newer_item_measures_its_use_over_fewer_days(shop):
-    """Alcohol was added 6 days ago: 60 issued since is 10 a day over its 6 days (today included: 7), not 60/7."""
+    """Alcohol first came two days ago: 30 issued since is 10 a day over its 3 days (today included), not 30/7."""
     con, _, alcohol = shop
-    con.execute("UPDATE store_item SET created_at = $t WHERE item_id = $i", {"t": NOW - timedelta(days=2), "i": alcohol})
-    con.execute("UPDATE store_movement SET moved_at = $t WHERE item_id = $i", {"t": NOW - timedelta(days=2),
-                                                                               "i": alcohol})
+    moved = {"t": NOW - timedelta(days=2), "i": alcohol}
+    con.execute("UPDATE store_item SET created_at = $t WHERE item_id = $i", moved)
+    con.execute("UPDATE store_movement SET moved_at = $t WHERE item_id = $i", moved)
     store.issue(con, DOCTOR, alcohol, 30, household_id=11, now=NOW - timedelta(hours=1))
     assert row(con, alcohol)["daily_use"] == pytest.approx(10)   # 30 over 3 days (two days ago, yesterday, today)
 
