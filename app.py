@@ -79,6 +79,8 @@ supplies = []
 edge = []
 if roles.may(user, "see_support"):
     supplies.append(st.Page("views/supplies/support.py", title=tr("nav.support"), icon=":material/favorite:"))
+if roles.may(user, "issue_store"):
+    supplies.append(st.Page("views/supplies/store.py", title=tr("nav.store"), icon=":material/inventory_2:"))
 data = []
 if roles.may(user, "set_up_places"):
     data += [st.Page("views/data/setup.py", title=tr("nav.setup"), icon=":material/checklist:", default=setting_up),

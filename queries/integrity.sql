@@ -153,4 +153,14 @@ UNION ALL SELECT 'support_referral_made.referral_id', count(*) FROM support_refe
 UNION ALL SELECT 'support_follow_up.need_id', count(*) FROM support_follow_up x
     WHERE x.need_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM support_need p WHERE p.need_id = x.need_id)
 UNION ALL SELECT 'support_follow_up.household_id', count(*) FROM support_follow_up x
-    WHERE x.household_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id);
+    WHERE x.household_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id)
+UNION ALL SELECT 'store_item.community_id', count(*) FROM store_item x
+    WHERE NOT EXISTS (SELECT 1 FROM community p WHERE p.community_id = x.community_id)
+UNION ALL SELECT 'store_movement.item_id', count(*) FROM store_movement x
+    WHERE NOT EXISTS (SELECT 1 FROM store_item p WHERE p.item_id = x.item_id)
+UNION ALL SELECT 'store_movement.household_id', count(*) FROM store_movement x
+    WHERE x.household_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id)
+UNION ALL SELECT 'store_movement.team_id', count(*) FROM store_movement x
+    WHERE x.team_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM team p WHERE p.team_id = x.team_id)
+UNION ALL SELECT 'store_movement.volunteer_id', count(*) FROM store_movement x
+    WHERE x.volunteer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM volunteer p WHERE p.volunteer_id = x.volunteer_id);

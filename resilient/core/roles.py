@@ -38,6 +38,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {name: frozenset(allowed) for name, all
     "note_support": {LEADER, GRID, DOCTOR},                  # note, refer and close a support need
     "follow_up_support": {LEADER, GRID, DOCTOR, VOLUNTEER},  # a follow-up visit or call
     "manage_referrals": {ADMIN, LEADER},                     # the community's referral list
+    "manage_store": {ADMIN, LEADER},                         # the emergency store's items, receipts, settings
+    "issue_store": {ADMIN, LEADER, GRID, DOCTOR},            # hand items out (the doctor: thermometers, disinfectant)
 }.items()}
 
 

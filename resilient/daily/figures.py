@@ -36,6 +36,7 @@ WEEK = "resilient.daily.supervision:totals"
 ROUNDS = "resilient.testing.rounds"
 PLANS = "resilient.testing.plans:compare"
 SUPPORT = "resilient.coverage.support:kpis"
+STORE = "resilient.supplies.store:kpis"
 
 FIGURES: dict[str, Figure] = {
     # daily checks (views/daily/checks.py)
@@ -99,6 +100,10 @@ FIGURES: dict[str, Figure] = {
     "testing.proposal_dropped": Figure(PLANS, "def.testing.proposal_dropped"),
     "testing.sampled": Figure(f"{ROUNDS}:progress_totals", "def.testing.sampled"),
     "testing.estimated_finish": Figure(f"{ROUNDS}:estimated_finish", "def.testing.estimated_finish"),
+    # the emergency store (views/supplies/store.py); the daily report's store figures come from the same kpis
+    "store.kpi.items": Figure(STORE, "def.store.items"),
+    "store.kpi.below": Figure(STORE, "def.store.below"),
+    "store.kpi.lowest": Figure(STORE, "def.store.lowest"),
 }
 
 # The daily report's figures by metric (its items are "metric:subject"; see report_key).

@@ -6,11 +6,12 @@ few forgotten and a few fevers (and their alerts). Deterministic for a seed; all
 add seconds, not minutes. Adds no control measures (the seed proportions stay as tested).
 """
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import duckdb
 
 from resilient.core import config, db, queries
+from resilient.core.accounts import User
 from resilient.core.scope import Scope
 from resilient.coverage import volunteers as coverage
 from resilient.daily.rules import DailySettings
@@ -34,6 +35,7 @@ def seed(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: int) -> dict[s
                           categories=list(settings.check_categories), now=config.now())
         queries.fetch_all(con, "demo_daily_alerts", as_of=as_of, fever_threshold=settings.fever_threshold)
         seed_support(con, as_of)
+    seed_store(con, as_of)
     return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # names are ours
             for table in ("team", "team_household", "arrival", "health_check", "fever_alert")}
 
@@ -48,3 +50,51 @@ def seed_support(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
     queries.fetch_all(con, "demo_daily_support_needs", **everything, as_of=as_of, now=now)
     queries.fetch_all(con, "demo_daily_support_care", **everything, now=now)
     queries.fetch_all(con, "demo_daily_support_follow_ups", **everything, as_of=as_of, now=now)
+# The emergency store: what arrived on day one and what goes out each day (name, unit, kind, received, issued a
+# day, to whom). Alcohol and thermometers go out fastest, so they end the week under 10 days of cover.
+STORE_KEEPER = User(0, "demo-store", "演示数据（物资库）", "street_admin")
+STORE_ITEMS = [("医用外科口罩", "只", "masks", 6000, 300, "team"),
+               ("75%酒精", "瓶", "alcohol", 200, 20, "household"),
+               ("含氯消毒片", "瓶", "disinfectant", 300, 12, "household"),
+               ("电子体温计", "支", "thermometers", 150, 15, "household"),
+               ("抗原检测试剂", "盒", "test_kits", 500, 8, "site"),
+               ("生活物资包", "份", "food_packs", 400, 25, "volunteer")]
+STORE_DAYS = 7   # receipts this many days before the demo's date, issues every day after, none on the day itself
+
+
+def seed_store(con: duckdb.DuckDBPyConnection, as_of: date) -> int:
+    """Each community's store through the store's own functions: items and receipts on day one, then each day's
+    issues to the teams' households, the teams, the volunteers and a sampling site; nothing after config.now().
+    Returns the movements written."""
+    from resilient.daily import teams
+    from resilient.places import places
+    from resilient.supplies import store
+
+    written, now = 0, config.now()
+    first = datetime.combine(as_of - timedelta(days=STORE_DAYS), time(8, 0))
+    if first > now:
+        return 0
+    for community_id in places.communities(con, Scope())["community_id"].astype(int):
+        scope = Scope(community_ids=(community_id,))
+        flats = teams.households(con, scope, as_of)
+        receivers = {"household": [{"household_id": int(h)} for h in flats["household_id"]],
+                     "team": [{"team_id": int(t)} for t in sorted(set(flats["team_id"]))],
+                     "volunteer": [{"volunteer_id": int(v)}
+                                   for v in store.volunteers(con, scope, community_id)["volunteer_id"]],
+                     "site": [{"site": "东门核酸采样点"}]}
+        for name, unit, kind, received, per_day, to in STORE_ITEMS:
+            given = receivers[to] or receivers["site"]
+            item_id = store.add_item(con, STORE_KEEPER, community_id, name, unit, kind, now=first)
+            store.receive(con, STORE_KEEPER, item_id, received, note="区应急物资调拨", now=first)
+            written += 1
+            for day in range(STORE_DAYS):
+                moment = first + timedelta(days=day, hours=2)
+                halves = (per_day // 2, per_day - per_day // 2)
+                for half, quantity in enumerate(halves):
+                    at = moment + timedelta(hours=6 * half)
+                    if at > now or not quantity:
+                        continue
+                    store.issue(con, STORE_KEEPER, item_id, quantity, now=at,
+                                **given[(day * 2 + half) % len(given)])
+                    written += 1
+    return written

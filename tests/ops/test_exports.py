@@ -89,6 +89,22 @@ def test_the_worked_example_sheets_keep_hostile_names_as_text():
                 *HOSTILE, "1502")
 
 
+
+def test_the_store_workbook_keeps_hostile_item_names_and_notes_as_text(con):
+    """The emergency store's stock and movements: an item named, or a note typed, as a formula stays text."""
+    from resilient.core.accounts import User
+    from resilient.supplies import store
+
+    con.execute("INSERT INTO community VALUES (1, '测试社区', NULL, NULL)")
+    leader = User(1, "leader", "书记", "community_leader", community_id=1)
+    item_id = store.add_item(con, leader, 1, LEAK, "只", "masks", now=NOW)
+    store.receive(con, leader, item_id, 10, note="=1+1", now=NOW)
+    moved = store.movements(con, store.Scope(), TODAY)[["item", "quantity", "note"]]
+    data = store.workbook(con, leader, {"库存": store.stock(con, store.Scope(), TODAY)[["name", "on_hand"]],
+                                        "出入库": moved}, {"name": "@SUM(A1)", "note": "备注"})
+    assert_text(data, LEAK, "=1+1", "@SUM(A1)")
+    assert audit.search(con, action="export")["target"].tolist() == ["table:store"]
+
 # Every source file that builds a spreadsheet through the writer, and the test above that feeds it hostile values.
 # A new export must be added here with its own test, or the guard below fails.
 WRITER_USERS = {
@@ -98,6 +114,7 @@ WRITER_USERS = {
     "resilient/imports/sheets.py": test_the_import_templates_keep_their_examples_as_text,
     "resilient/daily/arrivals.py": test_the_gate_template_keeps_its_notes_as_text,
     "resilient/demo/examples.py": test_the_worked_example_sheets_keep_hostile_names_as_text,
+    "resilient/supplies/store.py": test_the_store_workbook_keeps_hostile_item_names_and_notes_as_text,
 }
 BYPASS = re.compile(r"\bWorkbook\(|\.to_excel\(|ExcelWriter\(|\.to_csv\(|csv\.writer\(|csv\.DictWriter\(")
 WRITER = re.compile(r"\bexports\.(workbook|save|append|excel_bytes)\(")
