@@ -33,6 +33,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {name: frozenset(allowed) for name, all
     "record_samples": {ADMIN, LEADER, GRID, DOCTOR, VOLUNTEER},   # swabs at a desk (viewers see totals only)
     "manage_coverage": {ADMIN, LEADER, GRID},                # coverage settings and assignments
     "record_contacts": {ADMIN, LEADER, GRID, VOLUNTEER},     # a visit, call or delivery to a household
+    "request_supplies": {ADMIN, LEADER, GRID, VOLUNTEER},    # a sealed household's request, and moving it along
+    "assign_requests": {ADMIN, LEADER, GRID},                # hand any request of their scope to a volunteer
 }.items()}
 
 

@@ -93,6 +93,9 @@ FIGURES: dict[str, Figure] = {
     "testing.proposal_dropped": Figure(PLANS, "def.testing.proposal_dropped"),
     "testing.sampled": Figure(f"{ROUNDS}:progress_totals", "def.testing.sampled"),
     "testing.estimated_finish": Figure(f"{ROUNDS}:estimated_finish", "def.testing.estimated_finish"),
+    # requests from sealed households (views/supplies/requests.py); the daily report takes the same kpis()
+    **{f"requests.kpi.{k}": Figure("resilient.supplies.requests:kpis", f"def.requests.{k}")
+       for k in ("new", "delivered", "failed", "overdue")},
 }
 
 # The daily report's figures by metric (its items are "metric:subject"; see report_key).
