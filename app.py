@@ -81,6 +81,9 @@ if roles.may(user, "see_support"):
     supplies.append(st.Page("views/supplies/support.py", title=tr("nav.support"), icon=":material/favorite:"))
 if roles.may(user, "issue_store"):
     supplies.append(st.Page("views/supplies/store.py", title=tr("nav.store"), icon=":material/inventory_2:"))
+if roles.may(user, "request_supplies"):
+    supplies += [st.Page("views/supplies/requests.py", title=tr("nav.requests"), icon=":material/shopping_basket:"),
+                 st.Page("views/supplies/deliveries.py", title=tr("nav.deliveries"), icon=":material/local_shipping:")]
 data = []
 if roles.may(user, "set_up_places"):
     data += [st.Page("views/data/setup.py", title=tr("nav.setup"), icon=":material/checklist:", default=setting_up),

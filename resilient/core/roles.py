@@ -40,6 +40,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {name: frozenset(allowed) for name, all
     "manage_referrals": {ADMIN, LEADER},                     # the community's referral list
     "manage_store": {ADMIN, LEADER},                         # the emergency store's items, receipts, settings
     "issue_store": {ADMIN, LEADER, GRID, DOCTOR},            # hand items out (the doctor: thermometers, disinfectant)
+    "request_supplies": {ADMIN, LEADER, GRID, VOLUNTEER},    # a sealed household's request, and moving it along
+    "assign_requests": {ADMIN, LEADER, GRID},                # hand any request of their scope to a volunteer
 }.items()}
 
 

@@ -104,6 +104,9 @@ FIGURES: dict[str, Figure] = {
     "store.kpi.items": Figure(STORE, "def.store.items"),
     "store.kpi.below": Figure(STORE, "def.store.below"),
     "store.kpi.lowest": Figure(STORE, "def.store.lowest"),
+    # requests from sealed households (views/supplies/requests.py); the daily report takes the same kpis()
+    **{f"requests.kpi.{k}": Figure("resilient.supplies.requests:kpis", f"def.requests.{k}")
+       for k in ("new", "delivered", "failed", "overdue")},
 }
 
 # The daily report's figures by metric (its items are "metric:subject"; see report_key).

@@ -9,6 +9,7 @@ add seconds, not minutes. Adds no control measures (the seed proportions stay as
 from datetime import date, datetime, time, timedelta
 
 import duckdb
+import pandas as pd
 
 from resilient.core import config, db, queries
 from resilient.core.accounts import User
@@ -36,6 +37,7 @@ def seed(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: int) -> dict[s
         queries.fetch_all(con, "demo_daily_alerts", as_of=as_of, fever_threshold=settings.fever_threshold)
         seed_support(con, as_of)
     seed_store(con, as_of)
+    seed_requests(con, as_of, seed_value)
     return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # names are ours
             for table in ("team", "team_household", "arrival", "health_check", "fever_alert")}
 
@@ -98,3 +100,52 @@ def seed_store(con: duckdb.DuckDBPyConnection, as_of: date) -> int:
                                 **given[(day * 2 + half) % len(given)])
                     written += 1
     return written
+# The demo's requests from sealed households (issue 16): (hours before the demo's moment, kind, detail,
+# prescription, the steps it went through as (status, hours after it was made)). Yesterday's are closed but two;
+# this morning's are new, handed out, on the way; one medicine request lacks its prescription.
+DEMO_REQUESTS = [
+    (27, "food", "大米5斤、鸡蛋一盒", None, [("assigned", 1), ("on_the_way", 3), ("delivered", 4)]),
+    (26, "medicine", "降压药", "硝苯地平缓释片 20mg，每日一次", [("assigned", 1), ("delivered", 5)]),
+    (25, "parcel", "小区门口快递柜取件", None, [("assigned", 1), ("failed", 3)]),
+    (24, "goods", "洗衣液、卫生纸", None, [("assigned", 2), ("delivered", 6)]),
+    (20, "food", "青菜、面条", None, [("assigned", 1)]),
+    (18, "other", "垃圾代扔", None, []),
+    (5, "medicine", "胰岛素笔芯", None, [("assigned", 1)]),
+    (4, "food", "牛奶两箱", None, [("assigned", 1), ("on_the_way", 2)]),
+    (3, "goods", "口罩一包", None, [("assigned", 1)]),
+    (2, "parcel", "顺丰快递", None, []),
+    (1, "food", "馒头、咸菜", None, []),
+    (0.5, "medicine", "感冒药", "连花清瘟胶囊 一盒", []),
+]
+
+
+def seed_requests(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: int) -> int:
+    """A sealed building's last day of requests, so the pages are not empty; none after config.now() (a demo
+    made for an earlier day ends at 18:00 of it). The first ones go to the demo volunteer's own households."""
+    from datetime import datetime, time, timedelta
+
+    moment = min(config.now(), datetime.combine(as_of, time(18)))
+    homes = queries.fetch_df(con, "demo_requests_households", **Scope().params(), as_of=as_of, seed=seed_value,
+                             most=len(DEMO_REQUESTS))
+    made = 0
+    with db.transaction(con):
+        for (hours, kind, detail, prescription, steps), home in zip(DEMO_REQUESTS, homes.itertuples()):
+            at = moment - timedelta(hours=hours)
+            request_id = queries.fetch_all(con, "requests_insert", household_id=int(home.household_id), kind=kind,
+                                           detail=detail, prescription=prescription, at=at, by="grid1",
+                                           source="hand")[0][0]
+            queries.fetch_all(con, "requests_event_insert", request_id=request_id, status="new", volunteer_id=None,
+                              note=None, at=at, by="grid1")
+            volunteer = None if pd.isna(home.volunteer_id) else int(home.volunteer_id)
+            for status, after in steps:
+                when = at + timedelta(hours=after)
+                if when > moment or volunteer is None:
+                    break
+                reason = "家中无人" if status == "failed" else None
+                queries.fetch_all(con, "requests_move", request_id=request_id, status=status, reason=reason,
+                                  volunteer_id=volunteer if status == "assigned" else None, at=when)
+                queries.fetch_all(con, "requests_event_insert", request_id=request_id, status=status,
+                                  volunteer_id=volunteer, note=reason, at=when,
+                                  by="grid1" if status == "assigned" else "volunteer")
+            made += 1
+    return made

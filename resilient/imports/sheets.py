@@ -226,6 +226,9 @@ VOLUNTEER_FIELDS: dict[str, list[str]] = reference.fields_from(
     COLUMNS_FILE, "volunteer", ["name", "phone", "compound", "home_building", "capacity", "active"], REGISTER_FIELDS)
 PLACES_FIELDS: dict[str, list[str]] = reference.fields_from(
     COLUMNS_FILE, "places", ["grid", "compound", "building", "units", "floors"], REGISTER_FIELDS)
+REQUEST_FIELDS: dict[str, list[str]] = reference.fields_from(
+    COLUMNS_FILE, "request", ["compound", "building", "unit", "room", "kind", "detail", "prescription"],
+    REGISTER_FIELDS)
 BRACKETED = re.compile(r"[(\[【].*?[)\]】]")
 HEADER_NOISE = re.compile(r"[\s*:_\-./#]")
 
@@ -241,7 +244,7 @@ def _alias_index(fields: dict[str, list[str]]) -> dict[str, str]:
     return {normalise_header(alias): name for name, aliases in fields.items() for alias in aliases}
 
 
-ALL_ALIASES = {alias for fields in (REGISTER_FIELDS, STAFF_FIELDS, VOLUNTEER_FIELDS, PLACES_FIELDS)
+ALL_ALIASES = {alias for fields in (REGISTER_FIELDS, STAFF_FIELDS, VOLUNTEER_FIELDS, PLACES_FIELDS, REQUEST_FIELDS)
                for alias in _alias_index(fields)}
 
 
@@ -274,7 +277,7 @@ def match_headers(columns: Iterable[str], fields: dict[str, list[str]] = REGISTE
 
 TEMPLATES_FILE = "templates.toml"
 SHEET_FIELDS = {"register": REGISTER_FIELDS, "staff": STAFF_FIELDS, "volunteer": VOLUNTEER_FIELDS,
-                "places": PLACES_FIELDS}
+                "places": PLACES_FIELDS, "request": REQUEST_FIELDS}
 
 
 def _template(kind: str) -> list[tuple[str, str]]:
@@ -298,7 +301,8 @@ def template_bytes(kind: str = "register") -> bytes:
     """An .xlsx with the Chinese headers, one example row, and ID and phone columns formatted as text."""
     workbook = exports.workbook()
     sheet = workbook.active
-    sheet.title = {"register": "居民登记", "staff": "工作人员", "volunteer": "志愿者", "places": "网格小区楼栋"}[kind]
+    sheet.title = {"register": "居民登记", "staff": "工作人员", "volunteer": "志愿者", "places": "网格小区楼栋",
+                   "request": "物资需求"}[kind]
     columns = TEMPLATES[kind]
     exports.append(sheet, [header for header, _ in columns])
     exports.append(sheet, [example for _, example in columns])
