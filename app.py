@@ -75,6 +75,8 @@ if roles.may(user, "report"):
     day.append(st.Page("views/daily/report.py", title=tr("nav.report"), icon=":material/summarize:"))
 # Life in sealed buildings: requests, rounds, pick-up points, the store (issue 16).
 supplies = []
+if roles.may(user, "dispatch_deliveries"):
+    supplies.append(st.Page("views/supplies/rounds.py", title=tr("nav.rounds"), icon=":material/local_shipping:"))
 data = []
 if roles.may(user, "set_up_places"):
     data += [st.Page("views/data/setup.py", title=tr("nav.setup"), icon=":material/checklist:", default=setting_up),

@@ -93,6 +93,11 @@ FIGURES: dict[str, Figure] = {
     "testing.proposal_dropped": Figure(PLANS, "def.testing.proposal_dropped"),
     "testing.sampled": Figure(f"{ROUNDS}:progress_totals", "def.testing.sampled"),
     "testing.estimated_finish": Figure(f"{ROUNDS}:estimated_finish", "def.testing.estimated_finish"),
+    # delivery rounds (views/supplies/rounds.py)
+    "rounds.kpi.doors": Figure("resilient.supplies.rounds:propose", "def.rounds.doors"),
+    "rounds.kpi.planned": Figure("resilient.supplies.rounds:propose", "def.rounds.planned"),
+    "rounds.kpi.arrival": Figure("resilient.supplies.rounds:propose", "def.rounds.arrival"),
+    "rounds.kpi.left": Figure("resilient.supplies.rounds:propose", "def.rounds.left"),
 }
 
 # The daily report's figures by metric (its items are "metric:subject"; see report_key).

@@ -22,6 +22,7 @@ import pandas as pd
 from resilient.core import audit, db, queries, reference, roles
 from resilient.core.accounts import User
 from resilient.core.scope import Scope
+from resilient.coverage import volunteers as coverage
 from resilient.supplies import door
 from resilient.supplies.routing import Routes, in_arrival_order, plan_routes
 
@@ -67,6 +68,7 @@ class Proposal:
     volunteers: pd.DataFrame          # volunteer_id, name, community_id, lon, lat: who may take a round
     left_out: pd.DataFrame            # volunteer_id, name, reason (VOLUNTEER_WHY)
     at_pickup: int                    # open requests of households not served at the door: not routed
+    door_households: int              # households in scope served at the door, with requests or not
     basis: frozenset                  # (request_id, status, volunteer_id, route_stop) the plan started from
     open_requests: pd.DataFrame = field(default_factory=pd.DataFrame)  # the door requests planned
     seconds: float = 0.0
@@ -86,13 +88,14 @@ def _basis(frame: pd.DataFrame) -> frozenset:
                      for r in frame.itertuples(index=False))
 
 
-def _open(con, scope: Scope, day: date, now: datetime) -> tuple[pd.DataFrame, int]:
-    """The open requests of door households in scope, and how many open new ones are for the pick-up point."""
+def _open(con, scope: Scope, day: date, now: datetime) -> tuple[pd.DataFrame, int, int]:
+    """The open requests of door households in scope, how many open new ones are for the pick-up point, and how
+    many households in scope are served at the door."""
     until = min(now, datetime.combine(day + timedelta(days=1), datetime.min.time()))
     found = queries.fetch_df(con, "rounds_open_requests", **scope.params(), until=until)
     at_door = set(door.door_households(con, scope, day)["household_id"].astype(int))
     served = found["household_id"].astype(int).isin(at_door)
-    return found[served].reset_index(drop=True), int((~served & (found["status"] == "new")).sum())
+    return found[served].reset_index(drop=True), int((~served & (found["status"] == "new")).sum()), len(at_door)
 
 
 def _volunteers(con, scope: Scope, day: date) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -112,7 +115,7 @@ def propose(con: duckdb.DuckDBPyConnection, scope: Scope, day: date, now: dateti
     """The day's rounds in scope as they would be written, with arrival order beside them."""
     started = time.perf_counter()
     settings = settings or RoundSettings()
-    requests, at_pickup = _open(con, scope, day, now)
+    requests, at_pickup, at_door = _open(con, scope, day, now)
     ready, left_out = _volunteers(con, scope, day)
     held = queries.fetch_df(con, "rounds_held", **scope.params(), day=day,
                             replanned=[int(r) for r in requests["request_id"]] or [-1]).set_index("volunteer_id")
@@ -126,8 +129,8 @@ def propose(con: duckdb.DuckDBPyConnection, scope: Scope, day: date, now: dateti
         plan = plan_routes(stops, theirs, reach_m=settings.reach_m, first_stop=first_stop)
         planned.append(plan)
         arrival.append(in_arrival_order(stops[stops["request_id"].isin(plan.routes["request_id"])], theirs))
-    return Proposal(day, scope, _joined(planned), _joined(arrival), ready, left_out, at_pickup, _basis(requests),
-                    requests, time.perf_counter() - started)
+    return Proposal(day, scope, _joined(planned), _joined(arrival), ready, left_out, at_pickup, at_door,
+                    _basis(requests), requests, time.perf_counter() - started)
 
 
 def _joined(parts: list[Routes]) -> Routes:
@@ -137,7 +140,7 @@ def _joined(parts: list[Routes]) -> Routes:
                   pd.concat([p.unassigned for p in parts], ignore_index=True))
 
 
-def _rows(proposal: Proposal) -> pd.DataFrame:
+def changes(proposal: Proposal) -> pd.DataFrame:
     """What changes: routed requests not already at that volunteer and stop; assigned ones now left, back to new."""
     before = proposal.open_requests.set_index("request_id")
     routed = proposal.planned.routes.set_index("request_id")
@@ -175,7 +178,7 @@ def dispatch(con: duckdb.DuckDBPyConnection, actor: User | None, scope: Scope, d
     proposal = proposal or propose(con, scope, day, now, settings)
     if proposal.day != day or proposal.scope != scope:
         raise RoundsError("rounds.error.changed")
-    rows = _rows(proposal)
+    rows = changes(proposal)
 
     def work():
         # Re-read inside the transaction: someone may have dispatched or set out since the proposal was made.
@@ -199,3 +202,54 @@ def dispatch(con: duckdb.DuckDBPyConnection, actor: User | None, scope: Scope, d
 
     with db.transaction(con):
         return work()
+
+
+# --- what the page shows ---------------------------------------------------------------------------------------
+
+def summary(proposal: Proposal) -> pd.DataFrame:
+    """One row per volunteer given a round: name, doors, requests, buildings, metres planned; longest first."""
+    per = proposal.planned.per_volunteer()
+    names = proposal.volunteers.set_index("volunteer_id")["name"]
+    per.insert(1, "name", per["volunteer_id"].map(names))
+    return per.rename(columns={"households": "doors"}).sort_values(["metres", "volunteer_id"],
+                                                                   ascending=[False, True]).reset_index(drop=True)
+
+
+def route_points(proposal: Proposal) -> pd.DataFrame:
+    """The walks to draw: per volunteer their home (seq 0) and each building in walking order, with its first
+    stop number and how many requests it gets; volunteer_id, name, seq, first_stop, requests, lon, lat."""
+    routes = proposal.planned.routes
+    if routes.empty:
+        return pd.DataFrame(columns=["volunteer_id", "name", "seq", "first_stop", "requests", "lon", "lat"])
+    where = proposal.open_requests.set_index("request_id")[["lon", "lat"]]
+    doors = routes.join(where, on="request_id").sort_values(["volunteer_id", "route_stop"])
+    doors = doors.groupby(["volunteer_id", "building_id"], sort=False).agg(
+        first_stop=("route_stop", "min"), requests=("request_id", "size"), lon=("lon", "first"),
+        lat=("lat", "first")).reset_index().sort_values(["volunteer_id", "first_stop"])
+    doors["seq"] = doors.groupby("volunteer_id").cumcount() + 1
+    homes = proposal.volunteers[proposal.volunteers["volunteer_id"].isin(doors["volunteer_id"])]
+    homes = homes.assign(seq=0, first_stop=0, requests=0)
+    frame = pd.concat([homes, doors], ignore_index=True)
+    frame["name"] = frame["volunteer_id"].map(proposal.volunteers.set_index("volunteer_id")["name"])
+    return frame.sort_values(["volunteer_id", "seq"])[["volunteer_id", "name", "seq", "first_stop", "requests",
+                                                       "lon", "lat"]].reset_index(drop=True)
+
+
+def stop_list(con: duckdb.DuckDBPyConnection, scope: Scope, proposal: Proposal, volunteer_id: int,
+              revealed: set[int] = frozenset()) -> pd.DataFrame:
+    """One volunteer's stops in order: stop, the metres walked to it, what is asked, the flat (names masked)."""
+    mine = proposal.planned.routes[proposal.planned.routes["volunteer_id"] == int(volunteer_id)]
+    kinds = proposal.open_requests.set_index("request_id")["kind"]
+    labels = coverage.household_labels(con, scope, mine["household_id"].unique(), proposal.day, revealed)
+    labels = labels.drop(columns=["building_id"])
+    return mine.assign(kind=mine["request_id"].map(kinds)).merge(labels, on="household_id", how="left") \
+        .sort_values("route_stop").reset_index(drop=True)
+
+
+def left_list(con: duckdb.DuckDBPyConnection, scope: Scope, proposal: Proposal,
+              revealed: set[int] = frozenset()) -> pd.DataFrame:
+    """The requests no round takes, with why and the flat (names masked)."""
+    left = proposal.planned.unassigned.merge(proposal.open_requests[["request_id", "household_id", "kind"]],
+                                             on="request_id")
+    labels = coverage.household_labels(con, scope, left["household_id"].unique(), proposal.day, revealed)
+    return left.merge(labels.drop(columns=["building_id"]), on="household_id", how="left").reset_index(drop=True)
