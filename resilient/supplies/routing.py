@@ -66,20 +66,25 @@ def _households(stops: pd.DataFrame) -> pd.DataFrame:
         requests=("request_id", "size")).reset_index()
 
 
-def _walk(home: tuple[float, float], doors: pd.DataFrame) -> pd.DataFrame:
-    """`doors` (request_id, household_id, building_id, lon, lat) in walking order from `home`, with leg_m."""
-    buildings = doors.groupby("building_id", sort=True).agg(lon=("lon", "first"), lat=("lat", "first"))
-    lon = np.concatenate([[home[0]], buildings["lon"].to_numpy(float)])
-    lat = np.concatenate([[home[1]], buildings["lat"].to_numpy(float)])
-    dist = distance.local_matrix(lon, lat, lon, lat, home)
-    order = two_opt(nearest_neighbour(dist), dist) if len(buildings) > 1 else [1]
+def _walk(home: tuple[float, float], building: np.ndarray, household: np.ndarray, request: np.ndarray,
+          lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One volunteer's requests (as arrays) in walking order from `home`: the positions in order, and each one's
+    leg in metres (0 after the first of a building)."""
+    places, first = np.unique(building, return_index=True)
+    xs = np.concatenate([[home[0]], lon[first]])
+    ys = np.concatenate([[home[1]], lat[first]])
+    dist = distance.local_matrix(xs, ys, xs, ys, home)
+    order = two_opt(nearest_neighbour(dist), dist) if len(places) > 1 else [1]
+    rank = np.empty(len(places), dtype=np.int64)
+    rank[np.asarray(order) - 1] = np.arange(len(places))
+    legs = np.empty(len(places))
     path = [0, *order]
-    legs = {buildings.index[b - 1]: float(dist[a, b]) for a, b in zip(path[:-1], path[1:])}
-    rank = {buildings.index[b - 1]: position for position, b in enumerate(order)}
-    walked = doors.assign(_rank=doors["building_id"].map(rank)).sort_values(["_rank", "household_id", "request_id"])
-    first = ~walked["building_id"].duplicated()
-    walked["leg_m"] = np.where(first, walked["building_id"].map(legs), 0.0)
-    return walked.drop(columns="_rank")
+    legs[np.asarray(order) - 1] = dist[path[:-1], path[1:]]
+    where = np.searchsorted(places, building)
+    walked = np.lexsort((request, household, rank[where]))
+    leg = legs[where[walked]]
+    leg[1:][where[walked][1:] == where[walked][:-1]] = 0.0
+    return walked, leg
 
 
 def _frames(rows: list[pd.DataFrame], left: list[tuple[int, str]]) -> Routes:
@@ -117,15 +122,21 @@ def plan_routes(stops: pd.DataFrame, volunteers: pd.DataFrame, *, capacity_col: 
         if int(household) in reason:
             left.append((int(request), reason[int(household)]))
     of_household = dict(zip(homes["household_id"].astype(int), chosen))
-    column = stops["household_id"].astype(int).map(of_household)
-    rows = []
+    column = stops["household_id"].astype(int).map(of_household).to_numpy()
+    arrays = {c: stops[c].to_numpy() for c in ("request_id", "household_id", "building_id", "lon", "lat")}
     first_stop = first_stop or {}
+    parts = []
     for j in sorted(set(chosen[chosen >= 0])):
+        mine = np.flatnonzero(column == j)
         vid = int(vols["volunteer_id"].iloc[j])
-        walked = _walk((float(vols["lon"].iloc[j]), float(vols["lat"].iloc[j])), stops[column == j])
-        walked["volunteer_id"] = vid
-        walked["route_stop"] = np.arange(len(walked)) + int(first_stop.get(vid, 1))
-        rows.append(walked)
+        walked, leg = _walk((float(vols["lon"].iloc[j]), float(vols["lat"].iloc[j])),
+                            *(arrays[c][mine] for c in ("building_id", "household_id", "request_id", "lon", "lat")))
+        taken = mine[walked]
+        parts.append(pd.DataFrame({"request_id": arrays["request_id"][taken], "volunteer_id": vid,
+                                   "route_stop": np.arange(len(taken)) + int(first_stop.get(vid, 1)), "leg_m": leg,
+                                   "household_id": arrays["household_id"][taken],
+                                   "building_id": arrays["building_id"][taken]}))
+    rows = [pd.concat(parts, ignore_index=True)] if parts else []
     return _frames(rows, left)
 
 
