@@ -84,6 +84,8 @@ if roles.may(user, "issue_store"):
 if roles.may(user, "request_supplies"):
     supplies += [st.Page("views/supplies/requests.py", title=tr("nav.requests"), icon=":material/shopping_basket:"),
                  st.Page("views/supplies/deliveries.py", title=tr("nav.deliveries"), icon=":material/local_shipping:")]
+if roles.may(user, "dispatch_deliveries"):
+    supplies.append(st.Page("views/supplies/rounds.py", title=tr("nav.rounds"), icon=":material/local_shipping:"))
 data = []
 if roles.may(user, "set_up_places"):
     data += [st.Page("views/data/setup.py", title=tr("nav.setup"), icon=":material/checklist:", default=setting_up),

@@ -42,6 +42,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {name: frozenset(allowed) for name, all
     "issue_store": {ADMIN, LEADER, GRID, DOCTOR},            # hand items out (the doctor: thermometers, disinfectant)
     "request_supplies": {ADMIN, LEADER, GRID, VOLUNTEER},    # a sealed household's request, and moving it along
     "assign_requests": {ADMIN, LEADER, GRID},                # hand any request of their scope to a volunteer
+    "dispatch_deliveries": {ADMIN, LEADER, GRID},            # the day's delivery rounds given to volunteers
 }.items()}
 
 

@@ -107,6 +107,11 @@ FIGURES: dict[str, Figure] = {
     # requests from sealed households (views/supplies/requests.py); the daily report takes the same kpis()
     **{f"requests.kpi.{k}": Figure("resilient.supplies.requests:kpis", f"def.requests.{k}")
        for k in ("new", "delivered", "failed", "overdue")},
+    # delivery rounds (views/supplies/rounds.py)
+    "rounds.kpi.doors": Figure("resilient.supplies.rounds:propose", "def.rounds.doors"),
+    "rounds.kpi.planned": Figure("resilient.supplies.rounds:propose", "def.rounds.planned"),
+    "rounds.kpi.arrival": Figure("resilient.supplies.rounds:propose", "def.rounds.arrival"),
+    "rounds.kpi.left": Figure("resilient.supplies.rounds:propose", "def.rounds.left"),
 }
 
 # The daily report's figures by metric (its items are "metric:subject"; see report_key).
