@@ -75,6 +75,8 @@ if roles.may(user, "report"):
     day.append(st.Page("views/daily/report.py", title=tr("nav.report"), icon=":material/summarize:"))
 # Life in sealed buildings: requests, rounds, pick-up points, the store (issue 16).
 supplies = []
+# Pick-up points: every role may see where its buildings fetch from; "manage_pickup" changes them (on the page).
+supplies.append(st.Page("views/supplies/pickup.py", title=tr("nav.pickup"), icon=":material/storefront:"))
 data = []
 if roles.may(user, "set_up_places"):
     data += [st.Page("views/data/setup.py", title=tr("nav.setup"), icon=":material/checklist:", default=setting_up),

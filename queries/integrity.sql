@@ -133,4 +133,10 @@ UNION ALL SELECT 'plan_proposal.stairwell_id', count(*) FROM plan_proposal x
 UNION ALL SELECT 'plan_proposal.site_id', count(*) FROM plan_proposal x
     WHERE x.site_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sampling_site p WHERE p.site_id = x.site_id)
 UNION ALL SELECT 'plan_proposal.version_id', count(*) FROM plan_proposal x
-    WHERE x.version_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan_version p WHERE p.version_id = x.version_id);
+    WHERE x.version_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan_version p WHERE p.version_id = x.version_id)
+UNION ALL SELECT 'pickup_point.community_id', count(*) FROM pickup_point x
+    WHERE NOT EXISTS (SELECT 1 FROM community p WHERE p.community_id = x.community_id)
+UNION ALL SELECT 'pickup_building.building_id', count(*) FROM pickup_building x
+    WHERE NOT EXISTS (SELECT 1 FROM building p WHERE p.building_id = x.building_id)
+UNION ALL SELECT 'pickup_building.point_id', count(*) FROM pickup_building x
+    WHERE NOT EXISTS (SELECT 1 FROM pickup_point p WHERE p.point_id = x.point_id);

@@ -33,6 +33,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {name: frozenset(allowed) for name, all
     "record_samples": {ADMIN, LEADER, GRID, DOCTOR, VOLUNTEER},   # swabs at a desk (viewers see totals only)
     "manage_coverage": {ADMIN, LEADER, GRID},                # coverage settings and assignments
     "record_contacts": {ADMIN, LEADER, GRID, VOLUNTEER},     # a visit, call or delivery to a household
+    "manage_pickup": {ADMIN, LEADER},                        # pick-up points: a plan saved, a point changed
 }.items()}
 
 
