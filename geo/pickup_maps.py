@@ -19,6 +19,7 @@ NO_POINT_COLOUR = "#bdbdbd"
 POINT_MARK_COLOUR = "#111111"
 DOOR_COLOUR = "#c62828"
 POINT_SIZE_PX = 26      # the point's square: a thumb finds it on a phone
+PHONE_ZOOM = zoom.BUILDING_ZOOM + 1   # a phone's first view: a point and the buildings around it
 
 
 def point_colours(points: pd.DataFrame) -> dict[int, str]:
@@ -54,8 +55,10 @@ def pickup_map(buildings: pd.DataFrame, points: pd.DataFrame, labels: dict[str, 
     bounds = None if lons.empty else (float(lons.min()), float(lats.min()), float(lons.max()), float(lats.max()))
     m = maps.new_map(bounds, chosen.key, settings)
     if bounds is not None:
-        maps.phone_view(m, zoom.tap_zoom(maps.typical_short_side_m(frame["geojson"]), (bounds[1] + bounds[3]) / 2),
-                        None)
+        # A phone opens on the first point, close enough to tell its buildings apart (points are what it is for).
+        focus = None if located.empty else basemaps.display_point(float(located["lon"].iloc[0]),
+                                                                  float(located["lat"].iloc[0]), chosen)
+        maps.phone_view(m, PHONE_ZOOM, focus)
     if collection["features"]:
         folium.GeoJson(
             collection, name=labels["served"],
@@ -100,18 +103,18 @@ def _door_marks(frame: pd.DataFrame, labels: dict[str, str], chosen: basemaps.Ba
         text = (f"{html.escape(str(row.compound))}{html.escape(str(row.name))}<br>"
                 f"{html.escape(labels['door_count'].format(n=int(row.door)))}")
         folium.CircleMarker([lat, lon], radius=8, color=DOOR_COLOUR, weight=3, fill=True, fill_color="#ffffff",
-                            fill_opacity=0.9, tooltip=folium.Tooltip(text),
-                            popup=folium.Popup(text, max_width=220)).add_to(group)
+                            fill_opacity=0.9, tooltip=folium.Tooltip(text)).add_to(group)
     return group
 
 
 def _point_marks(points: pd.DataFrame, colours: dict[int, str], labels: dict[str, str],
                  chosen: basemaps.Basemap) -> folium.FeatureGroup:
-    """The points on top, name and hours on tap (a popup) and on hover (a tooltip), as plain text."""
+    """The points on top, name and hours in a tooltip, which Leaflet opens on hover and on tap (no popup: folium
+    builds those with jQuery, which the app does not serve)."""
     group = folium.FeatureGroup(name=labels["point"])
     for row in points.itertuples(index=False):
         lon, lat = basemaps.display_point(float(row.lon), float(row.lat), chosen)
         text = f"<b>{html.escape(str(row.name))}</b><br>{html.escape(labels['hours'])}: {html.escape(str(row.hours))}"
-        folium.Marker([lat, lon], icon=_point_icon(colours[int(row.point_id)]), tooltip=folium.Tooltip(text),
-                      popup=folium.Popup(text, max_width=240)).add_to(group)
+        folium.Marker([lat, lon], icon=_point_icon(colours[int(row.point_id)]),
+                      tooltip=folium.Tooltip(text)).add_to(group)
     return group
