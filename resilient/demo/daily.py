@@ -19,7 +19,7 @@ from resilient.supplies import pickup
 
 CHECK_DAYS = 3   # days of readings before the demo's date
 # Who the audit log names for the demo's pick-up plan: the street office that drew it up on the first morning.
-DEMO_PICKUP = User(0, "demo-setup", "演示数据（取货点方案）", "street_admin")
+DEMO_PICKUP = User(0, "demo-pickup", "演示数据（取货点方案）", "street_admin")
 
 
 def seed(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: int) -> dict[str, int]:
