@@ -163,4 +163,10 @@ UNION ALL SELECT 'store_movement.household_id', count(*) FROM store_movement x
 UNION ALL SELECT 'store_movement.team_id', count(*) FROM store_movement x
     WHERE x.team_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM team p WHERE p.team_id = x.team_id)
 UNION ALL SELECT 'store_movement.volunteer_id', count(*) FROM store_movement x
-    WHERE x.volunteer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM volunteer p WHERE p.volunteer_id = x.volunteer_id);
+    WHERE x.volunteer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM volunteer p WHERE p.volunteer_id = x.volunteer_id)
+UNION ALL SELECT 'pickup_point.community_id', count(*) FROM pickup_point x
+    WHERE NOT EXISTS (SELECT 1 FROM community p WHERE p.community_id = x.community_id)
+UNION ALL SELECT 'pickup_building.building_id', count(*) FROM pickup_building x
+    WHERE NOT EXISTS (SELECT 1 FROM building p WHERE p.building_id = x.building_id)
+UNION ALL SELECT 'pickup_building.point_id', count(*) FROM pickup_building x
+    WHERE NOT EXISTS (SELECT 1 FROM pickup_point p WHERE p.point_id = x.point_id);

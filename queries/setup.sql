@@ -174,7 +174,8 @@ ORDER BY b.compound_name, b.name;
 -- leaders): a building in use is not deleted.
 SELECT 'volunteer' AS ref, count(*) FROM volunteer WHERE home_building_id = $building_id
 UNION ALL SELECT 'sampling_site', count(*) FROM sampling_site WHERE building_id = $building_id
-UNION ALL SELECT 'building_leader', count(*) FROM building_leader WHERE building_id = $building_id;
+UNION ALL SELECT 'building_leader', count(*) FROM building_leader WHERE building_id = $building_id
+UNION ALL SELECT 'pickup_point', count(*) FROM pickup_building WHERE building_id = $building_id;
 
 -- name: setup_repoint_households
 -- A merged stairwell's households, testing plans and leaders go to its twin (setup.STAIRWELL_REFERENCES).
@@ -203,6 +204,14 @@ UPDATE sampling_site SET building_id = $target_id WHERE building_id = $source_id
 
 -- name: setup_repoint_building_leaders
 UPDATE building_leader SET building_id = $target_id WHERE building_id = $source_id;
+
+-- name: setup_drop_twin_pickup
+-- A merged building whose twin already has a pick-up point keeps the twin's: one point per building.
+DELETE FROM pickup_building WHERE building_id = $source_id
+  AND EXISTS (SELECT 1 FROM pickup_building t WHERE t.building_id = $target_id);
+
+-- name: setup_repoint_pickup
+UPDATE pickup_building SET building_id = $target_id WHERE building_id = $source_id;
 
 -- name: setup_take_outline
 UPDATE building SET geom = (SELECT geom FROM building WHERE building_id = $source_id) WHERE building_id = $target_id;

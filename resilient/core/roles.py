@@ -43,6 +43,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {name: frozenset(allowed) for name, all
     "request_supplies": {ADMIN, LEADER, GRID, VOLUNTEER},    # a sealed household's request, and moving it along
     "assign_requests": {ADMIN, LEADER, GRID},                # hand any request of their scope to a volunteer
     "dispatch_deliveries": {ADMIN, LEADER, GRID},            # the day's delivery rounds given to volunteers
+    "manage_pickup": {ADMIN, LEADER},                        # pick-up points: a plan saved, a point changed
 }.items()}
 
 

@@ -123,7 +123,8 @@ def _reasons(row, settings: CoverageSettings) -> list[str]:
 def _needy(con, scope: Scope, settings: CoverageSettings, today: date) -> pd.DataFrame:
     frame = _households(con, scope, settings, today)
     frame["reasons"] = [_reasons(row, settings) for row in frame.itertuples(index=False)]
-    return frame[frame["reasons"].map(bool)].reset_index(drop=True)
+    # astype(bool): an empty mask of objects would be read as a list of columns, not a mask.
+    return frame[frame["reasons"].map(bool).astype(bool)].reset_index(drop=True)
 
 
 def needs(con: duckdb.DuckDBPyConnection, scope: Scope, settings: CoverageSettings, today: date) -> pd.DataFrame:

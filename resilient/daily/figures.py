@@ -84,6 +84,14 @@ FIGURES: dict[str, Figure] = {
     "support.kpi.referred": Figure(SUPPORT, "def.support.referred"),
     "support.kpi.followed_up": Figure(SUPPORT, "def.support.followed_up", count="days"),
     "support.kpi.not_followed_up": Figure(SUPPORT, "def.support.not_followed_up", count="days"),
+    # pick-up points (views/supplies/pickup.py)
+    "pickup.kpi.points": Figure("resilient.supplies.pickup:kpis", "def.pickup.points"),
+    "pickup.kpi.told": Figure("resilient.supplies.pickup:kpis", "def.pickup.told"),
+    "pickup.kpi.door": Figure("resilient.supplies.door:door_households", "def.pickup.door"),
+    "pickup.kpi.farthest": Figure("resilient.supplies.pickup:kpis", "def.pickup.farthest"),
+    "pickup.suggest.points": Figure("resilient.supplies.pickup:suggest", "def.pickup.suggest.points"),
+    "pickup.suggest.farthest": Figure("resilient.supplies.pickup:suggest", "def.pickup.suggest.farthest"),
+    "pickup.suggest.walk": Figure("resilient.supplies.pickup:PickupSettings", "def.pickup.suggest.walk"),
     # mass testing (views/maps/testing_*.py)
     "testing.at_sites": Figure(f"{ROUNDS}:mode_counts", "def.testing.at_sites"),
     "testing.door_to_door": Figure(f"{ROUNDS}:mode_counts", "def.testing.door_to_door"),

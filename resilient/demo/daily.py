@@ -16,8 +16,11 @@ from resilient.core.accounts import User
 from resilient.core.scope import Scope
 from resilient.coverage import volunteers as coverage
 from resilient.daily.rules import DailySettings
+from resilient.supplies import pickup
 
 CHECK_DAYS = 3   # days of readings before the demo's date
+# Who the audit log names for the demo's pick-up plan: the street office that drew it up on the first morning.
+DEMO_PICKUP = User(0, "demo-pickup", "演示数据（取货点方案）", "street_admin")
 
 
 def seed(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: int) -> dict[str, int]:
@@ -38,8 +41,9 @@ def seed(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: int) -> dict[s
         seed_support(con, as_of)
     seed_store(con, as_of)
     seed_requests(con, as_of, seed_value)
+    seed_pickup(con)
     return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # names are ours
-            for table in ("team", "team_household", "arrival", "health_check", "fever_alert")}
+            for table in ("team", "team_household", "arrival", "health_check", "fever_alert", "pickup_point")}
 
 
 def seed_support(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
@@ -149,3 +153,12 @@ def seed_requests(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: int) 
                                   by="grid1" if status == "assigned" else "volunteer")
             made += 1
     return made
+
+
+def seed_pickup(con: duckdb.DuckDBPyConnection) -> int:
+    """Every demo community's suggested pick-up points saved as its plan (default walk and hours), so the map
+    has points to show; the suggestion is exact, so the same street gives the same points. Returns the count."""
+    plan = pickup.named(pickup.suggest(con, Scope()), "{place}门口取货点")
+    if plan.empty:
+        return 0
+    return pickup.save(con, DEMO_PICKUP, Scope(), plan)["points"]

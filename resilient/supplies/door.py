@@ -41,4 +41,5 @@ def door_households(con: duckdb.DuckDBPyConnection, scope: Scope, today: date,
     needy = volunteers.needs(con, scope, volunteers.load_settings(con), today)
     kept = needy["reasons"].map(lambda rs: [r for r in rs if r in settings.door_reasons])
     frame = needy.assign(reasons=kept)
-    return frame[frame["reasons"].map(bool)].reset_index(drop=True)[DOOR_COLUMNS]
+    # astype(bool): an empty mask of objects would be read as a list of columns, not a mask.
+    return frame[frame["reasons"].map(bool).astype(bool)].reset_index(drop=True)[DOOR_COLUMNS]

@@ -30,3 +30,9 @@ def test_scope_narrows_the_door_list(needy):  # noqa: F811
 def test_an_unknown_reason_in_the_settings_is_refused():
     with pytest.raises(ValueError, match="door_reasons"):
         DoorSettings(door_reasons=("tall",))
+
+
+def test_nobody_in_scope_gives_an_empty_list_with_its_columns(needy):  # noqa: F811
+    """A community with no buildings yet (or a scope of nothing) has nobody at the door, and says so."""
+    frame = door.door_households(needy, Scope(community_ids=()), TODAY)
+    assert frame.empty and list(frame.columns) == door.DOOR_COLUMNS

@@ -13,6 +13,7 @@ from tests.views.test_imports_view import open_imports, town  # noqa: F401 (a fi
 from views.data import imports_outlines
 
 PAGES = ["views/maps/overview.py", "views/maps/testing.py", "views/maps/coverage.py", "views/data/setup.py",
+         "views/supplies/pickup.py",
          "views/data/buildings.py"]
 
 
