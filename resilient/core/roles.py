@@ -33,6 +33,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {name: frozenset(allowed) for name, all
     "record_samples": {ADMIN, LEADER, GRID, DOCTOR, VOLUNTEER},   # swabs at a desk (viewers see totals only)
     "manage_coverage": {ADMIN, LEADER, GRID},                # coverage settings and assignments
     "record_contacts": {ADMIN, LEADER, GRID, VOLUNTEER},     # a visit, call or delivery to a household
+    "set_health_codes": {ADMIN, LEADER, GRID, DOCTOR},       # a resident's health code, by hand or from a sheet
+    # Disinfection rounds: the property company's cleaners have no role of their own; grid workers and the
+    # volunteers (building leaders among them) walk the buildings and tap the areas done, leaders oversee.
+    "disinfect": {ADMIN, LEADER, GRID, VOLUNTEER},
+    "set_disinfection": {ADMIN, LEADER},                     # a building's public areas and their rounds a day
 }.items()}
 
 
