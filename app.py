@@ -77,6 +77,8 @@ if roles.may(user, "report"):
 supplies = []
 # The compound's edge and the world outside: gates, passes, health codes, cases, firms, disinfection (issue 17).
 edge = []
+if roles.may(user, "disinfect"):
+    edge.append(st.Page("views/edge/disinfection.py", title=tr("nav.disinfection"), icon=":material/sanitizer:"))
 data = []
 if roles.may(user, "set_up_places"):
     data += [st.Page("views/data/setup.py", title=tr("nav.setup"), icon=":material/checklist:", default=setting_up),

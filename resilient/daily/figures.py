@@ -93,6 +93,15 @@ FIGURES: dict[str, Figure] = {
     "testing.proposal_dropped": Figure(PLANS, "def.testing.proposal_dropped"),
     "testing.sampled": Figure(f"{ROUNDS}:progress_totals", "def.testing.sampled"),
     "testing.estimated_finish": Figure(f"{ROUNDS}:estimated_finish", "def.testing.estimated_finish"),
+    # health codes on the overview (views/maps/overview_codes.py) and their page (views/edge/health_codes.py)
+    **{f"health_codes.kpi.{c}": Figure("resilient.edge.health_codes:counts", f"def.health_codes.{c}")
+       for c in ("green", "yellow", "red")},
+    "health_codes.kpi.changed_today": Figure("resilient.edge.health_codes:counts", "def.health_codes.changed_today"),
+    "health_codes.kpi.alerts_open": Figure("resilient.edge.health_codes:counts", "def.health_codes.alerts_open"),
+    # disinfection rounds (views/edge/disinfection.py)
+    "disinfection.kpi.done": Figure("resilient.edge.disinfection:kpis", "def.disinfection.done"),
+    "disinfection.kpi.missed": Figure("resilient.edge.disinfection:kpis", "def.disinfection.missed"),
+    "disinfection.kpi.due": Figure("resilient.edge.disinfection:kpis", "def.disinfection.due"),
 }
 
 # The daily report's figures by metric (its items are "metric:subject"; see report_key).

@@ -62,23 +62,29 @@ def colour_of(text) -> str:
 
 # --- writing ---------------------------------------------------------------------------------------------------
 
+def _currents(con, scope: Scope, resident_ids: list[int]) -> dict[int, dict]:
+    """{resident_id: its current code (colour, shown_on as a date)} for those that have one."""
+    found = queries.fetch_df(con, "health_code_current_of", **scope.params(), resident_ids=resident_ids)
+    return {int(r): {"code_id": int(c), "colour": colour, "shown_on": pd.Timestamp(d).date()}
+            for r, c, colour, d in found[["resident_id", "code_id", "colour", "shown_on"]].itertuples(index=False)}
+
+
 def _write(con, actor: User, resident_id: int, colour: str, shown_on: date, source: str, now: datetime,
-           scope: Scope) -> dict:
-    """One code inside the caller's transaction: unchanged when the current code already says the same on that
-    day; an alert when the current code becomes yellow or red from another colour (or from none)."""
-    before = queries.fetch_df(con, "health_code_current_of", **scope.params(), resident_ids=[int(resident_id)])
-    old = None if before.empty else before.iloc[0]
-    if old is not None and old["colour"] == colour and pd.Timestamp(old["shown_on"]).date() >= shown_on:
-        return {"code_id": int(old["code_id"]), "alert_id": None, "changed": False}
+           old: dict | None) -> dict:
+    """One code inside the caller's transaction, `old` the current one: unchanged when it already says the same
+    on that day or later; an alert when the current code becomes yellow or red from another colour (or none)."""
+    if old is not None and old["colour"] == colour and old["shown_on"] >= shown_on:
+        return {"code_id": old["code_id"], "alert_id": None, "changed": False, "current": old}
     code_id = int(queries.fetch_all(con, "health_code_insert", resident_id=int(resident_id), colour=colour,
                                     shown_on=shown_on, source=source, set_by=actor.username, set_at=now)[0][0])
-    becomes_current = old is None or pd.Timestamp(old["shown_on"]).date() <= shown_on
+    becomes_current = old is None or old["shown_on"] <= shown_on
     alert_id = None
     if becomes_current and colour in ALERTING and (old is None or old["colour"] != colour):
         found = queries.fetch_all(con, "health_code_alert_insert", code_id=code_id, resident_id=int(resident_id),
                                   raised_at=now)
         alert_id = int(found[0][0]) if found else None
-    return {"code_id": code_id, "alert_id": alert_id, "changed": True}
+    current = {"code_id": code_id, "colour": colour, "shown_on": shown_on} if becomes_current else old
+    return {"code_id": code_id, "alert_id": alert_id, "changed": True, "current": current}
 
 
 def set_code(con: duckdb.DuckDBPyConnection, actor: User | None, resident_id: int, colour: str,
@@ -98,7 +104,9 @@ def set_code(con: duckdb.DuckDBPyConnection, actor: User | None, resident_id: in
                                  today=now.date())
         if found.empty or not bool(found.iloc[0]["visible"]):
             raise HealthCodeError("health_codes.error.out_of_scope", resident_id=resident_id)
-        result = _write(con, actor, int(resident_id), colour, shown_on, "hand", now, scope)
+        old = _currents(con, scope, [int(resident_id)]).get(int(resident_id))
+        result = _write(con, actor, int(resident_id), colour, shown_on, "hand", now, old)
+        result.pop("current")
         if result["changed"]:
             audit.record(con, actor, "health_code_set", f"resident:{int(resident_id)}",
                          new={"colour": colour, "shown_on": shown_on, "alert_id": result["alert_id"]})
@@ -288,8 +296,11 @@ def commit_sheet(con: duckdb.DuckDBPyConnection, actor: User | None, preview: Sh
     scope = roles.scope_for(con, actor, now.date())
 
     def work():
-        results = [_write(con, actor, resident_id, colour, day, "sheet", now, scope)
-                   for _, resident_id, colour, day in sorted(preview.rows, key=lambda r: r[3])]
+        currents = _currents(con, scope, [r[1] for r in preview.rows])
+        results = []
+        for _, resident_id, colour, day in sorted(preview.rows, key=lambda r: r[3]):
+            results.append(_write(con, actor, resident_id, colour, day, "sheet", now, currents.get(resident_id)))
+            currents[resident_id] = results[-1]["current"]
         written = sum(r["changed"] for r in results)
         alerts = sum(r["alert_id"] is not None for r in results)
         audit.record(con, actor, "health_codes_imported", f"file:{source_name}",
