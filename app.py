@@ -88,6 +88,8 @@ if roles.may(user, "dispatch_deliveries"):
     supplies.append(st.Page("views/supplies/rounds.py", title=tr("nav.rounds"), icon=":material/local_shipping:"))
 # Pick-up points: every role may see where its buildings fetch from; "manage_pickup" changes them (on the page).
 supplies.append(st.Page("views/supplies/pickup.py", title=tr("nav.pickup"), icon=":material/storefront:"))
+if roles.may(user, "disinfect"):
+    edge.append(st.Page("views/edge/disinfection.py", title=tr("nav.disinfection"), icon=":material/sanitizer:"))
 data = []
 if roles.may(user, "set_up_places"):
     data += [st.Page("views/data/setup.py", title=tr("nav.setup"), icon=":material/checklist:", default=setting_up),

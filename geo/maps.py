@@ -575,3 +575,12 @@ def click_signature(value: dict | None) -> str:
     value = value or {}
     feature = value.get("last_active_drawing") or {}
     return json.dumps([feature.get("properties"), value.get("last_object_clicked")], sort_keys=True, default=str)
+
+
+def missed_rounds_map(frame: pd.DataFrame, tooltip: dict[str, str], legend_title: str, none_label: str,
+                      basemap: str = "plain", settings: BasemapSettings | None = None,
+                      number: Callable[[float], str] = "{:g}".format) -> folium.Map:
+    """Buildings coloured by disinfection rounds missed (none: the plain grey), the worst first on a phone;
+    `frame` has building_id, missed, geojson and the tooltip's columns. Buildings without an outline or a point
+    are left off (the page lists them)."""
+    return building_density_map(frame, "missed", tooltip, legend_title, none_label, basemap, settings, number)

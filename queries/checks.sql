@@ -86,17 +86,23 @@ WHERE alert_id = $alert_id AND handled_at IS NULL
 RETURNING alert_id;
 
 -- name: alerts_list
--- Fever alerts of residents in scope raised up to $now, open ones (handled after $now counts as open) or all,
--- newest first, with the reading and the flat.
+-- Alerts of residents in scope raised up to $now, open ones (handled after $now counts as open) or all, newest
+-- first, with the flat and what raised it: a reading (kind 'fever') or a yellow or red health code (kind
+-- 'health_code', its colour and day; the name only for viewers who may see the person, a doctor's people under
+-- measures).
 SELECT a.alert_id, a.resident_id,
-       CASE WHEN $personal <> 'none' THEN r.name END AS name,
-       CASE WHEN $personal <> 'none' THEN r.phone END AS phone,
-       c.name AS compound, b.name AS building, h.unit_no, h.room, h.grid_id, hc.day, hc.period, hc.temperature,
-       hc.symptoms,
+       CASE WHEN a.code_id IS NULL THEN 'fever' ELSE 'health_code' END AS kind,
+       CASE WHEN $personal <> 'none' AND (a.code_id IS NULL
+                 OR may_see_person($personal, r.resident_id, CAST($now AS DATE))) THEN r.name END AS name,
+       CASE WHEN $personal <> 'none' AND (a.code_id IS NULL
+                 OR may_see_person($personal, r.resident_id, CAST($now AS DATE))) THEN r.phone END AS phone,
+       c.name AS compound, b.name AS building, h.unit_no, h.room, h.grid_id, coalesce(hc.day, x.shown_on) AS day,
+       hc.period, hc.temperature, hc.symptoms, x.colour,
        hc.note AS check_note, a.raised_at, a.handled_at, a.handled_by, a.note,
        a.handled_at IS NULL OR a.handled_at > $now AS open
 FROM fever_alert a
-JOIN health_check hc ON hc.check_id = a.check_id
+LEFT JOIN health_check hc ON hc.check_id = a.check_id
+LEFT JOIN health_code x ON x.code_id = a.code_id
 JOIN resident r ON r.resident_id = a.resident_id
 JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.household_id = r.household_id
 JOIN building b ON b.building_id = h.building_id

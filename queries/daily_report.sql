@@ -30,9 +30,10 @@ GROUP BY category;
 
 -- name: report_alerts
 -- Fever alerts of people in scope raised on $day up to $at, and those open at $at (the end of the day, or now
--- while it runs). Counts only.
+-- while it runs). Counts only; health-code alerts are counted by resilient/edge/health_codes.kpis.
 SELECT count(*) FILTER (WHERE CAST(a.raised_at AS DATE) = $day AND a.raised_at <= $at) AS raised,
        count(*) FILTER (WHERE a.raised_at <= $at AND (a.handled_at IS NULL OR a.handled_at > $at)) AS open
 FROM fever_alert a
 JOIN resident r ON r.resident_id = a.resident_id
-JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.household_id = r.household_id;
+JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.household_id = r.household_id
+WHERE a.code_id IS NULL;

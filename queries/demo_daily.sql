@@ -220,4 +220,25 @@ SELECT n.need_id, n.household_id, CASE n.kind WHEN 'bereaved' THEN 'call' ELSE '
 FROM support_need n
 JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.household_id = n.household_id
 WHERE n.kind IN ('bereaved', 'case_household')
-ORDER BY n.need_id;
+ORDER BY n.need_id
+-- name: demo_daily_code_sheet
+-- The demo's health-code sheet: every $step-th resident (by id) with name, building and room; mostly green, one in
+-- 29 yellow, one in 997 red, as an office's sheet would come.
+SELECT r.name AS "姓名", c.name AS "小区", b.name AS "楼栋", h.unit_no AS "单元", h.room AS "房号",
+       CASE WHEN r.resident_id % 997 = 0 THEN '红码' WHEN r.resident_id % 29 = 0 THEN '黄码' ELSE '绿码' END
+           AS "健康码"
+FROM resident r
+JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.household_id = r.household_id
+JOIN building b ON b.building_id = h.building_id
+JOIN compound c ON c.compound_id = h.compound_id
+WHERE r.resident_id % $step = 0
+QUALIFY count(*) OVER (PARTITION BY r.name, b.building_id, h.room) = 1
+ORDER BY r.resident_id
+LIMIT $most;
+
+-- name: demo_daily_disinfection_marks
+-- Done-marks for the demo's areas on $day: most areas' rounds whose slot began before $now, a few forgotten.
+INSERT INTO disinfection_mark (area_id, day, slot, done_at, done_by)
+SELECT a.area_id, $day, 0, $done_at, 'demo'
+FROM disinfection_area a
+WHERE hash(a.area_id, $seed) % 5 <> 0 AND $done_at <= $now;

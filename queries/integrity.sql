@@ -169,4 +169,12 @@ UNION ALL SELECT 'pickup_point.community_id', count(*) FROM pickup_point x
 UNION ALL SELECT 'pickup_building.building_id', count(*) FROM pickup_building x
     WHERE NOT EXISTS (SELECT 1 FROM building p WHERE p.building_id = x.building_id)
 UNION ALL SELECT 'pickup_building.point_id', count(*) FROM pickup_building x
-    WHERE NOT EXISTS (SELECT 1 FROM pickup_point p WHERE p.point_id = x.point_id);
+    WHERE NOT EXISTS (SELECT 1 FROM pickup_point p WHERE p.point_id = x.point_id)
+UNION ALL SELECT 'health_code.resident_id', count(*) FROM health_code x
+    WHERE x.resident_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resident p WHERE p.resident_id = x.resident_id)
+UNION ALL SELECT 'fever_alert.code_id', count(*) FROM fever_alert x
+    WHERE x.code_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM health_code p WHERE p.code_id = x.code_id)
+UNION ALL SELECT 'disinfection_area.building_id', count(*) FROM disinfection_area x
+    WHERE x.building_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM building p WHERE p.building_id = x.building_id)
+UNION ALL SELECT 'disinfection_mark.area_id', count(*) FROM disinfection_mark x
+    WHERE x.area_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM disinfection_area p WHERE p.area_id = x.area_id);

@@ -211,7 +211,21 @@ DELETE FROM pickup_building WHERE building_id = $source_id
   AND EXISTS (SELECT 1 FROM pickup_building t WHERE t.building_id = $target_id);
 
 -- name: setup_repoint_pickup
-UPDATE pickup_building SET building_id = $target_id WHERE building_id = $source_id;
+UPDATE pickup_building SET building_id = $target_id WHERE building_id = $source_id
+-- name: setup_repoint_disinfection_areas
+-- A merged building's public areas join the one left, except a kind it has already (dropped below).
+UPDATE disinfection_area SET building_id = $target_id
+WHERE building_id = $source_id
+  AND kind NOT IN (SELECT kind FROM disinfection_area WHERE building_id = $target_id);
+
+-- name: setup_drop_disinfection_marks
+-- The done-marks of the public areas still on a building that goes (merged away or deleted).
+DELETE FROM disinfection_mark
+WHERE area_id IN (SELECT area_id FROM disinfection_area WHERE building_id = $source_id);
+
+-- name: setup_drop_disinfection_areas
+-- The public areas still on a building that goes.
+DELETE FROM disinfection_area WHERE building_id = $source_id;
 
 -- name: setup_take_outline
 UPDATE building SET geom = (SELECT geom FROM building WHERE building_id = $source_id) WHERE building_id = $target_id;

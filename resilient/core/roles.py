@@ -44,6 +44,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {name: frozenset(allowed) for name, all
     "assign_requests": {ADMIN, LEADER, GRID},                # hand any request of their scope to a volunteer
     "dispatch_deliveries": {ADMIN, LEADER, GRID},            # the day's delivery rounds given to volunteers
     "manage_pickup": {ADMIN, LEADER},                        # pick-up points: a plan saved, a point changed
+    "set_health_codes": {ADMIN, LEADER, GRID, DOCTOR},       # a resident's health code, by hand or from a sheet
+    # Disinfection rounds: the property company's cleaners have no role of their own; grid workers and the
+    # volunteers (building leaders among them) walk the buildings and tap the areas done, leaders oversee.
+    "disinfect": {ADMIN, LEADER, GRID, VOLUNTEER},
+    "set_disinfection": {ADMIN, LEADER},                     # a building's public areas and their rounds a day
 }.items()}
 
 

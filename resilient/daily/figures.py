@@ -120,6 +120,15 @@ FIGURES: dict[str, Figure] = {
     "rounds.kpi.planned": Figure("resilient.supplies.rounds:propose", "def.rounds.planned"),
     "rounds.kpi.arrival": Figure("resilient.supplies.rounds:propose", "def.rounds.arrival"),
     "rounds.kpi.left": Figure("resilient.supplies.rounds:propose", "def.rounds.left"),
+    # health codes on the overview (views/maps/overview_codes.py) and their page (views/edge/health_codes.py)
+    **{f"health_codes.kpi.{c}": Figure("resilient.edge.health_codes:counts", f"def.health_codes.{c}")
+       for c in ("green", "yellow", "red")},
+    "health_codes.kpi.changed_today": Figure("resilient.edge.health_codes:counts", "def.health_codes.changed_today"),
+    "health_codes.kpi.alerts_open": Figure("resilient.edge.health_codes:counts", "def.health_codes.alerts_open"),
+    # disinfection rounds (views/edge/disinfection.py)
+    "disinfection.kpi.done": Figure("resilient.edge.disinfection:kpis", "def.disinfection.done"),
+    "disinfection.kpi.missed": Figure("resilient.edge.disinfection:kpis", "def.disinfection.missed"),
+    "disinfection.kpi.due": Figure("resilient.edge.disinfection:kpis", "def.disinfection.due"),
 }
 
 # The daily report's figures by metric (its items are "metric:subject"; see report_key).

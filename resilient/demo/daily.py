@@ -42,8 +42,11 @@ def seed(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: int) -> dict[s
     seed_store(con, as_of)
     seed_requests(con, as_of, seed_value)
     seed_pickup(con)
+    seed_health_codes(con, as_of)
+    seed_disinfection(con, as_of, seed_value)
     return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # names are ours
-            for table in ("team", "team_household", "arrival", "health_check", "fever_alert", "pickup_point")}
+            for table in ("team", "team_household", "arrival", "health_check", "fever_alert", "pickup_point",
+                          "health_code", "disinfection_area", "disinfection_mark")}
 
 
 def seed_support(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
@@ -162,3 +165,39 @@ def seed_pickup(con: duckdb.DuckDBPyConnection) -> int:
     if plan.empty:
         return 0
     return pickup.save(con, DEMO_PICKUP, Scope(), plan)["points"]
+
+
+DEMO_OFFICE = User(0, "demo", "演示数据", "street_admin")
+CODE_SHEET_STEP, CODE_SHEET_ROWS = 7, 200   # every 7th resident, at most 200 rows: a sheet a gate would bring
+
+
+def _at(as_of: date, clock: time) -> datetime:
+    """A moment of the demo's day, never after now (a demo made at 00:30 has no morning yet)."""
+    return min(datetime.combine(as_of, clock), config.now())
+
+
+def seed_health_codes(con: duckdb.DuckDBPyConnection, as_of: date) -> dict:
+    """Codes for some of the demo's residents, through the sheet import as an office brings one: mostly green, a
+    few yellow, one or two red (their alerts on the doctors' list)."""
+    from resilient.edge import health_codes
+
+    frame = queries.fetch_df(con, "demo_daily_code_sheet", **Scope().params(), step=CODE_SHEET_STEP,
+                             most=CODE_SHEET_ROWS)
+    frame["日期"] = as_of.isoformat()
+    preview = health_codes.validate_sheet(con, DEMO_OFFICE, frame.astype(str), as_of)
+    if not preview.ok:   # the demo's own sheet must read back whole; a problem here is a bug, said plainly
+        raise RuntimeError(f"demo health-code sheet: {preview.problems[:3]}")
+    return health_codes.commit_sheet(con, DEMO_OFFICE, preview, "demo_health_codes.xlsx", now=_at(as_of, time(9)))
+
+
+def seed_disinfection(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: int) -> int:
+    """Public areas for every demo building, and yesterday's and this morning's first round marked done in most
+    of them (none that would lie after now)."""
+    from resilient.edge import disinfection
+
+    made = disinfection.create_areas(con, DEMO_OFFICE, now=_at(as_of - timedelta(days=1), time(7)))
+    with db.transaction(con):
+        for day in (as_of - timedelta(days=1), as_of):
+            queries.fetch_all(con, "demo_daily_disinfection_marks", day=day, now=config.now(), seed=seed_value,
+                              done_at=datetime.combine(day, time(9, 30)))
+    return made

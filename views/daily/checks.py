@@ -132,6 +132,14 @@ def export_labels() -> dict[str, str]:
 
 # --- alerts ---------------------------------------------------------------------------------------------------
 
+def alert_cause(row) -> str:
+    """What raised an alert: the reading, or the health code's colour (issue 17: one list for both)."""
+    if row.kind == "health_code":
+        said = tr("checks.code_alert", colour=tr(f"health_codes.colour.{row.colour}"))
+        return f":{'red' if row.colour == 'red' else 'orange'}[:material/qr_code_2: **{said}**]"
+    return f":red[:material/warning: **{row.temperature:.1f}℃** {symptoms_text(checks.codes(row.symptoms))}]"
+
+
 def alerts_section() -> None:
     """Open fever alerts, newest first; a doctor closes each with what was done."""
     found = checks.alerts(con, scope, now)
@@ -143,13 +151,13 @@ def alerts_section() -> None:
         return
     may_handle = roles.may(user, "handle_alerts")
     for row in found.itertuples(index=False):
-        symptoms = symptoms_text(checks.codes(row.symptoms))
         with st.container(border=True):
-            st.markdown(f":red[:material/warning: **{row.temperature:.1f}℃** {symptoms}]  \n"
+            st.markdown(f"{alert_cause(row)}  \n"
                         f"**{kit.flat(row.building, row.unit_no, row.room, row.compound)}** "
                         f"{kit.plain(row.name, row.phone)}  \n"
                         f"{tr('checks.raised', when=fmt_date(pd.Timestamp(row.raised_at).to_pydatetime(), lang, True))}"
-                        f" · {fmt_date(pd.Timestamp(row.day).date(), lang)} {tr(f'period.{row.period}')}")
+                        f" · {fmt_date(pd.Timestamp(row.day).date(), lang)} "
+                        f"{tr(f'period.{row.period}') if row.kind == 'fever' else ''}")
             if not may_handle:
                 continue
             with st.form(f"alert_{row.alert_id}", border=False):

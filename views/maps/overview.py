@@ -8,6 +8,7 @@ from geo import area_maps, maps
 from resilient.core.i18n import CATEGORIES, density_labels, fmt_date, fmt_number
 from resilient.places import measures, people, places
 from ui import charts, figures, kit, session
+from views.maps.overview_codes import codes_panel
 
 page = kit.page()
 tr, con, lang = page.tr, page.con, page.lang
@@ -38,6 +39,7 @@ figures.show(page, *[(f"overview.kpi.{k}", kpi[k]) for k in ("residents", "house
                                                               "due_tomorrow", "new_24h")])
 figures.show(page, *[(f"category.{c}", kpi[c]) for c in CATEGORIES])
 st.caption(tr("overview.kpi_note"))
+codes_panel(page, filters.compound_ids)
 
 
 def stairwells_of(building_id: int):
