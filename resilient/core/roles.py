@@ -33,6 +33,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {name: frozenset(allowed) for name, all
     "record_samples": {ADMIN, LEADER, GRID, DOCTOR, VOLUNTEER},   # swabs at a desk (viewers see totals only)
     "manage_coverage": {ADMIN, LEADER, GRID},                # coverage settings and assignments
     "record_contacts": {ADMIN, LEADER, GRID, VOLUNTEER},     # a visit, call or delivery to a household
+    # Case lists and risk areas come to the street office and the committee from the district: they bring them in.
+    "import_cases": {ADMIN, LEADER},
+    # Tracing is the doctors' work with the committee; placing the contacts' households under measures also needs
+    # register_arrivals (the gate's path), so a doctor records and links, a leader or the street places.
+    "trace_contacts": {ADMIN, LEADER, DOCTOR},
 }.items()}
 
 
