@@ -77,6 +77,8 @@ if roles.may(user, "report"):
 supplies = []
 # The compound's edge and the world outside: gates, passes, health codes, cases, firms, disinfection (issue 17).
 edge = []
+if roles.may(user, "import_cases") or roles.may(user, "trace_contacts"):
+    edge.append(st.Page("views/edge/cases.py", title=tr("nav.cases"), icon=":material/coronavirus:"))
 data = []
 if roles.may(user, "set_up_places"):
     data += [st.Page("views/data/setup.py", title=tr("nav.setup"), icon=":material/checklist:", default=setting_up),

@@ -93,6 +93,9 @@ FIGURES: dict[str, Figure] = {
     "testing.proposal_dropped": Figure(PLANS, "def.testing.proposal_dropped"),
     "testing.sampled": Figure(f"{ROUNDS}:progress_totals", "def.testing.sampled"),
     "testing.estimated_finish": Figure(f"{ROUNDS}:estimated_finish", "def.testing.estimated_finish"),
+    # cases and contacts (views/edge/cases.py)
+    **{f"cases.kpi.{k}": Figure("resilient.edge.cases:kpis", f"def.cases.{k}")
+       for k in ("cases_matched", "cases_new", "contacts_linked", "contacts_placed")},
 }
 
 # The daily report's figures by metric (its items are "metric:subject"; see report_key).

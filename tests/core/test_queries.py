@@ -52,7 +52,9 @@ CHECKED_BEFORE = {"setup_building", "setup_building_names", "setup_stairwells", 
                   "setup_repoint_plan_versions", "setup_repoint_plan_proposals",
                   "setup_repoint_stairwell_leaders", "setup_repoint_volunteer_homes",
                   "setup_repoint_sites", "setup_repoint_building_leaders", "setup_take_outline",
-                  "cases_repoint_cases", "cases_repoint_risk_buildings"}
+                  "cases_repoint_cases", "cases_repoint_risk_buildings",
+                  # the buildings of a buffer area, just read in the actor's scope (cases_area_buildings)
+                  "cases_insert_area_building"}
 # Where a community's buildings stand, whoever's grid cell they are in (no names, no people): a grid worker's
 # outline file is measured against the whole community, in the viewer's communities only.
 WHERE_ONLY = {"footprint_community_locations"}

@@ -35,7 +35,7 @@ NEAR_B2 = gcj(119.9512, 31.7003)        # about 20 m north of building 2's outli
 FAR = gcj(120.0030, 31.7001)            # about 5 km east
 ROWS = [
     f"2026-11-20,C001,确诊,男,45,常州市,测试区,A苑1栋,{B1[0]},{B1[1]}",      # exact name
-    f"2026-11-21,C002,无症状,女,30,常州市,测试区,B苑,,",                      # compound only, no coordinates
+    "2026-11-21,C002,无症状,女,30,常州市,测试区,B苑,,",                      # compound only, no coordinates
     f"2026-11-21,C003,确诊,女,62,常州市,测试区,A园2号楼,{NEAR_B2[0]},{NEAR_B2[1]}",  # misspelt compound, near
     f"2026-11-22,C004,确诊,男,8,常州市,测试区,远方小区,{FAR[0]},{FAR[1]}",    # 5 km away
     "2026-11-22,C005,确诊,男,50,南京市,鼓楼区,某某花园,118.7800,32.0600",       # another city

@@ -22,7 +22,8 @@ def traced(small):
     """The small community with one case (C001, from a list) and resident 3 (household 12) registered by ID."""
     small.execute("INSERT INTO meta VALUES ('id_salt', 'salt')")
     small.execute("UPDATE resident SET id_hash = $h WHERE resident_id = 3", {"h": ids.hash_id(ID_3, "salt")})
-    small.execute("""INSERT INTO case_batch VALUES (1, 1, 'x.csv', 'wgs84', 1, 1, 'leader', TIMESTAMP '2026-11-22 09:00')""")
+    small.execute("INSERT INTO case_batch VALUES (1, 1, 'x.csv', 'wgs84', 1, 1, 'leader', "
+                  "TIMESTAMP '2026-11-22 09:00')")
     small.execute("""INSERT INTO external_case (case_id, batch_id, community_id, case_date, case_no, kind, residence,
                      building_id, matched_by) VALUES (1, 1, 1, DATE '2026-11-22', 'C001', 'confirmed', 'A苑3栋', 3,
                      'name')""")
