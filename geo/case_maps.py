@@ -19,15 +19,15 @@ CASE_RADIUS = 6
 
 
 def case_layer(frame: pd.DataFrame, name: str, label, basemap: str = "plain") -> folium.FeatureGroup:
-    """One dot per case with a point (lon, lat stored WGS-84); `label(row)` the plain text a tap shows."""
+    """One dot per case with a point (lon, lat stored WGS-84); `label(row)` the plain text a tap shows (a
+    tooltip: Leaflet opens it on a tap; folium's popups need jQuery, which the offline maps do not load)."""
     chosen = basemaps.resolve(basemap)
     group = folium.FeatureGroup(name=name)
     for row in frame[frame["lon"].notna() & frame["lat"].notna()].itertuples(index=False):
         lon, lat = basemaps.display_point(float(row.lon), float(row.lat), chosen)
         text = html.escape(str(label(row)))
         folium.CircleMarker([lat, lon], radius=CASE_RADIUS, color="#ffffff", weight=1.5, fill=True,
-                            fill_color=CASE_COLOUR, fill_opacity=0.95, tooltip=text,
-                            popup=folium.Popup(text, parse_html=False)).add_to(group)
+                            fill_color=CASE_COLOUR, fill_opacity=0.95, tooltip=text).add_to(group)
     return group
 
 
