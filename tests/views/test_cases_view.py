@@ -113,3 +113,37 @@ def test_a_grid_worker_is_not_offered_the_page(page_db, monkeypatch):
     assert not at.exception, at.exception
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(PAGE)
+
+
+def test_a_leader_records_a_contact_and_puts_the_household_under_measures(page_db, monkeypatch):
+    con = db.connect(page_db)
+    resident = con.execute("""
+        SELECT r.name, c.name || b.name || s.unit_no || '单元' || h.room, r.household_id
+        FROM resident r JOIN household h USING (household_id) JOIN stairwell s USING (stairwell_id)
+        JOIN building b USING (building_id) JOIN compound c USING (compound_id)
+        WHERE c.community_id = 1 AND NOT EXISTS (
+            SELECT 1 FROM control_measure m JOIN resident x USING (resident_id)
+            WHERE x.household_id = r.household_id AND m.released_at IS NULL)
+          AND (SELECT count(*) FROM resident y WHERE y.household_id = r.household_id AND y.name = r.name) = 1
+        ORDER BY r.resident_id LIMIT 1""").fetchone()
+    members = con.execute("SELECT count(*) FROM resident WHERE household_id = $h", {"h": resident[2]}).fetchone()[0]
+    con.close()
+    at = open_page(page_db, monkeypatch, "leader", PAGE)
+    next(g for g in at.get("button_group") if g.key == "cases_section").set_value("contacts").run()
+    assert not at.exception, at.exception
+    at.text_input(key="cases_contact_name").input(resident[0])
+    at.text_input(key="cases_contact_flat").input(resident[1])
+    next(b for b in at.button if b.label == "保存").click().run()
+    assert not at.exception, at.exception
+    assert any("密接已登记" in s.value for s in at.success)
+    assert any("按姓名和住址" in str(v) for v in at.dataframe[0].value.iloc[:, 4])
+    at.checkbox(key=next(c.key for c in at.checkbox if c.key.startswith("cases_place_sure_"))).check().run()
+    next(b for b in at.button if b.label == "落实管控").click().run()
+    assert not at.exception, at.exception
+    assert any(f"已为 {members} 人落实管控" in s.value for s in at.success)
+    con = db.connect(page_db)
+    placed = con.execute("""SELECT count(*) FROM control_measure m JOIN resident r USING (resident_id)
+                            WHERE r.household_id = $h AND m.origin = 'close_contact' AND m.released_at IS NULL""",
+                         {"h": resident[2]}).fetchone()[0]
+    con.close()
+    assert placed == members
