@@ -90,6 +90,8 @@ if roles.may(user, "dispatch_deliveries"):
 supplies.append(st.Page("views/supplies/pickup.py", title=tr("nav.pickup"), icon=":material/storefront:"))
 if roles.may(user, "disinfect"):
     edge.append(st.Page("views/edge/disinfection.py", title=tr("nav.disinfection"), icon=":material/sanitizer:"))
+if roles.may(user, "import_cases") or roles.may(user, "trace_contacts"):
+    edge.append(st.Page("views/edge/cases.py", title=tr("nav.cases"), icon=":material/coronavirus:"))
 data = []
 if roles.may(user, "set_up_places"):
     data += [st.Page("views/data/setup.py", title=tr("nav.setup"), icon=":material/checklist:", default=setting_up),

@@ -177,4 +177,26 @@ UNION ALL SELECT 'fever_alert.code_id', count(*) FROM fever_alert x
 UNION ALL SELECT 'disinfection_area.building_id', count(*) FROM disinfection_area x
     WHERE x.building_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM building p WHERE p.building_id = x.building_id)
 UNION ALL SELECT 'disinfection_mark.area_id', count(*) FROM disinfection_mark x
-    WHERE x.area_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM disinfection_area p WHERE p.area_id = x.area_id);
+    WHERE x.area_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM disinfection_area p WHERE p.area_id = x.area_id)
+UNION ALL SELECT 'case_batch.community_id', count(*) FROM case_batch x
+    WHERE NOT EXISTS (SELECT 1 FROM community p WHERE p.community_id = x.community_id)
+UNION ALL SELECT 'external_case.batch_id', count(*) FROM external_case x
+    WHERE NOT EXISTS (SELECT 1 FROM case_batch p WHERE p.batch_id = x.batch_id)
+UNION ALL SELECT 'external_case.community_id', count(*) FROM external_case x
+    WHERE NOT EXISTS (SELECT 1 FROM community p WHERE p.community_id = x.community_id)
+UNION ALL SELECT 'external_case.building_id', count(*) FROM external_case x
+    WHERE x.building_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM building p WHERE p.building_id = x.building_id)
+UNION ALL SELECT 'risk_area.community_id', count(*) FROM risk_area x
+    WHERE NOT EXISTS (SELECT 1 FROM community p WHERE p.community_id = x.community_id)
+UNION ALL SELECT 'risk_area_building.area_id', count(*) FROM risk_area_building x
+    WHERE NOT EXISTS (SELECT 1 FROM risk_area p WHERE p.area_id = x.area_id)
+UNION ALL SELECT 'risk_area_building.building_id', count(*) FROM risk_area_building x
+    WHERE NOT EXISTS (SELECT 1 FROM building p WHERE p.building_id = x.building_id)
+UNION ALL SELECT 'close_contact.case_id', count(*) FROM close_contact x
+    WHERE NOT EXISTS (SELECT 1 FROM external_case p WHERE p.case_id = x.case_id)
+UNION ALL SELECT 'close_contact.via_contact_id', count(*) FROM close_contact x
+    WHERE x.via_contact_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM close_contact p WHERE p.contact_id = x.via_contact_id)
+UNION ALL SELECT 'close_contact.resident_id', count(*) FROM close_contact x
+    WHERE x.resident_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resident p WHERE p.resident_id = x.resident_id)
+UNION ALL SELECT 'close_contact.measure_id', count(*) FROM close_contact x
+    WHERE x.measure_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM control_measure p WHERE p.measure_id = x.measure_id);

@@ -49,6 +49,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {name: frozenset(allowed) for name, all
     # volunteers (building leaders among them) walk the buildings and tap the areas done, leaders oversee.
     "disinfect": {ADMIN, LEADER, GRID, VOLUNTEER},
     "set_disinfection": {ADMIN, LEADER},                     # a building's public areas and their rounds a day
+    # Case lists and risk areas come to the street office and the committee from the district: they bring them in.
+    "import_cases": {ADMIN, LEADER},
+    # Tracing is the doctors' work with the committee; placing the contacts' households under measures also needs
+    # register_arrivals (the gate's path), so a doctor records and links, a leader or the street places.
+    "trace_contacts": {ADMIN, LEADER, DOCTOR},
 }.items()}
 
 

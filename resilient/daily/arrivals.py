@@ -174,6 +174,7 @@ class Arrival:
     temperature: float | None = None
     transport: str | None = None
     extra: dict = field(default_factory=dict)
+    link: dict = field(default_factory=dict)  # why this arrival, kept in its history (a traced case's contact)
 
 
 def register(con: duckdb.DuckDBPyConnection, actor: User | None, arrival: Arrival,
@@ -228,7 +229,8 @@ def _register(con, actor: User, scope: Scope, arrival: Arrival, now: datetime) -
         recorded_at=now)[0][0])
     event(con, actor, resident_id, measure_id, "arrival", now,
           detail={"arrival_id": arrival_id, "arrival_date": start, "from_place": _blank(arrival.from_place),
-                  "origin": arrival.origin, "risk": arrival.risk, "newcomer": person["resident_id"] is None})
+                  "origin": arrival.origin, "risk": arrival.risk, "newcomer": person["resident_id"] is None,
+                  **({"link": arrival.link} if arrival.link else {})})
     event(con, actor, resident_id, measure_id, "created", now, reason=reason,
           detail={"category": chosen, "days": chosen_days, "start_date": start,
                   "planned_end": start + timedelta(days=chosen_days), "suggested_category": category,

@@ -129,6 +129,9 @@ FIGURES: dict[str, Figure] = {
     "disinfection.kpi.done": Figure("resilient.edge.disinfection:kpis", "def.disinfection.done"),
     "disinfection.kpi.missed": Figure("resilient.edge.disinfection:kpis", "def.disinfection.missed"),
     "disinfection.kpi.due": Figure("resilient.edge.disinfection:kpis", "def.disinfection.due"),
+    # cases and contacts (views/edge/cases.py)
+    **{f"cases.kpi.{k}": Figure("resilient.edge.cases:kpis", f"def.cases.{k}")
+       for k in ("cases_matched", "cases_new", "contacts_linked", "contacts_placed")},
 }
 
 # The daily report's figures by metric (its items are "metric:subject"; see report_key).

@@ -9,8 +9,11 @@ add seconds, not minutes. Adds no control measures (the seed proportions stay as
 from datetime import date, datetime, time, timedelta
 
 import duckdb
+import numpy as np
 import pandas as pd
+import shapely
 
+from geo import chinese_coords
 from resilient.core import config, db, queries
 from resilient.core.accounts import User
 from resilient.core.scope import Scope
@@ -44,6 +47,7 @@ def seed(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: int) -> dict[s
     seed_pickup(con)
     seed_health_codes(con, as_of)
     seed_disinfection(con, as_of, seed_value)
+    seed_cases(con, as_of)
     return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # names are ours
             for table in ("team", "team_household", "arrival", "health_check", "fever_alert", "pickup_point",
                           "health_code", "disinfection_area", "disinfection_mark")}
@@ -201,3 +205,45 @@ def seed_disinfection(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: i
             queries.fetch_all(con, "demo_daily_disinfection_marks", day=day, now=config.now(), seed=seed_value,
                               done_at=datetime.combine(day, time(9, 30)))
     return made
+
+
+DEMO_CASE_SHARES = (0.0, 0.3, 0.6, 0.9)  # where among community 1's located buildings the cases live
+DEMO_CASE_DAYS = (6, 4, 3, 1)          # days before the demo's date each was reported
+
+
+def seed_cases(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, int]:
+    """A short public case list for community 1, as the district publishes it (GCJ-02 points, one row with a
+    compound name only, one from across the river), imported through the cases import; and a high-risk area
+    around the first case's building. Deterministic; nothing after config.now()."""
+    from resilient.edge import cases
+    from resilient.imports.sheets import read_table
+
+    actor = User(0, "demo", "演示数据", "street_admin", None)
+    buildings = queries.fetch_df(con, "cases_buildings", **Scope().params(), community_id=1)
+    located = buildings[buildings["wkt"].notna()].reset_index(drop=True)
+    if len(located) < len(DEMO_CASE_SHARES):
+        return {"cases": 0, "areas": 0}
+    positions = [int(share * (len(located) - 1)) for share in DEMO_CASE_SHARES]
+    rows = ["日期,病例号,分型,性别,年龄,市,区,居住地,经度,纬度"]
+    kinds, sexes, ages = ("确诊", "无症状", "确诊", "无症状"), ("男", "女", "女", "男"), (46, 31, 67, 9)
+    for n, (at, back) in enumerate(zip(positions, DEMO_CASE_DAYS)):
+        point = shapely.from_wkt(located.iloc[at]["wkt"]).centroid
+        lon, lat = chinese_coords.wgs84_to_gcj02_xy(np.array([[point.x, point.y]]))[0]
+        where = f"{located.iloc[at]['compound']}{located.iloc[at]['name']}"
+        coords = ("", "") if n == 1 else (f"{lon:.6f}", f"{lat:.6f}")
+        rows.append(f"{as_of - timedelta(days=back)},2022-{n + 1:03d},{kinds[n]},{sexes[n]},{ages[n]},常州市,"
+                    f"天宁区,{where if n != 1 else located.iloc[at]['compound']},{coords[0]},{coords[1]}")
+    rows.append(f"{as_of - timedelta(days=2)},2022-005,确诊,男,52,常州市,新北区,某某花园,119.9200,31.8300")
+    at = min(config.now(), datetime.combine(as_of, time(7, 30)))
+    frame = read_table("\n".join(rows).encode(), "demo_cases.csv")
+    preview = cases.validate_cases(con, actor, frame, 1, at.date(), "gcj02", "病例通报_demo.csv")
+    if not preview.ok:
+        return {"cases": 0, "areas": 0}
+    done = cases.commit_cases(con, actor, preview, now=at)
+    first = preview.rows[0].building_id
+    areas = 0
+    if first is not None:
+        cases.create_risk_area(con, actor, 1, "高风险区（演示）", "high", as_of - timedelta(days=5),
+                               building_ids=[first], buffer_m=40.0, source="区防控指挥部通告（演示）", now=at)
+        areas = 1
+    return {"cases": done["new"], "areas": areas}

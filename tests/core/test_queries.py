@@ -55,7 +55,10 @@ CHECKED_BEFORE = {"setup_building", "setup_building_names", "setup_stairwells", 
                   "setup_drop_twin_pickup", "setup_repoint_pickup",
                   "setup_repoint_disinfection_areas", "setup_drop_disinfection_marks", "setup_drop_disinfection_areas",
                   # resilient/edge/disinfection.py set_building_areas checks the building (disinfection_building)
-                  "disinfection_area_upsert", "disinfection_area_marks_drop", "disinfection_area_drop"}
+                  "disinfection_area_upsert", "disinfection_area_marks_drop", "disinfection_area_drop",
+                  "cases_repoint_cases", "cases_repoint_risk_buildings",
+                  # the buildings of a buffer area, just read in the actor's scope (cases_area_buildings)
+                  "cases_insert_area_building"}
 # Where a community's buildings stand, whoever's grid cell they are in (no names, no people): a grid worker's
 # outline file is measured against the whole community, in the viewer's communities only.
 WHERE_ONLY = {"footprint_community_locations"}

@@ -8,6 +8,7 @@ from geo import area_maps, maps
 from resilient.core.i18n import CATEGORIES, density_labels, fmt_date, fmt_number
 from resilient.places import measures, people, places
 from ui import charts, figures, kit, session
+from views.maps import overview_outside
 from views.maps.overview_codes import codes_panel
 
 page = kit.page()
@@ -205,4 +206,5 @@ def call_list(building_id: int, building_name: str) -> None:
 
 
 building_map()
+overview_outside.timeline(page, filters, basemap, map_settings)
 charts.show(charts.active_by_day(measures.active_by_day(con, scope, filters, today), lang), lang)
