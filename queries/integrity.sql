@@ -133,4 +133,16 @@ UNION ALL SELECT 'plan_proposal.stairwell_id', count(*) FROM plan_proposal x
 UNION ALL SELECT 'plan_proposal.site_id', count(*) FROM plan_proposal x
     WHERE x.site_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sampling_site p WHERE p.site_id = x.site_id)
 UNION ALL SELECT 'plan_proposal.version_id', count(*) FROM plan_proposal x
-    WHERE x.version_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan_version p WHERE p.version_id = x.version_id);
+    WHERE x.version_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM plan_version p WHERE p.version_id = x.version_id)
+UNION ALL SELECT 'gate.compound_id', count(*) FROM gate x
+    WHERE NOT EXISTS (SELECT 1 FROM compound p WHERE p.compound_id = x.compound_id)
+UNION ALL SELECT 'gate_pass.household_id', count(*) FROM gate_pass x
+    WHERE NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id)
+UNION ALL SELECT 'gate_pass.resident_id', count(*) FROM gate_pass x
+    WHERE x.resident_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resident p WHERE p.resident_id = x.resident_id)
+UNION ALL SELECT 'pass_movement.pass_id', count(*) FROM pass_movement x
+    WHERE NOT EXISTS (SELECT 1 FROM gate_pass p WHERE p.pass_id = x.pass_id)
+UNION ALL SELECT 'pass_movement.gate_id', count(*) FROM pass_movement x
+    WHERE NOT EXISTS (SELECT 1 FROM gate p WHERE p.gate_id = x.gate_id)
+UNION ALL SELECT 'arrival_visit.arrival_id', count(*) FROM arrival_visit x
+    WHERE NOT EXISTS (SELECT 1 FROM arrival p WHERE p.arrival_id = x.arrival_id);

@@ -33,6 +33,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {name: frozenset(allowed) for name, all
     "record_samples": {ADMIN, LEADER, GRID, DOCTOR, VOLUNTEER},   # swabs at a desk (viewers see totals only)
     "manage_coverage": {ADMIN, LEADER, GRID},                # coverage settings and assignments
     "record_contacts": {ADMIN, LEADER, GRID, VOLUNTEER},     # a visit, call or delivery to a household
+    "manage_passes": {ADMIN, LEADER, GRID},                  # gates, passes issued and revoked, cards printed
+    "scan_passes": {ADMIN, LEADER, GRID, VOLUNTEER},         # gate duty: often volunteers; holders shown masked
+    "visit_arrivals": {ADMIN, LEADER, GRID, DOCTOR},         # an arrival's home visit by its 三包一 team
 }.items()}
 
 
