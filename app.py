@@ -77,6 +77,10 @@ if roles.may(user, "report"):
 supplies = []
 # The compound's edge and the world outside: gates, passes, health codes, cases, firms, disinfection (issue 17).
 edge = []
+if roles.may(user, "scan_passes"):
+    edge.append(st.Page("views/edge/gate.py", title=tr("nav.gate"), icon=":material/door_front:"))
+if roles.may(user, "visit_arrivals"):
+    edge.append(st.Page("views/edge/visits.py", title=tr("nav.visits"), icon=":material/home_health:"))
 data = []
 if roles.may(user, "set_up_places"):
     data += [st.Page("views/data/setup.py", title=tr("nav.setup"), icon=":material/checklist:", default=setting_up),

@@ -144,5 +144,7 @@ UNION ALL SELECT 'pass_movement.pass_id', count(*) FROM pass_movement x
     WHERE NOT EXISTS (SELECT 1 FROM gate_pass p WHERE p.pass_id = x.pass_id)
 UNION ALL SELECT 'pass_movement.gate_id', count(*) FROM pass_movement x
     WHERE NOT EXISTS (SELECT 1 FROM gate p WHERE p.gate_id = x.gate_id)
+UNION ALL SELECT 'arrival.gate_id', count(*) FROM arrival x
+    WHERE x.gate_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM gate p WHERE p.gate_id = x.gate_id)
 UNION ALL SELECT 'arrival_visit.arrival_id', count(*) FROM arrival_visit x
     WHERE NOT EXISTS (SELECT 1 FROM arrival p WHERE p.arrival_id = x.arrival_id);

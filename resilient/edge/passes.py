@@ -261,7 +261,8 @@ def scan(con: duckdb.DuckDBPyConnection, actor: User | None, code: str, gate_id:
         going = direction or ("in" if last == "out" else "out")
         result.update(direction=going, number=row["number"], kind=row["kind"], holder=mask_name(row["name"]),
                       plate=row["plate"], compound=row["compound"], building=row["building"],
-                      unit_no=int(row["unit_no"]), room=row["room"], valid_until=pd.Timestamp(row["valid_until"]).date())
+                      unit_no=int(row["unit_no"]), room=row["room"],
+                      valid_until=pd.Timestamp(row["valid_until"]).date())
         since = None if pd.isna(row["last_at"]) else pd.Timestamp(row["last_at"]).to_pydatetime()
         revoke = False
         if since is not None and (now - since).total_seconds() < settings.double_scan_seconds \
@@ -378,6 +379,29 @@ def cards(con: duckdb.DuckDBPyConnection, scope: Scope, compound_id: int) -> pd.
     frame = queries.fetch_df(con, "passes_cards", **scope.params(), compound_id=int(compound_id))
     frame["name"] = [mask_name(n) if isinstance(n, str) else "" for n in frame["name"]]
     return frame
+
+
+def print_cards(con: duckdb.DuckDBPyConnection, actor: User | None, compound_id: int, lang: str,
+                now: datetime | None = None) -> str:
+    """The sheet of cards, for someone who manages passes; the printing audited (the cards open the gate)."""
+    need(actor, "manage_passes")
+    now = now or config.now()
+    scope = roles.scope_for(con, actor, now.date())
+    page = cards_html(con, scope, compound_id, lang)
+
+    def work():
+        audit.record(con, actor, "pass_cards_printed", f"compound:{int(compound_id)}", at=now)
+
+    retrying(con, work)
+    return page
+
+
+def compound_flats(con: duckdb.DuckDBPyConnection, scope: Scope, compound_id: int, now: datetime,
+                   settings: PassSettings = SETTINGS) -> pd.DataFrame:
+    """The compound's flats in scope: under a measure or not, holding a person pass or not (the issue's preview)."""
+    _compound(con, scope, compound_id)
+    return queries.fetch_df(con, "passes_compound_households", **scope.params(), compound_id=int(compound_id),
+                            categories=list(settings.no_pass_categories), today=now.date())
 
 
 def cards_html(con: duckdb.DuckDBPyConnection, scope: Scope, compound_id: int, lang: str) -> str:

@@ -17,6 +17,7 @@ from resilient.core.masking import mask_people
 from resilient.core.scope import Scope
 from resilient.edge.passes import SETTINGS, PassError, PassSettings, need, retrying
 
+
 def visits_due(con: duckdb.DuckDBPyConnection, scope: Scope, viewer: User | None, now: datetime,
                settings: PassSettings = SETTINGS) -> pd.DataFrame:
     """Arrivals in scope not yet visited whose measure is open and takes a visit, newest first, names masked.
@@ -31,7 +32,10 @@ def visits_due(con: duckdb.DuckDBPyConnection, scope: Scope, viewer: User | None
         frame = frame[mine.fillna(False).astype(bool)].reset_index(drop=True)
     frame["minutes"] = [int((now - pd.Timestamp(a).to_pydatetime()).total_seconds() // 60) for a in
                         frame["recorded_at"]]
-    return mask_people(frame)
+    frame = mask_people(frame)
+    if scope.personal == "none":   # a linked account that sees no one by name: the flat is what they visit
+        frame["name"], frame["phone"] = "", ""
+    return frame
 
 
 def record_visit(con: duckdb.DuckDBPyConnection, actor: User | None, arrival_id: int, *, notice_given: bool,

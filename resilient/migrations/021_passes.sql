@@ -64,3 +64,6 @@ CREATE MACRO household_under(hid, categories, day) AS (EXISTS (
     SELECT 1 FROM control_measure m JOIN resident r ON r.resident_id = m.resident_id
     WHERE r.household_id = hid AND list_contains(categories, m.category)
       AND active_on(m.start_date, m.released_at, day)));
+
+-- The gate an arrival was registered at, when it was (ref: gate; checked by queries/integrity.sql).
+ALTER TABLE arrival ADD COLUMN gate_id INTEGER;
