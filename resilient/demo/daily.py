@@ -33,5 +33,22 @@ def seed(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: int) -> dict[s
         queries.fetch_all(con, "demo_daily_checks", **everything, as_of=as_of, days=CHECK_DAYS, seed=seed_value,
                           categories=list(settings.check_categories), now=config.now())
         queries.fetch_all(con, "demo_daily_alerts", as_of=as_of, fever_threshold=settings.fever_threshold)
+        seed_gates(con, as_of, seed_value)
     return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # names are ours
-            for table in ("team", "team_household", "arrival", "health_check", "fever_alert")}
+            for table in ("team", "team_household", "arrival", "health_check", "fever_alert", "gate", "gate_pass",
+                          "pass_movement", "arrival_visit")}
+
+
+def seed_gates(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: int) -> None:
+    """Two gates a compound, a pass for every flat free to go out (vehicles for a few), the morning's movements
+    and the visits of arrivals before the demo's day; inside the caller's transaction, nothing after now."""
+    from resilient.edge.passes import SETTINGS
+
+    everything = Scope().params()
+    now = config.now()
+    queries.fetch_all(con, "demo_passes_gates", **everything)
+    queries.fetch_all(con, "demo_passes_person", **everything, as_of=as_of, seed=seed_value,
+                      categories=list(SETTINGS.no_pass_categories))
+    queries.fetch_all(con, "demo_passes_vehicle", **everything, seed=seed_value)
+    queries.fetch_all(con, "demo_passes_movements", **everything, as_of=as_of, seed=seed_value, now=now)
+    queries.fetch_all(con, "demo_passes_visits", **everything, as_of=as_of, seed=seed_value, now=now)

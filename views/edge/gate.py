@@ -51,8 +51,10 @@ def result_card(shown: dict) -> None:
                       time=fmt_time(shown["at"], lang)))
 
 
+@st.fragment
 def scan_form(gate_id: int) -> None:
-    """A scanner types the QR's code and Enter; a person types it. The form clears for the next pass."""
+    """A scanner types the QR's code and Enter; a person types it. The form clears for the next pass, and only
+    this part reruns (bench.gate)."""
     with st.form("gate_scan", clear_on_submit=True, border=False):
         code = st.text_input(tr("gate.code"), key="gate_code", placeholder="RC-P…")
         scanned = st.form_submit_button(tr("gate.check"), type="primary", width="stretch",
@@ -80,7 +82,8 @@ def out_list() -> None:
     for row, where in zip(out.head(50).itertuples(), kit.flats(out.head(50), short=True)):
         who = row.plate if row.kind == "vehicle" else row.name
         line = tr("gate.out_line", hours=row.hours, gate=row.gate)
-        (st.warning if row.over else st.container)().text(f"{where} {who}\n{line}")
+        st.container(border=True).text(f"{where} {who}\n" + (f"⚠ {tr('gate.out_long')} · " if row.over else "")
+                                       + line)
 
 
 st.title(tr("gate.title"))
@@ -101,5 +104,5 @@ figures_now = passes.kpis(con, page.scope, page.now)
 figures.show(page, ("gate.kpi.out_now", figures_now["out_now"]), ("gate.kpi.out_over", figures_now["out_over"]),
              ("gate.kpi.scans_today", figures_now["scans_today"]))
 out_list()
-if roles.may(user, "manage_passes"):
+if roles.may(user, "manage_passes") and st.toggle(tr("gate.manage"), key="gate_manage"):
     gate_manage.manage(page, found, figures_now)

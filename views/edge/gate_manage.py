@@ -14,8 +14,6 @@ from ui import figures, kit
 
 def manage(page: kit.Page, gates, figures_now: dict) -> None:
     tr, con = page.tr, page.con
-    st.divider()
-    st.subheader(tr("gate.manage"))
     figures.show(page, ("gate.kpi.issued", figures_now["issued"]),
                  ("gate.kpi.visits_to_make", figures_now["visits_to_make"]))
     if not gates.empty:
