@@ -92,6 +92,10 @@ if roles.may(user, "disinfect"):
     edge.append(st.Page("views/edge/disinfection.py", title=tr("nav.disinfection"), icon=":material/sanitizer:"))
 if roles.may(user, "import_cases") or roles.may(user, "trace_contacts"):
     edge.append(st.Page("views/edge/cases.py", title=tr("nav.cases"), icon=":material/coronavirus:"))
+if roles.may(user, "scan_passes"):
+    edge.append(st.Page("views/edge/gate.py", title=tr("nav.gate"), icon=":material/door_front:"))
+if roles.may(user, "visit_arrivals"):
+    edge.append(st.Page("views/edge/visits.py", title=tr("nav.visits"), icon=":material/home_health:"))
 data = []
 if roles.may(user, "set_up_places"):
     data += [st.Page("views/data/setup.py", title=tr("nav.setup"), icon=":material/checklist:", default=setting_up),

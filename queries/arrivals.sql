@@ -73,9 +73,10 @@ RETURNING measure_id;
 -- The gate's record of one arrival (the person and the measure written just before, same transaction).
 INSERT INTO arrival (resident_id, arrival_date, from_place, origin, risk, temperature, transport, newcomer,
                      suggested_category, suggested_days, category, days, reason, measure_id, recorded_by,
-                     recorded_at)
+                     recorded_at, gate_id)
 VALUES ($resident_id, $arrival_date, $from_place, $origin, $risk, $temperature, $transport, $newcomer,
-        $suggested_category, $suggested_days, $category, $days, $reason, $measure_id, $recorded_by, $recorded_at)
+        $suggested_category, $suggested_days, $category, $days, $reason, $measure_id, $recorded_by, $recorded_at,
+        $gate_id)
 RETURNING arrival_id;
 
 -- name: arrival_list

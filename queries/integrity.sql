@@ -199,4 +199,18 @@ UNION ALL SELECT 'close_contact.via_contact_id', count(*) FROM close_contact x
 UNION ALL SELECT 'close_contact.resident_id', count(*) FROM close_contact x
     WHERE x.resident_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resident p WHERE p.resident_id = x.resident_id)
 UNION ALL SELECT 'close_contact.measure_id', count(*) FROM close_contact x
-    WHERE x.measure_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM control_measure p WHERE p.measure_id = x.measure_id);
+    WHERE x.measure_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM control_measure p WHERE p.measure_id = x.measure_id)
+UNION ALL SELECT 'gate.compound_id', count(*) FROM gate x
+    WHERE NOT EXISTS (SELECT 1 FROM compound p WHERE p.compound_id = x.compound_id)
+UNION ALL SELECT 'gate_pass.household_id', count(*) FROM gate_pass x
+    WHERE NOT EXISTS (SELECT 1 FROM household p WHERE p.household_id = x.household_id)
+UNION ALL SELECT 'gate_pass.resident_id', count(*) FROM gate_pass x
+    WHERE x.resident_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM resident p WHERE p.resident_id = x.resident_id)
+UNION ALL SELECT 'pass_movement.pass_id', count(*) FROM pass_movement x
+    WHERE NOT EXISTS (SELECT 1 FROM gate_pass p WHERE p.pass_id = x.pass_id)
+UNION ALL SELECT 'pass_movement.gate_id', count(*) FROM pass_movement x
+    WHERE NOT EXISTS (SELECT 1 FROM gate p WHERE p.gate_id = x.gate_id)
+UNION ALL SELECT 'arrival.gate_id', count(*) FROM arrival x
+    WHERE x.gate_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM gate p WHERE p.gate_id = x.gate_id)
+UNION ALL SELECT 'arrival_visit.arrival_id', count(*) FROM arrival_visit x
+    WHERE NOT EXISTS (SELECT 1 FROM arrival p WHERE p.arrival_id = x.arrival_id);

@@ -257,11 +257,12 @@ def fmt_datetime(value: datetime, lang: str) -> str:
                            locale=_locale(lang))
 
 
-def fmt_time(value: time | datetime, lang: str) -> str:
-    """A time of day, 24-hour clock (09:05) in both languages."""
+def fmt_time(value: time | datetime, lang: str, seconds: bool = False) -> str:
+    """A time of day, 24-hour clock (09:05) in both languages; with seconds (09:05:07) for an "as of" that
+    changes every minute or less."""
     if _missing(value):
         return ""
-    return format_time(value, TIME_FORMAT, locale=_locale(lang))
+    return format_time(value, TIME_FORMAT + (":ss" if seconds else ""), locale=_locale(lang))
 
 
 def fmt_when(value: datetime, today: date, lang: str) -> str:

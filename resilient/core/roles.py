@@ -54,6 +54,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {name: frozenset(allowed) for name, all
     # Tracing is the doctors' work with the committee; placing the contacts' households under measures also needs
     # register_arrivals (the gate's path), so a doctor records and links, a leader or the street places.
     "trace_contacts": {ADMIN, LEADER, DOCTOR},
+    "manage_passes": {ADMIN, LEADER, GRID},                  # gates, passes issued and revoked, cards printed
+    "scan_passes": {ADMIN, LEADER, GRID, VOLUNTEER},         # gate duty: often volunteers; holders shown masked
+    "visit_arrivals": {ADMIN, LEADER, GRID, DOCTOR},         # an arrival's home visit by its 三包一 team
 }.items()}
 
 

@@ -175,6 +175,7 @@ class Arrival:
     transport: str | None = None
     extra: dict = field(default_factory=dict)
     link: dict = field(default_factory=dict)  # why this arrival, kept in its history (a traced case's contact)
+    gate_id: int | None = None          # the gate it was registered at (issue 17), when it was
 
 
 def register(con: duckdb.DuckDBPyConnection, actor: User | None, arrival: Arrival,
@@ -226,7 +227,7 @@ def _register(con, actor: User, scope: Scope, arrival: Arrival, now: datetime) -
         origin=arrival.origin, risk=arrival.risk, temperature=temperature, transport=_blank(arrival.transport),
         newcomer=person["resident_id"] is None, suggested_category=category, suggested_days=days,
         category=chosen, days=chosen_days, reason=reason, measure_id=measure_id, recorded_by=actor.username,
-        recorded_at=now)[0][0])
+        recorded_at=now, gate_id=arrival.gate_id)[0][0])
     event(con, actor, resident_id, measure_id, "arrival", now,
           detail={"arrival_id": arrival_id, "arrival_date": start, "from_place": _blank(arrival.from_place),
                   "origin": arrival.origin, "risk": arrival.risk, "newcomer": person["resident_id"] is None,

@@ -158,3 +158,15 @@ def report_key(item: str) -> str:
 def definition(key: str) -> Figure:
     """The figure a label key shows; a KeyError names a figure shown without a definition."""
     return FIGURES[key]
+
+# The gate and arrivals to visit (views/edge/gate.py, gate_manage.py, visits.py; issue 17).
+GATES = "resilient.edge.passes:kpis"
+VISITS_DUE = Figure("resilient.edge.visits:visits_due", "def.visits.due")
+FIGURES.update({
+    "gate.kpi.out_now": Figure(GATES, "def.gate.out_now"),
+    "gate.kpi.out_over": Figure(GATES, "def.gate.out_over"),
+    "gate.kpi.scans_today": Figure(GATES, "def.gate.scans_today"),
+    "gate.kpi.issued": Figure(GATES, "def.gate.issued"),
+    "gate.kpi.visits_to_make": VISITS_DUE,
+    "visits.kpi.due": VISITS_DUE,
+})

@@ -42,6 +42,7 @@ def seed(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: int) -> dict[s
                           categories=list(settings.check_categories), now=config.now())
         queries.fetch_all(con, "demo_daily_alerts", as_of=as_of, fever_threshold=settings.fever_threshold)
         seed_support(con, as_of)
+        seed_gates(con, as_of, seed_value)
     seed_store(con, as_of)
     seed_requests(con, as_of, seed_value)
     seed_pickup(con)
@@ -50,7 +51,8 @@ def seed(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: int) -> dict[s
     seed_cases(con, as_of)
     return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # names are ours
             for table in ("team", "team_household", "arrival", "health_check", "fever_alert", "pickup_point",
-                          "health_code", "disinfection_area", "disinfection_mark")}
+                          "health_code", "disinfection_area", "disinfection_mark", "gate", "gate_pass",
+                          "pass_movement", "arrival_visit")}
 
 
 def seed_support(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
@@ -247,3 +249,18 @@ def seed_cases(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, int]:
                                building_ids=[first], buffer_m=40.0, source="区防控指挥部通告（演示）", now=at)
         areas = 1
     return {"cases": done["new"], "areas": areas}
+
+
+def seed_gates(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: int) -> None:
+    """Two gates a compound, a pass for every flat free to go out (vehicles for a few), the morning's movements
+    and the visits of arrivals before the demo's day; inside the caller's transaction, nothing after now."""
+    from resilient.edge.passes import SETTINGS
+
+    everything = Scope().params()
+    now = config.now()
+    queries.fetch_all(con, "demo_passes_gates", **everything)
+    queries.fetch_all(con, "demo_passes_person", **everything, as_of=as_of, seed=seed_value,
+                      categories=list(SETTINGS.no_pass_categories))
+    queries.fetch_all(con, "demo_passes_vehicle", **everything, seed=seed_value)
+    queries.fetch_all(con, "demo_passes_movements", **everything, as_of=as_of, seed=seed_value, now=now)
+    queries.fetch_all(con, "demo_passes_visits", **everything, as_of=as_of, seed=seed_value, now=now)

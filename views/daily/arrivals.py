@@ -8,6 +8,7 @@ from resilient.core.i18n import CATEGORIES, fmt_date
 from resilient.daily import arrivals
 from resilient.daily.arrivals import Arrival, Newcomer
 from resilient.daily.rules import DailyError
+from resilient.edge import passes
 from ui import kit
 from views.daily import arrivals_sheets as sheets
 from views.daily.arrivals_sheets import fail
@@ -23,6 +24,7 @@ kit.require(page, "register_arrivals")
 
 def register_section() -> None:
     """Built for a phone at the gate: who, from where, the rules' suggestion, one big button."""
+    at_gate()
     form = kit.version("arr_form")   # a new number clears every field for the next person
     who = st.radio(tr("arrivals.who"), ["resident", "newcomer"], horizontal=True,
                    format_func=lambda w: tr(f"arrivals.who.{w}"), key=kit.widget_key(f"arr_who_{form}"))
@@ -74,7 +76,8 @@ def register_section() -> None:
                  icon=":material/how_to_reg:"):
         arrival = Arrival(arrival_date=arrived, origin=origin, risk=risk, from_place=from_place or None,
                           category=chosen, days=int(chosen_days), reason=reason, temperature=temperature,
-                          transport=transport or None, **{k: v for k, v in person.items() if k != "label"})
+                          transport=transport or None, gate_id=st.session_state.get("arrival_gate"),
+                          **{k: v for k, v in person.items() if k != "label"})
         try:
             written = arrivals.register(con, user, arrival, now)
         except DailyError as error:
@@ -83,6 +86,22 @@ def register_section() -> None:
         kit.flash(ntr("arrivals.registered", written["days"], who=kit.plain(person["label"]),
                      category=tr(f"category.{written['category']}"),
                      end=fmt_date(written["planned_end"], lang)), renew="arr_form")
+
+
+def at_gate() -> None:
+    """Opened from the gate page: the arrival is recorded at that gate until the worker says otherwise."""
+    gate = st.session_state.get("arrival_gate")
+    gates = passes.gates(con, scope)
+    named = gates[gates["gate_id"] == gate]
+    if gate is None or named.empty:
+        st.session_state.pop("arrival_gate", None)
+        return
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    left.info(tr("arrivals.at_gate", gate=kit.plain(named.iloc[0]["compound"], named.iloc[0]["name"])),
+              icon=":material/door_front:")
+    if right.button(tr("arrivals.not_at_gate"), key="arr_not_at_gate"):
+        st.session_state.pop("arrival_gate")
+        st.rerun()
 
 
 def pick_resident(form: int) -> dict | None:
