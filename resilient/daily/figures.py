@@ -149,10 +149,26 @@ FIGURES.update({
 })
 
 
+# Report items that are a page's card: the report shows the card's own label, so its own figure and definition.
+REPORT_CARDS = {
+    "requests_new": "requests.kpi.new", "requests_delivered": "requests.kpi.delivered",
+    "requests_failed": "requests.kpi.failed", "requests_overdue": "requests.kpi.overdue",
+    "door_households": "pickup.kpi.door", "store_below": "store.kpi.below", "store_lowest_days": "store.kpi.lowest",
+    "support_open": "support.kpi.open", "support_referred": "support.kpi.referred",
+    "support_followed_up": "support.kpi.followed_up", "support_not_followed_up": "support.kpi.not_followed_up",
+    "passes_out_now": "gate.kpi.out_now", "passes_out_over": "gate.kpi.out_over",
+    "passes_scans_today": "gate.kpi.scans_today", "passes_visits_to_make": "gate.kpi.visits_to_make",
+    **{f"codes_{c}": f"health_codes.kpi.{c}" for c in ("green", "yellow", "red")},
+    **{k: f"cases.kpi.{k}" for k in ("cases_matched", "cases_new", "contacts_linked", "contacts_placed")},
+    "disinfection_done": "disinfection.kpi.done", "disinfection_missed": "disinfection.kpi.missed",
+}
+
+
 def report_key(item: str) -> str:
     """The label key of a report item: 'new:home_isolation' -> report.metric.new, 'arrivals:abroad' ->
-    report.metric.arrivals."""
-    return f"report.metric.{item.partition(':')[0]}"
+    report.metric.arrivals, 'requests_new' -> requests.kpi.new (a page's card, REPORT_CARDS)."""
+    metric = item.partition(":")[0]
+    return REPORT_CARDS.get(metric, f"report.metric.{metric}")
 
 
 def definition(key: str) -> Figure:

@@ -7,6 +7,7 @@ column is what yesterday's report said. Out come a tidy table, an Excel workbook
 """
 
 import html
+import math
 from datetime import date, datetime, time, timedelta
 
 import duckdb
@@ -22,7 +23,8 @@ from resilient.daily.rules import DailySettings, load_settings
 from resilient.testing import rounds as testing
 
 COLUMNS = ["section", "item", "value", "previous", "change"]
-SECTIONS = ("measures", "arrivals", "checks", "teams", "testing", "coverage")
+SECTIONS = ("measures", "arrivals", "checks", "teams", "testing", "coverage", "supplies", "support", "gates",
+            "codes", "cases", "disinfection")
 MEASURE_METRICS = ("new", "released", "transferred", "active", "due")
 COVERAGE_METRICS = ("vulnerable_households", "covered_households", "not_contacted", "overloaded_volunteers")
 
@@ -71,7 +73,38 @@ def figures(con: duckdb.DuckDBPyConnection, scope: Scope, day: date, now: dateti
     cover = coverage.kpis(con, scope, coverage.load_settings(con), day)
     if cover["vulnerable_households"]:
         rows += [("coverage", k, int(cover[k])) for k in COVERAGE_METRICS]
-    return rows
+    return rows + outside_figures(con, scope, day, at)
+
+
+def outside_figures(con: duckdb.DuckDBPyConnection, scope: Scope, day: date,
+                    at: datetime) -> list[tuple[str, str, float]]:
+    """Life in sealed buildings and the compound's edge (issues 16, 17), each from the kpis() its page shows;
+    a section whose figures are all zero that day is left out, as coverage is."""
+    from resilient.coverage import support
+    from resilient.edge import cases, disinfection, health_codes, passes
+    from resilient.supplies import pickup, requests, store
+
+    asked = requests.kpis(con, scope, day, at)
+    kept = store.kpis(con, scope, day)
+    supplies = {"requests_new": asked["new"], "requests_delivered": asked["delivered"],
+                "requests_failed": asked["failed"], "requests_overdue": asked["overdue"],
+                "store_below": kept["below"],
+                # whole days, rounded down: 3.5 days of alcohol is 3 days to plan on
+                "store_lowest_days": 0 if kept["lowest_days"] is None else math.floor(kept["lowest_days"])}
+    if any(supplies.values()) or kept["items"]:   # the door households are there before anything is asked for
+        supplies = {**supplies, "door_households": pickup.kpis(con, scope, day)["door_households"]}
+    sections = {
+        "supplies": supplies,
+        "support": {f"support_{k}": v for k, v in support.kpis(con, scope, day).items() if k != "days"},
+        "gates": {f"passes_{k}": v for k, v in passes.kpis(con, scope, at).items() if k != "issued"},
+        "codes": {f"codes_{c}": n for c, n in health_codes.kpis(con, scope, day).items()
+                  if c in ("green", "yellow", "red")},
+        "cases": cases.kpis(con, scope, day),
+        "disinfection": {f"disinfection_{k}": v for k, v in disinfection.kpis(con, scope, day, at).items()
+                         if k != "due"},
+    }
+    return [(section, item, int(value)) for section, found in sections.items() if any(found.values())
+            for item, value in found.items()]
 
 
 def report(con: duckdb.DuckDBPyConnection, scope: Scope, day: date, now: datetime | None = None,
@@ -93,7 +126,7 @@ def report(con: duckdb.DuckDBPyConnection, scope: Scope, day: date, now: datetim
 def item_label(item: str, lang: str) -> str:
     """'new:home_isolation' -> 新增 · 居家隔离; 'arrivals:abroad' -> 境外."""
     metric, _, subject = item.partition(":")
-    label = t(f"report.metric.{metric}", lang)
+    label = t(registry.report_key(item), lang, n=2)
     if metric == "arrivals":   # '到达 · 境外': not the arrivals page's '境外', which counts the days it is given
         return f"{label} · " + (t("report.all", lang) if subject == "all" else t(f"origin.{subject}", lang))
     if not subject:
@@ -104,10 +137,23 @@ def item_label(item: str, lang: str) -> str:
 def definition(item: str, lang: str, con: duckdb.DuckDBPyConnection | None = None) -> str:
     """The one-line definition of an item's figure (resilient.daily.figures), the rules' numbers filled in."""
     values = {}
+    key = registry.report_key(item)
     if con is not None:
         rules = coverage.load_settings(con)
         values = {"standard": rules.team_standard_load, "days": rules.not_contacted_days}
-    return t(registry.definition(registry.report_key(item)).help, lang, **values)
+        values.update(_settings_named(key, con))
+    return t(registry.definition(key).help, lang, **values)
+
+
+def _settings_named(key: str, con: duckdb.DuckDBPyConnection) -> dict:
+    """The numbers a definition of the supplies' figures names: the store's threshold, the support follow-up."""
+    if key == "store.kpi.below":
+        from resilient.supplies import store
+        return {"days": store.load_settings(con).cover_alert_days}
+    if key in ("support.kpi.followed_up", "support.kpi.not_followed_up"):
+        from resilient.coverage import support
+        return {"n": support.SupportSettings().follow_up_days}
+    return {}
 
 
 def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

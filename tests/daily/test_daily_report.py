@@ -15,7 +15,7 @@ from resilient.places import measures
 from resilient.places.measures import Filters
 from resilient.testing import desk
 from resilient.testing import rounds as testing
-from tests.conftest import TODAY
+from tests.conftest import NOW, TODAY
 from tests.daily.test_checks import add_home_measures
 
 LEADER = User(1, "leader", "社区书记", "community_leader", community_id=1)
@@ -173,3 +173,29 @@ def test_printable_page_is_audited(day):
     assert page.startswith("<!DOCTYPE html>") and "测试社区" in page
     logged = day.execute("SELECT action, target FROM audit_log WHERE target LIKE 'daily_report:%'").fetchall()
     assert logged == [("export", "daily_report:2026-11-23")]
+
+
+def test_supplies_and_edge_rows_are_the_pages_own_counts(demo_db):
+    """Requests, the store, support, health codes and cases: each report row is the kpis() its page's
+    card shows, under the card's own label (one figure, one definition)."""
+    import math
+
+    from resilient.coverage import support
+    from resilient.daily import figures as registry
+    from resilient.edge import cases, health_codes
+    from resilient.supplies import requests, store
+
+    con, _ = demo_db
+    day, now = TODAY, NOW   # the day the session's demo describes
+    got = {item: value for item, value in daily_report.report(con, ALL, day, now).set_index("item")["value"].items()}
+    asked, kept, cared = requests.kpis(con, ALL, day, now), store.kpis(con, ALL, day), support.kpis(con, ALL, day)
+    expected = {"requests_new": asked["new"], "requests_delivered": asked["delivered"],
+                "requests_overdue": asked["overdue"], "store_below": kept["below"],
+                "store_lowest_days": math.floor(kept["lowest_days"]), "support_open": cared["open"],
+                "support_not_followed_up": cared["not_followed_up"],
+                "codes_yellow": health_codes.kpis(con, ALL, day)["yellow"],
+                "cases_matched": cases.kpis(con, ALL, day)["cases_matched"]}
+    assert {k: got.get(k) for k in expected} == expected
+    assert kept["items"] and cared["open"] and expected["cases_matched"]   # the demo has each of them
+    for item in expected:
+        assert daily_report.item_label(item, "zh") == daily_report.t(registry.REPORT_CARDS[item], "zh", n=2)
