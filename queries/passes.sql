@@ -186,3 +186,10 @@ WHERE a.arrival_id = $arrival_id AND may_see_person($personal, a.resident_id, CA
 -- The visit recorded.
 INSERT INTO arrival_visit (arrival_id, temperature, notice_given, door_sealed, note, visited_at, recorded_by)
 VALUES ($arrival_id, $temperature, $notice_given, $door_sealed, $note, $now, $by) RETURNING visit_id;
+
+-- name: passes_active_of_resident
+-- The active passes of a resident's household, when a measure is written for them (scope checked by the caller).
+SELECT p.pass_id
+FROM gate_pass p JOIN resident r ON r.household_id = p.household_id
+WHERE r.resident_id = $resident_id AND p.status = 'active'
+ORDER BY p.pass_id;

@@ -27,6 +27,7 @@ from resilient.daily.rules import (
     retrying,
     scope_of,
 )
+from resilient.edge import passes
 from resilient.imports.register import Problem
 from resilient.imports.sheets import COLUMNS_FILE, REGISTER_FIELDS, TEMPLATES_FILE, normalise_header
 from resilient.imports.values import WORDS_FILE, address_parts, nfkc, normalise_phone, parse_date, parse_flag
@@ -240,6 +241,7 @@ def _register(con, actor: User, scope: Scope, arrival: Arrival, now: datetime) -
                  new={"arrival_id": arrival_id, "measure_id": measure_id, "origin": arrival.origin,
                       "risk": arrival.risk, "category": chosen, "days": chosen_days, "reason": reason,
                       "newcomer": person["resident_id"] is None})
+    passes.revoke_for_measure(con, actor, resident_id, chosen, now)   # kept in: the household's passes go now
     return {"arrival_id": arrival_id, "measure_id": measure_id, "resident_id": resident_id,
             "category": chosen, "days": chosen_days, "planned_end": start + timedelta(days=chosen_days)}
 

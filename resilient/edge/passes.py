@@ -326,6 +326,20 @@ def revoke_under_measures(con: duckdb.DuckDBPyConnection, actor: User | None, no
     return retrying(con, work)
 
 
+def revoke_for_measure(con: duckdb.DuckDBPyConnection, actor: User, resident_id: int, category: str,
+                       now: datetime, settings: PassSettings = SETTINGS) -> int:
+    """Inside the caller's transaction, as a measure is written: a measure that keeps the household in revokes
+    its active passes at once, so the gate's lists and the printed cards stop counting them before the next scan.
+    Returns how many."""
+    if category not in settings.no_pass_categories:
+        return 0
+    found = [int(r[0]) for r in queries.fetch_all(con, "passes_active_of_resident", resident_id=int(resident_id))]
+    for pass_id in found:
+        queries.fetch_all(con, "passes_revoke", pass_id=pass_id, why="under_measure", now=now, by=actor.username)
+        audit.record(con, actor, "pass_revoked", f"pass:{pass_id}", new={"why": "under_measure"}, at=now)
+    return len(found)
+
+
 # --- who is out, gates' counts, figures ----------------------------------------------------------------------------
 
 def out_now(con: duckdb.DuckDBPyConnection, scope: Scope, now: datetime,

@@ -187,3 +187,21 @@ def test_cards_print_the_code_as_a_qr_and_mask_the_holder(gated):
     page = passes.cards_html(con, Scope(community_ids=(1,)), 1, "zh")
     assert page.count('class="card"') == 2 and "<svg" in page and code_of(con, 12) in page
     assert "居民3" not in page and "居*3" in page
+
+
+def test_an_arrival_put_under_home_measures_revokes_the_household_s_pass_at_once(gated):
+    """Not only at the next scan: the gate's lists and printed cards stop counting it as soon as the measure is
+    written, in the same transaction (a household whose measure lets it out keeps its pass)."""
+    from resilient.daily import arrivals
+    from resilient.daily.arrivals import Arrival
+
+    con, _, _, _ = gated
+    arrivals.register(con, LEADER, Arrival(arrival_date=TODAY, origin="key_area", risk="low", resident_id=8,
+                                           category="health_monitoring", days=14, reason="低风险"), now=NOW)
+    assert con.execute("SELECT status FROM gate_pass WHERE household_id = 21").fetchone() == ("active",)
+    assert con.execute("SELECT status FROM gate_pass WHERE household_id = 12").fetchone() == ("active",)
+    arrivals.register(con, LEADER, Arrival(arrival_date=TODAY, origin="key_area", risk="high", resident_id=3),
+                      now=NOW + timedelta(minutes=5))
+    assert con.execute("SELECT status, revoked_why FROM gate_pass WHERE household_id = 12").fetchone() == \
+        ("revoked", "under_measure")
+    assert count(con, "SELECT count(*) FROM audit_log WHERE action = 'pass_revoked'") == 1
