@@ -28,6 +28,7 @@ from resilient.daily.rules import (
     scope_of,
 )
 from resilient.edge import passes
+from resilient.imports import sheets
 from resilient.imports.register import Problem
 from resilient.imports.sheets import COLUMNS_FILE, REGISTER_FIELDS, TEMPLATES_FILE, normalise_header
 from resilient.imports.values import WORDS_FILE, address_parts, nfkc, normalise_phone, parse_date, parse_flag
@@ -360,14 +361,7 @@ RISK_WORDS = reference.word_index(WORDS_FILE, "arrival.risk", RISKS, normalise_h
 
 def match_arrival_headers(columns) -> dict[str, str]:
     """{source column: field} for the columns a gate's sheet has (first column per field wins)."""
-    index = {normalise_header(a): f for f, aliases in ARRIVAL_FIELDS.items() for a in aliases}
-    mapping, taken = {}, set()
-    for column in columns:
-        found = index.get(normalise_header(column))
-        if found and found not in taken:
-            mapping[column] = found
-            taken.add(found)
-    return mapping
+    return sheets.match_headers(columns, ARRIVAL_FIELDS)[0]
 
 
 def _category_word(text: str) -> str:

@@ -21,6 +21,7 @@ from geo import chinese_coords, distance
 from resilient.core import audit, config, db, queries, reference, roles
 from resilient.core.accounts import User
 from resilient.core.scope import Scope
+from resilient.imports import sheets
 from resilient.imports.register import Problem
 from resilient.imports.sheets import COLUMNS_FILE, REGISTER_FIELDS, normalise_header
 from resilient.imports.values import (
@@ -91,14 +92,7 @@ def _in_community(scope: Scope, community_id: int) -> None:
 
 def match_case_headers(columns) -> dict[str, str]:
     """{source column: field} for the columns of a case list (first column per field wins)."""
-    index = {normalise_header(a): f for f, aliases in CASE_FIELDS.items() for a in aliases}
-    mapping, taken = {}, set()
-    for column in columns:
-        found = index.get(normalise_header(column))
-        if found and found not in taken:
-            mapping[column] = found
-            taken.add(found)
-    return mapping
+    return sheets.match_headers(columns, CASE_FIELDS)[0]
 
 
 @dataclass

@@ -15,6 +15,7 @@ import pandas as pd
 from resilient.core import audit, config, db, ids, queries, reference, roles
 from resilient.core.accounts import User
 from resilient.core.scope import Scope
+from resilient.imports import sheets
 from resilient.imports.register import Problem
 from resilient.imports.sheets import COLUMNS_FILE, REGISTER_FIELDS, normalise_header
 from resilient.imports.values import (
@@ -159,14 +160,7 @@ class SheetPreview:
 
 def match_headers(columns) -> dict[str, str]:
     """{source column: field} for the columns a code sheet has (first column per field wins)."""
-    index = {normalise_header(a): f for f, aliases in SHEET_FIELDS.items() for a in aliases}
-    mapping, taken = {}, set()
-    for column in columns:
-        found = index.get(normalise_header(column))
-        if found and found not in taken:
-            mapping[column] = found
-            taken.add(found)
-    return mapping
+    return sheets.match_headers(columns, SHEET_FIELDS)[0]
 
 
 def _cell(rec, column) -> str:
