@@ -66,7 +66,7 @@ def new_area(page: kit.Page, settings: cases.CaseSettings) -> None:
     labels = dict(zip(buildings["building_id"].astype(int), buildings["compound"] + buildings["name"]))
     if how == "buffer":
         chosen = st.multiselect(tr("cases.areas.buildings"), list(labels), format_func=labels.__getitem__,
-                                key="cases_area_buildings")
+                                placeholder=tr("app.none_chosen"), key="cases_area_buildings")
         metres = st.number_input(tr("cases.areas.buffer_m"), min_value=5.0, max_value=2000.0,
                                  value=float(settings.buffer_m), step=10.0, key="cases_area_buffer")
         shape_kw = {"building_ids": chosen, "buffer_m": metres}

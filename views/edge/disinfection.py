@@ -106,7 +106,7 @@ def areas_section() -> None:
     have = found[found["building_id"] == chosen]
     with st.form(f"areas_{chosen}"):
         kinds = st.multiselect(tr("disinfection.kinds"), list(disinfection.KINDS), default=list(have["kind"]),
-                               format_func=lambda k: tr(f"disinfection.kind.{k}"))
+                               format_func=lambda k: tr(f"disinfection.kind.{k}"), placeholder=tr("app.none_chosen"))
         per_day = st.number_input(tr("disinfection.per_day"), min_value=1, max_value=disinfection.MOST_PER_DAY,
                                   value=int(have["per_day"].max()), step=1)
         if st.form_submit_button(tr("disinfection.save"), type="primary"):
