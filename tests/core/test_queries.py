@@ -58,7 +58,9 @@ CHECKED_BEFORE = {"setup_building", "setup_building_names", "setup_stairwells", 
                   "disinfection_area_upsert", "disinfection_area_marks_drop", "disinfection_area_drop",
                   "cases_repoint_cases", "cases_repoint_risk_buildings",
                   # the buildings of a buffer area, just read in the actor's scope (cases_area_buildings)
-                  "cases_insert_area_building"}
+                  "cases_insert_area_building",
+                  # a merge's repoint of firms (resilient/places/setup.py checked both buildings)
+                  "firms_repoint_building"}
 # Where a community's buildings stand, whoever's grid cell they are in (no names, no people): a grid worker's
 # outline file is measured against the whole community, in the viewer's communities only.
 WHERE_ONLY = {"footprint_community_locations"}
