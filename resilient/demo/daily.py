@@ -269,10 +269,12 @@ def seed_gates(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: int) -> 
 
 # The demo's firms (issue 17): shops and a restaurant in the first buildings, car dealerships and a school at
 # their own points east of the compounds (Yongding held 42 dealerships and 5 schools, shared/DOMAIN.md).
-DEMO_SHOPS = (("惠民便利店", "shop", "王建国", "13861200011", 3), ("老街面馆", "restaurant", "李师傅", "13861200012", 6),
+DEMO_SHOPS = (("惠民便利店", "shop", "王建国", "13861200011", 3),
+              ("老街面馆", "restaurant", "李师傅", "13861200012", 6),
               ("阳光药房", "shop", "周药师", "13861200013", 4))
 DEMO_POINTS = (("常州一汽大众4S店", "car_dealership", 45), ("东方丰田4S店", "car_dealership", 38),
-               ("新北比亚迪汽车城", "car_dealership", 27), ("永宁实验小学", "school", 86), ("恒信物流有限公司", "small_firm", 12))
+               ("新北比亚迪汽车城", "car_dealership", 27), ("永宁实验小学", "school", 86),
+               ("恒信物流有限公司", "small_firm", 12))
 
 
 def seed_firms(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, int]:
@@ -292,22 +294,22 @@ def seed_firms(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, int]:
     ids = [firms.add_firm(con, DEMO_OFFICE, NewFirm(1, name, kind, building_id=int(located.iloc[n]["building_id"]),
                                                      contact_name=contact, contact_phone=phone, staff=staff), now=at)
            for n, (name, kind, contact, phone, staff) in enumerate(DEMO_SHOPS)]
-    ids += [firms.add_firm(con, DEMO_OFFICE, NewFirm(1, name, kind, lon=round(east, 6), lat=round(south + 0.0012 * n, 6),
-                                                     staff=staff), now=at)
+    ids += [firms.add_firm(con, DEMO_OFFICE, NewFirm(1, name, kind, lon=round(east, 6),
+                                                     lat=round(south + 0.0012 * n, 6), staff=staff), now=at)
             for n, (name, kind, staff) in enumerate(DEMO_POINTS)]
     for firm_id, back in zip(ids[:7], (9, 8, 8, 7, 6, 5, 2)):
         firms.file_reopening(con, DEMO_OFFICE, firm_id, day - timedelta(days=back), now=at)
     for firm_id in ids[:5]:
         firms.decide(con, DEMO_OFFICE, firm_id, approve=True, decided_on=day - timedelta(days=4), now=at)
         firms.sign_pledge(con, DEMO_OFFICE, firm_id, "负责人（演示）", day - timedelta(days=4), now=at)
-    firms.decide(con, DEMO_OFFICE, ids[5], approve=False, why="防疫物资储备不足（演示）", decided_on=day - timedelta(days=3),
-                 now=at)
+    firms.decide(con, DEMO_OFFICE, ids[5], approve=False, why="防疫物资储备不足（演示）",
+                 decided_on=day - timedelta(days=3), now=at)
     for firm_id in ids[:3]:
         firms.mark_reopened(con, DEMO_OFFICE, firm_id, day - timedelta(days=2), now=at)
     overdue = firms.issue_notice(con, DEMO_OFFICE, ids[3], "展厅未设测温点和扫码登记", day - timedelta(days=2),
                                  day - timedelta(days=6), now=at)
-    firms.follow_up(con, DEMO_OFFICE, overdue, fixed=False, note="复查仍未整改（演示）", checked_on=day - timedelta(days=1),
-                    now=at)
+    firms.follow_up(con, DEMO_OFFICE, overdue, fixed=False, note="复查仍未整改（演示）",
+                    checked_on=day - timedelta(days=1), now=at)
     fixed = firms.issue_notice(con, DEMO_OFFICE, ids[1], "后厨消毒记录不全", day - timedelta(days=3),
                                day - timedelta(days=6), now=at)
     firms.follow_up(con, DEMO_OFFICE, fixed, fixed=True, checked_on=day - timedelta(days=3), now=at)

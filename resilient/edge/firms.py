@@ -149,7 +149,8 @@ def kpis(con: duckdb.DuckDBPyConnection, scope: Scope, today: date) -> dict[str,
     notices overdue, pledges signed (firms with one)."""
     found = queries.fetch_df(con, "firms_list", **scope.params(), today=today)
     return {"firms": len(found), "reopened": int((found["filing_status"] == "reopened").sum()),
-            "under_notice": int((found["open_notices"] > 0).sum()), "notices_overdue": int(found["overdue_notices"].sum()),
+            "under_notice": int((found["open_notices"] > 0).sum()),
+            "notices_overdue": int(found["overdue_notices"].sum()),
             "pledges_signed": int(found["pledge_on"].notna().sum())}
 
 
