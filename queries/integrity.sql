@@ -213,4 +213,16 @@ UNION ALL SELECT 'pass_movement.gate_id', count(*) FROM pass_movement x
 UNION ALL SELECT 'arrival.gate_id', count(*) FROM arrival x
     WHERE x.gate_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM gate p WHERE p.gate_id = x.gate_id)
 UNION ALL SELECT 'arrival_visit.arrival_id', count(*) FROM arrival_visit x
-    WHERE NOT EXISTS (SELECT 1 FROM arrival p WHERE p.arrival_id = x.arrival_id);
+    WHERE NOT EXISTS (SELECT 1 FROM arrival p WHERE p.arrival_id = x.arrival_id)
+UNION ALL SELECT 'firm.community_id', count(*) FROM firm x
+    WHERE NOT EXISTS (SELECT 1 FROM community p WHERE p.community_id = x.community_id)
+UNION ALL SELECT 'firm.building_id', count(*) FROM firm x
+    WHERE x.building_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM building p WHERE p.building_id = x.building_id)
+UNION ALL SELECT 'firm_filing.firm_id', count(*) FROM firm_filing x
+    WHERE NOT EXISTS (SELECT 1 FROM firm p WHERE p.firm_id = x.firm_id)
+UNION ALL SELECT 'firm_pledge.firm_id', count(*) FROM firm_pledge x
+    WHERE NOT EXISTS (SELECT 1 FROM firm p WHERE p.firm_id = x.firm_id)
+UNION ALL SELECT 'firm_notice.firm_id', count(*) FROM firm_notice x
+    WHERE NOT EXISTS (SELECT 1 FROM firm p WHERE p.firm_id = x.firm_id)
+UNION ALL SELECT 'firm_notice_check.notice_id', count(*) FROM firm_notice_check x
+    WHERE NOT EXISTS (SELECT 1 FROM firm_notice p WHERE p.notice_id = x.notice_id);

@@ -175,7 +175,8 @@ ORDER BY b.compound_name, b.name;
 SELECT 'volunteer' AS ref, count(*) FROM volunteer WHERE home_building_id = $building_id
 UNION ALL SELECT 'sampling_site', count(*) FROM sampling_site WHERE building_id = $building_id
 UNION ALL SELECT 'building_leader', count(*) FROM building_leader WHERE building_id = $building_id
-UNION ALL SELECT 'pickup_point', count(*) FROM pickup_building WHERE building_id = $building_id;
+UNION ALL SELECT 'pickup_point', count(*) FROM pickup_building WHERE building_id = $building_id
+UNION ALL SELECT 'firm', count(*) FROM firm WHERE building_id = $building_id;
 
 -- name: setup_repoint_households
 -- A merged stairwell's households, testing plans and leaders go to its twin (setup.STAIRWELL_REFERENCES).

@@ -57,6 +57,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {name: frozenset(allowed) for name, all
     "manage_passes": {ADMIN, LEADER, GRID},                  # gates, passes issued and revoked, cards printed
     "scan_passes": {ADMIN, LEADER, GRID, VOLUNTEER},         # gate duty: often volunteers; holders shown masked
     "visit_arrivals": {ADMIN, LEADER, GRID, DOCTOR},         # an arrival's home visit by its 三包一 team
+    # Firms and shops: the committee and the street help firms file for reopening, sign pledges, issue notices;
+    # grid workers walk the shops of their cells.
+    "manage_firms": {ADMIN, LEADER, GRID},                   # the registry, filings, pledges, notices
 }.items()}
 
 

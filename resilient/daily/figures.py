@@ -186,3 +186,8 @@ FIGURES.update({
     "gate.kpi.visits_to_make": VISITS_DUE,
     "visits.kpi.due": VISITS_DUE,
 })
+
+# Firms and shops (views/edge/firms.py; issue 17): one kpis() for the page's cards and the daily report.
+FIRMS = "resilient.edge.firms:kpis"
+FIGURES.update({f"firms.kpi.{k}": Figure(FIRMS, f"def.firms.{k}")
+                for k in ("firms", "reopened", "under_notice", "notices_overdue", "pledges_signed")})

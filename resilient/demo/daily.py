@@ -49,6 +49,7 @@ def seed(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: int) -> dict[s
     seed_health_codes(con, as_of)
     seed_disinfection(con, as_of, seed_value)
     seed_cases(con, as_of)
+    seed_firms(con, as_of)
     return {table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # names are ours
             for table in ("team", "team_household", "arrival", "health_check", "fever_alert", "pickup_point",
                           "health_code", "disinfection_area", "disinfection_mark", "gate", "gate_pass",
@@ -264,3 +265,54 @@ def seed_gates(con: duckdb.DuckDBPyConnection, as_of: date, seed_value: int) -> 
     queries.fetch_all(con, "demo_passes_vehicle", **everything, seed=seed_value)
     queries.fetch_all(con, "demo_passes_movements", **everything, as_of=as_of, seed=seed_value, now=now)
     queries.fetch_all(con, "demo_passes_visits", **everything, as_of=as_of, seed=seed_value, now=now)
+
+
+# The demo's firms (issue 17): shops and a restaurant in the first buildings, car dealerships and a school at
+# their own points east of the compounds (Yongding held 42 dealerships and 5 schools, shared/DOMAIN.md).
+DEMO_SHOPS = (("惠民便利店", "shop", "王建国", "13861200011", 3),
+              ("老街面馆", "restaurant", "李师傅", "13861200012", 6),
+              ("阳光药房", "shop", "周药师", "13861200013", 4))
+DEMO_POINTS = (("常州一汽大众4S店", "car_dealership", 45), ("东方丰田4S店", "car_dealership", 38),
+               ("新北比亚迪汽车城", "car_dealership", 27), ("永宁实验小学", "school", 86),
+               ("恒信物流有限公司", "small_firm", 12))
+
+
+def seed_firms(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, int]:
+    """Eight firms of community 1 through the firms functions: most filed, some approved and reopened, pledges
+    signed, one notice closed after its follow-up and one overdue. Deterministic; nothing after config.now()."""
+    from resilient.edge import firms
+    from resilient.edge.firms import NewFirm
+
+    located = queries.fetch_df(con, "cases_buildings", **Scope().params(), community_id=1)
+    located = located[located["wkt"].notna()].reset_index(drop=True)
+    if len(located) < len(DEMO_SHOPS):
+        return {"firms": 0}
+    centres = [shapely.from_wkt(w).centroid for w in located["wkt"]]
+    east, south = max(p.x for p in centres) + 0.002, min(p.y for p in centres)
+    at = _at(as_of, time(8))
+    day = at.date()
+    ids = [firms.add_firm(con, DEMO_OFFICE, NewFirm(1, name, kind, building_id=int(located.iloc[n]["building_id"]),
+                                                     contact_name=contact, contact_phone=phone, staff=staff), now=at)
+           for n, (name, kind, contact, phone, staff) in enumerate(DEMO_SHOPS)]
+    ids += [firms.add_firm(con, DEMO_OFFICE, NewFirm(1, name, kind, lon=round(east, 6),
+                                                     lat=round(south + 0.0012 * n, 6), staff=staff), now=at)
+            for n, (name, kind, staff) in enumerate(DEMO_POINTS)]
+    for firm_id, back in zip(ids[:7], (9, 8, 8, 7, 6, 5, 2)):
+        firms.file_reopening(con, DEMO_OFFICE, firm_id, day - timedelta(days=back), now=at)
+    for firm_id in ids[:5]:
+        firms.decide(con, DEMO_OFFICE, firm_id, approve=True, decided_on=day - timedelta(days=4), now=at)
+        firms.sign_pledge(con, DEMO_OFFICE, firm_id, "负责人（演示）", day - timedelta(days=4), now=at)
+    firms.decide(con, DEMO_OFFICE, ids[5], approve=False, why="防疫物资储备不足（演示）",
+                 decided_on=day - timedelta(days=3), now=at)
+    for firm_id in ids[:3]:
+        firms.mark_reopened(con, DEMO_OFFICE, firm_id, day - timedelta(days=2), now=at)
+    overdue = firms.issue_notice(con, DEMO_OFFICE, ids[3], "展厅未设测温点和扫码登记", day - timedelta(days=2),
+                                 day - timedelta(days=6), now=at)
+    firms.follow_up(con, DEMO_OFFICE, overdue, fixed=False, note="复查仍未整改（演示）",
+                    checked_on=day - timedelta(days=1), now=at)
+    fixed = firms.issue_notice(con, DEMO_OFFICE, ids[1], "后厨消毒记录不全", day - timedelta(days=3),
+                               day - timedelta(days=6), now=at)
+    firms.follow_up(con, DEMO_OFFICE, fixed, fixed=True, checked_on=day - timedelta(days=3), now=at)
+    firms.issue_notice(con, DEMO_OFFICE, ids[6], "校门口分时段接送未落实", day + timedelta(days=3), now=at)
+    return {"firms": len(ids)}
+

@@ -279,13 +279,13 @@ def delete_building(con: duckdb.DuckDBPyConnection, actor: User | None, building
 # reference cannot be left pointing at a merged-away building.
 BUILDING_REFERENCES = ("stairwell.building_id", "volunteer.home_building_id", "sampling_site.building_id",
                        "building_leader.building_id", "pickup_building.building_id", "disinfection_area.building_id",
-                       "external_case.building_id", "risk_area_building.building_id")
+                       "external_case.building_id", "risk_area_building.building_id", "firm.building_id")
 STAIRWELL_REFERENCES = ("household.stairwell_id", "batch.stairwell_id", "building_leader.stairwell_id",
                         "plan_version_batch.stairwell_id", "plan_proposal.stairwell_id")
 BUILDING_REPOINTS = ("setup_repoint_volunteer_homes", "setup_repoint_sites", "setup_repoint_building_leaders",
                      "setup_drop_twin_pickup", "setup_repoint_pickup", "setup_repoint_disinfection_areas",
                      "setup_drop_disinfection_marks", "setup_drop_disinfection_areas", "cases_repoint_cases",
-                     "cases_repoint_risk_buildings")
+                     "cases_repoint_risk_buildings", "firms_repoint_building")
 STAIRWELL_REPOINTS = ("setup_repoint_households", "setup_repoint_batches", "setup_repoint_stairwell_leaders",
                       "setup_repoint_plan_versions", "setup_repoint_plan_proposals")
 

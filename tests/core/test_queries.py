@@ -60,7 +60,9 @@ CHECKED_BEFORE = {"setup_building", "setup_building_names", "setup_stairwells", 
                   # the buildings of a buffer area, just read in the actor's scope (cases_area_buildings)
                   "cases_insert_area_building",
                   # an arrival's household, registered in the actor's scope (arrivals._register)
-                  "passes_active_of_resident"}
+                  "passes_active_of_resident",
+                  # a merge's repoint of firms (resilient/places/setup.py checked both buildings)
+                  "firms_repoint_building"}
 # Where a community's buildings stand, whoever's grid cell they are in (no names, no people): a grid worker's
 # outline file is measured against the whole community, in the viewer's communities only.
 WHERE_ONLY = {"footprint_community_locations"}
