@@ -96,6 +96,8 @@ if roles.may(user, "scan_passes"):
     edge.append(st.Page("views/edge/gate.py", title=tr("nav.gate"), icon=":material/door_front:"))
 if roles.may(user, "visit_arrivals"):
     edge.append(st.Page("views/edge/visits.py", title=tr("nav.visits"), icon=":material/home_health:"))
+if roles.may(user, "set_health_codes"):
+    edge.append(st.Page("views/edge/health_codes.py", title=tr("nav.health_codes"), icon=":material/qr_code_2:"))
 data = []
 if roles.may(user, "set_up_places"):
     data += [st.Page("views/data/setup.py", title=tr("nav.setup"), icon=":material/checklist:", default=setting_up),
