@@ -106,3 +106,16 @@ def test_counts_with_their_definitions_in_english(page_db, monkeypatch):
     conftest.choose(at, "health_codes_section", "counts")
     assert len(at.metric) == 5 and all(m.help for m in at.metric)
     assert not at.exception
+
+
+def test_a_resident_found_by_building_then_flat(page_db, monkeypatch):
+    _, compound, building, unit, room = grid1_resident(page_db)
+    at = conftest.open_page(page_db, monkeypatch, "grid1", PAGE)
+    next(g for g in at.get("button_group") if g.key and g.key.startswith("hc_0_how")).set_value("building").run()
+    assert not at.exception, at.exception
+    next(s for s in at.selectbox if s.key and "hc_0_building" in s.key).set_value(f"{compound}{building}").run()
+    flat = next(s for s in at.selectbox if s.key and "hc_0_flat" in s.key)
+    assert flat.value is None and flat.placeholder == "选择房号"
+    flat.set_value(f"{unit}-{room}").run()
+    assert not at.exception, at.exception
+    assert any(b.key == "hc_set_green" for b in at.button)

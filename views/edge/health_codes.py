@@ -58,13 +58,12 @@ def flat_query(key: str) -> str:
     named = flats.assign(place=flats["compound"] + flats["building"]).drop_duplicates("place")
     building = st.selectbox(tr("col.building"), list(named["place"]), key=kit.widget_key(f"{key}_building"))
     chosen = flats[flats["compound"] + flats["building"] == building]
-    rooms = {int(h): tr("arrivals.unit_room", unit=u, room=r)
-             for h, u, r in zip(chosen["household_id"], chosen["unit_no"], chosen["room"])}
-    household = st.selectbox(tr("health_codes.flat"), list(rooms), format_func=rooms.get, index=None,
-                             key=kit.widget_key(f"{key}_flat_{building}"))
-    if household is None:
+    rooms = [tr("arrivals.unit_room", unit=u, room=r) for u, r in zip(chosen["unit_no"], chosen["room"])]
+    picked = st.selectbox(tr("health_codes.flat"), rooms, index=None, placeholder=tr("health_codes.flat_pick"),
+                          key=kit.widget_key(f"{key}_flat_{building}"))
+    if picked is None:
         return ""
-    flat = chosen[chosen["household_id"] == household].iloc[0]
+    flat = chosen.iloc[rooms.index(picked)]
     return f"{flat['compound']}{flat['building']}{int(flat['unit_no'])}单元{flat['room']}"
 
 
