@@ -98,6 +98,8 @@ if roles.may(user, "visit_arrivals"):
     edge.append(st.Page("views/edge/visits.py", title=tr("nav.visits"), icon=":material/home_health:"))
 if roles.may(user, "manage_firms"):
     edge.append(st.Page("views/edge/firms.py", title=tr("nav.firms"), icon=":material/store:"))
+if roles.may(user, "set_health_codes"):
+    edge.append(st.Page("views/edge/health_codes.py", title=tr("nav.health_codes"), icon=":material/qr_code_2:"))
 data = []
 if roles.may(user, "set_up_places"):
     data += [st.Page("views/data/setup.py", title=tr("nav.setup"), icon=":material/checklist:", default=setting_up),

@@ -46,14 +46,17 @@ def load(con: duckdb.DuckDBPyConnection, data: bytes, census: bool = False) -> d
 
 
 # What hangs on residents and their measures, children first: emptied with them so no reference dangles.
-PEOPLES_RECORDS = ("fever_alert", "health_check", "measure_event", "measure_follower", "arrival",
-                   "volunteer_assignment", "control_measure", "resident")
+# Every table naming a resident or an arrival, children first (tests/imports checks the references hold after).
+PEOPLES_RECORDS = ("fever_alert", "health_code", "health_check", "measure_event", "measure_follower",
+                   "arrival_visit", "pass_movement", "gate_pass", "close_contact", "arrival", "volunteer_assignment",
+                   "control_measure", "resident")
 
 
 def empty_street(con: duckdb.DuckDBPyConnection) -> None:
     """Only communities, compounds and grid cells left: the census case, where the import makes every place."""
-    for table in (*PEOPLES_RECORDS, "household", "stairwell", "contact", "team_household", "building_leader",
-                  "volunteer", "building"):
+    for table in (*PEOPLES_RECORDS, "supply_request_event", "supply_request", "support_follow_up",
+                  "support_referral_made", "support_need", "store_movement", "household", "stairwell", "contact",
+                  "team_household", "building_leader", "volunteer", "building"):
         con.execute(f"DELETE FROM {table}")  # benchmark set-up on its own throwaway database
 
 

@@ -34,7 +34,8 @@ DELETE FROM disinfection_area WHERE building_id = $building_id AND NOT list_cont
 
 -- name: disinfection_areas
 -- Public areas of buildings in scope (one building, some compounds, or all), each with whether its building has
--- a household under one of $categories on $day (a case near: more rounds).
+-- a household under one of $categories on $day, or a public list's case matched to it reported in the $case_days
+-- up to $day (a case near: more rounds).
 SELECT a.area_id, a.building_id, a.kind, a.per_day, b.name AS building, b.compound_name AS compound,
        b.compound_id, EXISTS (
            SELECT 1 FROM control_measure m
@@ -42,7 +43,10 @@ SELECT a.area_id, a.building_id, a.kind, a.per_day, b.name AS building, b.compou
            JOIN household h ON h.household_id = r.household_id
            JOIN stairwell s ON s.stairwell_id = h.stairwell_id
            WHERE s.building_id = a.building_id AND list_contains($categories, m.category)
-             AND active_on(m.start_date, m.released_at, $day)) AS near_case
+             AND active_on(m.start_date, m.released_at, $day)) OR EXISTS (
+           SELECT 1 FROM external_case x
+           WHERE x.building_id = a.building_id AND x.case_date <= $day
+             AND x.case_date > $day - CAST($case_days AS INTEGER)) AS near_case
 FROM disinfection_area a
 JOIN scoped_building($community_ids, $grid_ids, $household_ids) b ON b.building_id = a.building_id
 WHERE ($building_id IS NULL OR a.building_id = $building_id)

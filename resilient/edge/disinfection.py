@@ -19,6 +19,7 @@ from resilient.core.scope import Scope
 
 KINDS = ("hall", "corridor", "lift", "letter_boxes", "bins")
 MOST_PER_DAY = 6
+MOST_CASE_DAYS = 60
 
 
 class DisinfectionError(ValueError):
@@ -40,6 +41,7 @@ class DisinfectionSettings:
     per_day: int                         # rounds a day in ordinary times
     near_case_per_day: int               # rounds a day in a building with a household under near_case_categories
     near_case_categories: tuple[str, ...]
+    case_days: int                       # a matched case from a public list counts this many days from its date
     day_start: str
     day_end: str
 
@@ -56,6 +58,7 @@ class DisinfectionSettings:
             ("per_day", not 1 <= int(self.per_day) <= MOST_PER_DAY),
             ("near_case_per_day", not 1 <= int(self.near_case_per_day) <= MOST_PER_DAY),
             ("near_case_categories", any(c not in CATEGORIES for c in self.near_case_categories)),
+            ("case_days", not 1 <= int(self.case_days) <= MOST_CASE_DAYS),
             ("day_start / day_end", start >= end),
         ] if bad]
         if problems:
@@ -80,7 +83,8 @@ def _retrying(con: duckdb.DuckDBPyConnection, work):
 # --- the schedule ----------------------------------------------------------------------------------------------
 
 def rounds_per_day(per_day: int, near_case: bool, settings: DisinfectionSettings) -> int:
-    """An area's rounds on a day: its own, or the near-a-case number when that is more and a case is near."""
+    """An area's rounds on a day: its own, or the near-a-case number when that is more and a case is near (a
+    household under a near-case measure, or a matched case of a public list reported within case_days)."""
     return max(int(per_day), int(settings.near_case_per_day)) if near_case else int(per_day)
 
 
@@ -172,7 +176,7 @@ def areas(con: duckdb.DuckDBPyConnection, scope: Scope, day: date, now: datetime
     settings = settings or DisinfectionSettings()
     found = queries.fetch_df(con, "disinfection_areas", **scope.params(), day=day, building_id=building_id,
                              compound_ids=None if compound_ids is None else list(compound_ids),
-                             categories=list(settings.near_case_categories))
+                             categories=list(settings.near_case_categories), case_days=int(settings.case_days))
     marks = queries.fetch_df(con, "disinfection_marks", **scope.params(), day=day, building_id=building_id)
     by_slot = {(int(a), int(s)): (pd.Timestamp(t).to_pydatetime(), b)
                for a, s, t, b in marks[["area_id", "slot", "done_at", "done_by"]].itertuples(index=False)}

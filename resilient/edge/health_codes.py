@@ -6,7 +6,7 @@ the doctors see and handle both in one place (resilient/daily/checks.py alerts /
 all or nothing: every row is checked first and each problem named by row and column.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import duckdb
@@ -17,7 +17,7 @@ from resilient.core.accounts import User
 from resilient.core.scope import Scope
 from resilient.imports import sheets
 from resilient.imports.register import Problem
-from resilient.imports.sheets import COLUMNS_FILE, REGISTER_FIELDS, normalise_header
+from resilient.imports.sheets import HEALTH_CODE_FIELDS, normalise_header
 from resilient.imports.values import (
     WORDS_FILE,
     address_parts,
@@ -31,8 +31,7 @@ from resilient.imports.values import (
 COLOURS = ("green", "yellow", "red")
 ALERTING = ("yellow", "red")
 SOURCES = ("sheet", "hand")
-SHEET_FIELDS: dict[str, list[str]] = reference.fields_from(COLUMNS_FILE, "health_code", [
-    "name", "id_number", "compound", "building", "unit", "room", "address", "colour", "shown_on"], REGISTER_FIELDS)
+SHEET_FIELDS: dict[str, list[str]] = HEALTH_CODE_FIELDS
 COLOUR_WORDS = reference.word_index(WORDS_FILE, "health_code.colour", COLOURS, normalise_header)
 
 
@@ -152,10 +151,17 @@ class SheetPreview:
 
     rows: list[tuple[int, int, str, date]]
     problems: list[Problem]
+    warnings: list[Problem] = field(default_factory=list)   # the import page's flow shows these (none here)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """What the commit is expected to write, for the import page to show first."""
+        return {"health_codes": len(self.rows),
+                "health_codes_alerting": sum(colour in ALERTING for _, _, colour, _ in self.rows)}
 
 
 def match_headers(columns) -> dict[str, str]:
@@ -169,14 +175,15 @@ def _cell(rec, column) -> str:
 
 
 def validate_sheet(con: duckdb.DuckDBPyConnection, actor: User | None, frame: pd.DataFrame,
-                   today: date) -> SheetPreview:
-    """Every row checked: the resident (by ID number, else name + building + room), the colour, the day."""
+                   today: date, mapping: dict[str, str | None] | None = None) -> SheetPreview:
+    """Every row checked: the resident (by ID number, else name + building + room), the colour, the day;
+    `mapping` ({column: field}) is the import page's, with the columns the person mapped by hand."""
     _need(actor, "set_health_codes")
     scope = roles.scope_for(con, actor, today)
     if frame.index.name != "row":
         frame = frame.reset_index(drop=True)
         frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
-    source = {f: c for c, f in match_headers(frame.columns).items()}
+    source = {f: c for c, f in (match_headers(frame.columns) if mapping is None else mapping).items() if f}
     header = int(frame.attrs.get("header_row", 1))
     problems = [Problem(header, "", "health_codes.error.missing_column", {"field": f})
                 for f in ("colour", "shown_on") if f not in source]

@@ -229,6 +229,8 @@ PLACES_FIELDS: dict[str, list[str]] = reference.fields_from(
 REQUEST_FIELDS: dict[str, list[str]] = reference.fields_from(
     COLUMNS_FILE, "request", ["compound", "building", "unit", "room", "kind", "detail", "prescription"],
     REGISTER_FIELDS)
+HEALTH_CODE_FIELDS: dict[str, list[str]] = reference.fields_from(COLUMNS_FILE, "health_code", [
+    "name", "id_number", "compound", "building", "unit", "room", "address", "colour", "shown_on"], REGISTER_FIELDS)
 BRACKETED = re.compile(r"[(\[【].*?[)\]】]")
 HEADER_NOISE = re.compile(r"[\s*:_\-./#]")
 
@@ -277,7 +279,7 @@ def match_headers(columns: Iterable[str], fields: dict[str, list[str]] = REGISTE
 
 TEMPLATES_FILE = "templates.toml"
 SHEET_FIELDS = {"register": REGISTER_FIELDS, "staff": STAFF_FIELDS, "volunteer": VOLUNTEER_FIELDS,
-                "places": PLACES_FIELDS, "request": REQUEST_FIELDS}
+                "places": PLACES_FIELDS, "request": REQUEST_FIELDS, "health_code": HEALTH_CODE_FIELDS}
 
 
 def _template(kind: str) -> list[tuple[str, str]]:
@@ -302,7 +304,7 @@ def template_bytes(kind: str = "register") -> bytes:
     workbook = exports.workbook()
     sheet = workbook.active
     sheet.title = {"register": "居民登记", "staff": "工作人员", "volunteer": "志愿者", "places": "网格小区楼栋",
-                   "request": "物资需求"}[kind]
+                   "request": "物资需求", "health_code": "健康码"}[kind]
     columns = TEMPLATES[kind]
     exports.append(sheet, [header for header, _ in columns])
     exports.append(sheet, [example for _, example in columns])

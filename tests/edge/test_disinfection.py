@@ -141,3 +141,34 @@ def test_a_merged_building_keeps_one_area_per_kind(areas):
     assert sorted(kinds) == sorted(disinfection.KINDS)
     assert areas.execute("SELECT count(*) FROM disinfection_area WHERE building_id = 2").fetchone()[0] == 0
     assert areas.execute("SELECT count(*) FROM disinfection_mark").fetchone()[0] == 0
+
+
+def add_case(con, building_id: int | None, day, case_no: str) -> None:
+    """A case of a public list, matched to `building_id` (None: matched to none of ours)."""
+    if not con.execute("SELECT count(*) FROM case_batch").fetchone()[0]:
+        con.execute("INSERT INTO case_batch (community_id, file_name, coords, rows_read, rows_new, imported_by, "
+                    "imported_at) VALUES (1, 'cases.csv', 'wgs84', 1, 1, 'leader', TIMESTAMP '2026-11-23 08:00')")
+    con.execute("INSERT INTO external_case (batch_id, community_id, case_date, case_no, kind, building_id, matched_by)"
+                " SELECT max(batch_id), 1, $day, $no, 'confirmed', $b, CASE WHEN $b IS NULL THEN 'none' ELSE 'name' END"
+                " FROM case_batch", {"day": day, "no": case_no, "b": building_id})
+
+
+def test_a_building_where_a_matched_case_lives_gets_the_higher_frequency_for_case_days(areas):
+    # building 3 has nobody under a measure: only the case list makes it near a case
+    reported = TODAY - timedelta(days=2)
+    add_case(areas, 3, reported, "A1")
+    add_case(areas, None, TODAY, "A2")                       # matched to none of ours: no building gains rounds
+    found = disinfection.areas(areas, ALL, TODAY, at(9))
+    assert set(found.loc[found["building_id"] == 3, "rounds"]) == {SETTINGS.near_case_per_day}
+    assert bool(found.loc[found["building_id"] == 3, "near_case"].all())
+    assert set(found.loc[found["building_id"] == 2, "rounds"]) == {1}
+    # for case_days from the day it was reported (that day the first), not before, not after
+    later = reported + timedelta(days=SETTINGS.case_days - 1)
+    assert set(disinfection.areas(areas, ALL, later, at(9, day=later)).query("building_id == 3")["rounds"]) == {3}
+    gone = reported + timedelta(days=SETTINGS.case_days)
+    assert set(disinfection.areas(areas, ALL, gone, at(9, day=gone)).query("building_id == 3")["rounds"]) == {1}
+    before = reported - timedelta(days=1)
+    assert set(disinfection.areas(areas, ALL, before, at(9, day=before)).query("building_id == 3")["rounds"]) == {1}
+    shorter = replace(SETTINGS, case_days=2)
+    assert set(disinfection.areas(areas, ALL, TODAY, at(9), settings=shorter).query("building_id == 3")["rounds"]) \
+        == {1}
