@@ -161,6 +161,8 @@ REPORT_CARDS = {
     **{f"codes_{c}": f"health_codes.kpi.{c}" for c in ("green", "yellow", "red")},
     **{k: f"cases.kpi.{k}" for k in ("cases_matched", "cases_new", "contacts_linked", "contacts_placed")},
     "disinfection_done": "disinfection.kpi.done", "disinfection_missed": "disinfection.kpi.missed",
+    **{f"firms_{k}": f"firms.kpi.{k}" for k in ("firms", "reopened", "under_notice", "notices_overdue",
+                                                "pledges_signed")},
 }
 
 

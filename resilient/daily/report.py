@@ -24,7 +24,7 @@ from resilient.testing import rounds as testing
 
 COLUMNS = ["section", "item", "value", "previous", "change"]
 SECTIONS = ("measures", "arrivals", "checks", "teams", "testing", "coverage", "supplies", "support", "gates",
-            "codes", "cases", "disinfection")
+            "codes", "cases", "firms", "disinfection")
 MEASURE_METRICS = ("new", "released", "transferred", "active", "due")
 COVERAGE_METRICS = ("vulnerable_households", "covered_households", "not_contacted", "overloaded_volunteers")
 
@@ -81,7 +81,7 @@ def outside_figures(con: duckdb.DuckDBPyConnection, scope: Scope, day: date,
     """Life in sealed buildings and the compound's edge (issues 16, 17), each from the kpis() its page shows;
     a section whose figures are all zero that day is left out, as coverage is."""
     from resilient.coverage import support
-    from resilient.edge import cases, disinfection, health_codes, passes
+    from resilient.edge import cases, disinfection, firms, health_codes, passes
     from resilient.supplies import pickup, requests, store
 
     asked = requests.kpis(con, scope, day, at)
@@ -100,6 +100,7 @@ def outside_figures(con: duckdb.DuckDBPyConnection, scope: Scope, day: date,
         "codes": {f"codes_{c}": n for c, n in health_codes.kpis(con, scope, day).items()
                   if c in ("green", "yellow", "red")},
         "cases": cases.kpis(con, scope, day),
+        "firms": {f"firms_{k}": v for k, v in firms.kpis(con, scope, day).items()},
         "disinfection": {f"disinfection_{k}": v for k, v in disinfection.kpis(con, scope, day, at).items()
                          if k != "due"},
     }

@@ -176,13 +176,13 @@ def test_printable_page_is_audited(day):
 
 
 def test_supplies_and_edge_rows_are_the_pages_own_counts(demo_db):
-    """Requests, the store, support, health codes and cases: each report row is the kpis() its page's
+    """Requests, the store, support, health codes, cases and firms: each report row is the kpis() its page's
     card shows, under the card's own label (one figure, one definition)."""
     import math
 
     from resilient.coverage import support
     from resilient.daily import figures as registry
-    from resilient.edge import cases, health_codes
+    from resilient.edge import cases, firms, health_codes
     from resilient.supplies import requests, store
 
     con, _ = demo_db
@@ -194,8 +194,9 @@ def test_supplies_and_edge_rows_are_the_pages_own_counts(demo_db):
                 "store_lowest_days": math.floor(kept["lowest_days"]), "support_open": cared["open"],
                 "support_not_followed_up": cared["not_followed_up"],
                 "codes_yellow": health_codes.kpis(con, ALL, day)["yellow"],
-                "cases_matched": cases.kpis(con, ALL, day)["cases_matched"]}
+                "cases_matched": cases.kpis(con, ALL, day)["cases_matched"],
+                "firms_notices_overdue": firms.kpis(con, ALL, day)["notices_overdue"]}
     assert {k: got.get(k) for k in expected} == expected
-    assert kept["items"] and cared["open"] and expected["cases_matched"]   # the demo has each of them
+    assert kept["items"] and cared["open"] and expected["cases_matched"] and expected["firms_notices_overdue"]
     for item in expected:
         assert daily_report.item_label(item, "zh") == daily_report.t(registry.REPORT_CARDS[item], "zh", n=2)
