@@ -56,7 +56,7 @@ with session.plain_storage_errors(), st.sidebar:
     st.caption(tr("app.data_as_of", when=i18n.fmt_date(config.now(), session.lang(), with_time=True)))
     kit.menu_folds_after_choice()
 
-# Grouped by what the work is, every page listed: an administrator has 13, and a flat menu hides those past 10.
+# Grouped by what the work is, every page listed in its section: a flat menu hides those past 10.
 # An office starting from an empty database opens on its set-up page instead of empty maps.
 setting_up = roles.may(user, "set_up_places") and not community_ids
 maps = [st.Page("views/maps/overview.py", title=tr("nav.overview"), icon=":material/map:", default=not setting_up),
@@ -73,33 +73,34 @@ if roles.may(user, "supervise"):
     day.append(st.Page("views/daily/supervision.py", title=tr("nav.supervision"), icon=":material/supervisor_account:"))
 if roles.may(user, "report"):
     day.append(st.Page("views/daily/report.py", title=tr("nav.report"), icon=":material/summarize:"))
-# Life in sealed buildings: requests, rounds, pick-up points, the store (issue 16).
+# Life in sealed buildings (issue 16), in the order of a day's work: what is asked for, taken to the door, fetched
+# from a point, kept in the store, and the households who need more than supplies.
 supplies = []
-# The compound's edge and the world outside: gates, passes, health codes, cases, firms, disinfection (issue 17).
-edge = []
-if roles.may(user, "see_support"):
-    supplies.append(st.Page("views/supplies/support.py", title=tr("nav.support"), icon=":material/favorite:"))
-if roles.may(user, "issue_store"):
-    supplies.append(st.Page("views/supplies/store.py", title=tr("nav.store"), icon=":material/inventory_2:"))
 if roles.may(user, "request_supplies"):
     supplies += [st.Page("views/supplies/requests.py", title=tr("nav.requests"), icon=":material/shopping_basket:"),
                  st.Page("views/supplies/deliveries.py", title=tr("nav.deliveries"), icon=":material/local_shipping:")]
 if roles.may(user, "dispatch_deliveries"):
-    supplies.append(st.Page("views/supplies/rounds.py", title=tr("nav.rounds"), icon=":material/local_shipping:"))
+    supplies.append(st.Page("views/supplies/rounds.py", title=tr("nav.rounds"), icon=":material/route:"))
 # Pick-up points: every role may see where its buildings fetch from; "manage_pickup" changes them (on the page).
 supplies.append(st.Page("views/supplies/pickup.py", title=tr("nav.pickup"), icon=":material/storefront:"))
-if roles.may(user, "disinfect"):
-    edge.append(st.Page("views/edge/disinfection.py", title=tr("nav.disinfection"), icon=":material/sanitizer:"))
-if roles.may(user, "import_cases") or roles.may(user, "trace_contacts"):
-    edge.append(st.Page("views/edge/cases.py", title=tr("nav.cases"), icon=":material/coronavirus:"))
+if roles.may(user, "issue_store"):
+    supplies.append(st.Page("views/supplies/store.py", title=tr("nav.store"), icon=":material/inventory_2:"))
+if roles.may(user, "see_support"):
+    supplies.append(st.Page("views/supplies/support.py", title=tr("nav.support"), icon=":material/favorite:"))
+# The compound's edge and the world outside (issue 17): the gate first, what it sets off, then the world outside.
+edge = []
 if roles.may(user, "scan_passes"):
     edge.append(st.Page("views/edge/gate.py", title=tr("nav.gate"), icon=":material/door_front:"))
 if roles.may(user, "visit_arrivals"):
     edge.append(st.Page("views/edge/visits.py", title=tr("nav.visits"), icon=":material/home_health:"))
-if roles.may(user, "manage_firms"):
-    edge.append(st.Page("views/edge/firms.py", title=tr("nav.firms"), icon=":material/store:"))
 if roles.may(user, "set_health_codes"):
     edge.append(st.Page("views/edge/health_codes.py", title=tr("nav.health_codes"), icon=":material/qr_code_2:"))
+if roles.may(user, "import_cases") or roles.may(user, "trace_contacts"):
+    edge.append(st.Page("views/edge/cases.py", title=tr("nav.cases"), icon=":material/coronavirus:"))
+if roles.may(user, "disinfect"):
+    edge.append(st.Page("views/edge/disinfection.py", title=tr("nav.disinfection"), icon=":material/sanitizer:"))
+if roles.may(user, "manage_firms"):
+    edge.append(st.Page("views/edge/firms.py", title=tr("nav.firms"), icon=":material/store:"))
 data = []
 if roles.may(user, "set_up_places"):
     data += [st.Page("views/data/setup.py", title=tr("nav.setup"), icon=":material/checklist:", default=setting_up),

@@ -146,6 +146,8 @@ FIGURES.update({
     "report.metric.not_contacted": Figure(NOT_CONTACTED.source, NOT_CONTACTED.help),
     "report.metric.overloaded_teams": OVERLOADED_TEAMS,
     "report.metric.overloaded_volunteers": OVERLOADED_VOLUNTEERS,
+    # whole days, where the store page's card shows tenths: a label of its own, so the two never read alike
+    "report.metric.store_lowest_days": Figure(STORE, "def.report.store_lowest_days"),
 })
 
 
@@ -153,7 +155,7 @@ FIGURES.update({
 REPORT_CARDS = {
     "requests_new": "requests.kpi.new", "requests_delivered": "requests.kpi.delivered",
     "requests_failed": "requests.kpi.failed", "requests_overdue": "requests.kpi.overdue",
-    "door_households": "pickup.kpi.door", "store_below": "store.kpi.below", "store_lowest_days": "store.kpi.lowest",
+    "door_households": "pickup.kpi.door", "store_below": "store.kpi.below",
     "support_open": "support.kpi.open", "support_referred": "support.kpi.referred",
     "support_followed_up": "support.kpi.followed_up", "support_not_followed_up": "support.kpi.not_followed_up",
     "passes_out_now": "gate.kpi.out_now", "passes_out_over": "gate.kpi.out_over",
