@@ -206,8 +206,9 @@ def test_layer_for_a_close_view_draws_buildings(street):
 # --- the page ----------------------------------------------------------------------------------------------------
 
 def map_args(at) -> dict:
+    """The overview's density map: the page's first; the day slider's map of cases and risk areas follows it."""
     elements = map_elements(at)
-    assert len(elements) == 1
+    assert len(elements) == 2
     return json.loads(elements[0].proto.json_args)
 
 
