@@ -77,7 +77,7 @@ def test_every_page_runs_in_both_languages(fresh, page, lang):
 def test_overview_in_chinese_by_default(app):
     assert app.title[0].value == "各楼栋隔离管控分布"
     assert metric(app, "居民") == "3,000"
-    assert len(map_elements(app)) == 1
+    assert len(map_elements(app)) == 2   # measures by building, then the day slider's cases and risk areas
     assert len(app.get("plotly_chart")) == 1
 
 
