@@ -316,12 +316,7 @@ def revoke_under_measures(con: duckdb.DuckDBPyConnection, actor: User | None, no
     scope = roles.scope_for(con, actor, now.date())
 
     def work():
-        waiting = under_measures(con, scope, now, settings)
-        for pass_id in waiting["pass_id"]:
-            queries.fetch_all(con, "passes_revoke", pass_id=int(pass_id), why="under_measure", now=now,
-                              by=actor.username)
-            audit.record(con, actor, "pass_revoked", f"pass:{int(pass_id)}", new={"why": "under_measure"}, at=now)
-        return len(waiting)
+        return _revoke(con, actor, under_measures(con, scope, now, settings)["pass_id"], now)
 
     return retrying(con, work)
 
@@ -333,11 +328,16 @@ def revoke_for_measure(con: duckdb.DuckDBPyConnection, actor: User, resident_id:
     Returns how many."""
     if category not in settings.no_pass_categories:
         return 0
-    found = [int(r[0]) for r in queries.fetch_all(con, "passes_active_of_resident", resident_id=int(resident_id))]
-    for pass_id in found:
+    found = [r[0] for r in queries.fetch_all(con, "passes_active_of_resident", resident_id=int(resident_id))]
+    return _revoke(con, actor, found, now)
+
+
+def _revoke(con: duckdb.DuckDBPyConnection, actor: User, pass_ids, now: datetime) -> int:
+    """Inside the caller's transaction: each pass revoked as under a measure, with its audit row."""
+    for pass_id in map(int, pass_ids):
         queries.fetch_all(con, "passes_revoke", pass_id=pass_id, why="under_measure", now=now, by=actor.username)
         audit.record(con, actor, "pass_revoked", f"pass:{pass_id}", new={"why": "under_measure"}, at=now)
-    return len(found)
+    return len(pass_ids)
 
 
 # --- who is out, gates' counts, figures ----------------------------------------------------------------------------
