@@ -1,5 +1,7 @@
 """Fixtures: a migrated in-memory database, a small hand-built community with known answers, the demo."""
 
+import itertools
+import os
 import shutil
 import sys
 from datetime import date, datetime
@@ -19,8 +21,69 @@ TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 12, 0)
 
 
+# A PostgreSQL server for the tests marked both_backends (.ci/run starts one on loopback): its URL without a
+# database name, e.g. postgresql://postgres@127.0.0.1:5433. Without it those tests run on DuckDB only.
+TEST_DATABASE_URL = os.environ.get("RC_TEST_DATABASE_URL", "").rstrip("/")
+TEMPLATE = f"rc_template_{os.getpid()}"
+_databases = itertools.count(1)
+
+
+def pytest_generate_tests(metafunc):
+    """Tests marked both_backends get a DuckDB and a PostgreSQL run of every fixture built on `con`."""
+    if "con" not in metafunc.fixturenames:
+        return
+    backends = ["duckdb"]
+    if TEST_DATABASE_URL and metafunc.definition.get_closest_marker("both_backends"):
+        backends.append("postgres")
+    metafunc.parametrize("con", backends, indirect=True)
+
+
+def _server(database: str = "postgres"):
+    import psycopg
+
+    return psycopg.connect(f"{TEST_DATABASE_URL}/{database}", autocommit=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_template():
+    """A database migrated once; each test gets a copy of it (CREATE DATABASE … TEMPLATE), not a migration."""
+    with _server() as server:
+        server.execute(f"DROP DATABASE IF EXISTS {TEMPLATE}")
+        server.execute(f"CREATE DATABASE {TEMPLATE}")
+    url = f"{TEST_DATABASE_URL}/{TEMPLATE}"
+    db.connect(url).close()
+    from resilient.core import pg
+
+    pg.close_pool(url)  # a template copies only with nobody connected to it
+    yield TEMPLATE
+    with _server() as server:
+        server.execute(f"DROP DATABASE IF EXISTS {TEMPLATE}")
+
+
+def postgres_database(template: str) -> str:
+    name = f"rc_test_{os.getpid()}_{next(_databases)}"
+    with _server() as server:
+        server.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+    return f"{TEST_DATABASE_URL}/{name}"
+
+
+def drop_postgres_database(url: str) -> None:
+    from resilient.core import pg
+
+    pg.close_pool(url)
+    with _server() as server:
+        server.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+
+
 @pytest.fixture
-def con():
+def con(request):
+    if getattr(request, "param", "duckdb") == "postgres":
+        url = postgres_database(request.getfixturevalue("postgres_template"))
+        connection = db.connect(url)
+        yield connection
+        connection.close()
+        drop_postgres_database(url)
+        return
     connection = db.connect(":memory:")
     yield connection
     connection.close()

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import duckdb_extension_spatial
 
+from resilient.core import pg
 from resilient.core.config import MIGRATIONS_DIR
 
 MIGRATION_FILE = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
@@ -61,11 +62,14 @@ def spatial_extension_path() -> Path:
 
 
 def connect(path: str | Path = ":memory:", *, migrate_schema: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open the database, load spatial and bring the schema up to date.
+    """Open the database, load spatial and bring the schema up to date. A postgresql:// URL opens the shared
+    PostgreSQL + PostGIS database instead (resilient/core/pg.py), with the same calls on what is returned.
 
     A file marked read-only (no write bit for anyone) is refused even where the server could write it anyway
     (as root): every sign-in, reveal and export writes an audit row, so a database that cannot keep them is not
     opened at all rather than shown with its audit trail silently missing."""
+    if pg.is_url(path):
+        return _connect_postgres(str(path), migrate_schema=migrate_schema)
     if str(path) != ":memory:" and Path(path).is_file() and not Path(path).stat().st_mode & 0o222:
         raise StorageError("db.error.read_only")
     try:
@@ -79,6 +83,27 @@ def connect(path: str | Path = ":memory:", *, migrate_schema: bool = True) -> du
     if migrate_schema:
         migrate(con)
     return con
+
+
+def _connect_postgres(url: str, *, migrate_schema: bool):
+    con = pg.connect(url)
+    if migrate_schema:
+        con.execute("SELECT pg_advisory_lock($k)", {"k": pg.MIGRATION_LOCK})  # processes starting at once
+        try:
+            con.raw_execute("CREATE EXTENSION IF NOT EXISTS postgis")
+            migrate(con)
+        finally:
+            con.execute("SELECT pg_advisory_unlock($k)", {"k": pg.MIGRATION_LOCK})
+    return con
+
+
+def dialect(con) -> str:
+    return getattr(con, "dialect", "duckdb")
+
+
+def migrations_dir(con) -> Path:
+    """The numbered migrations in the connection's dialect: the same numbers and names in both."""
+    return MIGRATIONS_DIR / "postgres" if pg.is_postgres(con) else MIGRATIONS_DIR
 
 
 def available_migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, str, Path]]:
@@ -103,16 +128,20 @@ def applied_versions(con: duckdb.DuckDBPyConnection) -> set[int]:
     return {row[0] for row in con.execute("SELECT version FROM schema_migration").fetchall()}
 
 
-def migrate(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR, *, upto: int | None = None) -> list[int]:
+def migrate(con: duckdb.DuckDBPyConnection, directory: Path | None = None, *, upto: int | None = None) -> list[int]:
     """Apply pending migrations (up to `upto`: a restore loads a backup at its own version before the rest), each in
     its own transaction; returns the versions applied."""
+    directory = directory or migrations_dir(con)
     done = applied_versions(con)
     applied = []
     for version, name, file in available_migrations(directory):
         if version in done or (upto is not None and version > upto):
             continue
         with transaction(con):
-            con.execute(file.read_text(encoding="utf-8"))
+            if pg.is_postgres(con):
+                con.raw_execute(file.read_text(encoding="utf-8"))
+            else:
+                con.execute(file.read_text(encoding="utf-8"))
             con.execute(
                 "INSERT INTO schema_migration VALUES ($v, $n, $t)",
                 {"v": version, "n": name, "t": datetime.now().replace(microsecond=0)},

@@ -24,15 +24,46 @@ def parse(text: str, source: str = "<sql>") -> dict[str, str]:
     return queries
 
 
-@lru_cache(maxsize=1)
+class NamedSQL(str):
+    """A query's text that still knows its name, so a PostgreSQL connection can run the dialect's variant."""
+
+    name: str
+
+    def __new__(cls, text: str, name: str):
+        made = super().__new__(cls, text)
+        made.name = name
+        return made
+
+
+@lru_cache(maxsize=4)
 def all_queries(directory: Path = QUERIES_DIR) -> dict[str, str]:
     found: dict[str, str] = {}
     for file in sorted(directory.glob("*.sql")):
         for name, body in parse(file.read_text(encoding="utf-8"), file.name).items():
             if name in found:
                 raise ValueError(f"{file.name}: query {name!r} already defined in another file")
+            found[name] = NamedSQL(body, name)
+    return found
+
+
+@lru_cache(maxsize=4)
+def variants(dialect: str, directory: Path = QUERIES_DIR) -> dict[str, str]:
+    """queries/<dialect>/*.sql: a query written again only where that dialect needs other SQL; each name
+    must be a query of queries/ itself, with the same parameters, so a variant cannot drift into another query."""
+    found: dict[str, str] = {}
+    base = all_queries(directory)
+    for file in sorted((directory / dialect).glob("*.sql")):
+        for name, body in parse(file.read_text(encoding="utf-8"), f"{dialect}/{file.name}").items():
+            if name not in base:
+                raise ValueError(f"{dialect}/{file.name}: {name!r} is not a query of {directory.name}/")
+            if name in found:
+                raise ValueError(f"{dialect}/{file.name}: variant {name!r} defined twice")
             found[name] = body
     return found
+
+
+def variant(name: str, dialect: str) -> str | None:
+    return variants(dialect).get(name)
 
 
 def sql(name: str) -> str:

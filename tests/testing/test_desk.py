@@ -15,6 +15,8 @@ from resilient.testing.codes import household_code
 from resilient.testing.rounds import TestingError
 from tests.conftest import TODAY, square
 
+pytestmark = pytest.mark.both_backends
+
 START = datetime(2026, 11, 23, 6, 0)
 ADMIN = User(1, "admin", "管理员", "street_admin")
 LEADER = User(2, "leader", "书记", "community_leader", community_id=1)

@@ -1,0 +1,4 @@
+-- 010_plan_proposals for PostgreSQL: the same schema step as ../010_plan_proposals.sql.
+
+CREATE SEQUENCE plan_proposal_seq;
+CREATE TABLE plan_proposal(proposal_id INTEGER DEFAULT(nextval('plan_proposal_seq')) PRIMARY KEY, round_id INTEGER NOT NULL, stairwell_id INTEGER NOT NULL, site_id INTEGER NOT NULL, earliest_start TIMESTAMP, note VARCHAR, status VARCHAR DEFAULT('pending') NOT NULL, proposed_by VARCHAR NOT NULL, proposed_at TIMESTAMP NOT NULL, decided_by VARCHAR, decided_at TIMESTAMP, reason VARCHAR, version_id INTEGER, CHECK((status IN ('pending', 'accepted', 'declined'))));
