@@ -53,7 +53,9 @@ def is_url(target) -> bool:
 
 # -- SQL text -------------------------------------------------------------------------------------------------
 
-TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|\$\$.*?\$\$|\$[a-z_][a-z0-9_]*|\$\d+|\?|%|::",
+TOKEN = re.compile(r"\bINTERVAL\s+\d+\s+(?:YEARS?|MONTHS?|WEEKS?|DAYS?|HOURS?|MINUTES?|SECONDS?)\b"
+                   r"|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|\$\$.*?\$\$"
+                   r"|\$[a-z_][a-z0-9_]*|\$\d+|\?|%|::",
                    re.DOTALL | re.IGNORECASE)
 
 
@@ -70,6 +72,9 @@ def translate(sql: str) -> tuple[str, tuple]:
 
     def one(match: re.Match) -> str:
         token = match.group(0)
+        interval = INTERVAL.fullmatch(token)
+        if interval:  # DuckDB's INTERVAL 5 HOUR is PostgreSQL's INTERVAL '5 HOUR' (both read the quoted form)
+            return f"INTERVAL '{interval.group(1)} {interval.group(2)}'"
         if token == "%":
             return "%%"
         if token == "?":
@@ -83,8 +88,6 @@ def translate(sql: str) -> tuple[str, tuple]:
         return token.replace("%", "%%")  # psycopg reads every % of the text, quoted or not
 
     text = TOKEN.sub(one, sql)
-    # DuckDB's INTERVAL 5 HOUR is PostgreSQL's INTERVAL '5 HOUR' (both read the quoted form).
-    text = INTERVAL.sub(lambda m: f"INTERVAL '{m.group(1)} {m.group(2)}'", text)
     text = re.sub(r"^\s*BEGIN(\s+TRANSACTION)?\s*;?\s*$", "BEGIN ISOLATION LEVEL REPEATABLE READ", text,
                   flags=re.IGNORECASE)
     return text, tuple(order)
