@@ -10,7 +10,7 @@ import streamlit as st
 
 from geo import basemaps
 from geo.basemaps import BasemapSettings
-from resilient.core import accounts, audit, config, db, roles
+from resilient.core import accounts, audit, config, db, pg, roles
 from resilient.core.accounts import User
 from resilient.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, column_date_format, column_datetime_format, nt, t
 from resilient.core.scope import NOTHING, Scope
@@ -23,13 +23,23 @@ ALL = 0  # the "all" choice in sidebar filters; ids start at 1
 IDLE_MINUTES = int(os.environ.get("RC_SESSION_IDLE_MINUTES", "30"))
 
 @st.cache_resource(show_spinner=False)
-def _connection(path: str):
-    """One read-write connection per server process; each run takes its own cursor (DuckDB is not thread-shared)."""
-    backup.apply_pending_restore(Path(path))  # a restore made from the UI takes effect here, before any open
-    demo_database.ensure_database(Path(path))
-    con = db.connect(path)
-    if demo.is_demo(con):
-        demo.roll_forward(con, config.today())
+def _connection(target: str):
+    """One connection per server process; each run takes its own cursor (DuckDB is not thread-shared).
+
+    On PostgreSQL (RC_DATABASE_URL) the file's steps have no meaning and are skipped: no restore waits beside a
+    file, no demo is generated (an empty database starts as a real office does: an administrator from
+    RC_ADMIN_USER or `python -m resilient.core.accounts create-admin`, then the set-up page), and a demo's dates
+    are not rolled forward (the roll is DuckDB's SQL). The connection lends: each cursor borrows a pooled
+    connection only while a statement or transaction runs (pg.Lending), so pages and callbacks kept across
+    reruns hold none, and the pool of each process serves every session."""
+    if pg.is_url(target):
+        con = db.connect(target, lending=True)
+    else:
+        backup.apply_pending_restore(Path(target))  # a restore made from the UI takes effect here, before any open
+        demo_database.ensure_database(Path(target))
+        con = db.connect(target)
+        if demo.is_demo(con):
+            demo.roll_forward(con, config.today())
     accounts.admin_from_environment(con)
     return con
 
@@ -37,25 +47,29 @@ def _connection(path: str):
 def database():
     """The process's connection; take .cursor() from it in each thread (download callbacks run in another).
     A file that cannot be opened stops the run with the reason in plain words (tried again on the next run)."""
-    path = config.database_path()
+    target = config.database_target()
     with plain_storage_errors():
-        if not path.exists():
+        if not pg.is_url(target) and not Path(target).exists():
             with st.spinner(tr("app.generating")):
-                return _connection(str(path))
-        return _connection(str(path))
+                return _connection(str(target))
+        return _connection(str(target))
 
 
 @contextmanager
 def plain_storage_errors():
     """The database file held by another program, read-only or on a full disk, said in the reader's words
-    (never DuckDB's message, which names the server's paths), and the run stopped; any other error goes on."""
+    (never DuckDB's message, which names the server's paths), and the run stopped; any other error goes on.
+    On PostgreSQL a server that cannot be reached (or refuses) is said as such, not as a file."""
     try:
         yield
     except duckdb.Error as error:
         refused = db.storage_error(error)
         if refused is None:
             raise
-        st.error(tr(refused.code), icon=":material/database:")
+        code = refused.code
+        if config.database_url() and code != "db.error.disk_full":
+            code = "db.error.server"
+        st.error(tr(code), icon=":material/database:")
         st.stop()
 
 

@@ -264,13 +264,15 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--username", required=True)
     create.add_argument("--name", help="display name")
     create.add_argument("--path", help="database file (default: RC_DB_PATH or data/community.duckdb)")
+    create.add_argument("--database-url", help="a PostgreSQL database, postgresql://… (default: RC_DATABASE_URL; "
+                                               "without either, the DuckDB file)")
     args = parser.parse_args(argv)
     password = os.environ.get("RC_ADMIN_PASSWORD") or getpass.getpass("Password: ")
     if not os.environ.get("RC_ADMIN_PASSWORD") and getpass.getpass("Again: ") != password:
         print("The two passwords differ; nothing was created.", file=sys.stderr)
         return 2
     try:
-        con = db.connect(args.path or config.database_path())
+        con = db.connect(args.database_url or args.path or config.database_target())
     except db.StorageError as error:  # held by a running server, or read-only: said plainly, in both languages
         print(f"{t(error.code, 'zh')}\n{t(error.code, 'en')}", file=sys.stderr)
         return 2

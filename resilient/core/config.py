@@ -19,6 +19,17 @@ def database_path() -> Path:
     return Path(os.environ.get("RC_DB_PATH", DATA_DIR / "community.duckdb"))
 
 
+def database_url() -> str | None:
+    """The shared PostgreSQL database, RC_DATABASE_URL (postgresql://…), or None: then the DuckDB file."""
+    url = os.environ.get("RC_DATABASE_URL", "").strip()
+    return url or None
+
+
+def database_target() -> str | Path:
+    """What db.connect opens: RC_DATABASE_URL when set, else the DuckDB file of database_path()."""
+    return database_url() or database_path()
+
+
 def now() -> datetime:
     """Local wall-clock time, naive, as stored in the database."""
     return datetime.now(TIMEZONE).replace(tzinfo=None, microsecond=0)

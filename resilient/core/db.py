@@ -61,15 +61,19 @@ def spatial_extension_path() -> Path:
     return found[0]
 
 
-def connect(path: str | Path = ":memory:", *, migrate_schema: bool = True) -> duckdb.DuckDBPyConnection:
+def connect(path: str | Path = ":memory:", *, migrate_schema: bool = True,
+            lending: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database, load spatial and bring the schema up to date. A postgresql:// URL opens the shared
     PostgreSQL + PostGIS database instead (resilient/core/pg.py), with the same calls on what is returned.
 
     A file marked read-only (no write bit for anyone) is refused even where the server could write it anyway
     (as root): every sign-in, reveal and export writes an audit row, so a database that cannot keep them is not
-    opened at all rather than shown with its audit trail silently missing."""
+    opened at all rather than shown with its audit trail silently missing.
+
+    `lending` (PostgreSQL only): the connection returned borrows a pooled one only while a statement, a
+    transaction or a registered frame needs it (pg.Lending), as the app's pages want."""
     if pg.is_url(path):
-        return _connect_postgres(str(path), migrate_schema=migrate_schema)
+        return _connect_postgres(str(path), migrate_schema=migrate_schema, lending=lending)
     if str(path) != ":memory:" and Path(path).is_file() and not Path(path).stat().st_mode & 0o222:
         raise StorageError("db.error.read_only")
     try:
@@ -85,7 +89,11 @@ def connect(path: str | Path = ":memory:", *, migrate_schema: bool = True) -> du
     return con
 
 
-def _connect_postgres(url: str, *, migrate_schema: bool):
+def _connect_postgres(url: str, *, migrate_schema: bool, lending: bool = False):
+    if lending:
+        if migrate_schema:
+            _connect_postgres(url, migrate_schema=True).close()  # the advisory lock needs one held connection
+        return pg.connect(url, lending=True)
     con = pg.connect(url)
     if migrate_schema:
         con.execute("SELECT pg_advisory_lock($k)", {"k": pg.MIGRATION_LOCK})  # processes starting at once

@@ -332,9 +332,94 @@ def _configure(raw: psycopg.Connection) -> None:
     raw.execute("SET TIME ZONE 'UTC'")  # timestamps are stored naive, as on the file: no shift on the way
 
 
-def connect(url: str) -> Connection:
+class Lending(Connection):
+    """A connection for the app: it borrows a pooled connection only while it needs one, and gives it back as soon
+    as it is idle again (autocommit, no transaction open, no registered frame). A page keeps its connection in
+    fragments and widget callbacks that outlive the run, so a connection held from borrow to garbage collection
+    would leak the pool away a few sessions at a time; this one holds nothing between statements."""
+
+    def __init__(self, url: str, pool: ConnectionPool):  # noqa: D107 - nothing borrowed yet
+        self.url = url
+        self._pool = pool
+        self._held: psycopg.Connection | None = None
+        self._frames: set[str] = set()
+        self._closed = False
+
+    @property
+    def _raw(self) -> psycopg.Connection:
+        if self._held is None:
+            try:
+                self._held = self._pool.getconn()
+            except psycopg.Error as error:
+                raise _duckdb_error(error) from error
+        return self._held
+
+    @property
+    def holding(self) -> bool:
+        return self._held is not None
+
+    def cursor(self) -> "Lending":
+        return Lending(self.url, self._pool)
+
+    def _settle(self) -> None:
+        held = self._held
+        if held is not None and not self._frames \
+                and held.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+            self._held = None
+            self._pool.putconn(held)
+
+    def close(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            if held.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                held.rollback()
+            for name in self._frames:
+                held.execute(f'DROP TABLE IF EXISTS pg_temp."{name}"'.encode())
+            self._pool.putconn(held)
+        self._frames.clear()
+
+    def execute(self, sql: str, params=None) -> Result:
+        try:
+            return super().execute(sql, params)
+        finally:
+            self._settle()
+
+    def executemany(self, sql: str, rows) -> None:
+        try:
+            super().executemany(sql, rows)
+        finally:
+            self._settle()
+
+    def raw_execute(self, sql: str) -> None:
+        try:
+            super().raw_execute(sql)
+        finally:
+            self._settle()
+
+    def copy_rows(self, table: str, columns: list[str], rows) -> int:
+        try:
+            return super().copy_rows(table, columns, rows)
+        finally:
+            self._settle()
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        self._frames.add(name)  # first: the temporary table lives on the one connection held until unregister
+        try:
+            super().register(name, frame)
+        except BaseException:
+            self._frames.discard(name)
+            self._settle()
+            raise
+
+    def unregister(self, name: str) -> None:
+        self._frames.discard(name)
+        super().unregister(name)
+
+
+def connect(url: str, *, lending: bool = False) -> Connection:
+    """A connection holding one pooled connection until closed; `lending`: one borrowing only while it works."""
     try:
-        return Connection(url, pool(url))
+        return Lending(url, pool(url)) if lending else Connection(url, pool(url))
     except psycopg.Error as error:
         raise _duckdb_error(error) from error
 
