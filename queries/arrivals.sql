@@ -101,7 +101,7 @@ FROM arrival a
 JOIN resident r ON r.resident_id = a.resident_id
 JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.household_id = r.household_id
 WHERE a.arrival_date BETWEEN $since AND $until
-GROUP BY ALL
+GROUP BY a.arrival_date, a.origin
 ORDER BY day, a.origin;
 
 -- name: resident_find

@@ -6,7 +6,7 @@
 -- passed before the measure was created). Names and phones only for viewers of persons.
 WITH days AS (
     SELECT CAST(d AS DATE) AS day
-    FROM generate_series(CAST($since AS DATE), CAST($until AS DATE), INTERVAL 1 DAY) t(d)
+    FROM generate_series(CAST($since AS DATE), CAST($until AS DATE), INTERVAL '1 day') t(d)
 ),
 periods AS (
     SELECT 'am' AS period, CAST($am_due AS TIME) AS due_time UNION ALL SELECT 'pm', CAST($pm_due AS TIME)
@@ -34,7 +34,7 @@ SELECT sl.measure_id, sl.resident_id, sl.category, sl.start_date, sl.planned_end
        sl.building_id, sl.compound, sl.building, sl.unit_no, sl.floor, sl.room, sl.grid_id, sl.community_id, sl.follower_id,
        sl.name, sl.phone, sl.day, sl.period, sl.due_at,
        hc.check_id, hc.temperature, hc.symptoms, hc.note, hc.recorded_at, hc.recorded_by,
-       hc.check_id IS NOT NULL AND (hc.temperature >= $fever_threshold OR len(hc.symptoms) > 0) AS abnormal,
+       hc.check_id IS NOT NULL AND (hc.temperature >= $fever_threshold OR coalesce(array_length(hc.symptoms, 1), 0) > 0) AS abnormal,
        CASE WHEN sl.due_at <= sl.created_at THEN 'not_required'
             WHEN hc.check_id IS NOT NULL AND hc.recorded_at < sl.due_at THEN 'done'
             WHEN hc.check_id IS NOT NULL THEN 'late'

@@ -4,7 +4,8 @@ SELECT value FROM meta WHERE key = 'daily_settings';
 
 -- name: daily_settings_put
 -- Store the day's settings (JSON), replacing earlier ones.
-INSERT OR REPLACE INTO meta (key, value) VALUES ('daily_settings', $value);
+INSERT INTO meta (key, value) VALUES ('daily_settings', $value)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 
 -- name: daily_measure
 -- One measure with its flat, grid cell, community and follower, and whether the viewer's scope covers it

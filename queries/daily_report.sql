@@ -7,7 +7,7 @@
 -- its term ended that day and it was still running when the day began, released during the day or not.
 WITH m AS (
     SELECT m.measure_id, m.category, m.start_date,
-           coalesce((SELECT CAST(json_extract_string(e.detail, '$.old_end') AS DATE) FROM measure_event e
+           coalesce((SELECT CAST(CAST(e.detail AS JSON) ->> 'old_end' AS DATE) FROM measure_event e
                      WHERE e.measure_id = m.measure_id AND e.kind = 'extended' AND e.event_at > $at
                      ORDER BY e.event_at, e.event_id LIMIT 1), m.planned_end) AS planned_end,
            CASE WHEN m.released_at <= $at THEN m.released_at END AS ended_at,

@@ -5,7 +5,9 @@
 -- $tolerance (degrees, 0 = none) simplifies outlines to what the zoom can show.
 WITH b AS (
     SELECT * FROM scoped_building($community_ids, $grid_ids, $household_ids)
-    WHERE allowed($compound_ids, compound_id) AND ($bbox IS NULL OR geom && ST_MakeEnvelope($bbox[1], $bbox[2], $bbox[3], $bbox[4]))
+    WHERE allowed($compound_ids, compound_id) AND ($bbox IS NULL OR geom && ST_MakeEnvelope(
+        (CAST($bbox AS DOUBLE PRECISION[]))[1], (CAST($bbox AS DOUBLE PRECISION[]))[2],
+        (CAST($bbox AS DOUBLE PRECISION[]))[3], (CAST($bbox AS DOUBLE PRECISION[]))[4]))
 ),
 h AS (
     SELECT * FROM scoped_household($community_ids, $grid_ids, $household_ids)
@@ -45,7 +47,9 @@ ORDER BY b.building_id;
 -- everywhere), and the corners of them all: decides between buildings and areas before any shape is read.
 SELECT
     count(*) AS buildings,
-    count(*) FILTER (WHERE $bbox IS NULL OR geom && ST_MakeEnvelope($bbox[1], $bbox[2], $bbox[3], $bbox[4])) AS in_view,
+    count(*) FILTER (WHERE $bbox IS NULL OR geom && ST_MakeEnvelope(
+        (CAST($bbox AS DOUBLE PRECISION[]))[1], (CAST($bbox AS DOUBLE PRECISION[]))[2],
+        (CAST($bbox AS DOUBLE PRECISION[]))[3], (CAST($bbox AS DOUBLE PRECISION[]))[4])) AS in_view,
     min(ST_XMin(geom)) AS min_lon, min(ST_YMin(geom)) AS min_lat,
     max(ST_XMax(geom)) AS max_lon, max(ST_YMax(geom)) AS max_lat
 FROM scoped_building($community_ids, $grid_ids, $household_ids)
@@ -112,7 +116,9 @@ LEFT JOIN names n ON n.level = $level AND n.area_id = s.area_id
 LEFT JOIN community c ON c.community_id = s.community_id
 LEFT JOIN people p ON p.area_id = s.area_id
 LEFT JOIN active a ON a.key = s.area_id
-WHERE $bbox IS NULL OR s.hull && ST_MakeEnvelope($bbox[1], $bbox[2], $bbox[3], $bbox[4])
+WHERE $bbox IS NULL OR s.hull && ST_MakeEnvelope(
+    (CAST($bbox AS DOUBLE PRECISION[]))[1], (CAST($bbox AS DOUBLE PRECISION[]))[2],
+    (CAST($bbox AS DOUBLE PRECISION[]))[3], (CAST($bbox AS DOUBLE PRECISION[]))[4])
 ORDER BY s.area_id;
 
 -- name: due_counts
@@ -142,7 +148,7 @@ m AS (
 ),
 dates AS (
     SELECT
-        count(*) FILTER (WHERE created_at > $now - INTERVAL 24 HOUR AND created_at <= $now) AS new_24h
+        count(*) FILTER (WHERE created_at > $now - INTERVAL '24 hours' AND created_at <= $now) AS new_24h
     FROM m
 ),
 active AS (SELECT * FROM active_by_category(r, $today, NULL))
@@ -158,7 +164,7 @@ LEFT JOIN active a ON TRUE;
 -- Active measures per day and category over the $days days ending $today (days with none are absent).
 WITH days AS (
     SELECT CAST(d AS DATE) AS day
-    FROM generate_series(CAST($today AS DATE) - ($days - 1) * INTERVAL 1 DAY, CAST($today AS DATE), INTERVAL 1 DAY) t(d)
+    FROM generate_series(CAST($today AS DATE) - ($days - 1) * INTERVAL '1 day', CAST($today AS DATE), INTERVAL '1 day') t(d)
 ),
 m AS (
     SELECT m.category, m.start_date, m.released_at
@@ -170,7 +176,7 @@ m AS (
 SELECT days.day, m.category, count(*) AS active
 FROM days
 JOIN m ON active_on(m.start_date, m.released_at, days.day)
-GROUP BY ALL
+GROUP BY days.day, m.category
 ORDER BY days.day, m.category;
 
 -- name: building_stairwells
@@ -182,14 +188,14 @@ SELECT
     count(DISTINCT r.resident_id) AS residents,
     count(m.measure_id) FILTER (WHERE active_on(m.start_date, m.released_at, $today)) AS active,
     count(DISTINCT h.household_id) FILTER (WHERE active_on(m.start_date, m.released_at, $today)) AS households_under_measure,
-    ST_AsGeoJSON(any_value(s.geom)) AS geojson
+    (SELECT ST_AsGeoJSON(x.geom) FROM stairwell x WHERE x.stairwell_id = s.stairwell_id) AS geojson
 FROM scoped_building($community_ids, $grid_ids, $household_ids) b
 JOIN stairwell s USING (building_id)
 LEFT JOIN household h ON h.stairwell_id = s.stairwell_id AND allowed($household_ids, h.household_id)
 LEFT JOIN resident r USING (household_id)
 LEFT JOIN control_measure m USING (resident_id)
 WHERE b.building_id = $building_id
-GROUP BY ALL
+GROUP BY s.stairwell_id, s.unit_no
 ORDER BY s.unit_no;
 
 -- name: building_households_under_measure
@@ -208,7 +214,7 @@ JOIN resident r USING (household_id)
 JOIN control_measure m USING (resident_id)
 WHERE h.building_id = $building_id AND active_on(m.start_date, m.released_at, $today)
   AND $personal <> 'none'  -- a room with its measure points at a person: not for aggregate-only viewers
-GROUP BY ALL
+GROUP BY h.unit_no, h.floor, h.room, m.category
 ORDER BY h.unit_no, h.floor, h.room, m.category;
 
 -- name: worst_buildings

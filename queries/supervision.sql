@@ -15,5 +15,7 @@ WHERE staff_id = $staff_id AND role IN ('grid_worker', 'doctor');
 
 -- name: follower_put
 -- Who follows a measure from now on (the caller has checked the measure in scope and the staff member).
-INSERT OR REPLACE INTO measure_follower (measure_id, staff_id, assigned_at, assigned_by)
-VALUES ($measure_id, $staff_id, $assigned_at, $assigned_by);
+INSERT INTO measure_follower (measure_id, staff_id, assigned_at, assigned_by)
+VALUES ($measure_id, $staff_id, $assigned_at, $assigned_by)
+ON CONFLICT (measure_id) DO UPDATE SET staff_id = excluded.staff_id, assigned_at = excluded.assigned_at,
+    assigned_by = excluded.assigned_by;

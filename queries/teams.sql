@@ -18,7 +18,7 @@ LEFT JOIN staff p ON p.staff_id = t.police_id
 WHERE allowed($community_ids, t.community_id)
   AND ($grid_ids IS NULL OR t.grid_worker_id IN (
       SELECT g.grid_worker_id FROM grid_cell g WHERE list_contains($grid_ids, g.grid_id)))
-GROUP BY ALL
+GROUP BY t.team_id, t.community_id, t.grid_worker_id, t.doctor_id, t.police_id, gw.name, d.name, p.name
 ORDER BY t.team_id;
 
 -- name: team_household_info
@@ -57,7 +57,7 @@ RETURNING team_id;
 -- A flat's team from $today; the same team again on the same day reopens that day's row.
 INSERT INTO team_household (team_id, household_id, start_date, end_date)
 VALUES ($team_id, $household_id, $today, NULL)
-ON CONFLICT DO UPDATE SET end_date = NULL;
+ON CONFLICT (team_id, household_id, start_date) DO UPDATE SET end_date = NULL;
 
 -- name: team_unassigned
 -- Flats in scope with someone in home isolation on $today and no team: where they are and how many people.
@@ -71,7 +71,7 @@ JOIN control_measure m ON m.resident_id = r.resident_id
 WHERE m.category = 'home_isolation' AND active_on(m.start_date, m.released_at, CAST($today AS DATE))
   AND NOT EXISTS (SELECT 1 FROM team_household th WHERE th.household_id = h.household_id
                   AND th.start_date <= $today AND (th.end_date IS NULL OR th.end_date >= $today))
-GROUP BY ALL
+GROUP BY h.household_id, h.grid_id, h.community_id, c.name, b.name, h.unit_no, h.room
 ORDER BY h.grid_id, b.name, h.unit_no, h.room;
 
 -- name: team_households

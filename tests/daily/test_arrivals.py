@@ -13,6 +13,8 @@ from resilient.daily.arrivals import Arrival, Newcomer
 from resilient.daily.rules import DailyError
 from tests.conftest import NOW, TODAY
 
+pytestmark = pytest.mark.both_backends
+
 LEADER = User(1, "leader", "社区书记", "community_leader", community_id=1)
 GRID1 = User(2, "grid1", "网格员甲", "grid_worker", community_id=1, staff_id=1)
 VIEWER = User(3, "viewer", "查看", "viewer", community_id=1)

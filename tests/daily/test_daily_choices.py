@@ -12,6 +12,8 @@ from tests.conftest import TODAY
 from tests.daily import test_checks
 from tests.daily.test_checks import ALL, GRID1, LEADER, YESTERDAY, at
 
+pytestmark = pytest.mark.both_backends
+
 home = test_checks.home
 
 

@@ -10,6 +10,8 @@ from resilient.daily import checks, supervision, teams
 from resilient.daily.rules import DailyError, DailySettings
 from tests.daily.test_checks import add_home_measures
 
+pytestmark = pytest.mark.both_backends
+
 LEADER = User(1, "leader", "社区书记", "community_leader", community_id=1)
 GRID1 = User(2, "grid1", "网格员甲", "grid_worker", community_id=1, staff_id=1)
 GRID2 = User(5, "grid2", "网格员乙", "grid_worker", community_id=1, staff_id=2)
@@ -82,11 +84,11 @@ def test_reassigning_a_person_moves_their_checks_and_keeps_history(week):
 
 
 def test_handing_several_people_over_is_all_or_nothing(week):
-    before = week.execute("SELECT * FROM measure_follower ORDER BY ALL").fetchall()
+    before = week.execute("SELECT * FROM measure_follower ORDER BY measure_id").fetchall()
     with pytest.raises(DailyError) as refused:   # measure 6 could move; measure 2 has ended
         supervision.reassign_many(week, LEADER, [6, 2], 2, "均衡", now=EVENING)
     assert refused.value.code == "releases.error.ended" and refused.value.values["measure_id"] == 2
-    assert week.execute("SELECT * FROM measure_follower ORDER BY ALL").fetchall() == before
+    assert week.execute("SELECT * FROM measure_follower ORDER BY measure_id").fetchall() == before
     assert week.execute("SELECT count(*) FROM measure_event WHERE kind = 'reassigned'").fetchone()[0] == 0
     assert supervision.reassign_many(week, LEADER, [6, 1], 2, "均衡", now=EVENING) == [1, 1]
     assert supervision.workers(week, ALL, SUNDAY, EVENING).set_index("staff_id").loc[2, "followed"] == 3

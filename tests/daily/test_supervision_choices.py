@@ -2,11 +2,14 @@
 where a flat can move and who can join a new team."""
 
 import pandas as pd
+import pytest
 
 from resilient.daily import supervision, teams
 from tests.conftest import TODAY
 from tests.daily import test_supervision, test_teams
 from tests.daily.test_supervision import ALL, EVENING, SUNDAY
+
+pytestmark = pytest.mark.both_backends
 
 week = test_supervision.week
 crews = test_teams.crews

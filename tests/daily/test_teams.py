@@ -17,6 +17,8 @@ GRID1 = User(2, "grid1", "网格员甲", "grid_worker", community_id=1, staff_id
 GRID2 = User(5, "grid2", "网格员乙", "grid_worker", community_id=1, staff_id=2)
 ALL = Scope()
 
+TEAM_FLATS = "SELECT * FROM team_household ORDER BY team_id, household_id, start_date"  # every row, in a fixed order
+
 
 @pytest.fixture
 def crews(small):
@@ -54,6 +56,7 @@ def test_load_counts_isolated_people_against_the_standard(crews):
     assert set(loads(crews, Scope(community_ids=(1,), grid_ids=(2,)))) == {3}
 
 
+@pytest.mark.both_backends
 def test_unassigned_isolated_households_are_listed_with_a_suggestion(crews):
     frame = teams.unassigned(crews, ALL, TODAY)
     assert frame[["household_id", "isolated_people", "suggested_team_id"]].values.tolist() == [[13, 1, 2]]
@@ -64,6 +67,7 @@ def test_unassigned_isolated_households_are_listed_with_a_suggestion(crews):
     assert teams.unassigned(crews, ALL, TODAY).empty
 
 
+@pytest.mark.both_backends
 def test_assignment_moves_the_flat_keeps_history_and_checks_rights(crews):
     assert teams.assign_team(crews, LEADER, 11, 2, TODAY, now=NOW, reason="均衡负荷") == 1
     assert loads(crews)[1] == (0, 0, False) and loads(crews)[2] == (1, 1, False)
@@ -74,7 +78,7 @@ def test_assignment_moves_the_flat_keeps_history_and_checks_rights(crews):
     teams.assign_team(crews, LEADER, 11, 1, TODAY, now=NOW)
     teams.assign_team(crews, LEADER, 11, 2, TODAY, now=NOW)
     assert loads(crews)[2] == (1, 1, False) and loads(crews)[1] == (0, 0, False)
-    before = crews.execute("SELECT * FROM team_household ORDER BY ALL").fetchall()
+    before = crews.execute(TEAM_FLATS).fetchall()
     cases = [(LEADER, 11, 2, "teams.error.already"), (LEADER, 11, 99, "teams.error.unknown_team"),
              (GRID1, 21, 1, "teams.error.household_out_of_scope"), (GRID1, 12, 3, "teams.error.other_grid"),
              (User(9, "v", "v", "viewer", community_id=1), 12, 1, "daily.error.not_allowed")]
@@ -82,21 +86,23 @@ def test_assignment_moves_the_flat_keeps_history_and_checks_rights(crews):
         with pytest.raises(DailyError) as refused:
             teams.assign_team(crews, actor, household, team, TODAY, now=NOW)
         assert refused.value.code == code
-    assert crews.execute("SELECT * FROM team_household ORDER BY ALL").fetchall() == before
+    assert crews.execute(TEAM_FLATS).fetchall() == before
 
 
+@pytest.mark.both_backends
 def test_assigning_several_flats_is_all_or_nothing(crews):
-    before = crews.execute("SELECT * FROM team_household ORDER BY ALL").fetchall()
+    before = crews.execute(TEAM_FLATS).fetchall()
     events = crews.execute("SELECT count(*) FROM measure_event").fetchone()
     with pytest.raises(DailyError) as refused:   # flat 13 is fine, flat 11 already with team 1
         teams.assign_teams(crews, LEADER, [(13, 1), (11, 1)], TODAY, now=NOW)
     assert refused.value.code == "teams.error.already" and refused.value.values["household_id"] == 11
-    assert crews.execute("SELECT * FROM team_household ORDER BY ALL").fetchall() == before
+    assert crews.execute(TEAM_FLATS).fetchall() == before
     assert crews.execute("SELECT count(*) FROM measure_event").fetchone() == events
     assert teams.assign_teams(crews, LEADER, [(13, 1), (11, 2)], TODAY, now=NOW) == [None, 1]
     assert loads(crews)[1] == (1, 1, False) and loads(crews)[2] == (1, 1, False)
 
 
+@pytest.mark.both_backends
 def test_create_team_checks_each_member_post(crews):
     assert teams.create_team(crews, LEADER, 1, 2, 3, 4, TODAY) == 4
     with pytest.raises(DailyError) as refused:
@@ -118,6 +124,7 @@ def test_demo_database_has_teams_for_its_isolated_households(demo_db):
         "SELECT DISTINCT grid_worker_id FROM grid_cell").fetchall()} and grids == 8
 
 
+@pytest.mark.both_backends
 def test_suggestions_spread_a_cells_flats_over_its_teams(crews):
     """Flats 12 and 13 of grid 1 both need a team: team 2 (empty) gets the first, then team 1 and team 2 hold one
     isolated person each and the tie goes to the lower id; assigning every suggestion leaves nobody without one."""
@@ -133,6 +140,7 @@ def test_suggestions_spread_a_cells_flats_over_its_teams(crews):
     assert loads(crews) == {1: (2, 2, False), 2: (1, 1, False), 3: (1, 0, False)}
 
 
+@pytest.mark.both_backends
 def test_team_households_and_staff_choices(crews):
     flats = teams.team_households(crews, ALL, TODAY)
     assert flats[["team_id", "household_id", "compound", "building", "unit_no", "room", "isolated_people"]] \

@@ -2,10 +2,14 @@
 
 from datetime import date
 
+import pytest
+
 from resilient.core.scope import EVERYTHING, Scope
 from resilient.places import measures, places
 from resilient.places.measures import Filters
 from tests.conftest import NOW, TODAY
+
+pytestmark = pytest.mark.both_backends
 
 
 def by_building(frame):
