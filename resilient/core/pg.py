@@ -168,9 +168,21 @@ class Result:
     def df(self) -> pd.DataFrame:
         if self.description is None:
             return pd.DataFrame()
-        return duckdb.from_arrow(self.arrow()).df()
+        return _frames().from_arrow(self.arrow()).df()
 
     fetchdf = df
+
+
+_local = threading.local()
+
+
+def _frames() -> duckdb.DuckDBPyConnection:
+    """This thread's own in-memory DuckDB, to turn rows into frames: DuckDB's module-level default connection is
+    one for the process, and two threads using it at once deadlock (sessions are threads of one server)."""
+    con = getattr(_local, "con", None)
+    if con is None:
+        con = _local.con = duckdb.connect()
+    return con
 
 
 def _unique(names: list[str]) -> list[str]:
