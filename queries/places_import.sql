@@ -69,10 +69,11 @@ INSERT INTO stairwell (stairwell_id, building_id, unit_no)
 SELECT (SELECT coalesce(max(stairwell_id), 0) FROM stairwell) + row_number() OVER (ORDER BY n.building_id, n.unit_no),
        n.building_id, n.unit_no
 FROM (
-    SELECT b.building_id, unnest(range(1, r.units + 1)) AS unit_no
+    SELECT b.building_id, u.unit_no
     FROM places_rows r
     JOIN compound c ON c.community_id = $community_id AND c.name = r.compound_name
     JOIN building b ON b.compound_id = c.compound_id AND b.name = r.building_name
+    CROSS JOIN generate_series(1, r.units) AS u(unit_no)
     WHERE r.units IS NOT NULL
 ) n
 WHERE NOT EXISTS (SELECT 1 FROM stairwell s WHERE s.building_id = n.building_id AND s.unit_no = n.unit_no)

@@ -73,7 +73,7 @@ SELECT (SELECT coalesce(max(building_id), 0) FROM building)
            + row_number() OVER (ORDER BY n.compound_id, n.building_name),
        n.compound_id, n.grid_id, n.building_name, n.floors
 FROM (
-    SELECT c.compound_id, c.community_id, r.building_name, any_value(r.grid_id) AS grid_id,
+    SELECT c.compound_id, c.community_id, r.building_name, min(r.grid_id) AS grid_id,
            greatest(max(r.floors), max(r.floor)) AS floors
     FROM import_rows r
     JOIN compound c ON c.community_id = r.community_id AND c.name = r.compound_name
@@ -108,7 +108,7 @@ SELECT (SELECT coalesce(max(household_id), 0) FROM household)
            + row_number() OVER (ORDER BY n.stairwell_id, n.room),
        n.stairwell_id, n.floor, n.room
 FROM (
-    SELECT s.stairwell_id, s.building_id, r.room, any_value(r.floor) AS floor
+    SELECT s.stairwell_id, s.building_id, r.room, min(r.floor) AS floor
     FROM import_rows r
     JOIN compound c ON c.community_id = r.community_id AND c.name = r.compound_name
     JOIN building b ON b.compound_id = c.compound_id AND b.name = r.building_name

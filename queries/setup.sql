@@ -48,7 +48,7 @@ SELECT c.compound_id, c.name,
 FROM compound c
 LEFT JOIN building b ON b.compound_id = c.compound_id
 WHERE c.community_id = $community_id AND allowed($community_ids, $community_id) AND $grid_ids IS NULL AND $household_ids IS NULL
-GROUP BY ALL
+GROUP BY c.compound_id, c.name
 ORDER BY c.compound_id;
 
 -- name: setup_insert_compound
@@ -79,7 +79,7 @@ RETURNING building_id;
 -- Stairwells 1..n of a new building, without shapes until it has an outline.
 INSERT INTO stairwell (stairwell_id, building_id, unit_no)
 SELECT (SELECT coalesce(max(stairwell_id), 0) FROM stairwell) + u.unit_no, $building_id, u.unit_no
-FROM (SELECT unnest(range(1, $units + 1)) AS unit_no) u;
+FROM generate_series(1, $units) AS u(unit_no);
 
 -- name: setup_building_names
 -- Names taken in a compound, to keep them unique (the schema's UNIQUE would refuse with DuckDB's words).

@@ -275,7 +275,7 @@ class Connection:
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         """DuckDB reads a registered frame as a table; here it becomes a temporary table of this connection."""
-        table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
         columns = ", ".join(f'"{field.name}" {_pg_type(field.type)}' for field in table.schema)
         self.raw_execute(f'DROP TABLE IF EXISTS pg_temp."{name}"; CREATE TEMP TABLE "{name}" ({columns})')
         rows = zip(*(column.to_pylist() for column in table.columns)) if table.num_columns else []

@@ -21,6 +21,8 @@ from resilient.ops import integrity
 from resilient.places import geometry
 from tests import footprint_files as ff
 
+pytestmark = pytest.mark.both_backends
+
 ADMIN = User(90, "admin", "管理员", "street_admin")
 LEADER = User(91, "leader", "社区书记", "community_leader", community_id=1)
 OTHER_LEADER = User(92, "other", "别的书记", "community_leader", community_id=2)

@@ -10,6 +10,8 @@ from resilient.places import setup
 from tests.places.test_places_setup import LEADER
 from tests.places.test_points import unplace
 
+pytestmark = pytest.mark.both_backends
+
 POINT = (119.9732, 31.7001)   # about 1.9 km east of the community's other buildings
 
 

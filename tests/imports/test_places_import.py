@@ -15,6 +15,8 @@ from resilient.imports import register as ri
 from resilient.places import setup
 from tests.conftest import square
 
+pytestmark = pytest.mark.both_backends
+
 ADMIN = User(1, "chief", "街道管理员", "street_admin")
 LEADER = User(2, "leader", "社区书记", "community_leader", community_id=1)
 GRID_WORKER = User(3, "grid1", "网格员甲", "grid_worker", community_id=1, staff_id=1)

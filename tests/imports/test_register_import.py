@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from bench import imports as bench_import
-from resilient.core import audit, ids
+from resilient.core import audit, db, ids
 from resilient.core.accounts import User
 from resilient.core.scope import EVERYTHING, Scope
 from resilient.demo import generator as demo
@@ -21,6 +21,8 @@ from resilient.imports import values as iv
 from resilient.ops import integrity
 from tests.conftest import TODAY
 from tests.core.test_ids import id_number
+
+pytestmark = pytest.mark.both_backends
 
 LEADER = User(1, "leader", "社区书记", "community_leader", community_id=1)
 COMMUNITY_1 = Scope(community_ids=(1,))
@@ -103,10 +105,13 @@ def changed(rows, index, column, value):
 
 
 @pytest.fixture
-def town(con):
-    """A fresh 3,000-resident demo community (these tests write), with its register exported."""
+def town():
+    """A fresh 3,000-resident demo community (these tests write), with its register exported. On DuckDB only, as
+    the demo_db fixture: the demo generator's SQL is DuckDB's."""
+    con = db.connect(":memory:")
     demo.generate(con, residents=3_000, seed=11, as_of=TODAY)
-    return con
+    yield con
+    con.close()
 
 
 # --- reading ---------------------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from resilient.core import db, queries
 from resilient.core.scope import EVERYTHING
 from resilient.places import geometry
 
+pytestmark = pytest.mark.both_backends
+
 
 def shapes(con):
     rows = con.execute("SELECT stairwell_id, ST_AsWKB(geom) FROM stairwell ORDER BY 1").fetchall()

@@ -11,6 +11,8 @@ from resilient.places import setup
 from resilient.places.setup import SetupError
 from tests.tree import migration_references
 
+pytestmark = pytest.mark.both_backends
+
 ADMIN = User(90, "admin", "管理员", "street_admin")
 LEADER = User(91, "leader", "社区书记", "community_leader", community_id=1)
 OTHER_LEADER = User(92, "other", "别的书记", "community_leader", community_id=2)

@@ -9,6 +9,8 @@ from resilient.places import setup
 from resilient.places.setup import SetupError
 from tests.places.test_places_setup import GRID_WORKER, LEADER, OTHER_LEADER, square
 
+pytestmark = pytest.mark.both_backends
+
 
 def unplace(con, building_id=3):
     con.execute("UPDATE building SET geom = NULL WHERE building_id = $b", {"b": building_id})

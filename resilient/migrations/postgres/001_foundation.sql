@@ -32,3 +32,9 @@ CREATE FUNCTION scoped_building(community_ids integer[], grid_ids integer[])
 -- DuckDB's functions the named queries use, so the same SQL runs here: list = array_agg, ST_AsWKB = ST_AsBinary.
 CREATE AGGREGATE list(anycompatible) (SFUNC = array_append, STYPE = anycompatiblearray, INITCOND = '{}');
 CREATE FUNCTION st_aswkb(g geometry) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$ SELECT ST_AsBinary(g) $$;
+
+-- DuckDB's sha256(text): the hex digest of the text's UTF-8 bytes (PostgreSQL's own takes and gives bytea).
+-- The demo generator hashes id numbers with it, and imports must find those residents again.
+CREATE OR REPLACE FUNCTION sha256(value text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$ SELECT encode(pg_catalog.sha256(convert_to(value, 'UTF8')), 'hex') $$;
