@@ -38,3 +38,17 @@ CREATE FUNCTION st_aswkb(g geometry) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$ 
 CREATE OR REPLACE FUNCTION sha256(value text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 AS $$ SELECT encode(pg_catalog.sha256(convert_to(value, 'UTF8')), 'hex') $$;
+
+-- PostgreSQL joins and looks up by reference columns: an index on each (`-- ref:` in the DuckDB twin; DuckDB scans without one).
+CREATE INDEX staff_community_id_ref ON staff (community_id);
+CREATE INDEX grid_cell_community_id_ref ON grid_cell (community_id);
+CREATE INDEX grid_cell_grid_worker_id_ref ON grid_cell (grid_worker_id);
+CREATE INDEX compound_community_id_ref ON compound (community_id);
+CREATE INDEX building_compound_id_ref ON building (compound_id);
+CREATE INDEX building_grid_id_ref ON building (grid_id);
+CREATE INDEX stairwell_building_id_ref ON stairwell (building_id);
+CREATE INDEX household_stairwell_id_ref ON household (stairwell_id);
+CREATE INDEX resident_household_id_ref ON resident (household_id);
+CREATE INDEX control_measure_resident_id_ref ON control_measure (resident_id);
+CREATE INDEX volunteer_community_id_ref ON volunteer (community_id);
+CREATE INDEX volunteer_home_building_id_ref ON volunteer (home_building_id);

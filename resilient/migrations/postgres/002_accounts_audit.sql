@@ -33,3 +33,10 @@ CREATE FUNCTION may_see_person(personal varchar, rid integer, day date) RETURNS 
     LANGUAGE sql STABLE AS $$
     SELECT personal = 'all' OR (personal = 'under_measure' AND EXISTS (
         SELECT 1 FROM control_measure m WHERE m.resident_id = rid AND active_on(m.start_date, m.released_at, day))) $$;
+
+-- PostgreSQL joins and looks up by reference columns: an index on each (`-- ref:` in the DuckDB twin; DuckDB scans without one).
+CREATE INDEX app_user_community_id_ref ON app_user (community_id);
+CREATE INDEX app_user_staff_id_ref ON app_user (staff_id);
+CREATE INDEX app_user_volunteer_id_ref ON app_user (volunteer_id);
+CREATE INDEX volunteer_assignment_volunteer_id_ref ON volunteer_assignment (volunteer_id);
+CREATE INDEX volunteer_assignment_household_id_ref ON volunteer_assignment (household_id);

@@ -18,3 +18,20 @@ CREATE FUNCTION testing_exclusion(rid integer, day date) RETURNS varchar
         SELECT 1 FROM control_measure m
         WHERE m.resident_id = rid AND m.category IN ('centralised_quarantine', 'medical_observation')
           AND active_on(m.start_date, m.released_at, day)) THEN 'centralised' END $$;
+
+-- PostgreSQL joins and looks up by reference columns: an index on each (`-- ref:` in the DuckDB twin; DuckDB scans without one).
+CREATE INDEX testing_round_community_id_ref ON testing_round (community_id);
+CREATE INDEX sampling_site_round_id_ref ON sampling_site (round_id);
+CREATE INDEX sampling_site_building_id_ref ON sampling_site (building_id);
+CREATE INDEX batch_round_id_ref ON batch (round_id);
+CREATE INDEX batch_site_id_ref ON batch (site_id);
+CREATE INDEX batch_stairwell_id_ref ON batch (stairwell_id);
+CREATE INDEX tube_round_id_ref ON tube (round_id);
+CREATE INDEX tube_site_id_ref ON tube (site_id);
+CREATE INDEX sample_round_id_ref ON sample (round_id);
+CREATE INDEX sample_resident_id_ref ON sample (resident_id);
+CREATE INDEX sample_tube_id_ref ON sample (tube_id);
+CREATE INDEX sample_site_id_ref ON sample (site_id);
+CREATE INDEX retest_round_id_ref ON retest (round_id);
+CREATE INDEX retest_resident_id_ref ON retest (resident_id);
+CREATE INDEX retest_from_tube_id_ref ON retest (from_tube_id);

@@ -30,3 +30,15 @@ CREATE FUNCTION measure_place()
     JOIN compound c ON c.compound_id = b.compound_id
     LEFT JOIN grid_cell g ON g.grid_id = b.grid_id
     LEFT JOIN measure_follower f ON f.measure_id = m.measure_id $$;
+
+-- PostgreSQL joins and looks up by reference columns: an index on each (`-- ref:` in the DuckDB twin; DuckDB scans without one).
+CREATE INDEX arrival_rule_community_id_ref ON arrival_rule (community_id);
+CREATE INDEX arrival_resident_id_ref ON arrival (resident_id);
+CREATE INDEX arrival_measure_id_ref ON arrival (measure_id);
+CREATE INDEX health_check_measure_id_ref ON health_check (measure_id);
+CREATE INDEX health_check_resident_id_ref ON health_check (resident_id);
+CREATE INDEX fever_alert_check_id_ref ON fever_alert (check_id);
+CREATE INDEX fever_alert_resident_id_ref ON fever_alert (resident_id);
+CREATE INDEX measure_follower_staff_id_ref ON measure_follower (staff_id);
+CREATE INDEX measure_event_resident_id_ref ON measure_event (resident_id);
+CREATE INDEX measure_event_measure_id_ref ON measure_event (measure_id);

@@ -6,3 +6,7 @@ ALTER TABLE tube ADD COLUMN held_since TIMESTAMP;
 ALTER TABLE retest ADD COLUMN result VARCHAR;
 ALTER TABLE retest ADD COLUMN result_at TIMESTAMP;
 ALTER TABLE retest ADD COLUMN result_by VARCHAR;
+
+-- PostgreSQL joins and looks up by reference columns: an index on each (`-- ref:` in the DuckDB twin; DuckDB scans without one).
+CREATE INDEX tube_measure_tube_id_ref ON tube_measure (tube_id);
+CREATE INDEX tube_measure_household_id_ref ON tube_measure (household_id);

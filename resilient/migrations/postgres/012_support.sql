@@ -10,3 +10,11 @@ CREATE TABLE support_referral(referral_id INTEGER DEFAULT(nextval('support_refer
 CREATE TABLE support_referral_made(made_id INTEGER DEFAULT(nextval('support_referral_made_seq')) PRIMARY KEY, need_id INTEGER NOT NULL, referral_id INTEGER NOT NULL, referred_at TIMESTAMP NOT NULL, referred_by VARCHAR NOT NULL);
 CREATE INDEX support_follow_up_need ON support_follow_up(need_id);
 CREATE INDEX support_need_household ON support_need(household_id);
+
+-- PostgreSQL joins and looks up by reference columns: an index on each (`-- ref:` in the DuckDB twin; DuckDB scans without one).
+CREATE INDEX support_need_household_id_ref ON support_need (household_id);
+CREATE INDEX support_referral_community_id_ref ON support_referral (community_id);
+CREATE INDEX support_referral_made_need_id_ref ON support_referral_made (need_id);
+CREATE INDEX support_referral_made_referral_id_ref ON support_referral_made (referral_id);
+CREATE INDEX support_follow_up_need_id_ref ON support_follow_up (need_id);
+CREATE INDEX support_follow_up_household_id_ref ON support_follow_up (household_id);

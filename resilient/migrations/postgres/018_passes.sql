@@ -16,3 +16,11 @@ CREATE FUNCTION household_under(hid integer, categories varchar[], day date) RET
         SELECT 1 FROM control_measure m JOIN resident r ON r.resident_id = m.resident_id
         WHERE r.household_id = hid AND m.category = ANY(categories)
           AND active_on(m.start_date, m.released_at, day)) $$;
+
+-- PostgreSQL joins and looks up by reference columns: an index on each (`-- ref:` in the DuckDB twin; DuckDB scans without one).
+CREATE INDEX gate_compound_id_ref ON gate (compound_id);
+CREATE INDEX gate_pass_household_id_ref ON gate_pass (household_id);
+CREATE INDEX gate_pass_resident_id_ref ON gate_pass (resident_id);
+CREATE INDEX pass_movement_pass_id_ref ON pass_movement (pass_id);
+CREATE INDEX pass_movement_gate_id_ref ON pass_movement (gate_id);
+CREATE INDEX arrival_visit_arrival_id_ref ON arrival_visit (arrival_id);

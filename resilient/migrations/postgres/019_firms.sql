@@ -22,3 +22,11 @@ CREATE FUNCTION scoped_firm(community_ids integer[], grid_ids integer[], househo
     WHERE allowed(community_ids, f.community_id) AND household_ids IS NULL
       AND (f.building_id IS NULL OR f.building_id IN (
           SELECT sb.building_id FROM scoped_building(community_ids, grid_ids, household_ids) sb)) $$;
+
+-- PostgreSQL joins and looks up by reference columns: an index on each (`-- ref:` in the DuckDB twin; DuckDB scans without one).
+CREATE INDEX firm_community_id_ref ON firm (community_id);
+CREATE INDEX firm_building_id_ref ON firm (building_id);
+CREATE INDEX firm_filing_firm_id_ref ON firm_filing (firm_id);
+CREATE INDEX firm_pledge_firm_id_ref ON firm_pledge (firm_id);
+CREATE INDEX firm_notice_firm_id_ref ON firm_notice (firm_id);
+CREATE INDEX firm_notice_check_notice_id_ref ON firm_notice_check (notice_id);
