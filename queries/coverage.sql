@@ -4,7 +4,8 @@ SELECT value FROM meta WHERE key = 'coverage_settings';
 
 -- name: coverage_settings_put
 -- Store the coverage settings (JSON), replacing earlier ones.
-INSERT OR REPLACE INTO meta (key, value) VALUES ('coverage_settings', $value);
+INSERT INTO meta (key, value) VALUES ('coverage_settings', $value)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 
 -- name: coverage_households
 -- Households in scope with their building's centre and what may make them vulnerable on $today (an open support
@@ -25,7 +26,7 @@ SELECT h.household_id, h.building_id, h.community_id,
        ST_X(ST_Centroid(b.geom)) AS lon, ST_Y(ST_Centroid(b.geom)) AS lat,
        count(r.resident_id) AS people,
        count(r.resident_id) FILTER (
-           WHERE r.birth_date <= CAST($today AS DATE) - to_years(CAST($elderly_age AS INTEGER))) AS elderly,
+           WHERE r.birth_date <= CAST($today AS DATE) - CAST($elderly_age AS INTEGER) * INTERVAL '1 year') AS elderly,
        bool_or(r.disabled) AS disabled, bool_or(r.bedridden) AS bedridden,
        bool_or(r.chronic_illness) AS chronic_illness, bool_or(r.low_income) AS low_income,
        bool_or(r.pregnant) AS pregnant,
@@ -38,7 +39,7 @@ JOIN building b ON b.building_id = h.building_id
 JOIN resident r ON r.household_id = h.household_id
 LEFT JOIN measured m ON m.resident_id = r.resident_id
 LEFT JOIN cared s ON s.household_id = h.household_id
-GROUP BY ALL
+GROUP BY h.household_id, h.building_id, h.community_id, ST_X(ST_Centroid(b.geom)), ST_Y(ST_Centroid(b.geom))
 ORDER BY h.household_id;
 
 -- name: coverage_volunteers
@@ -121,12 +122,14 @@ WITH listed AS (
     JOIN compound c ON c.compound_id = h.compound_id
     WHERE list_contains($listed_ids, h.household_id)
 ), person AS (
-    SELECT r.household_id,
-           arg_min(r.resident_id, coalesce(r.birth_date, DATE '9999-12-31')) AS resident_id
-    FROM resident r
-    WHERE r.household_id IN (SELECT household_id FROM listed)
-      AND may_see_person($personal, r.resident_id, CAST($today AS DATE))
-    GROUP BY r.household_id
+    SELECT household_id, resident_id
+    FROM (SELECT r.household_id, r.resident_id,
+                 row_number() OVER (PARTITION BY r.household_id
+                                    ORDER BY coalesce(r.birth_date, DATE '9999-12-31'), r.resident_id) AS nth
+          FROM resident r
+          WHERE r.household_id IN (SELECT household_id FROM listed)
+            AND may_see_person($personal, r.resident_id, CAST($today AS DATE))) eldest
+    WHERE nth = 1
 )
 SELECT l.household_id, l.building_id, l.compound, l.building, l.unit_no, l.floor, l.room,
        p.resident_id, r.name, r.phone

@@ -4,7 +4,8 @@ SELECT value FROM meta WHERE key = 'store_settings';
 
 -- name: store_settings_put
 -- Store the emergency store's settings (JSON), replacing earlier ones.
-INSERT OR REPLACE INTO meta (key, value) VALUES ('store_settings', $value);
+INSERT INTO meta (key, value) VALUES ('store_settings', $value)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 
 -- name: store_community
 -- A community the viewer may see (empty when it is out of their scope).
@@ -74,7 +75,7 @@ FROM store_item i
 JOIN community c ON c.community_id = i.community_id
 LEFT JOIN store_movement m ON m.item_id = i.item_id AND m.moved_at < $until
 WHERE allowed($community_ids, i.community_id)
-GROUP BY ALL
+GROUP BY i.item_id, i.community_id, c.name, i.name, i.unit, i.kind, i.daily_use_estimate
 ORDER BY i.community_id, i.kind, i.name;
 
 -- name: store_movements

@@ -9,16 +9,21 @@ WITH listed AS (
     WHERE n.noted_at < CAST($today AS DATE) + INTERVAL 1 DAY
       AND ($closed OR n.closed_at IS NULL OR n.closed_at >= CAST($today AS DATE) + INTERVAL 1 DAY)
 ), follow AS (
-    SELECT f.need_id, max(f.followed_at) AS last_follow_up, count(*) AS follow_ups,
-           arg_max(f.outcome, f.followed_at) AS last_outcome
-    FROM support_follow_up f
-    WHERE f.need_id IN (SELECT need_id FROM listed) AND f.followed_at < CAST($today AS DATE) + INTERVAL 1 DAY
-    GROUP BY f.need_id
+    SELECT need_id, followed_at AS last_follow_up, follow_ups, outcome AS last_outcome
+    FROM (SELECT f.need_id, f.followed_at, f.outcome, count(*) OVER (PARTITION BY f.need_id) AS follow_ups,
+                 row_number() OVER (PARTITION BY f.need_id ORDER BY f.followed_at DESC, f.follow_up_id DESC) AS nth
+          FROM support_follow_up f
+          WHERE f.need_id IN (SELECT need_id FROM listed)
+            AND f.followed_at < CAST($today AS DATE) + INTERVAL 1 DAY) latest
+    WHERE nth = 1
 ), referred AS (
-    SELECT m.need_id, max(m.referred_at) AS referred_at, arg_max(m.referral_id, m.referred_at) AS referral_id
-    FROM support_referral_made m
-    WHERE m.need_id IN (SELECT need_id FROM listed) AND m.referred_at < CAST($today AS DATE) + INTERVAL 1 DAY
-    GROUP BY m.need_id
+    SELECT need_id, referred_at, referral_id
+    FROM (SELECT m.need_id, m.referred_at, m.referral_id,
+                 row_number() OVER (PARTITION BY m.need_id ORDER BY m.referred_at DESC, m.made_id DESC) AS nth
+          FROM support_referral_made m
+          WHERE m.need_id IN (SELECT need_id FROM listed)
+            AND m.referred_at < CAST($today AS DATE) + INTERVAL 1 DAY) latest
+    WHERE nth = 1
 )
 SELECT l.need_id, l.household_id, l.building_id, l.community_id, l.noted_at, l.closed_at,
        CASE WHEN $with_reason THEN l.kind END AS kind,

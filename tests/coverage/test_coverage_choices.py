@@ -3,11 +3,15 @@ building leaders with what each leads, and a suggestion as a leader reviews it."
 
 from datetime import timedelta
 
+import pytest
+
 from resilient.coverage import volunteers as coverage
 from resilient.coverage.volunteers import CoverageSettings
 from tests.conftest import NOW, TODAY
 from tests.coverage import test_coverage
 from tests.coverage.test_coverage import ALL, LEADER, volunteer
+
+pytestmark = pytest.mark.both_backends
 
 needy = test_coverage.needy
 

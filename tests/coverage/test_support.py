@@ -15,6 +15,8 @@ from resilient.coverage.support import SupportError
 from resilient.ops import exports
 from tests.conftest import NOW, TODAY
 
+pytestmark = pytest.mark.both_backends
+
 ADMIN = User(1, "admin", "管理员", "street_admin")
 LEADER = User(2, "leader", "社区书记", "community_leader", community_id=1)
 GRID = User(3, "grid1", "网格员甲", "grid_worker", community_id=1, staff_id=1)

@@ -8,6 +8,8 @@ from resilient.supplies.door import DoorSettings
 from tests.conftest import TODAY
 from tests.coverage.test_coverage import needy  # noqa: F401  (the fixture)
 
+pytestmark = pytest.mark.both_backends
+
 ALL = Scope()
 
 

@@ -15,6 +15,8 @@ from resilient.supplies import pickup
 from resilient.supplies.pickup import PickupError
 from tests.conftest import TODAY, square
 
+pytestmark = pytest.mark.both_backends
+
 ADMIN = User(90, "admin", "管理员", "street_admin")
 LEADER = User(91, "leader", "社区书记", "community_leader", community_id=1)
 GRID_WORKER = User(93, "gw", "网格员甲", "grid_worker", community_id=1, staff_id=1)

@@ -12,6 +12,8 @@ from resilient.supplies import requests as rq
 from resilient.supplies.requests import RequestError
 from tests.conftest import NOW, TODAY
 
+pytestmark = pytest.mark.both_backends
+
 GRID1 = User(1, "grid1", "网格员甲", "grid_worker", 1, 1, None)
 LEADER = User(2, "leader", "书记", "community_leader", 1, None, None)
 # Volunteer 1 looks after household 11 only; volunteer 2 looks after 21 and leads building 1 (楼长).

@@ -16,6 +16,8 @@ from resilient.supplies.routing import in_arrival_order, plan_routes
 from tests.conftest import NOW, TODAY
 from tests.coverage.test_coverage import needy  # noqa: F401  (the fixture)
 
+pytestmark = pytest.mark.both_backends
+
 LON, LAT = 119.95, 31.70
 ALL = Scope()
 ONE = Scope(community_ids=(1,))   # the leader's community
@@ -221,7 +223,7 @@ def test_a_volunteer_with_a_fever_alert_today_is_not_routed(day):
     day.execute("INSERT INTO control_measure VALUES (9, 9, 'health_monitoring', 'other_area', DATE '2026-11-01', "
                 "DATE '2026-11-10', TIMESTAMP '2026-11-10 18:00', TIMESTAMP '2026-11-01 09:00')")
     day.execute("INSERT INTO health_check (check_id, measure_id, resident_id, day, period, temperature, symptoms, "
-                "recorded_at) VALUES (1, 9, 9, $d, 'am', 38.2, [], $t)", {"d": TODAY, "t": NOW})
+                "recorded_at) VALUES (1, 9, 9, $d, 'am', 38.2, $none, $t)", {"d": TODAY, "t": NOW, "none": []})
     day.execute("INSERT INTO fever_alert (alert_id, check_id, resident_id, raised_at) VALUES (1, 1, 9, $t)",
                 {"t": NOW - timedelta(hours=1)})
     left = rounds.propose(day, ALL, TODAY, NOW).left_out

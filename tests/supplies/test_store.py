@@ -12,6 +12,8 @@ from resilient.supplies import store
 from resilient.supplies.store import StoreError, StoreSettings
 from tests.conftest import NOW, TODAY
 
+pytestmark = pytest.mark.both_backends
+
 LEADER = User(1, "leader", "书记", "community_leader", community_id=1)
 GRID1 = User(2, "grid1", "网格员甲", "grid_worker", community_id=1, staff_id=1)
 DOCTOR = User(3, "doctor", "医生", "doctor", community_id=1, staff_id=3)
