@@ -1,5 +1,6 @@
 """The PostgreSQL connection behind DuckDB's calls: parameters, quoting, variants, errors, frames, transactions."""
 
+import re
 import threading
 from datetime import date, datetime
 from pathlib import Path
@@ -143,6 +144,13 @@ def test_writes_from_two_threads_at_once_are_all_kept(con):
 NOT_YET = Path(__file__).resolve().parents[2] / "queries" / "postgres" / "NOT_YET.txt"
 
 
+def registered_frames() -> set[str]:
+    """Tables the domain makes from a frame at run time (con.register): a query reading one plans only then."""
+    root = Path(__file__).resolve().parents[2] / "resilient"
+    return {name for file in root.rglob("*.py")
+            for name in re.findall(r"\.register\(\s*\"(\w+)\"", file.read_text(encoding="utf-8"))}
+
+
 def not_yet() -> set[str]:
     return {line.split()[0] for line in NOT_YET.read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.startswith("#")}
@@ -155,12 +163,15 @@ def test_every_named_query_runs_on_postgresql_but_those_listed_as_not_yet(con):
     if not pg.is_postgres(con):
         pytest.skip("a PostgreSQL check")
     failing = {}
+    frames = registered_frames()
     for name in queries.all_queries():
         try:
             con.execute("EXPLAIN " + (queries.variant(name, pg.DIALECT) or queries.sql(name)),
                         {p: None for p in queries.parameters(name)})
         except duckdb.Error as error:
-            failing[name] = str(error).splitlines()[0]
+            missing = re.search(r'relation "(\w+)" does not exist', str(error))
+            if not (missing and missing.group(1) in frames):
+                failing[name] = str(error).splitlines()[0]
     listed = not_yet()
     assert {n: e for n, e in failing.items() if n not in listed} == {}
     assert sorted(listed - failing.keys()) == []
