@@ -165,9 +165,21 @@ class Result:
     def df(self) -> pd.DataFrame:
         if self.description is None:
             return pd.DataFrame()
-        return duckdb.from_arrow(self.arrow()).df()
+        return _duckdb_here().from_arrow(self.arrow()).df()
 
     fetchdf = df
+
+
+_here = threading.local()
+
+
+def _duckdb_here() -> duckdb.DuckDBPyConnection:
+    """This thread's own in-memory DuckDB for the frames: the module's default connection is one for the whole
+    process, and two sessions' threads reading frames through it at once fail ("closed pending query result")."""
+    found = getattr(_here, "duckdb", None)
+    if found is None:
+        found = _here.duckdb = duckdb.connect()
+    return found
 
 
 def _unique(names: list[str]) -> list[str]:

@@ -32,3 +32,7 @@ CREATE FUNCTION scoped_building(community_ids integer[], grid_ids integer[])
 -- DuckDB's functions the named queries use, so the same SQL runs here: list = array_agg, ST_AsWKB = ST_AsBinary.
 CREATE AGGREGATE list(anycompatible) (SFUNC = array_append, STYPE = anycompatiblearray, INITCOND = '{}');
 CREATE FUNCTION st_aswkb(g geometry) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$ SELECT ST_AsBinary(g) $$;
+
+-- DuckDB's sha256(text) is the digest's hex text (PostgreSQL's own sha256 takes and gives bytea).
+CREATE FUNCTION sha256(x text) RETURNS text
+    LANGUAGE sql IMMUTABLE AS $$ SELECT encode(sha256(convert_to(x, 'UTF8')), 'hex') $$;
