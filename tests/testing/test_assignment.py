@@ -12,6 +12,8 @@ from geo.distance import offset
 from resilient.testing import assignment, planner
 from resilient.testing.planner import plan_round
 
+pytestmark = pytest.mark.both_backends
+
 START = datetime(2026, 11, 23, 6, 0)
 LON, LAT = 119.95, 31.70
 

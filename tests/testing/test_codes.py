@@ -4,6 +4,8 @@ import pytest
 
 from resilient.testing.codes import household_code, parse_household_code
 
+pytestmark = pytest.mark.both_backends
+
 
 @pytest.mark.parametrize("household_id", [1, 9, 10, 1234, 987654321])
 def test_a_code_reads_back_as_its_household(household_id):

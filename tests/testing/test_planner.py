@@ -14,6 +14,8 @@ from geo.distance import metres_xy, offset
 from resilient.testing import planner
 from resilient.testing.planner import plan_round, suggest_sizing, walking_route
 
+pytestmark = pytest.mark.both_backends
+
 START = datetime(2026, 11, 23, 6, 0)
 LON, LAT = 119.95, 31.70
 

@@ -10,6 +10,8 @@ from bench import planner as bench_planner
 from resilient.testing import pooling
 from resilient.testing.planner import plan_round
 
+pytestmark = pytest.mark.both_backends
+
 
 def test_dorfman_optimum_at_one_percent():
     size, tests = pooling.optimum(0.01)

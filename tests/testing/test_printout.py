@@ -4,11 +4,14 @@ QR never below what a phone reads, and honest pages (第 n/m 页) for a building
 import re
 
 import pandas as pd
+import pytest
 
 from resilient.testing import printout, sheets
 from resilient.testing.codes import household_code
 from tests.testing import test_sheets
 from tests.testing.test_sheets import book_of
+
+pytestmark = pytest.mark.both_backends
 
 planned = test_sheets.planned  # the demo round the sheets' tests plan, as this module's fixture
 

@@ -11,11 +11,13 @@ import segno
 
 from resilient.core import roles
 from resilient.demo import database as demo_database
-from resilient.demo import generator as demo
 from resilient.testing import plans, sheets
 from resilient.testing import rounds as testing
 from resilient.testing.codes import household_code
 from tests.conftest import TODAY
+from tests.testing import demo_town as demo
+
+pytestmark = pytest.mark.both_backends
 
 START = datetime(2026, 11, 23, 6, 0)
 ROUND = "全员核酸第1轮"

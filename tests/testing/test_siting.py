@@ -11,6 +11,8 @@ from bench import planner as bench_planner
 from resilient.testing import siting
 from tests.testing.test_desk import desk_town  # noqa: F401 (a fixture)
 
+pytestmark = pytest.mark.both_backends
+
 
 def brute_force(people: np.ndarray, dist: np.ndarray, k: int, capacity: float | None) -> float:
     """Least person-metres over every k candidates, each stairwell's people shared out by an LP."""

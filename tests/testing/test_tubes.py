@@ -3,12 +3,15 @@ invariants, its stairwells per tube against the one-at-a-time order, and the des
 household belongs to and when to seal it."""
 
 import pandas as pd
+import pytest
 
 from resilient.testing import desk, pooling, sheets
 from resilient.testing import rounds as testing
 from tests.conftest import TODAY
 from tests.testing import test_sheets
 from tests.testing.test_sheets import book_of
+
+pytestmark = pytest.mark.both_backends
 
 SLOT = pd.Timestamp("2026-11-23 06:00")
 
