@@ -22,13 +22,15 @@ def source_files(*folders: str, suffix: str = ".py", minimum: int = 1) -> list[P
 
 def migration_references() -> list[tuple[str, str, str]]:
     """(table, column, referenced table) for every column the migrations mark `-- ref: table` (there are no
-    FOREIGN KEYs, see migration 001)."""
+    FOREIGN KEYs, see migration 001), in a CREATE TABLE or an ALTER TABLE ... ADD COLUMN line."""
     found = []
     for file in sorted((ROOT / "resilient" / "migrations").glob("*.sql")):
         table = None
         for line in file.read_text(encoding="utf-8").splitlines():
             if match := re.match(r"CREATE TABLE (\w+)", line):
                 table = match.group(1)
-            if (match := re.match(r"\s+(\w+) [A-Z]+.*-- ref: (\w+)", line)) and table:
+            if match := re.match(r"ALTER TABLE (\w+) ADD COLUMN (\w+) [A-Z]+.*-- ref: (\w+)", line):
+                found.append(match.groups())
+            elif (match := re.match(r"\s+(\w+) [A-Z]+.*-- ref: (\w+)", line)) and table:
                 found.append((table, match.group(1), match.group(2)))
     return found

@@ -16,7 +16,7 @@ CREATE TABLE health_code (
 CREATE INDEX health_code_resident ON health_code (resident_id, shown_on);
 
 -- An alert is raised for a check (a fever or a symptom) or for a code (yellow or red), once each.
-ALTER TABLE fever_alert ADD COLUMN code_id BIGINT;
+ALTER TABLE fever_alert ADD COLUMN code_id BIGINT;   -- ref: health_code
 ALTER TABLE fever_alert ALTER COLUMN check_id DROP NOT NULL;
 CREATE UNIQUE INDEX fever_alert_code ON fever_alert (code_id);
 

@@ -66,4 +66,4 @@ CREATE MACRO household_under(hid, categories, day) AS (EXISTS (
       AND active_on(m.start_date, m.released_at, day)));
 
 -- The gate an arrival was registered at, when it was (ref: gate; checked by queries/integrity.sql).
-ALTER TABLE arrival ADD COLUMN gate_id INTEGER;
+ALTER TABLE arrival ADD COLUMN gate_id INTEGER;       -- ref: gate

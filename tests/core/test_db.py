@@ -199,3 +199,11 @@ def test_the_command_line_says_plainly_that_a_server_holds_the_file(held, monkey
     assert accounts.main(["create-admin", "--username", "chief", "--path", str(held)]) == 2
     said = capsys.readouterr().err
     assert "另一个程序" in said and "another program" in said and str(held.parent) not in said
+
+
+def test_both_dialects_have_the_same_migration_numbers_and_names():
+    """A PostgreSQL database and a DuckDB file at the same version hold the same schema: the numbered files agree."""
+    duck = [(n, name) for n, name, _ in db.available_migrations(MIGRATIONS_DIR)]
+    postgres = [(n, name) for n, name, _ in db.available_migrations(MIGRATIONS_DIR / "postgres")]
+    assert duck == postgres
+    assert len(duck) >= 19
