@@ -17,3 +17,6 @@ CREATE FUNCTION current_health_code()
 
 -- PostgreSQL joins and looks up by reference columns: an index on each (`-- ref:` in the DuckDB twin; DuckDB scans without one).
 CREATE INDEX health_code_resident_id_ref ON health_code (resident_id);
+
+-- PostgreSQL joins and looks up by reference columns: an index on each (`-- ref:` in the DuckDB twin; DuckDB scans without one).
+CREATE INDEX fever_alert_code_id_ref ON fever_alert (code_id);

@@ -24,3 +24,6 @@ CREATE INDEX gate_pass_resident_id_ref ON gate_pass (resident_id);
 CREATE INDEX pass_movement_pass_id_ref ON pass_movement (pass_id);
 CREATE INDEX pass_movement_gate_id_ref ON pass_movement (gate_id);
 CREATE INDEX arrival_visit_arrival_id_ref ON arrival_visit (arrival_id);
+
+-- PostgreSQL joins and looks up by reference columns: an index on each (`-- ref:` in the DuckDB twin; DuckDB scans without one).
+CREATE INDEX arrival_gate_id_ref ON arrival (gate_id);
