@@ -105,10 +105,6 @@ def _connect_postgres(url: str, *, migrate_schema: bool, lending: bool = False):
     return con
 
 
-def dialect(con) -> str:
-    return getattr(con, "dialect", "duckdb")
-
-
 def migrations_dir(con) -> Path:
     """The numbered migrations in the connection's dialect: the same numbers and names in both."""
     return MIGRATIONS_DIR / "postgres" if pg.is_postgres(con) else MIGRATIONS_DIR
