@@ -8,7 +8,6 @@ install`: there is no download here.
 import contextlib
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect, sync_playwright
 
 from resilient.demo import database as demo_database
+from resilient.ops.serve import stop  # the app processes of a test stop as the deployment's do
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None)
@@ -129,20 +129,6 @@ def running_app(database: Path, workdir: Path, buildings: int = 0, env: dict | N
         yield running
     finally:
         stop(process)
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Terminate the server's whole process group; kill it if it does not go within 10 s."""
-    if process.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 @contextlib.contextmanager
