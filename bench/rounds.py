@@ -23,10 +23,12 @@ per second; a tap that takes longer than the interval makes its desk fall behind
 """
 
 import argparse
+import contextlib
 import hashlib
 import math
 import multiprocessing
 import os
+import queue
 import re
 import shutil
 import statistics
@@ -35,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+import types
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -312,15 +315,39 @@ def app_process(target: str, desks: list[dict], seconds: float, interval: float,
                  "elapsed": elapsed, "died": sum(1 for out in outs if not out)})
 
 
+@contextlib.contextmanager
+def _no_main_to_rerun():
+    """Spawn re-runs the parent's __main__ file in each child. Under pytest after an AppTest that is a page
+    script (Streamlit leaves it in sys.modules), so for the start the children are given an empty one."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 def run_load(target: str, plan: list[list[dict]], seconds: float, interval: float) -> dict:
     """The K processes of one run, started together; what they report, merged."""
     ctx = multiprocessing.get_context("spawn")  # a clean process each, as separate app servers are
     barrier, results = ctx.Barrier(len(plan)), ctx.Queue()
     processes = [ctx.Process(target=app_process, args=(target, desks, seconds, interval, barrier, results))
                  for desks in plan]
-    for process in processes:
-        process.start()
-    reports = [results.get(timeout=seconds + 600) for _ in processes]
+    with _no_main_to_rerun():
+        for process in processes:
+            process.start()
+    reports = []
+    deadline = time.monotonic() + seconds + 600
+    while len(reports) < len(processes):
+        try:
+            reports.append(results.get(timeout=5))
+        except queue.Empty:
+            dead = [p for p in processes if p.exitcode not in (None, 0)]
+            if dead or time.monotonic() > deadline:
+                for process in processes:
+                    process.kill()
+                why = f"exit code {dead[0].exitcode}" if dead else "no report in time"
+                return {"failed": f"a desk process stopped ({why}); its traceback is on stderr"}
     for process in processes:
         process.join(timeout=60)
     failed = [r["failed"] for r in reports if "failed" in r]
