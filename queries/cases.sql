@@ -141,11 +141,11 @@ WHERE k.case_id = $case_id
 ORDER BY coalesce(k.via_contact_id, k.contact_id), k.degree, k.contact_id;
 
 -- name: tracing_resident_by_hash
--- Residents of the viewer's scope with this ID hash (as the register stores it).
+-- Residents of the viewer's scope with one of these ID hashes (the number under each salt in use).
 SELECT r.resident_id, r.household_id
 FROM resident r
 JOIN scoped_household($community_ids, $grid_ids, $household_ids) h USING (household_id)
-WHERE r.id_hash = $id_hash;
+WHERE list_contains($id_hashes, r.id_hash);
 
 -- name: tracing_resident_by_flat
 -- Residents of the viewer's scope by name in one flat (building name key matched by the caller's list).

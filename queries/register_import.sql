@@ -2,6 +2,10 @@
 -- The salt ID numbers are hashed with (the demo generator writes one; an import makes one if missing).
 SELECT value FROM meta WHERE key = 'id_salt';
 
+-- name: id_salts
+-- The database's salt and the communities' own (joined from an office with another: meta id_salt:<community>).
+SELECT key, value FROM meta WHERE key = 'id_salt' OR key LIKE 'id_salt:%' ORDER BY key;
+
 -- name: import_insert_salt
 -- Store a new ID salt; only ever written once per database.
 INSERT INTO meta (key, value) VALUES ('id_salt', $salt);

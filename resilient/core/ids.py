@@ -37,6 +37,27 @@ def hash_id(number: str, salt: str) -> str:
     return hashlib.sha256((salt + number.upper()).encode()).hexdigest()
 
 
+def salts(con) -> dict[int | None, str]:
+    """{None: the database's salt, community_id: its own}. A community has its own when its office joined the
+    district with another salt (ops/join --keep-office-salt): its residents' hashes were made with that one."""
+    from resilient.core import queries
+
+    found = {}
+    for key, value in queries.fetch_all(con, "id_salts"):
+        found[None if key == "id_salt" else int(key.split(":", 1)[1])] = value
+    return found
+
+
+def salt_of(salts: dict[int | None, str], community_id: int | None) -> str:
+    """The salt a resident of this community is hashed with ('' in a database that has none yet)."""
+    return salts.get(community_id, salts.get(None, "")) if community_id is not None else salts.get(None, "")
+
+
+def hashes_everywhere(number: str, salts: dict[int | None, str]) -> list[str]:
+    """The hashes this number has under every salt in use: a search not tied to one community matches any."""
+    return list(dict.fromkeys(hash_id(number, s) for s in (list(salts.values()) or [""])))
+
+
 ID_NUMBER = re.compile(r"^[0-9]{17}[0-9X]$")
 EARLIEST_BIRTH = date(1900, 1, 1)
 

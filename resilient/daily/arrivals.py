@@ -272,16 +272,18 @@ def _person(con, scope: Scope, arrival: Arrival, today: date, create_salt: bool 
     except ValueError as error:
         raise DailyError(str(error.args[0]), value=comer.id_number) from None
     number = ids.normalise_id_number(comer.id_number)
-    id_hash = ids.hash_id(number, _salt(con, create_salt))
-    known = queries.fetch_df(con, "arrival_residents_by_hash", **scope.params(), id_hashes=[id_hash])
+    salts = ids.salts(con) or {None: _salt(con, create_salt)}
+    known = queries.fetch_df(con, "arrival_residents_by_hash", **scope.params(),
+                             id_hashes=ids.hashes_everywhere(number, salts))
     if not known.empty:
         raise DailyError("arrivals.error.id_known", value=ids.mask_id(number),
                          resident_id=int(known.iloc[0]["resident_id"]))
     flat = queries.fetch_df(con, "arrival_household", **scope.params(), household_id=int(comer.household_id))
     if flat.empty or scope.personal != "all":
         raise DailyError("arrivals.error.flat_out_of_scope", household_id=comer.household_id)
-    return {"resident_id": None, "community_id": int(flat.iloc[0]["community_id"]), "sex": sex,
-            "birth_date": birth, "phone": phone, "id_masked": ids.mask_id(number), "id_hash": id_hash}
+    community_id = int(flat.iloc[0]["community_id"])
+    return {"resident_id": None, "community_id": community_id, "sex": sex, "birth_date": birth, "phone": phone,
+            "id_masked": ids.mask_id(number), "id_hash": ids.hash_id(number, ids.salt_of(salts, community_id))}
 
 
 def _salt(con: duckdb.DuckDBPyConnection, create: bool) -> str:
@@ -406,7 +408,7 @@ def validate_sheet(con: duckdb.DuckDBPyConnection, actor: User | None, frame: pd
     flats = queries.fetch_df(con, "arrival_flats", **scope.params(), community_id=int(community_id))
     flat_index = {(str(b), int(u), str(r)): int(h) for h, b, u, r in
                   flats[["household_id", "building", "unit_no", "room"]].itertuples(index=False)}
-    salt = _salt(con, False)
+    salts = ids.salts(con)
     parsed, hashes, seen = [], {}, {}
     for row, rec in frame.iterrows():
         cell = {f: _cell(rec, c) for f, c in source.items()}
@@ -417,14 +419,15 @@ def validate_sheet(con: duckdb.DuckDBPyConnection, actor: User | None, frame: pd
                                         {"value": ids.mask_id(number), "first": seen[number]}))
                 continue
             seen[number] = int(row)
-            hashes[int(row)] = ids.hash_id(number, salt)
+            hashes[int(row)] = ids.hashes_everywhere(number, salts)
         if arrival is not None:
             parsed.append((int(row), arrival, number))
-    known = queries.fetch_df(con, "arrival_residents_by_hash", **scope.params(), id_hashes=list(hashes.values()))
+    known = queries.fetch_df(con, "arrival_residents_by_hash", **scope.params(),
+                             id_hashes=[h for each in hashes.values() for h in each])
     by_hash = {h: rec for h, rec in zip(known["id_hash"], known.to_dict("records"))}
     rows = []
     for row, arrival, number in parsed:
-        found = by_hash.get(hashes.get(row))
+        found = next((by_hash[h] for h in hashes.get(row, []) if h in by_hash), None)
         if found is not None:
             if not found["in_scope"]:
                 problems.append(Problem(row, source["id_number"], "arrivals.error.id_other_household",

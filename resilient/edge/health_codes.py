@@ -192,15 +192,15 @@ def validate_sheet(con: duckdb.DuckDBPyConnection, actor: User | None, frame: pd
         problems.append(Problem(header, "", "health_codes.error.missing_column", {"field": "id_number"}))
     if problems:
         return SheetPreview([], problems)
-    salt = (queries.fetch_all(con, "import_id_salt") or [("",)])[0][0]
+    salts = ids.salts(con)
     parsed = []
     for row, rec in frame.iterrows():
         cell = {f: _cell(rec, c) for f, c in source.items()}
-        parsed.append((int(row), cell, _row_values(int(row), cell, source, today, salt, problems)))
-    hashes = [v["id_hash"] for _, _, v in parsed if v and v.get("id_hash")]
+        parsed.append((int(row), cell, _row_values(int(row), cell, source, today, salts, problems)))
+    hashes = [h for _, _, v in parsed if v and v.get("id_hashes") for h in v["id_hashes"]]
     by_hash = {h: (int(r), bool(s)) for h, r, s in queries.fetch_all(
         con, "health_code_by_hash", **scope.params(), id_hashes=hashes, today=today)}
-    names = [c.get("name", "") for _, c, v in parsed if v and not v.get("id_hash")]
+    names = [c.get("name", "") for _, c, v in parsed if v and not v.get("id_hashes")]
     people = queries.fetch_df(con, "health_code_by_name", **scope.params(), names=names, today=today)
     people["key"] = [building_key(b) for b in people["building"]]
     rows, seen = [], {}
@@ -208,7 +208,7 @@ def validate_sheet(con: duckdb.DuckDBPyConnection, actor: User | None, frame: pd
         if values is None:
             continue
         found = _resident(values, cell, by_hash, people)
-        column = source.get("id_number") if values.get("id_hash") else source.get("name")
+        column = source.get("id_number") if values.get("id_hashes") else source.get("name")
         if found is None:
             problems.append(Problem(row, column, "health_codes.error.unknown_resident",
                                     {"value": values["who"]}))
@@ -227,7 +227,7 @@ def validate_sheet(con: duckdb.DuckDBPyConnection, actor: User | None, frame: pd
     return SheetPreview(rows, problems)
 
 
-def _row_values(row: int, cell: dict, source: dict, today: date, salt: str, problems: list[Problem]) -> dict | None:
+def _row_values(row: int, cell: dict, source: dict, today: date, salts: dict, problems: list[Problem]) -> dict | None:
     """One row's cells checked one by one; None when any is wrong (its problems appended)."""
     before = len(problems)
 
@@ -251,7 +251,7 @@ def _row_values(row: int, cell: dict, source: dict, today: date, salt: str, prob
         try:
             ids.validate_id_number(cell["id_number"], today)
             number = ids.normalise_id_number(cell["id_number"])
-            values.update(id_hash=ids.hash_id(number, salt), who=ids.mask_id(number))
+            values.update(id_hashes=ids.hashes_everywhere(number, salts), who=ids.mask_id(number))
         except ValueError as error:
             problem("id_number", str(error.args[0]), value=cell["id_number"])
     else:
@@ -274,8 +274,8 @@ def _row_values(row: int, cell: dict, source: dict, today: date, salt: str, prob
 
 def _resident(values: dict, cell: dict, by_hash: dict, people: pd.DataFrame) -> tuple[int, bool] | None:
     """(resident_id, in the importer's scope) for a row, or None when no resident (or several) fit."""
-    if values.get("id_hash"):
-        return by_hash.get(values["id_hash"])
+    if values.get("id_hashes"):  # the number's hash under each salt in use: at most one is a resident's
+        return next((by_hash[h] for h in values["id_hashes"] if h in by_hash), None)
     hits = people[(people["name"] == values["name"]) & (people["key"] == values["building"])
                   & (people["room"] == values["room"])]
     if values.get("unit") is not None:

@@ -90,9 +90,8 @@ def _link(con, scope: Scope, name: str | None, id_number: str | None, flat: str 
             ids.validate_id_number(id_number, today)
         except ValueError as error:
             raise CasesError(str(error.args[0]), value=ids.mask_id(ids.normalise_id_number(id_number))) from None
-        salt = queries.fetch_all(con, "import_id_salt")
         found = queries.fetch_all(con, "tracing_resident_by_hash", **scope.params(),
-                                  id_hash=ids.hash_id(ids.normalise_id_number(id_number), salt[0][0] if salt else ""))
+                                  id_hashes=ids.hashes_everywhere(ids.normalise_id_number(id_number), ids.salts(con)))
         if found:
             return int(found[0][0]), "id_number"
     if name and (flat or "").strip():

@@ -230,6 +230,13 @@ def _salt(con: duckdb.DuckDBPyConnection) -> tuple[str, bool]:
     return (found[0][0], False) if found else (secrets.token_hex(16), True)
 
 
+def _hashes(numbers: pd.Series, communities: pd.Series, salt: str, salts: dict[int | None, str]) -> list:
+    """Each number hashed with its community's salt: its own where the community joined with one, else `salt`."""
+    own = {c: s for c, s in salts.items() if c is not None}
+    return [ids.hash_id(n, own.get(None if pd.isna(c) else int(c), salt)) if isinstance(n, str) else None
+            for n, c in zip(numbers, communities)]
+
+
 # --- register: validation --------------------------------------------------------------------------------------
 
 REGISTER_REQUIRED = [("name",), ("id_number",), ("building", "address"), ("room", "address")]
@@ -259,8 +266,9 @@ def validate_register(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, mappi
     rows = _people(frame, source, problems, today).join(_addresses(frame, source, problems))
     problems += _duplicate_ids(rows, source.get("id_number", ""))
     salt, salt_is_new = _salt(con)
-    _put(rows, "id_hash", [ids.hash_id(n, salt) if isinstance(n, str) else None for n in rows.pop("id_number")])
+    numbers = rows.pop("id_number")
     rows = _place_rows(con, rows, source, problems, communities, community_id, census, scope)
+    _put(rows, "id_hash", _hashes(numbers.reindex(rows.index), rows["community_id"], salt, ids.salts(con)))
     rows = _match_residents(con, rows, source, problems, scope, allow_moves)
     problems.sort(key=lambda p: (p.row, p.column))
     return Preview("register", rows, problems, _expected_counts(rows), tuple(int(c) for c in

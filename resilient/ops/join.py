@@ -15,8 +15,9 @@ PostgreSQL database, in one transaction, without disturbing the offices already 
   resilient/core/ids.py). The full numbers are never stored, so an office's hashes cannot be re-hashed with the
   district's salt. A district without residents takes the office's salt; an office with the district's salt
   joins as it is; an office with another salt is refused unless `keep_office_salt=True`, which joins it and
-  keeps its salt in meta as `id_salt:<community_id>` for each of its communities: until the lookups read that key,
-  an import into those communities will not find their people by ID number (say so to whoever runs it).
+  keeps its salt in meta as `id_salt:<community_id>` for each of its communities. Imports into those communities
+  hash with it (ids.salt_of) and searches by ID number try every salt (ids.hashes_everywhere). What stays
+  apart: a register that moves someone from another community into one of these is not matched to them.
 - A published case (external_case: case number and date) the district already holds is that row, as the cases
   import has it in a shared database: not copied again, the office's close contacts pointed at it.
 - Values of a UNIQUE key that no renumbering touches (a username, a pass code, a published case number) that
@@ -341,9 +342,9 @@ def _salts(source, target, keep_office_salt: bool, community_offset: int) -> str
     if not keep_office_salt:
         raise JoinError(
             "The office's ID numbers were hashed with its own salt, not the district's. The full numbers are never "
-            "stored, so they cannot be hashed again here: imports into this office's communities would not find "
-            "its residents by ID number. Join with --keep-office-salt to join anyway and keep the office's salt "
-            "per community (meta id_salt:<community id>), or re-import the office's register into the district.")
+            "stored, so they cannot be hashed again here. Join with --keep-office-salt to keep the office's salt "
+            "for its communities (imports and searches by ID number use it there; a register that moves someone "
+            "in from another community will not match them), or re-import the office's register into the district.")
     for community_id, in source.execute("SELECT community_id FROM community").fetchall():
         target.execute("INSERT INTO meta (key, value) VALUES ($k, $s)",
                        {"k": f"id_salt:{community_id + community_offset}", "s": office})

@@ -60,3 +60,13 @@ def test_python_hash_equals_the_duckdb_expression_the_demo_generator_uses():
 
 def test_mask_keeps_first_and_last_four():
     assert ids.mask_id("11010519491231002X") == "1101**********002X"
+
+
+def test_a_community_joined_with_its_own_salt_hashes_with_it_and_searches_try_every_salt():
+    salts = {None: "district", 7: "office"}
+    assert ids.salt_of(salts, 7) == "office" and ids.salt_of(salts, 3) == ids.salt_of(salts, None) == "district"
+    assert ids.salt_of({}, 7) == ""
+    number = "11010519491231002X"
+    assert ids.hashes_everywhere(number, salts) == [ids.hash_id(number, "district"), ids.hash_id(number, "office")]
+    assert ids.hashes_everywhere(number, {None: "s", 7: "s"}) == [ids.hash_id(number, "s")]
+    assert ids.hashes_everywhere(number, {}) == [ids.hash_id(number, "")]

@@ -4,11 +4,13 @@ Not marked both_backends: a join needs both, a DuckDB file and a PostgreSQL serv
 server skip without RC_TEST_DATABASE_URL; each makes its own databases (copies of the migrated template)."""
 
 import re
-from datetime import date
+from datetime import date, datetime, time
 
+import pandas as pd
 import pytest
 
 from resilient.core import db, queries
+from resilient.core.scope import EVERYTHING
 from resilient.demo import office
 from resilient.ops import integrity
 from resilient.ops import join as joining
@@ -221,3 +223,47 @@ def test_the_command_moves_a_file_and_says_what_it_moved(first_office, postgres_
         assert "already joined" in capsys.readouterr().out
     finally:
         drop_postgres_database(url)
+
+
+@needs_postgres
+def test_an_office_joined_with_its_own_salt_is_still_found_by_id_number(first_office, second_office, district):
+    """Its residents' hashes were made with the office's salt; every lookup by ID number must use it there."""
+    from resilient.core.accounts import User
+    from resilient.daily import arrivals
+    from resilient.daily.arrivals import Arrival, Newcomer
+    from resilient.daily.rules import DailyError
+    from resilient.demo import examples, generator
+    from resilient.edge import health_codes
+    from resilient.imports import register as register_import
+    from resilient.imports.sheets import match_headers
+
+    joining.join(first_office, district, by="chief")
+    joining.join(second_office, district, by="chief", keep_office_salt=True)
+    source = db.connect(":memory:")  # the second office's register as its office holds it, full ID numbers
+    generator.generate(source, residents=2000, seed=7, as_of=AS_OF)
+    register = examples.register_by_resident(source, seed=8)
+    source.close()
+    register = register[register["社区"] == register["社区"].iloc[0]].drop(columns="社区").reset_index(drop=True)
+    community_id = district.execute("SELECT community_id FROM community WHERE name = '新桥'").fetchone()[0]
+    chief = User(0, "chief", "街道", "street_admin")
+
+    mapping, _ = match_headers(register.columns, register_import.REGISTER_FIELDS)
+    again = register_import.validate_register(district, register, mapping, community_id=community_id,
+                                              scope=EVERYTHING, today=AS_OF)
+    assert not again.problems and again.counts["created"] == 0, "the same register again makes no one new"
+
+    number, name = register.iloc[0]["身份证号"], register.iloc[0]["姓名"]
+    resident_id = district.execute("SELECT r.resident_id FROM resident r JOIN household h USING (household_id) "
+                                   "JOIN stairwell s USING (stairwell_id) JOIN building b USING (building_id) "
+                                   "JOIN compound c USING (compound_id) WHERE c.community_id = $c AND r.name = $n",
+                                   {"c": community_id, "n": name}).fetchall()
+    sheet = pd.DataFrame([{"身份证号": number, "健康码": "绿码", "日期": AS_OF.isoformat()}])
+    codes = health_codes.validate_sheet(district, chief, sheet, AS_OF)
+    assert not codes.problems and [r[1] for r in codes.rows] in [[r] for r, in resident_id]
+
+    household = district.execute("SELECT min(household_id) FROM household").fetchone()[0]
+    with pytest.raises(DailyError) as known:
+        arrivals.register(district, chief, Arrival(arrival_date=AS_OF, origin="abroad",
+                                                   newcomer=Newcomer(household, name, number)),
+                          now=datetime.combine(AS_OF, time(12)))
+    assert known.value.code == "arrivals.error.id_known"
