@@ -174,11 +174,12 @@ RETURNING contact_id;
 -- Everyone in the households of a case's linked contacts (in the viewer's scope), with the contact that brings
 -- each household in (the lowest degree) and any measure of theirs not yet released.
 WITH contact_home AS (
-    SELECT r.household_id, min(k.degree) AS degree, arg_min(k.contact_id, k.degree * 1000000 + k.contact_id)
-           AS contact_id
-    FROM close_contact k JOIN resident r ON r.resident_id = k.resident_id
-    WHERE k.case_id = $case_id
-    GROUP BY r.household_id
+    SELECT household_id, degree, contact_id FROM (
+        SELECT r.household_id, k.degree, k.contact_id,
+               row_number() OVER (PARTITION BY r.household_id ORDER BY k.degree, k.contact_id) AS rn
+        FROM close_contact k JOIN resident r ON r.resident_id = k.resident_id
+        WHERE k.case_id = $case_id) ranked
+    WHERE rn = 1
 )
 SELECT m.resident_id, m.name, m.household_id, ch.contact_id, ch.degree, h.building_id, b.name AS building,
        h.unit_no, h.room,

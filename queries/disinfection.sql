@@ -4,7 +4,7 @@
 INSERT INTO disinfection_area (building_id, kind, per_day, created_by, created_at)
 SELECT b.building_id, k.kind, $per_day, $created_by, $created_at
 FROM scoped_building($community_ids, $grid_ids, $household_ids) b
-CROSS JOIN (SELECT unnest($kinds) AS kind) k
+CROSS JOIN (SELECT unnest(CAST($kinds AS VARCHAR[])) AS kind) k
 WHERE ($community_id IS NULL OR b.community_id = $community_id)
   AND (k.kind <> 'lift' OR coalesce(b.floors, 0) >= $lift_from)
   AND NOT EXISTS (SELECT 1 FROM disinfection_area a WHERE a.building_id = b.building_id AND a.kind = k.kind)
@@ -46,7 +46,7 @@ SELECT a.area_id, a.building_id, a.kind, a.per_day, b.name AS building, b.compou
              AND active_on(m.start_date, m.released_at, $day)) OR EXISTS (
            SELECT 1 FROM external_case x
            WHERE x.building_id = a.building_id AND x.case_date <= $day
-             AND x.case_date > $day - CAST($case_days AS INTEGER)) AS near_case
+             AND x.case_date > CAST($day AS DATE) - CAST($case_days AS INTEGER)) AS near_case
 FROM disinfection_area a
 JOIN scoped_building($community_ids, $grid_ids, $household_ids) b ON b.building_id = a.building_id
 WHERE ($building_id IS NULL OR a.building_id = $building_id)

@@ -18,11 +18,13 @@ SELECT f.firm_id, f.community_id, f.name, f.kind, f.building_id, b.name AS build
 FROM scoped_firm($community_ids, $grid_ids, $household_ids) f
 LEFT JOIN building b ON b.building_id = f.building_id
 LEFT JOIN compound c ON c.compound_id = b.compound_id
-LEFT JOIN (SELECT * FROM firm_filing WHERE filed_on <= $today
-           QUALIFY row_number() OVER (PARTITION BY firm_id ORDER BY filed_on DESC, filing_id DESC) = 1) fl
+LEFT JOIN (SELECT * FROM (
+               SELECT *, row_number() OVER (PARTITION BY firm_id ORDER BY filed_on DESC, filing_id DESC) AS rn
+               FROM firm_filing WHERE filed_on <= $today) ranked WHERE rn = 1) fl
        ON fl.firm_id = f.firm_id
-LEFT JOIN (SELECT * FROM firm_pledge WHERE signed_on <= $today
-           QUALIFY row_number() OVER (PARTITION BY firm_id ORDER BY signed_on DESC, pledge_id DESC) = 1) pl
+LEFT JOIN (SELECT * FROM (
+               SELECT *, row_number() OVER (PARTITION BY firm_id ORDER BY signed_on DESC, pledge_id DESC) AS rn
+               FROM firm_pledge WHERE signed_on <= $today) ranked WHERE rn = 1) pl
        ON pl.firm_id = f.firm_id
 ORDER BY f.name, f.firm_id;
 
@@ -87,8 +89,9 @@ SELECT n.notice_id, n.firm_id, f.name AS firm, f.kind, n.issued_on, n.what, n.de
        ch.checked_on AS last_checked_on, ch.fixed AS last_fixed, ch.note AS last_note
 FROM firm_notice n
 JOIN scoped_firm($community_ids, $grid_ids, $household_ids) f ON f.firm_id = n.firm_id
-LEFT JOIN (SELECT * FROM firm_notice_check
-           QUALIFY row_number() OVER (PARTITION BY notice_id ORDER BY checked_on DESC, check_id DESC) = 1) ch
+LEFT JOIN (SELECT * FROM (
+               SELECT *, row_number() OVER (PARTITION BY notice_id ORDER BY checked_on DESC, check_id DESC) AS rn
+               FROM firm_notice_check) ranked WHERE rn = 1) ch
        ON ch.notice_id = n.notice_id
 WHERE ($firm_id IS NULL OR n.firm_id = $firm_id) AND n.issued_on <= $today
 ORDER BY overdue DESC, open DESC, n.deadline, n.notice_id;

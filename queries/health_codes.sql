@@ -54,10 +54,12 @@ WHERE list_contains($names, r.name);
 -- Residents in scope by current colour (as of $today: codes shown after it not yet), and codes written on
 -- $today, optionally narrowed to compounds.
 WITH latest AS (
-    SELECT resident_id, colour
-    FROM health_code
-    WHERE shown_on <= $today
-    QUALIFY row_number() OVER (PARTITION BY resident_id ORDER BY shown_on DESC, set_at DESC, code_id DESC) = 1
+    SELECT resident_id, colour FROM (
+        SELECT resident_id, colour,
+               row_number() OVER (PARTITION BY resident_id ORDER BY shown_on DESC, set_at DESC, code_id DESC) AS rn
+        FROM health_code
+        WHERE shown_on <= $today) ranked
+    WHERE rn = 1
 )
 SELECT 'colour:' || l.colour AS item, count(*) AS n
 FROM latest l
@@ -84,10 +86,12 @@ WHERE a.code_id IS NOT NULL AND a.handled_at IS NULL
 -- Buildings in scope with how many residents hold each current colour (codes shown up to $today), narrowed to
 -- compounds and to the chosen colours: the overview's filter. Counts only, no names.
 WITH latest AS (
-    SELECT resident_id, colour
-    FROM health_code
-    WHERE shown_on <= $today
-    QUALIFY row_number() OVER (PARTITION BY resident_id ORDER BY shown_on DESC, set_at DESC, code_id DESC) = 1
+    SELECT resident_id, colour FROM (
+        SELECT resident_id, colour,
+               row_number() OVER (PARTITION BY resident_id ORDER BY shown_on DESC, set_at DESC, code_id DESC) AS rn
+        FROM health_code
+        WHERE shown_on <= $today) ranked
+    WHERE rn = 1
 )
 SELECT h.building_id, c.name AS compound, b.name AS building,
        count(*) FILTER (WHERE l.colour = 'red') AS red,
@@ -99,7 +103,7 @@ JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.househol
 JOIN building b ON b.building_id = h.building_id
 JOIN compound c ON c.compound_id = h.compound_id
 WHERE ($compound_ids IS NULL OR list_contains($compound_ids, h.compound_id)) AND list_contains($colours, l.colour)
-GROUP BY ALL
+GROUP BY h.building_id, c.name, b.name
 ORDER BY red DESC, yellow DESC, c.name, b.name;
 
 -- name: health_code_history

@@ -68,8 +68,10 @@ JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.househol
 JOIN building b ON b.building_id = h.building_id
 JOIN compound c ON c.compound_id = h.compound_id
 LEFT JOIN resident r ON r.resident_id = p.resident_id
-LEFT JOIN (SELECT pass_id, direction, moved_at FROM pass_movement
-           QUALIFY row_number() OVER (PARTITION BY pass_id ORDER BY moved_at DESC, movement_id DESC) = 1) last
+LEFT JOIN (SELECT pass_id, direction, moved_at FROM (
+               SELECT pass_id, direction, moved_at,
+                      row_number() OVER (PARTITION BY pass_id ORDER BY moved_at DESC, movement_id DESC) AS rn
+               FROM pass_movement) ranked WHERE rn = 1) last
        ON last.pass_id = p.pass_id
 WHERE p.code = $code;
 
@@ -96,8 +98,11 @@ ORDER BY p.pass_id;
 -- name: passes_out_now
 -- Passes in scope whose last movement is out: who is out now, since when, through which gate.
 WITH last AS (
-    SELECT pass_id, gate_id, direction, moved_at FROM pass_movement
-    QUALIFY row_number() OVER (PARTITION BY pass_id ORDER BY moved_at DESC, movement_id DESC) = 1
+    SELECT pass_id, gate_id, direction, moved_at FROM (
+        SELECT pass_id, gate_id, direction, moved_at,
+               row_number() OVER (PARTITION BY pass_id ORDER BY moved_at DESC, movement_id DESC) AS rn
+        FROM pass_movement) ranked
+    WHERE rn = 1
 )
 SELECT p.pass_id, p.number, p.kind, p.plate, coalesce(r.name, p.holder_name) AS name, p.resident_id,
        p.household_id, c.name AS compound, b.name AS building, h.unit_no, h.room, l.gate_id, g.name AS gate,
@@ -115,8 +120,11 @@ ORDER BY l.moved_at, p.pass_id;
 -- name: passes_gate_counts
 -- Each gate in scope with its scans today (out, in) and the passes whose last movement went out through it.
 WITH last AS (
-    SELECT pass_id, gate_id, direction FROM pass_movement WHERE moved_at <= $now
-    QUALIFY row_number() OVER (PARTITION BY pass_id ORDER BY moved_at DESC, movement_id DESC) = 1
+    SELECT pass_id, gate_id, direction FROM (
+        SELECT pass_id, gate_id, direction,
+               row_number() OVER (PARTITION BY pass_id ORDER BY moved_at DESC, movement_id DESC) AS rn
+        FROM pass_movement WHERE moved_at <= $now) ranked
+    WHERE rn = 1
 )
 SELECT g.gate_id, g.name, c.name AS compound, g.lon, g.lat, g.active,
        CAST((SELECT count(*) FROM pass_movement m WHERE m.gate_id = g.gate_id AND m.direction = 'out'

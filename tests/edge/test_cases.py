@@ -17,6 +17,8 @@ from resilient.edge.cases import CasesError
 from resilient.imports.sheets import read_table
 from tests.conftest import NOW, TODAY
 
+pytestmark = pytest.mark.both_backends
+
 LEADER = User(1, "leader", "社区书记", "community_leader", 1)
 GRID = User(2, "grid1", "网格员甲", "grid_worker", 1, staff_id=1)
 HEADER = "日期,病例号,分型,性别,年龄,市,区,居住地,经度,纬度"

@@ -13,6 +13,8 @@ from resilient.ops import integrity
 from resilient.places import setup
 from tests.conftest import TODAY
 
+pytestmark = pytest.mark.both_backends
+
 LEADER = User(1, "leader", "社区书记", "community_leader", community_id=1)
 GRID1 = User(2, "grid1", "网格员甲", "grid_worker", community_id=1, staff_id=1)
 GRID2 = User(3, "grid2", "网格员乙", "grid_worker", community_id=1, staff_id=2)

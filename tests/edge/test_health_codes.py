@@ -14,6 +14,8 @@ from resilient.edge import health_codes
 from resilient.edge.health_codes import HealthCodeError
 from tests.conftest import NOW, TODAY
 
+pytestmark = pytest.mark.both_backends
+
 LEADER = User(1, "leader", "社区书记", "community_leader", community_id=1)
 GRID1 = User(2, "grid1", "网格员甲", "grid_worker", community_id=1, staff_id=1)
 DOCTOR = User(4, "doctor", "医生", "doctor", community_id=1, staff_id=3)

@@ -12,6 +12,8 @@ from resilient.edge import cases, tracing
 from resilient.edge.cases import CasesError
 from tests.conftest import NOW, TODAY
 
+pytestmark = pytest.mark.both_backends
+
 LEADER = User(1, "leader", "社区书记", "community_leader", 1)
 DOCTOR = User(3, "doctor", "医生", "doctor", 1)
 ID_3 = "32040219800101001" + ids.check_digit("32040219800101001")

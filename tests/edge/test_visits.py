@@ -14,6 +14,8 @@ from resilient.edge import visits
 from resilient.edge.passes import PassError
 from tests.conftest import NOW, TODAY
 
+pytestmark = pytest.mark.both_backends
+
 LEADER = User(1, "leader", "社区书记", "community_leader", community_id=1)
 GRID1 = User(2, "grid1", "网格员甲", "grid_worker", community_id=1, staff_id=1)
 GRID2 = User(3, "grid2", "网格员乙", "grid_worker", community_id=1, staff_id=2)
