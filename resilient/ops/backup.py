@@ -282,6 +282,14 @@ def zip_folder(folder: Path) -> bytes:
     return buffer.getvalue()
 
 
+def kept_by_the_server(con) -> bool:
+    """A shared PostgreSQL database is backed up and restored on its server (pg_dump, a standby), not by one of
+    the app processes: a restore "at the next start" of one process would replace nothing there."""
+    from resilient.core import pg
+
+    return pg.is_postgres(con)
+
+
 def backup_zip(con: duckdb.DuckDBPyConnection, *, actor, now: datetime | None = None,
                key: bytes | None = None) -> bytes:
     """The same backup as a zip file, for a download button; nothing stays on the server's disk."""

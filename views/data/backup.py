@@ -15,6 +15,12 @@ admin = session.require_administrator()
 database = session.database()
 
 st.title(tr("backup.title"))
+if backup.kept_by_the_server(database.cursor()):
+    st.info(tr("backup.on_server"))
+    st.code("pg_dump --format=custom --file=district-$(date +%Y%m%d-%H%M).dump \"$RC_DATABASE_URL\"\n"
+            "pg_restore --clean --if-exists --dbname=\"$RC_DATABASE_URL\" district-YYYYMMDD-HHMM.dump",
+            language="bash")
+    st.stop()
 st.caption(tr("backup.intro"))
 st.download_button(tr("backup.download"), key="backup_zip", mime="application/zip", type="primary",
                    data=lambda: backup.backup_zip(database.cursor(), actor=admin),
