@@ -17,7 +17,8 @@ WHERE lower(email) = lower($email) AND active;
 INSERT INTO app_user (user_id, username, display_name, password_hash, email, role, community_id, staff_id,
                       volunteer_id, created_at, password_changed_at)
 SELECT coalesce(max(user_id), 0) + 1, $username, $display_name, $password_hash, $email, $role, $community_id,
-       $staff_id, $volunteer_id, $now, CASE WHEN $password_hash IS NULL THEN NULL ELSE $now END
+       $staff_id, $volunteer_id, CAST($now AS TIMESTAMP),
+       CASE WHEN $password_hash IS NULL THEN NULL ELSE CAST($now AS TIMESTAMP) END
 FROM app_user
 RETURNING user_id;
 

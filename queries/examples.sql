@@ -47,8 +47,8 @@ SELECT co.name AS community, s.name, s.phone, s.role,
 FROM staff s
 JOIN community co USING (community_id)
 LEFT JOIN grid_cell g ON g.grid_worker_id = s.staff_id
-GROUP BY ALL
-ORDER BY min(s.staff_id);
+GROUP BY s.staff_id, co.name, s.name, s.phone, s.role
+ORDER BY s.staff_id;
 
 -- name: example_volunteers
 -- Every volunteer as a volunteer sheet gives them: home compound and building, capacity, status.

@@ -148,7 +148,8 @@ m AS (
 ),
 dates AS (
     SELECT
-        count(*) FILTER (WHERE created_at > $now - INTERVAL '24 hours' AND created_at <= $now) AS new_24h
+        count(*) FILTER (WHERE created_at > CAST($now AS TIMESTAMP) - INTERVAL '24 hours'
+                               AND created_at <= CAST($now AS TIMESTAMP)) AS new_24h
     FROM m
 ),
 active AS (SELECT * FROM active_by_category(r, $today, NULL))

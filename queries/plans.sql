@@ -40,12 +40,12 @@ WHERE s.round_id = $round_id;
 -- name: plans_planned_over_time
 -- People the stored plan expects per 15 minutes, by the start of their group's slot, counting only the groups of
 -- stairwells in the viewer's scope (a grid worker's curve is their cells').
-SELECT time_bucket(INTERVAL 15 MINUTE, q.slot_start) AS bin_start, CAST(sum(q.people) AS INTEGER) AS planned
+SELECT time_bucket(INTERVAL '15 minutes', q.slot_start) AS bin_start, CAST(sum(q.people) AS INTEGER) AS planned
 FROM batch q
 JOIN stairwell s USING (stairwell_id)
 JOIN scoped_building($community_ids, $grid_ids, $household_ids) b ON b.building_id = s.building_id
 WHERE q.round_id = $round_id
-GROUP BY ALL
+GROUP BY 1
 ORDER BY bin_start;
 
 -- name: plans_site_change

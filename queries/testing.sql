@@ -170,7 +170,7 @@ people AS (
     GROUP BY h.stairwell_id
 )
 SELECT p.stairwell_id, st.building_id, p.expected, p.sampled,
-       round(p.sampled / nullif(p.expected, 0), 4) AS share,
+       round(CAST(p.sampled AS NUMERIC) / nullif(p.expected, 0), 4) AS share,
        ST_AsGeoJSON(coalesce(st.geom, CASE WHEN ST_Dimension(b.geom) = 0 THEN b.geom END)) AS geojson
 FROM people p
 JOIN stairwell st USING (stairwell_id)
@@ -179,12 +179,12 @@ ORDER BY st.building_id, p.stairwell_id;
 
 -- name: testing_samples_over_time
 -- Swabs of the round from people in scope per 15 minutes (bins with none are absent).
-SELECT time_bucket(INTERVAL 15 MINUTE, s.taken_at) AS bin_start, count(*) AS samples
+SELECT time_bucket(INTERVAL '15 minutes', s.taken_at) AS bin_start, count(*) AS samples
 FROM sample s
 JOIN resident r USING (resident_id)
 JOIN scoped_household($community_ids, $grid_ids, $household_ids) h USING (household_id)
 WHERE s.round_id = $round_id
-GROUP BY ALL
+GROUP BY 1
 ORDER BY bin_start;
 
 -- name: testing_site_queues
@@ -192,12 +192,13 @@ ORDER BY bin_start;
 -- last 30 minutes, open tubes.
 SELECT x.site_id, x.name,
        (SELECT count(*) FROM batch q WHERE q.site_id = x.site_id AND q.round_id = $round_id
-            AND q.slot_start < $now + INTERVAL 30 MINUTE AND q.slot_end > $now) AS groups_due,
+            AND q.slot_start < CAST($now AS TIMESTAMP) + INTERVAL '30 minutes' AND q.slot_end > CAST($now AS TIMESTAMP)) AS groups_due,
        (SELECT CAST(coalesce(sum(q.people), 0) AS INTEGER) FROM batch q WHERE q.site_id = x.site_id
-            AND q.round_id = $round_id AND q.slot_start < $now + INTERVAL 30 MINUTE AND q.slot_end > $now)
+            AND q.round_id = $round_id AND q.slot_start < CAST($now AS TIMESTAMP) + INTERVAL '30 minutes' AND q.slot_end > CAST($now AS TIMESTAMP))
            AS people_due,
        (SELECT count(*) FROM sample p WHERE p.site_id = x.site_id AND p.round_id = $round_id
-            AND p.taken_at > $now - INTERVAL 30 MINUTE AND p.taken_at <= $now) AS sampled_30min,
+            AND p.taken_at > CAST($now AS TIMESTAMP) - INTERVAL '30 minutes'
+            AND p.taken_at <= CAST($now AS TIMESTAMP)) AS sampled_30min,
        (SELECT count(*) FROM tube u WHERE u.site_id = x.site_id AND u.round_id = $round_id
             AND u.closed_at IS NULL) AS open_tubes
 FROM sampling_site x

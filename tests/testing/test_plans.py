@@ -5,12 +5,15 @@ real community; the plan curve and the queues in the viewer's scope and the next
 from datetime import datetime, timedelta
 
 import pandas as pd
+import pytest
 
 from resilient.testing import desk, plans
 from resilient.testing import rounds as testing
 from tests.conftest import TODAY
 from tests.testing import test_testing
 from tests.testing.test_testing import START, fingerprint, refused, scope_of
+
+pytestmark = pytest.mark.both_backends
 
 town = test_testing.town
 BEFORE = START - timedelta(hours=1)  # when the fixture's round was planned

@@ -4,6 +4,7 @@ the owner accepts one (a new version, every other group as it was) or declines i
 from datetime import timedelta
 
 import pandas as pd
+import pytest
 
 from resilient.core import roles
 from resilient.testing import desk, plans, proposals
@@ -12,6 +13,8 @@ from tests.conftest import TODAY
 from tests.testing import test_testing
 from tests.testing.test_plans import BEFORE, stored
 from tests.testing.test_testing import START, fingerprint, refused, scope_of, site_people
+
+pytestmark = pytest.mark.both_backends
 
 town = test_testing.town
 

@@ -14,6 +14,8 @@ from resilient.testing import rounds as testing
 from resilient.testing.rounds import TestingError
 from tests.conftest import TODAY
 
+pytestmark = pytest.mark.both_backends
+
 START = datetime(2026, 11, 23, 6, 0)
 ADMIN = User(1, "admin", "管理员", "street_admin")
 VIEWER = User(5, "viewer", "观察员", "viewer", community_id=1)

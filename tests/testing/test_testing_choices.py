@@ -14,6 +14,8 @@ from tests.conftest import TODAY
 from tests.testing import test_testing
 from tests.testing.test_testing import scope_of
 
+pytestmark = pytest.mark.both_backends
+
 town = test_testing.town
 
 

@@ -52,3 +52,8 @@ CREATE INDEX resident_household_id_ref ON resident (household_id);
 CREATE INDEX control_measure_resident_id_ref ON control_measure (resident_id);
 CREATE INDEX volunteer_community_id_ref ON volunteer (community_id);
 CREATE INDEX volunteer_home_building_id_ref ON volunteer (home_building_id);
+
+-- DuckDB's time_bucket(width, ts) for a width of days or less: bins counted from DuckDB's own origin, Monday
+-- 3 January 2000 (the charts' 15-minute bins).
+CREATE FUNCTION time_bucket(width interval, ts timestamp) RETURNS timestamp
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT date_bin(width, ts, TIMESTAMP '2000-01-03') $$;
