@@ -29,13 +29,18 @@ _databases = itertools.count(1)
 
 
 def pytest_generate_tests(metafunc):
-    """Tests marked both_backends get a DuckDB and a PostgreSQL run of every fixture built on `con`."""
-    if "con" not in metafunc.fixturenames:
+    """Tests marked both_backends get a DuckDB and a PostgreSQL run of every fixture built on `con` or on the
+    read-only demo (`demo_db`); a test that takes both gets each pair on one backend."""
+    names = [n for n in ("con", "demo_db") if n in metafunc.fixturenames]
+    if not names:
         return
     backends = ["duckdb"]
     if TEST_DATABASE_URL and metafunc.definition.get_closest_marker("both_backends"):
         backends.append("postgres")
-    metafunc.parametrize("con", backends, indirect=True)
+    if len(names) == 1:
+        metafunc.parametrize(names[0], backends, indirect=True)
+    else:
+        metafunc.parametrize(names, [(b, b) for b in backends], indirect=True, ids=backends)
 
 
 def _server(database: str = "postgres"):
@@ -133,12 +138,28 @@ def small(con):
 
 
 @pytest.fixture(scope="session")
-def demo_db():
+def demo_duckdb():
     """The demo community as the app builds it, generated once for all tests that only read it."""
     connection = db.connect(":memory:")
     counts = office.build(connection, residents=15_000, seed=42, as_of=TODAY)
     yield connection, counts
     connection.close()
+
+
+@pytest.fixture(scope="session")
+def demo_db(request, demo_duckdb):
+    """(connection, counts) of that demo; on PostgreSQL the same rows and ids copied into a database of its own."""
+    if getattr(request, "param", "duckdb") != "postgres":
+        yield demo_duckdb
+        return
+    from tests.testing import demo_town
+
+    url = postgres_database(request.getfixturevalue("postgres_template"))
+    connection = db.connect(url)
+    demo_town.copy_into(demo_duckdb[0], connection)
+    yield connection, demo_duckdb[1]
+    connection.close()
+    drop_postgres_database(url)
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,12 @@ import pytest
 from resilient.core import accounts, audit, masking, roles
 from resilient.core.accounts import AccountError
 from resilient.demo import database as demo_database
-from resilient.demo import generator as demo
+from resilient.demo import generator
 from resilient.places import measures, people
 from tests.conftest import NOW, TODAY
+from tests.testing import demo_town as demo
+
+pytestmark = pytest.mark.both_backends
 
 
 @pytest.fixture
@@ -180,7 +183,7 @@ def test_create_admin_command(tmp_path, monkeypatch, capsys):
 
     con = db.connect(path)
     assert accounts.authenticate(con, "chief", "a-strong-password", NOW).role == "street_admin"
-    assert not demo.is_demo(con)
+    assert not generator.is_demo(con)
 
 
 def scope_residents(con, scope):

@@ -17,6 +17,8 @@ from resilient.coverage.volunteers import CoverageError, CoverageSettings
 from resilient.demo import generator as demo
 from tests.conftest import NOW, TODAY
 
+pytestmark = pytest.mark.both_backends
+
 LEADER = User(1, "leader", "社区书记", "community_leader", community_id=1)
 VIEWER = User(2, "viewer", "查看", "viewer", community_id=1)
 VOLUNTEER = User(3, "vol1", "志愿者一", "volunteer", community_id=1, volunteer_id=1)

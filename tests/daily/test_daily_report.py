@@ -18,6 +18,8 @@ from resilient.testing import rounds as testing
 from tests.conftest import NOW, TODAY
 from tests.daily.test_checks import add_home_measures
 
+pytestmark = pytest.mark.both_backends
+
 LEADER = User(1, "leader", "社区书记", "community_leader", community_id=1)
 GRID1 = User(2, "grid1", "网格员甲", "grid_worker", community_id=1, staff_id=1)
 GRID2 = User(5, "grid2", "网格员乙", "grid_worker", community_id=1, staff_id=2)

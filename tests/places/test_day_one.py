@@ -21,6 +21,8 @@ from resilient.ops import integrity
 from resilient.places import measures, setup
 from tests.footprint_files import REALDATA, realdata_zip
 
+pytestmark = pytest.mark.both_backends
+
 ADMIN = User(90, "chief", "街道管理员", "street_admin")
 TODAY = date(2026, 11, 23)
 
