@@ -20,7 +20,8 @@ from resilient.daily.rules import PERIODS
 from resilient.demo import database as demo_database
 from resilient.demo import office
 from resilient.places import measures
-from tests.conftest import NOW, ROOT, TODAY, demo_account
+from tests.conftest import NOW, ROOT, TEST_DATABASE_URL, TODAY, demo_account, drop_postgres_database, postgres_database
+from tests.testing import demo_town
 
 LANGS = ("zh", "en")
 
@@ -33,10 +34,22 @@ def built():
     return con
 
 
-@pytest.fixture(scope="module")
-def demo():
-    """Read only: the tests that write take fresh_demo."""
+@pytest.fixture(scope="module", params=["duckdb", "postgres"])
+def demo(request):
+    """Read only: the tests that write take fresh_demo. On PostgreSQL the same rows and ids, copied in."""
     con = built()
+    if request.param == "postgres":
+        if not TEST_DATABASE_URL:
+            con.close()
+            pytest.skip("a PostgreSQL check: set RC_TEST_DATABASE_URL")
+        url = postgres_database(request.getfixturevalue("postgres_template"))
+        shared = db.connect(url)
+        demo_town.copy_into(con, shared)
+        con.close()
+        yield shared
+        shared.close()
+        drop_postgres_database(url)
+        return
     yield con
     con.close()
 
