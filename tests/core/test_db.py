@@ -13,14 +13,16 @@ def tables(con):
     return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
 
 
+@pytest.mark.both_backends
 def test_empty_database_gets_every_migration(con):
     versions = [r[0] for r in con.execute("SELECT version FROM schema_migration ORDER BY 1").fetchall()]
-    assert versions == [n for n, _, _ in db.available_migrations()]
+    assert versions == [n for n, _, _ in db.available_migrations(db.migrations_dir(con))]
     assert {"community", "grid_cell", "building", "stairwell", "household", "resident", "control_measure",
             "staff", "volunteer", "compound", "meta"} <= tables(con)
     assert db.migrate(con) == []  # nothing left to apply
 
 
+@pytest.mark.both_backends
 def test_spatial_is_loaded_offline(con):
     assert con.execute("SELECT ST_Area(ST_GeomFromText('POLYGON((0 0,2 0,2 1,0 1,0 0))'))").fetchone()[0] == 2
 
@@ -46,9 +48,10 @@ def test_existing_file_upgrades_without_losing_data(tmp_path):
     con.close()
 
 
+@pytest.mark.both_backends
 def test_failing_migration_leaves_nothing_half_done(tmp_path, con):
     broken = tmp_path / "m"
-    shutil.copytree(MIGRATIONS_DIR, broken)
+    shutil.copytree(db.migrations_dir(con), broken)
     number = len(db.available_migrations()) + 1
     (broken / f"{number:03d}_broken.sql").write_text(
         "CREATE TABLE half (id INTEGER); SELECT * FROM no_such_table;", encoding="utf-8")
@@ -68,6 +71,7 @@ def test_migration_numbering_is_checked(tmp_path):
         db.available_migrations(tmp_path)
 
 
+@pytest.mark.both_backends
 def test_transaction_rolls_back_on_error(con):
     con.execute("INSERT INTO community VALUES (1, 'x', NULL, NULL)")
     with pytest.raises(ValueError):
@@ -77,6 +81,7 @@ def test_transaction_rolls_back_on_error(con):
     assert con.execute("SELECT count(*) FROM community").fetchone()[0] == 1
 
 
+@pytest.mark.both_backends
 def test_retrying_starts_over_after_a_write_conflict_and_says_busy_at_last(con):
     calls = []
 
