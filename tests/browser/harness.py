@@ -183,6 +183,19 @@ class Visit:
         self.wait_idle()
         return self.page
 
+    def go(self, path: str) -> Page:
+        """Open a page from the sidebar and wait until it has replaced the one before: right after the click the
+        old page still reports idle, so waiting for idle alone can act on the old page, or on half the new one."""
+        heading = self.page.locator("h1").first
+        before = heading.inner_text() if heading.count() else ""
+        self.page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]').first.click()
+        self.page.wait_for_url(f"**/{path}", timeout=WAIT_MS)
+        if before:
+            expect(heading).not_to_have_text(before, timeout=WAIT_MS)
+        self.page.wait_for_timeout(300)
+        self.wait_idle()
+        return self.page
+
     def wait_idle(self) -> None:
         self.page.wait_for_selector(APP_IDLE, timeout=WAIT_MS)
         expect(self.page.locator("h1").first).to_be_visible(timeout=WAIT_MS)

@@ -246,10 +246,10 @@ def test_real_footprints_preview_on_the_map(desktop: Visit, tmp_path):
     upload.write_bytes(realdata_zip())
     with desktop.explained():
         page = desktop.open("leader")
-        page.locator('[data-testid="stSidebarNav"] a[href$="/imports"]').first.click()
-        desktop.wait_idle()
+        desktop.go("imports")
         page.get_by_role("tab", name="楼栋轮廓").click()
-        page.locator('[data-testid="stFileUploader"] input[type="file"]').last.set_input_files(str(upload))
+        shown = page.locator('[role="tabpanel"]:visible')  # every tab's uploader is in the page, hidden or not
+        shown.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(upload))
         expect(page.get_by_text("chongqing_buildings.zip：54 个图形")).to_be_visible(timeout=WAIT_MS)
         desktop.wait_idle()
         expect(page.get_by_text("这很可能是别处的文件").first).to_be_visible(timeout=WAIT_MS)
@@ -261,8 +261,7 @@ def test_testing_progress_map_and_the_phone_desk(desktop: Visit, phone: Visit):
     """The stairwell progress map of a planned round, and the sampling desk at 390 px."""
     with desktop.explained():
         page = desktop.open("leader")
-        page.locator('[data-testid="stSidebarNav"] a[href$="/testing"]').first.click()
-        desktop.wait_idle()
+        desktop.go("testing")
         page.locator('[data-testid="stButtonGroup"] button').filter(has_text="进度").first.click()
         desktop.wait_idle()
         expect(desktop.map.locator(SHAPES).first).to_be_visible(timeout=WAIT_MS)
@@ -283,8 +282,7 @@ def test_coverage_gap_map_and_the_volunteers_phone_list(desktop: Visit, phone: V
     """The coverage-gap map with volunteers on it, and a volunteer's list at 390 px."""
     with desktop.explained():
         page = desktop.open("leader")
-        page.locator('[data-testid="stSidebarNav"] a[href$="/coverage"]').first.click()
-        desktop.wait_idle()
+        desktop.go("coverage")
         # Every building, then the volunteers' dots: at least one shape more than there are buildings.
         expect(desktop.map.locator(SHAPES).nth(desktop.server.buildings)).to_be_attached(timeout=WAIT_MS)
         expect(desktop.map.locator(".rc-legend")).to_have_count(2, timeout=WAIT_MS)
@@ -303,8 +301,7 @@ def _phone_page(phone: Visit, username: str, path: str):
     page = phone.open(username)
     page.locator('[data-testid="stSidebarCollapsedControl"] button, [data-testid="stExpandSidebarButton"]') \
         .first.click()
-    page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]').first.click()
-    phone.wait_idle()
+    phone.go(path)
     opener = page.locator('[data-testid="stSidebarCollapsedControl"] button, [data-testid="stExpandSidebarButton"]')
     close = page.locator('[data-testid="stSidebarCollapseButton"] button, [data-testid="stSidebarCollapseButton"]')
     for _ in range(10):  # it may still be sliding in
@@ -327,8 +324,7 @@ def test_check_list_on_a_phone_and_the_daily_report(desktop: Visit, phone: Visit
         phone.screenshot("10-checks-phone.png")
     with desktop.explained():
         page = desktop.open("leader")
-        page.locator('[data-testid="stSidebarNav"] a[href$="/report"]').first.click()
-        desktop.wait_idle()
+        desktop.go("report")
         expect(page.locator("h1").first).to_have_text("日报", timeout=WAIT_MS)
         expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible(timeout=WAIT_MS)
         expect(page.locator(EXCEPTION)).to_have_count(0)

@@ -22,8 +22,7 @@ def open_desk(visit: Visit, k: int) -> None:
     page = visit.open(ACCOUNTS[k % len(ACCOUNTS)])
     page.locator('[data-testid="stSidebarCollapsedControl"] button, [data-testid="stExpandSidebarButton"]') \
         .first.click()
-    page.locator('[data-testid="stSidebarNav"] a[href$="/testing"]').first.click()
-    visit.wait_idle()
+    visit.go("testing")
     close = page.locator('[data-testid="stSidebarCollapseButton"] button, [data-testid="stSidebarCollapseButton"]')
     if close.first.is_visible():
         close.first.click()
