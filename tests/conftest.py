@@ -29,9 +29,10 @@ _databases = itertools.count(1)
 
 
 def pytest_generate_tests(metafunc):
-    """Tests marked both_backends get a DuckDB and a PostgreSQL run of every fixture built on `con` or on the
-    read-only demo (`demo_db`); a test that takes both gets each pair on one backend."""
-    names = [n for n in ("con", "demo_db") if n in metafunc.fixturenames]
+    """Tests marked both_backends get a DuckDB and a PostgreSQL run of every fixture built on `con`, on the
+    read-only demo (`demo_db`) or on the page tests' demo (`page_db`); a test that takes two gets each pair on one
+    backend."""
+    names = [n for n in ("con", "demo_db", "page_db") if n in metafunc.fixturenames]
     if not names:
         return
     backends = ["duckdb"]
@@ -178,17 +179,55 @@ def page_template(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="session")
+def page_template_postgres(page_template, postgres_template):
+    """The same demo community on PostgreSQL (the same rows and ids), a template each page test copies."""
+    from resilient.core import pg
+    from tests.testing import demo_town
+
+    url = postgres_database(postgres_template)
+    source, target = db.connect(page_template, migrate_schema=False), db.connect(url)
+    try:
+        demo_town.copy_into(source, target)
+    finally:
+        source.close()
+        target.close()
+    pg.close_pool(url)  # a template copies only with nobody connected to it
+    yield url.rsplit("/", 1)[1]
+    drop_postgres_database(url)
+
+
 @pytest.fixture
-def page_db(page_template, tmp_path):
+def page_db(request, page_template, tmp_path):
+    """The page tests' own copy of the demo: a DuckDB file, or (both_backends) a PostgreSQL database's URL.
+    Either opens with db.connect and with open_page."""
+    if getattr(request, "param", "duckdb") == "postgres":
+        url = postgres_database(request.getfixturevalue("page_template_postgres"))
+        yield url
+        drop_postgres_database(url)
+        return
     path = tmp_path / "community.duckdb"
     shutil.copy(page_template, path)
-    return path
+    yield path
 
 
 def open_page(path, monkeypatch, username: str, page: str, lang: str = "zh"):
-    """An AppTest session on the database at `path`, signed in as a demo account, on `page`, in `lang`."""
-    monkeypatch.setenv("RC_DB_PATH", str(path))
+    """An AppTest session on the database at `path` (a file, or a postgresql:// URL), signed in as a demo
+    account, on `page`, in `lang`."""
+    use_database(path, monkeypatch)
     return signed_in_on(page, username, lang)
+
+
+def use_database(path, monkeypatch) -> None:
+    """Point the app at `path`: RC_DATABASE_URL for a postgresql:// URL, else RC_DB_PATH for a DuckDB file."""
+    from resilient.core import pg
+
+    if pg.is_url(path):
+        monkeypatch.setenv("RC_DATABASE_URL", str(path))
+        monkeypatch.delenv("RC_DB_PATH", raising=False)
+    else:
+        monkeypatch.setenv("RC_DB_PATH", str(path))
+        monkeypatch.delenv("RC_DATABASE_URL", raising=False)
 
 
 def signed_in_on(page: str, username: str, lang: str = "zh"):

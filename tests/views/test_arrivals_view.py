@@ -9,6 +9,8 @@ from resilient.daily import arrivals
 from tests import conftest
 from tests.conftest import button, button_group, choose, demo_account, demo_day
 
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
+
 
 @pytest.fixture
 def database(page_db):
@@ -157,7 +159,8 @@ def gate_csv(rows) -> bytes:
 def unique_flats(path, n):
     """Flats whose building, stairwell and room are unique in the community (a gate sheet names no compound)."""
     rows = query(path, """SELECT b.name, s.unit_no, h.room FROM household h JOIN stairwell s USING (stairwell_id)
-        JOIN building b USING (building_id) GROUP BY ALL HAVING count(*) = 1 ORDER BY 1, 2, 3 LIMIT $n""", {"n": n})
+        JOIN building b USING (building_id) GROUP BY b.name, s.unit_no, h.room HAVING count(*) = 1
+        ORDER BY 1, 2, 3 LIMIT $n""", {"n": n})
     return [f"{int(b.removesuffix('栋'))}-{u}-{r}" for b, u, r in rows]
 
 

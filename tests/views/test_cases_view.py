@@ -10,6 +10,8 @@ from resilient.core import db
 from tests.conftest import demo_day, open_page
 from views.maps import overview_outside
 
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
+
 PAGE = "views/edge/cases.py"
 OVERVIEW = "views/maps/overview.py"
 

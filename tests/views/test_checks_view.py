@@ -8,6 +8,8 @@ from resilient.core import config, db
 from tests import conftest
 from ui.kit import PAGE_ROWS
 
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
+
 
 @pytest.fixture
 def database(page_db):

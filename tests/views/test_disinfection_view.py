@@ -1,7 +1,11 @@
 """The disinfection page under AppTest: a building's areas as buttons, one tap marks a round, a second is said."""
 
+import pytest
+
 from resilient.core import db
 from tests import conftest
+
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
 
 PAGE = "views/edge/disinfection.py"
 

@@ -7,6 +7,8 @@ import pytest
 from resilient.core import db
 from tests import conftest
 
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
+
 
 def query(path, sql, params=None):
     con = db.connect(path)

@@ -9,6 +9,8 @@ from resilient.daily.arrivals import Arrival
 from tests import conftest
 from tests.conftest import demo_account
 
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
+
 
 def query(path, sql, params=None):
     con = db.connect(path)

@@ -4,9 +4,12 @@ a bad row is named row by row and writes nothing, the counts carry their definit
 import io
 
 import pandas as pd
+import pytest
 
 from resilient.core import db
 from tests import conftest
+
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
 
 PAGE = "views/edge/health_codes.py"
 

@@ -4,8 +4,12 @@ Streamlit 1.67 folds its sidebar after a navigation click only when the user age
 (`deviceType === "mobile"`); the app adds a script that does it for any screen narrower than the breakpoint
 where the sidebar lies over the page. The browser itself is checked with a screenshot at 390 px."""
 
+import pytest
+
 from tests.conftest import open_page
 from ui import kit
+
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
 
 
 def test_signed_in_pages_carry_the_script_that_folds_the_menu(page_db, monkeypatch):

@@ -10,6 +10,8 @@ from resilient.places import measures
 from resilient.places.measures import Filters
 from tests.conftest import demo_account, demo_day, open_page
 
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
+
 PAGE = "views/maps/overview.py"
 NO_CLICK = {"last_active_drawing": None, "last_object_clicked": None}
 

@@ -11,6 +11,8 @@ from tests import conftest
 from tests.conftest import button, choose, demo_account, demo_day
 from tests.views.test_views import map_elements
 
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
+
 PAGE = "views/supplies/pickup.py"
 
 

@@ -12,6 +12,8 @@ from tests.conftest import open_page
 from tests.views.test_imports_view import open_imports, town  # noqa: F401 (a fixture)
 from views.data import imports_outlines
 
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
+
 PAGES = ["views/maps/overview.py", "views/maps/testing.py", "views/maps/coverage.py", "views/data/setup.py",
          "views/supplies/pickup.py",
          "views/data/buildings.py"]

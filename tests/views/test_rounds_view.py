@@ -9,8 +9,10 @@ from streamlit.testing.v1 import AppTest
 from resilient.core import config, db, roles
 from resilient.supplies import door, rounds
 from tests import conftest
-from tests.conftest import ROOT, button, demo_account, demo_day
+from tests.conftest import ROOT, button, demo_account, demo_day, use_database
 from tests.views.test_views import map_elements, sign_in
+
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
 
 PAGE = "views/supplies/rounds.py"
 
@@ -91,7 +93,7 @@ def test_the_page_speaks_english(page_db, monkeypatch):
 
 @pytest.mark.parametrize("username", ["doctor"])
 def test_other_roles_do_not_get_the_page(page_db, monkeypatch, username):
-    monkeypatch.setenv("RC_DB_PATH", str(page_db))
+    use_database(page_db, monkeypatch)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
     sign_in(at, username)

@@ -8,6 +8,8 @@ requests page's own counts.
 
 from datetime import timedelta
 
+import pytest
+
 from resilient.core import config, db, roles
 from resilient.daily import report as daily_report
 from resilient.supplies import door
@@ -15,6 +17,8 @@ from resilient.supplies import requests as rq
 from tests import conftest
 from tests.conftest import button, demo_account
 from tests.views.test_supplies_requests import first_flat, flat_buttons
+
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
 
 REQUESTS, ROUNDS = "views/supplies/requests.py", "views/supplies/rounds.py"
 DELIVERIES, REPORT = "views/supplies/deliveries.py", "views/daily/report.py"

@@ -9,6 +9,8 @@ from tests import conftest
 from tests.conftest import button, choose
 from tests.views.test_arrivals_view import query, user_and_scope
 
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
+
 PAGE = "views/supplies/store.py"
 
 

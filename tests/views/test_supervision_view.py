@@ -9,8 +9,10 @@ from streamlit.testing.v1 import AppTest
 from resilient.core import config, db, roles
 from resilient.daily import rules as daily
 from resilient.daily import supervision, teams
-from tests.conftest import ROOT, button, button_group, choose, demo_account, signed_in_on
+from tests.conftest import ROOT, button, button_group, choose, demo_account, signed_in_on, use_database
 from tests.views.test_views import sign_in
+
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
 
 PAGE = "views/daily/supervision.py"
 
@@ -25,7 +27,7 @@ def database(page_db, monkeypatch):
     con.close()
     evening = datetime.combine(day, time(20, 0))
     monkeypatch.setattr(config, "now", lambda: evening)
-    monkeypatch.setenv("RC_DB_PATH", str(path))
+    use_database(path, monkeypatch)
     return path
 
 

@@ -1,11 +1,15 @@
 """The requests and delivery pages under AppTest: a grid worker enters a request in two taps, a volunteer marks
 one delivered, and the pages say plainly when there is nothing (no buildings, no flats, no requests)."""
 
+import pytest
+
 from resilient.core import config, db, roles
 from resilient.places import places
 from resilient.supplies import requests as rq
 from tests import conftest
 from tests.conftest import demo_account
+
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
 
 REQUESTS, DELIVERIES = "views/supplies/requests.py", "views/supplies/deliveries.py"
 

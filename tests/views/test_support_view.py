@@ -9,6 +9,8 @@ from resilient.coverage import support
 from tests import conftest
 from tests.conftest import demo_account, demo_day
 
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
+
 PAGE = "views/supplies/support.py"
 REASON_WORDS = ("丧亲家庭", "确诊或疑似家庭", "独居且隔离", "健康监测时发现情绪困扰", "病逝", "核酸阳性", "睡不着",
                 "区心理援助热线")

@@ -11,6 +11,8 @@ from resilient.testing import rounds as testing
 from resilient.testing.codes import household_code
 from tests.conftest import button, demo_account, demo_day, open_page
 
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
+
 MARKDOWN_NAMES = ("#冯芳[", "_芳", "*丽*")   # masked: "#**[", "_*", "***"
 
 
@@ -24,10 +26,12 @@ def desk_round(page_db):
     start = datetime.combine(day, datetime.min.time())
     round_id = testing.create_round(con, leader, 1, "第1轮", day, start, now=start)
     site = testing.add_site(con, leader, round_id, "广场", None, None, desks=2, building_id=1)
-    flats = con.execute("""SELECT c.name, h.household_id, list(r.resident_id ORDER BY r.resident_id)
+    people = con.execute("""SELECT c.name, h.household_id, r.resident_id
         FROM household h JOIN stairwell s USING (stairwell_id) JOIN building b USING (building_id)
         JOIN compound c USING (compound_id) JOIN resident r USING (household_id)
-        WHERE b.name = '1栋' AND s.unit_no = 1 AND h.room = '102' GROUP BY ALL ORDER BY c.name""").fetchall()
+        WHERE b.name = '1栋' AND s.unit_no = 1 AND h.room = '102' ORDER BY c.name, r.resident_id""").fetchall()
+    flats = [(name, household, [r for _, h, r in people if h == household])
+             for name, household in dict.fromkeys((n, h) for n, h, _ in people)]
     assert len({f[0] for f in flats}) == 2
     lijing = next(f for f in flats if f[0] == "丽景苑")
     for resident, name in zip(lijing[2], MARKDOWN_NAMES):

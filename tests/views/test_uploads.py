@@ -8,6 +8,8 @@ import pytest
 from tests.conftest import open_page
 from tests.tree import source_files
 
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
+
 
 def test_no_page_uses_streamlits_uploader_directly():
     direct = [f.name for f in source_files("views", "app.py") if "st.file_uploader(" in f.read_text(encoding="utf-8")]
