@@ -29,7 +29,6 @@ import math
 import multiprocessing
 import os
 import queue
-import re
 import shutil
 import statistics
 import subprocess
@@ -47,6 +46,7 @@ import duckdb
 from resilient.core import config, db, pg, roles
 from resilient.core.accounts import User
 from resilient.core.scope import EVERYTHING
+from resilient.demo import postgres as demo_postgres
 from resilient.testing import desk
 from resilient.testing import rounds as testing
 
@@ -119,42 +119,6 @@ def drop_database(url: str) -> None:
     server, name = url.rsplit("/", 1)
     with _server(server) as con:
         con.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def copy_to_postgres(source: duckdb.DuckDBPyConnection, target) -> tuple[int, int]:
-    """Every table of the file into the migrated PostgreSQL database by COPY, ids unchanged; sequences moved past
-    the ids copied, then ANALYZE (as after any bulk load). Returns (tables, rows)."""
-    columns: dict[str, list[str]] = {}
-    for table, column in target.execute("SELECT table_name, column_name FROM information_schema.columns "
-                                        "WHERE table_schema = 'public' ORDER BY ordinal_position").fetchall():
-        columns.setdefault(table, []).append(column)
-    tables = [r[0] for r in source.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE' "
-        "AND table_name <> 'schema_migration' ORDER BY table_name").fetchall() if r[0] in columns]
-    target.raw_execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables))  # the migrations' own seed rows too
-    rows = 0
-    for table in tables:
-        described = source.execute("SELECT column_name, data_type FROM information_schema.columns "
-                                   "WHERE table_schema = 'main' AND table_name = $t ORDER BY ordinal_position",
-                                   {"t": table}).fetchall()
-        wanted = [(name, kind) for name, kind in described if name in columns[table]]
-        select = ", ".join(f'ST_AsHEXWKB("{n}")' if kind == "GEOMETRY" else f'"{n}"' for n, kind in wanted)
-        cursor = source.cursor()
-        cursor.execute(f'SELECT {select} FROM "{table}"')  # our own table names, not input
-
-        def batches(cursor=cursor):
-            while batch := cursor.fetchmany(20_000):
-                yield from batch
-        rows += target.copy_rows(table, [n for n, _ in wanted], batches())
-        cursor.close()
-    for table, column, default in target.execute(
-            "SELECT table_name, column_name, column_default FROM information_schema.columns "
-            "WHERE table_schema = 'public' AND column_default LIKE 'nextval(%'").fetchall():
-        sequence = re.search(r"nextval\('([^']+)'", default).group(1)
-        target.execute(f"SELECT setval('{sequence}', coalesce((SELECT max(\"{column}\") FROM \"{table}\"), 0) + 1, "
-                       "false)")
-    target.raw_execute("ANALYZE")
-    return len(tables), rows
 
 
 # --- the overview's district reads -----------------------------------------------------------------------------
@@ -507,7 +471,7 @@ def main(argv: list[str] | None = None) -> None:
                 if url:
                     target = db.connect(url)
                     copy_s = time.perf_counter()
-                    tables, rows = copy_to_postgres(con, target)
+                    tables, rows = demo_postgres.copy_into(con, target, analyze=True)
                     copy_s = time.perf_counter() - copy_s
                     print(f"postgres: {rows:,} rows of {tables} tables copied in {copy_s:,.1f} s (COPY, ids "
                           f"unchanged, sequences moved on, ANALYZE) into {url.rsplit('/', 1)[1]}")
