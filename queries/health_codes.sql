@@ -53,16 +53,8 @@ WHERE list_contains($names, r.name);
 -- name: health_code_counts
 -- Residents in scope by current colour (as of $today: codes shown after it not yet), and codes written on
 -- $today, optionally narrowed to compounds.
-WITH latest AS (
-    SELECT resident_id, colour FROM (
-        SELECT resident_id, colour,
-               row_number() OVER (PARTITION BY resident_id ORDER BY shown_on DESC, set_at DESC, code_id DESC) AS rn
-        FROM health_code
-        WHERE shown_on <= $today) ranked
-    WHERE rn = 1
-)
 SELECT 'colour:' || l.colour AS item, count(*) AS n
-FROM latest l
+FROM health_code_as_of(CAST($today AS DATE)) l
 JOIN resident r ON r.resident_id = l.resident_id
 JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.household_id = r.household_id
 WHERE $compound_ids IS NULL OR list_contains($compound_ids, h.compound_id)
@@ -85,19 +77,11 @@ WHERE a.code_id IS NOT NULL AND a.handled_at IS NULL
 -- name: health_code_buildings
 -- Buildings in scope with how many residents hold each current colour (codes shown up to $today), narrowed to
 -- compounds and to the chosen colours: the overview's filter. Counts only, no names.
-WITH latest AS (
-    SELECT resident_id, colour FROM (
-        SELECT resident_id, colour,
-               row_number() OVER (PARTITION BY resident_id ORDER BY shown_on DESC, set_at DESC, code_id DESC) AS rn
-        FROM health_code
-        WHERE shown_on <= $today) ranked
-    WHERE rn = 1
-)
 SELECT h.building_id, c.name AS compound, b.name AS building,
        count(*) FILTER (WHERE l.colour = 'red') AS red,
        count(*) FILTER (WHERE l.colour = 'yellow') AS yellow,
        count(*) FILTER (WHERE l.colour = 'green') AS green
-FROM latest l
+FROM health_code_as_of(CAST($today AS DATE)) l
 JOIN resident r ON r.resident_id = l.resident_id
 JOIN scoped_household($community_ids, $grid_ids, $household_ids) h ON h.household_id = r.household_id
 JOIN building b ON b.building_id = h.building_id
