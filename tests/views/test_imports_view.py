@@ -6,9 +6,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from resilient.core import db, ids
-from resilient.demo import database as demo_database
-from tests.conftest import ROOT
+from tests.conftest import ROOT, use_database
 from tests.views.test_views import sign_in
+
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
 
 
 def an_id(birth: str = "19900101", serial: str = "123") -> str:
@@ -17,16 +18,15 @@ def an_id(birth: str = "19900101", serial: str = "123") -> str:
 
 
 @pytest.fixture
-def town(tmp_path, monkeypatch):
+def town(page_db, monkeypatch):
     """A demo database of its own: these tests write."""
-    path = tmp_path / "community.duckdb"
-    demo_database.ensure_database(path, residents=2_000, seed=5)
+    path = page_db
     con = db.connect(path)
     flat = con.execute("""SELECT c.name, b.name, s.unit_no, h.room FROM household h JOIN stairwell s
         USING (stairwell_id) JOIN building b USING (building_id) JOIN compound c USING (compound_id)
         ORDER BY h.household_id LIMIT 1""").fetchone()
     con.close()
-    monkeypatch.setenv("RC_DB_PATH", str(path))
+    use_database(path, monkeypatch)
     return path, flat
 
 
@@ -118,7 +118,7 @@ def test_unknown_header_asks_for_a_mapping(town):
 def test_footprints_are_previewed_then_written(town):
     path, flat = town
     con = db.connect(path)
-    (lon, lat), name = con.execute("""SELECT [ST_X(ST_Centroid(geom)), ST_Y(ST_Centroid(geom))], name
+    lon, lat, name = con.execute("""SELECT ST_X(ST_Centroid(geom)), ST_Y(ST_Centroid(geom)), name
         FROM building WHERE compound_id = 1 ORDER BY building_id LIMIT 1""").fetchone()
     con.close()
     d = 0.0002

@@ -6,16 +6,17 @@ from streamlit.testing.v1 import AppTest
 from resilient.core import db
 from resilient.demo import database as demo_database
 from resilient.testing import rounds as testing
-from tests.conftest import ROOT, button
+from tests.conftest import ROOT, button, use_database
 from tests.views.test_testing_desk import desk_round  # noqa: F401 (a fixture)
 from tests.views.test_views import sign_in
 
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
+
 
 @pytest.fixture
-def page(tmp_path, monkeypatch):
-    path = tmp_path / "community.duckdb"
-    demo_database.ensure_database(path, residents=2_000, seed=9)
-    monkeypatch.setenv("RC_DB_PATH", str(path))
+def page(page_db, monkeypatch):
+    path = page_db
+    use_database(path, monkeypatch)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.run()
     sign_in(at, "leader")
