@@ -9,7 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 from resilient.core import config, db, roles
 from resilient.demo import database as demo_database
-from tests.conftest import ROOT, demo_account
+from tests.conftest import ROOT, demo_account, use_database
+
+pytestmark = pytest.mark.both_backends  # page_db: a DuckDB file, and a PostgreSQL database
 
 VIEWS = ["views/maps/overview.py", "views/maps/coverage.py", "views/data/imports.py", "views/data/account.py"]
 ADMIN_VIEWS = ["views/data/users.py", "views/data/audit.py", "views/data/backup.py"]
@@ -17,8 +19,8 @@ LOGIN_TITLE = {"zh": "韧性社区 · 登录", "en": "Resilient Community · Sig
 
 
 @pytest.fixture
-def fresh(demo_file, monkeypatch):
-    monkeypatch.setenv("RC_DB_PATH", str(demo_file))
+def fresh(page_db, monkeypatch):
+    use_database(page_db, monkeypatch)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
     assert not at.exception, at.exception
@@ -105,8 +107,8 @@ def _user(con, username):
 
 
 @pytest.mark.parametrize("username", ["admin", "leader", "grid1", "doctor", "volunteer", "viewer"])
-def test_each_role_sees_exactly_its_scope_on_the_overview(fresh, demo_file, username):
-    residents, buildings = expected_counts(demo_file, username)
+def test_each_role_sees_exactly_its_scope_on_the_overview(fresh, page_db, username):
+    residents, buildings = expected_counts(page_db, username)
     sign_in(fresh, username)
     assert fresh.title[0].value == "各楼栋隔离管控分布"
     assert number(fresh, "居民") == residents
@@ -155,9 +157,9 @@ def test_sign_out(app):
 
 
 @pytest.mark.parametrize("page", ADMIN_VIEWS)
-def test_administrator_pages_refuse_other_roles(demo_file, monkeypatch, page):
-    monkeypatch.setenv("RC_DB_PATH", str(demo_file))
-    con = db.connect(demo_file)
+def test_administrator_pages_refuse_other_roles(page_db, monkeypatch, page):
+    use_database(page_db, monkeypatch)
+    con = db.connect(page_db)
     at = AppTest.from_file(str(ROOT / page), default_timeout=60)
     at.session_state["user"] = _user(con, "leader")
     at.run()
@@ -188,7 +190,7 @@ def test_shown_tables_download_as_excel_with_the_readers_headers(app):
     button = next(b for b in app.get("download_button") if "下载Excel" in str(b.proto))
     assert button is not None
     shown = app.dataframe[0].value
-    con = db.connect(config.database_path())
+    con = db.connect(config.database_target())
     from resilient.core.i18n import t
     from resilient.ops import exports
 
