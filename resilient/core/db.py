@@ -92,17 +92,23 @@ def connect(path: str | Path = ":memory:", *, migrate_schema: bool = True,
 def _connect_postgres(url: str, *, migrate_schema: bool, lending: bool = False):
     if lending:
         if migrate_schema:
-            _connect_postgres(url, migrate_schema=True).close()  # the advisory lock needs one held connection
+            _connect_postgres(url, migrate_schema=True).close()
         return pg.connect(url, lending=True)
     con = pg.connect(url)
     if migrate_schema:
-        con.execute("SELECT pg_advisory_lock($k)", {"k": pg.MIGRATION_LOCK})  # processes starting at once
-        try:
+        with transaction(con):
+            _migration_lock(con)
             con.raw_execute("CREATE EXTENSION IF NOT EXISTS postgis")
-            migrate(con)
-        finally:
-            con.execute("SELECT pg_advisory_unlock($k)", {"k": pg.MIGRATION_LOCK})
+            applied_versions(con)  # creates the bookkeeping table, one process at a time
+        migrate(con)
     return con
+
+
+def _migration_lock(con) -> None:
+    """Processes starting at once migrate one after another. The lock is the transaction's own, released at its
+    end: behind PgBouncer in transaction mode each transaction may run on another server connection, so a
+    session's lock and unlock could land on two of them and leave the lock held."""
+    con.execute("SELECT pg_advisory_xact_lock($k)", {"k": pg.MIGRATION_LOCK})
 
 
 def migrations_dir(con) -> Path:
@@ -143,6 +149,11 @@ def migrate(con: duckdb.DuckDBPyConnection, directory: Path | None = None, *, up
             continue
         with transaction(con):
             if pg.is_postgres(con):
+                # The table lock, not a SELECT: a transaction here reads one snapshot, taken at its first query,
+                # so the check below must come after the wait to see what another process applied meanwhile.
+                con.raw_execute("LOCK TABLE schema_migration IN EXCLUSIVE MODE")
+                if con.execute("SELECT 1 FROM schema_migration WHERE version = $v", {"v": version}).fetchone():
+                    continue  # another process applied it while this one waited for the lock
                 con.raw_execute(file.read_text(encoding="utf-8"))
             else:
                 con.execute(file.read_text(encoding="utf-8"))

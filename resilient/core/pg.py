@@ -450,5 +450,5 @@ def close_pools() -> None:
         _pools.clear()
 
 
-MIGRATION_LOCK = 7_150_001  # pg_advisory_lock key: processes starting at once migrate one after another
+MIGRATION_LOCK = 7_150_001  # pg_advisory_xact_lock key: processes starting at once migrate one after another
 
