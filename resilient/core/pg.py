@@ -15,6 +15,7 @@ module gives the same surface on a psycopg 3 connection from a pool, so one doma
 
 import logging
 import re
+import select
 import threading
 from decimal import Decimal
 from functools import lru_cache
@@ -24,12 +25,14 @@ import pandas as pd
 import psycopg
 import pyarrow as pa
 from psycopg import errors as pg_errors
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 log = logging.getLogger(__name__)
 
 DIALECT = "postgres"
 POOL_MIN, POOL_MAX = 1, 8
+POOL_TIMEOUT = 30  # s a borrow may wait for a free connection while the server answers (a busy pool)
+CONNECT_TIMEOUT = 5  # s: libpq's connect_timeout, and how long a borrow waits before asking if the server is there
 _pools: dict[str, ConnectionPool] = {}
 _pools_lock = threading.Lock()
 
@@ -219,7 +222,7 @@ class Connection:
     def __init__(self, url: str, pool: ConnectionPool):
         self.url = url
         self._pool = pool
-        self._raw = pool.getconn()
+        self._raw = borrow(pool)
         self._closed = False
 
     # DuckDB: `con.cursor()` is another connection to the same database, for another thread.
@@ -329,15 +332,80 @@ def _variant(sql):
 
 
 def pool(url: str) -> ConnectionPool:
-    """One pool per database per process: each Streamlit session's run borrows a connection and gives it back."""
+    """One pool per database per process: each Streamlit session's run borrows a connection and gives it back.
+    A new pool is made only once the server answered: a pool made while it is down would be kept, and wait."""
+    with _pools_lock:
+        found = _pools.get(url)
+    if found is not None:
+        return found
+    _probe(url)
     with _pools_lock:
         found = _pools.get(url)
         if found is None:
-            found = ConnectionPool(url, min_size=POOL_MIN, max_size=POOL_MAX, open=True, timeout=30,
-                                   kwargs={"autocommit": True, "cursor_factory": psycopg.ClientCursor},
+            found = ConnectionPool(url, min_size=POOL_MIN, max_size=POOL_MAX, open=True, timeout=POOL_TIMEOUT,
+                                   kwargs={"autocommit": True, "cursor_factory": psycopg.ClientCursor,
+                                           "connect_timeout": CONNECT_TIMEOUT},
                                    configure=_configure)
             _pools[url] = found
         return found
+
+
+def borrow(pool: ConnectionPool) -> psycopg.Connection:
+    """A working connection from the pool. A busy pool is waited for, up to POOL_TIMEOUT; a server that is not
+    there is said after CONNECT_TIMEOUT or so, not after the whole wait (someone at a desk would think the page
+    hung). A connection left from before a restart or a failover is dropped, and with it every other idle one
+    that no longer answers, at once (the pool's own check backs off a second more for each dead one)."""
+    try:
+        conn = _checked(pool)
+        if conn is None:
+            pool.check()  # the other idle ones from before, at once
+            conn = _checked(pool, last=True)
+        return conn
+    except psycopg.Error as error:
+        raise _duckdb_error(error) from error
+
+
+def _checked(pool: ConnectionPool, *, last: bool = False) -> psycopg.Connection | None:
+    conn = _getconn(pool)
+    if _alive(conn):
+        return conn
+    pool.putconn(conn)  # broken: the pool drops it and makes another
+    if last:
+        raise psycopg.OperationalError("the database server closed the connection")
+    return None
+
+
+def _alive(conn: psycopg.Connection) -> bool:
+    """Nothing arrives on an idle connection but the server's goodbye (a shutdown, a restart, a backend ended):
+    a socket with something to read is checked with a round trip; a quiet one is taken as it is, so a borrow per
+    statement costs no round trip of its own."""
+    if conn.closed or conn.broken:
+        return False
+    readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    if not readable:
+        return True
+    try:
+        ConnectionPool.check_connection(conn)
+        return True
+    except psycopg.Error:
+        return False
+
+
+def _getconn(pool: ConnectionPool) -> psycopg.Connection:
+    try:
+        return pool.getconn(timeout=CONNECT_TIMEOUT)
+    except PoolTimeout:
+        _probe(pool.conninfo)  # raises when the server does not answer; else the pool is only busy
+        return pool.getconn(timeout=POOL_TIMEOUT - CONNECT_TIMEOUT)
+
+
+def _probe(url: str) -> None:
+    """Connect once, outside any pool: the server's own refusal (down, wrong password, no such database) at once."""
+    try:
+        psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT, autocommit=True).close()
+    except psycopg.Error as error:
+        log.error("PostgreSQL server not reachable: %s", str(error).splitlines()[0] if str(error) else error)
+        raise _duckdb_error(error) from error
 
 
 def _configure(raw: psycopg.Connection) -> None:
@@ -360,10 +428,7 @@ class Lending(Connection):
     @property
     def _raw(self) -> psycopg.Connection:
         if self._held is None:
-            try:
-                self._held = self._pool.getconn()
-            except psycopg.Error as error:
-                raise _duckdb_error(error) from error
+            self._held = borrow(self._pool)
         return self._held
 
     @property
