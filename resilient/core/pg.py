@@ -381,8 +381,9 @@ def _alive(conn: psycopg.Connection) -> bool:
     statement costs no round trip of its own."""
     if conn.closed or conn.broken:
         return False
-    readable, _, _ = select.select([conn.fileno()], [], [], 0)
-    if not readable:
+    waiting = select.poll()  # poll, not select: a busy app process has sockets numbered past select's 1024
+    waiting.register(conn.fileno(), select.POLLIN)
+    if not waiting.poll(0):
         return True
     try:
         ConnectionPool.check_connection(conn)
