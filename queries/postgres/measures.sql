@@ -149,48 +149,36 @@ ORDER BY s.area_id;
 -- name: overview_kpis
 -- One row: residents, households, active measures by category, measures created in the 24 hours before $now
 -- (releases due come from due_counts). Follows scope and compound filter, not the category filter.
+-- Here one pass over the scope's measures (a hash join), not IN (subquery) and a second join as in DuckDB's:
+-- PostgreSQL cannot tell how many rows the CTE holds and looked each of a million residents up in the index.
 WITH r AS (
-    SELECT 0 AS key, r.resident_id, r.household_id
+    SELECT r.resident_id, r.household_id
     FROM scoped_household($community_ids, $grid_ids, $household_ids) h
     JOIN resident r USING (household_id)
     WHERE allowed($compound_ids, h.compound_id)
 ),
 m AS (
-    SELECT m.*, active_on(m.start_date, m.released_at, $today) AS is_active
+    SELECT m.category, m.created_at, active_on(m.start_date, m.released_at, CAST($today AS DATE)) AS is_active
     FROM control_measure m
-    WHERE m.resident_id IN (SELECT resident_id FROM r)
+    JOIN r USING (resident_id)
 ),
-dates AS (
-    SELECT
-        count(*) FILTER (WHERE created_at > CAST($now AS TIMESTAMP) - INTERVAL '24 hours'
-                               AND created_at <= CAST($now AS TIMESTAMP)) AS new_24h
+counted AS (
+    SELECT count(*) FILTER (WHERE is_active) AS active,
+           count(*) FILTER (WHERE is_active AND category = 'centralised_quarantine') AS centralised_quarantine,
+           count(*) FILTER (WHERE is_active AND category = 'medical_observation') AS medical_observation,
+           count(*) FILTER (WHERE is_active AND category = 'home_isolation') AS home_isolation,
+           count(*) FILTER (WHERE is_active AND category = 'home_observation') AS home_observation,
+           count(*) FILTER (WHERE is_active AND category = 'health_monitoring') AS health_monitoring,
+           count(*) FILTER (WHERE created_at > CAST($now AS TIMESTAMP) - INTERVAL '24 hours'
+                                  AND created_at <= CAST($now AS TIMESTAMP)) AS new_24h
     FROM m
 ),
-active AS (  -- active_by_category(r, $today, NULL) inlined: PostgreSQL has no table macros
-    SELECT p.key,
-           count(*) AS active,
-           count(*) FILTER (WHERE m.category = 'centralised_quarantine') AS centralised_quarantine,
-           count(*) FILTER (WHERE m.category = 'medical_observation') AS medical_observation,
-           count(*) FILTER (WHERE m.category = 'home_isolation') AS home_isolation,
-           count(*) FILTER (WHERE m.category = 'home_observation') AS home_observation,
-           count(*) FILTER (WHERE m.category = 'health_monitoring') AS health_monitoring
-    FROM r p
-    JOIN control_measure m ON m.resident_id = p.resident_id
-    WHERE active_on(m.start_date, m.released_at, CAST($today AS DATE))
-    GROUP BY p.key
+people AS (
+    SELECT count(*) AS residents, count(DISTINCT household_id) AS households FROM r
 )
-SELECT
-    (SELECT count(*) FROM r) AS residents,
-    (SELECT count(DISTINCT household_id) FROM r) AS households,
-    coalesce(a.active, 0) AS active,
-    coalesce(a.centralised_quarantine, 0) AS centralised_quarantine,
-    coalesce(a.medical_observation, 0) AS medical_observation,
-    coalesce(a.home_isolation, 0) AS home_isolation,
-    coalesce(a.home_observation, 0) AS home_observation,
-    coalesce(a.health_monitoring, 0) AS health_monitoring,
-    d.*
-FROM dates d
-LEFT JOIN active a ON TRUE;
+SELECT p.residents, p.households, c.active, c.centralised_quarantine, c.medical_observation, c.home_isolation,
+       c.home_observation, c.health_monitoring, c.new_24h
+FROM people p, counted c;
 
 -- name: worst_buildings
 -- The $top buildings with the most people under an active control measure on $today ($by 'active': how many;
