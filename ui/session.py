@@ -48,7 +48,7 @@ def database():
     """The process's connection; take .cursor() from it in each thread (download callbacks run in another).
     A file that cannot be opened stops the run with the reason in plain words (tried again on the next run)."""
     target = config.database_target()
-    with plain_storage_errors():
+    with plain_storage_errors(opening=True):
         if not pg.is_url(target) and not Path(target).exists():
             with st.spinner(tr("app.generating")):
                 return _connection(str(target))
@@ -56,10 +56,11 @@ def database():
 
 
 @contextmanager
-def plain_storage_errors():
+def plain_storage_errors(*, opening: bool = False):
     """The database file held by another program, read-only or on a full disk, said in the reader's words
     (never DuckDB's message, which names the server's paths), and the run stopped; any other error goes on.
-    On PostgreSQL a server that cannot be reached (or refuses) is said as such, not as a file."""
+    On PostgreSQL a server that cannot be reached (or refuses) is said as such, not as a file; `opening`: no
+    change was being made, so none is said to be lost."""
     try:
         yield
     except duckdb.Error as error:
@@ -68,7 +69,7 @@ def plain_storage_errors():
             raise
         code = refused.code
         if config.database_url() and code != "db.error.disk_full":
-            code = "db.error.server"
+            code = "db.error.server_down" if opening else "db.error.server"
         st.error(tr(code), icon=":material/database:")
         st.stop()
 
