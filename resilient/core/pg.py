@@ -356,23 +356,15 @@ def borrow(pool: ConnectionPool) -> psycopg.Connection:
     hung). A connection left from before a restart or a failover is dropped, and with it every other idle one
     that no longer answers, at once (the pool's own check backs off a second more for each dead one)."""
     try:
-        conn = _checked(pool)
-        if conn is None:
+        for _ in range(2):  # the second is a new connection: after check() every idle one has answered
+            conn = _getconn(pool)
+            if _alive(conn):
+                return conn
+            pool.putconn(conn)  # broken: the pool drops it and makes another
             pool.check()  # the other idle ones from before, at once
-            conn = _checked(pool, last=True)
-        return conn
+        raise psycopg.OperationalError("the database server closed the connection")
     except psycopg.Error as error:
         raise _duckdb_error(error) from error
-
-
-def _checked(pool: ConnectionPool, *, last: bool = False) -> psycopg.Connection | None:
-    conn = _getconn(pool)
-    if _alive(conn):
-        return conn
-    pool.putconn(conn)  # broken: the pool drops it and makes another
-    if last:
-        raise psycopg.OperationalError("the database server closed the connection")
-    return None
 
 
 def _alive(conn: psycopg.Connection) -> bool:
@@ -404,8 +396,7 @@ def _probe(url: str) -> None:
     """Connect once, outside any pool: the server's own refusal (down, wrong password, no such database) at once."""
     try:
         psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT, autocommit=True).close()
-    except psycopg.Error as error:
-        log.error("PostgreSQL server not reachable: %s", str(error).splitlines()[0] if str(error) else error)
+    except psycopg.Error as error:  # logged with its reason where it is said (db.storage_error)
         raise _duckdb_error(error) from error
 
 
