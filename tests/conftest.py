@@ -95,6 +95,15 @@ def con(request):
     connection.close()
 
 
+def closed_port() -> int:
+    """A loopback port nothing listens on: a database server that is not there."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # closed again on return
+
+
 def square(x: float, y: float, size: float = 0.0004) -> str:
     return f"POLYGON(({x} {y}, {x + size} {y}, {x + size} {y + size / 2}, {x} {y + size / 2}, {x} {y}))"
 

@@ -9,14 +9,15 @@ import duckdb
 import pytest
 
 from resilient.core import db, pg
+from tests.conftest import closed_port
 
 pytestmark = pytest.mark.both_backends
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]  # closed again on return: nothing listens there
+def fill_pool(url: str, connections: int = 3) -> None:
+    """The pool holds several idle connections, as a process's does after a busy minute."""
+    for each in [pg.connect(url) for _ in range(connections)]:
+        each.close()
 
 
 class Proxy:
@@ -88,7 +89,7 @@ def through_proxy(con):
 
 
 def test_a_server_not_there_is_said_before_the_pools_wait_and_leaves_no_pool():
-    url = f"postgresql://postgres@127.0.0.1:{_closed_port()}/nowhere"
+    url = f"postgresql://postgres@127.0.0.1:{closed_port()}/nowhere"
     started = time.monotonic()
     with pytest.raises(duckdb.IOException) as raised:
         db.connect(url, lending=True)
@@ -100,9 +101,7 @@ def test_a_server_not_there_is_said_before_the_pools_wait_and_leaves_no_pool():
 def test_a_server_that_restarted_serves_the_next_statement(through_proxy):
     proxy, url = through_proxy
     lending = pg.connect(url, lending=True)
-    kept = [pg.connect(url) for _ in range(3)]  # the pool now holds several connections from before
-    for each in kept:
-        each.close()
+    fill_pool(url)
     assert lending.execute("SELECT 1").fetchone() == (1,)
     proxy.cut(refuse=False)  # every old connection dead; the server answers new ones
     assert lending.execute("SELECT 2").fetchone() == (2,)
@@ -127,9 +126,7 @@ def test_connections_the_server_ended_are_dropped_on_borrow(con):
     if not pg.is_postgres(con):
         pytest.skip("a server ending connections is PostgreSQL's")
     lending = pg.connect(con.url, lending=True)
-    kept = [pg.connect(con.url) for _ in range(3)]
-    for each in kept:
-        each.close()
+    fill_pool(con.url)
     assert lending.execute("SELECT 1").fetchone() == (1,)
     with pg.connect(con.url) as admin:  # as a restart does: every other session of this database ended
         ended = admin.execute(
